@@ -1,3 +1,4 @@
+import { BlockchainInfo } from '../common/protos/common.js';
 import type { PeerLedger, QueryExecutor, TxSimulator, Version } from './ledger.js';
 import type { KeyValueStore } from './state-store.js';
 import { TxSimulatorImpl, type CommittedState } from './tx-simulator-impl.js';
@@ -15,6 +16,11 @@ export class KvLedger implements PeerLedger, CommittedState {
     private readonly onClose: () => void,
   ) {
     this.prefix = `${channelId}\x00`;
+  }
+
+  async getBlockchainInfo(): Promise<BlockchainInfo> {
+    // This stand-in ledger holds no blocks yet.
+    return new BlockchainInfo();
   }
 
   async newTxSimulator(txId: string): Promise<TxSimulator> {

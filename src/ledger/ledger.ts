@@ -1,3 +1,5 @@
+import type { BlockchainInfo } from '../common/protos/common.js';
+
 /**
  * The ledger as the rest of the peer sees it: Fabric's kvledger interfaces (PeerLedger,
  * QueryExecutor, TxSimulator), in TypeScript. Chaincode support and the SCCs depend on these
@@ -53,6 +55,8 @@ export interface Version {
 /** The ledger of one channel. */
 export interface PeerLedger {
   readonly channelId: string;
+  /** Height and the hashes of the last two blocks. */
+  getBlockchainInfo(): Promise<BlockchainInfo>;
   newTxSimulator(txId: string): Promise<TxSimulator>;
   newQueryExecutor(): Promise<QueryExecutor>;
   close(): Promise<void>;

@@ -108,7 +108,7 @@ export class Logger {
   }
 
   /** A fault the peer cannot go on from; the caller decides how to stop. */
-  critical(func: string, message: string): void {
-    this.logging.write(this.module, func, 'panic', message);
+  fatal(func: string, message: string): void {
+    this.logging.write(this.module, func, 'fatal', message);
   }
 }

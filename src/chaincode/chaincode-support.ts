@@ -1,0 +1,183 @@
+import { errorMessage } from '../common/errors/weft-error.js';
+import type { Logger } from '../common/logging/logging.js';
+import {
+  ChaincodeInput,
+  MessageTypes,
+  Response,
+  type ChaincodeDeploymentSpec,
+  type ChaincodeMessage,
+} from '../common/protos/peer.js';
+import type { ChaincodeStream } from '../comm/chaincode-stream.js';
+import { ChaincodeError } from './chaincode-error.js';
+import {
+  chaincodeCanonicalName,
+  type CCContext,
+  type ChaincodeContainerInfo,
+  type TransactionParams,
+} from './chaincode-context.js';
+import { Handler, newMessage } from './handler.js';
+import type { HandlerRegistry } from './handler-registry.js';
+import type { Runtime } from './runtime-launcher.js';
+
+/** Launches a chaincode and waits for it to register (the RuntimeLauncher). */
+export interface Launcher {
+  launch(ccci: ChaincodeContainerInfo): Promise<void>;
+}
+
+export interface ChaincodeSupportOptions {
+  launcher: Launcher;
+  runtime: Runtime;
+  handlerRegistry: HandlerRegistry<Handler>;
+  /** chaincode.executetimeout */
+  executeTimeoutMs: number;
+  logger: Logger;
+}
+
+/** What one Init or Invoke returned: the chaincode's Response, and its event if it set one. */
+export interface ExecutionResult {
+  response: Response;
+  message: ChaincodeMessage;
+}
+
+/**
+ * The peer's chaincode manager, for system and user chaincode alike: launches chaincode on
+ * demand, accepts chaincode streams, and runs Init and Invoke through the registered handler.
+ */
+export class ChaincodeSupport {
+  private readonly launcher: Launcher;
+  private readonly runtime: Runtime;
+  private readonly registry: HandlerRegistry<Handler>;
+  private readonly executeTimeoutMs: number;
+  private readonly logger: Logger;
+
+  constructor(opts: ChaincodeSupportOptions) {
+    this.launcher = opts.launcher;
+    this.runtime = opts.runtime;
+    this.registry = opts.handlerRegistry;
+    this.executeTimeoutMs = opts.executeTimeoutMs;
+    this.logger = opts.logger;
+  }
+
+  /** Launches the chaincode unless a handler for `name:version` is already registered. */
+  async launchInit(ccci: ChaincodeContainerInfo): Promise<void> {
+    if (this.registry.handler(chaincodeCanonicalName(ccci)) !== undefined) return;
+    await this.launcher.launch(ccci);
+  }
+
+  /** The handler of a running chaincode, launching it first when it is not running. */
+  async launch(ccci: ChaincodeContainerInfo): Promise<Handler> {
+    const cname = chaincodeCanonicalName(ccci);
+    const existing = this.registry.handler(cname);
+    if (existing !== undefined) return existing;
+    await this.launcher.launch(ccci);
+    return this.handlerFor(cname, '');
+  }
+
+  /** Stops the chaincode's container. */
+  async stop(ccci: ChaincodeContainerInfo): Promise<void> {
+    await this.runtime.stop(ccci);
+  }
+
+  /**
+   * Starts a chaincode from its deployment spec and runs its Init: how system chaincodes are
+   * deployed on each channel. `containerType` plays the part of Fabric 1.4's ExecEnv.
+   */
+  async executeLegacyInit(
+    txParams: TransactionParams,
+    cccid: CCContext,
+    spec: ChaincodeDeploymentSpec,
+    containerType: string,
+  ): Promise<Response> {
+    const ccSpec = spec.getChaincodeSpec();
+    const ccci: ChaincodeContainerInfo = {
+      name: cccid.name,
+      version: cccid.version,
+      path: ccSpec?.getChaincodeId()?.getPath() ?? '',
+      type: typeName(ccSpec?.getType() ?? 0),
+      containerType,
+    };
+    await this.launchInit(ccci);
+    const cname = chaincodeCanonicalName(ccci);
+    const handler = this.handlerFor(cname, txParams.channelId);
+    const input = ccSpec?.getInput() ?? new ChaincodeInput();
+    const result = await this.executeOn(handler, MessageTypes.INIT, txParams, cccid, input);
+    return result.response;
+  }
+
+  /** Invokes a running chaincode with a TRANSACTION (launching it first when `ccci` is given). */
+  async execute(
+    txParams: TransactionParams,
+    cccid: CCContext,
+    input: ChaincodeInput,
+    ccci?: ChaincodeContainerInfo,
+  ): Promise<ExecutionResult> {
+    const cname = chaincodeCanonicalName(cccid);
+    const handler = ccci !== undefined ? await this.launch(ccci) : this.handlerFor(cname, txParams.channelId);
+    return this.executeOn(handler, MessageTypes.TRANSACTION, txParams, cccid, input);
+  }
+
+  /** Serves the peer's side of one chaincode stream until it ends. */
+  async handleChaincodeStream(stream: ChaincodeStream): Promise<void> {
+    const handler = new Handler({ registry: this.registry, logger: this.logger });
+    await handler.processStream(stream);
+  }
+
+  /** The ChaincodeSupport.Register service: a chaincode connecting to the peer. */
+  register(stream: ChaincodeStream): Promise<void> {
+    return this.handleChaincodeStream(stream);
+  }
+
+  private handlerFor(cname: string, channelId: string): Handler {
+    const handler = this.registry.handler(cname);
+    if (handler === undefined) {
+      throw new ChaincodeError(
+        'NO_HANDLER',
+        `[channel ${channelId}] claimed to start chaincode container for ${cname} but could not find handler`,
+      );
+    }
+    return handler;
+  }
+
+  private async executeOn(
+    handler: Handler,
+    type: number,
+    txParams: TransactionParams,
+    cccid: CCContext,
+    input: ChaincodeInput,
+  ): Promise<ExecutionResult> {
+    const msg = newMessage(type, input.serializeBinary(), txParams.txId, txParams.channelId);
+    let reply: ChaincodeMessage;
+    try {
+      reply = await handler.execute(txParams, cccid, msg, this.executeTimeoutMs);
+    } catch (err) {
+      if (err instanceof ChaincodeError && err.code === 'DUPLICATE_TXID') throw err;
+      throw new ChaincodeError('CHAINCODE_ERROR', `failed to execute transaction ${txParams.txId}: ${errorMessage(err)}`, {
+        cause: err,
+      });
+    }
+    return { response: this.executionResult(txParams.txId, reply), message: reply };
+  }
+
+  /** COMPLETED carries the chaincode's Response; ERROR is a failure with the chaincode's words. */
+  private executionResult(txId: string, reply: ChaincodeMessage): Response {
+    const type = reply.getType();
+    if (type === MessageTypes.COMPLETED) {
+      try {
+        return Response.deserializeBinary(reply.getPayload_asU8());
+      } catch (err) {
+        throw new ChaincodeError('CHAINCODE_ERROR', `failed to unmarshal response for transaction ${txId}: ${errorMessage(err)}`);
+      }
+    }
+    if (type === MessageTypes.ERROR) {
+      const text = Buffer.from(reply.getPayload_asU8()).toString();
+      throw new ChaincodeError('CHAINCODE_ERROR', `transaction returned with failure: ${text}`);
+    }
+    throw new ChaincodeError('CHAINCODE_ERROR', `unexpected response type ${type} for transaction ${txId}`);
+  }
+}
+
+const TYPE_NAMES = ['UNDEFINED', 'GOLANG', 'NODE', 'CAR', 'JAVA'];
+
+function typeName(type: number): string {
+  return TYPE_NAMES[type] ?? 'UNDEFINED';
+}

@@ -1,0 +1,111 @@
+import type { Logger } from '../common/logging/logging.js';
+import type { VMCReq } from '../container/vm-requests.js';
+import { StartContainerReq, StopContainerReq, WaitContainerReq } from '../container/vm-requests.js';
+import { chaincodeCanonicalName, type ChaincodeContainerInfo } from './chaincode-context.js';
+import type { Runtime } from './runtime-launcher.js';
+
+/** Where the TLS files a chaincode needs are placed inside its container, as Fabric places them. */
+export const TLS_CLIENT_KEY_PATH = '/etc/hyperledger/fabric/client.key';
+export const TLS_CLIENT_CERT_PATH = '/etc/hyperledger/fabric/client.crt';
+export const TLS_CLIENT_ROOT_CERT_PATH = '/etc/hyperledger/fabric/peer.crt';
+
+/** Runs container requests (the VM controller). */
+export interface Processor {
+  process(containerType: string, req: VMCReq): Promise<void>;
+}
+
+/** Issues each launched chaincode its TLS client key and certificate (base64 PEM, as the shims read them). */
+export interface CertGenerator {
+  generate(cname: string): { key: string; cert: string };
+  /** The CA certificate chaincodes use to verify the peer. */
+  readonly rootCert: Uint8Array;
+}
+
+export interface LaunchConfig {
+  args: string[];
+  envs: string[];
+  files: Map<string, Uint8Array>;
+}
+
+export interface ContainerRuntimeOptions {
+  processor: Processor;
+  /** The address chaincodes dial (peer.chaincodeAddress, or the listener's bound address). */
+  peerAddress: () => string;
+  /** Environment every chaincode gets (its logging levels and format). */
+  commonEnv: string[];
+  /** Present when TLS is on. */
+  certGenerator?: CertGenerator | undefined;
+  logger: Logger;
+}
+
+/** Turns "run this chaincode" into container requests with the launch config Fabric gives chaincode. */
+export class ContainerRuntime implements Runtime {
+  constructor(private readonly opts: ContainerRuntimeOptions) {}
+
+  async start(ccci: ChaincodeContainerInfo): Promise<void> {
+    const { logger, processor } = this.opts;
+    const cname = chaincodeCanonicalName(ccci);
+    const lc = this.launchConfig(cname, ccci.type);
+    if (logger.debugEnabled) {
+      logger.debug('Start', `start container: ${cname}`);
+      logger.debug('Start', `start container with args: ${lc.args.join(' ')}`);
+      logger.debug('Start', `start container with env:\n\t${lc.envs.join('\n\t')}`);
+    }
+    await processor.process(ccci.containerType, new StartContainerReq(ccidOf(ccci), lc.args, lc.envs, lc.files));
+  }
+
+  async stop(ccci: ChaincodeContainerInfo): Promise<void> {
+    await this.opts.processor.process(ccci.containerType, new StopContainerReq(ccidOf(ccci)));
+  }
+
+  async wait(ccci: ChaincodeContainerInfo): Promise<number> {
+    return new Promise<number>((resolve, reject) => {
+      const req = new WaitContainerReq(ccidOf(ccci), (code, err) => (err === undefined ? resolve(code) : reject(err)));
+      this.opts.processor.process(ccci.containerType, req).catch(reject);
+    });
+  }
+
+  /** Arguments, environment and files for one chaincode, by its language. */
+  launchConfig(cname: string, ccType: string): LaunchConfig {
+    const { commonEnv, certGenerator, logger } = this.opts;
+    const peerAddress = this.opts.peerAddress();
+    const envs = [...commonEnv, `CORE_CHAINCODE_ID_NAME=${cname}`];
+    const files = new Map<string, Uint8Array>();
+    let args: string[];
+    switch (ccType) {
+      case 'NODE':
+        args = ['/bin/sh', '-c', `cd /usr/local/src; npm start -- --peer.address ${peerAddress}`];
+        break;
+      case 'JAVA':
+        args = ['/root/chaincode-java/start', '--peerAddress', peerAddress];
+        break;
+      default:
+        args = ['chaincode', `-peer.address=${peerAddress}`];
+    }
+    if (certGenerator !== undefined) {
+      const pair = certGenerator.generate(cname);
+      files.set(TLS_CLIENT_CERT_PATH, Buffer.from(pair.cert));
+      files.set(TLS_CLIENT_KEY_PATH, Buffer.from(pair.key));
+      files.set(TLS_CLIENT_ROOT_CERT_PATH, certGenerator.rootCert);
+      envs.push(
+        'CORE_PEER_TLS_ENABLED=true',
+        `CORE_TLS_CLIENT_KEY_PATH=${TLS_CLIENT_KEY_PATH}`,
+        `CORE_TLS_CLIENT_CERT_PATH=${TLS_CLIENT_CERT_PATH}`,
+        `CORE_PEER_TLS_ROOTCERT_FILE=${TLS_CLIENT_ROOT_CERT_PATH}`,
+      );
+    } else {
+      envs.push('CORE_PEER_TLS_ENABLED=false');
+    }
+    if (logger.debugEnabled) {
+      logger.debug(
+        'LaunchConfig',
+        `launchConfig: executable:"${args[0] ?? ''}",Args:[${args.join(',')}],Envs:[${envs.join(',')}],Files:[${[...files.keys()].sort().join(' ')}]`,
+      );
+    }
+    return { args, envs, files };
+  }
+}
+
+function ccidOf(ccci: ChaincodeContainerInfo): { name: string; version: string } {
+  return { name: ccci.name, version: ccci.version };
+}

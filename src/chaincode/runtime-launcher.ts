@@ -1,0 +1,93 @@
+import { errorMessage } from '../common/errors/weft-error.js';
+import type { Logger } from '../common/logging/logging.js';
+import { ChaincodeError } from './chaincode-error.js';
+import { chaincodeCanonicalName, type ChaincodeContainerInfo } from './chaincode-context.js';
+import type { LaunchState } from './launch-state.js';
+
+/** Starts, stops and waits on chaincode containers (Fabric's chaincode.Runtime). */
+export interface Runtime {
+  start(ccci: ChaincodeContainerInfo): Promise<void>;
+  stop(ccci: ChaincodeContainerInfo): Promise<void>;
+  /** Resolves with the container's exit code. */
+  wait(ccci: ChaincodeContainerInfo): Promise<number>;
+}
+
+/** The launch bookkeeping the launcher needs (the handler registry). */
+export interface LaunchRegistry {
+  launch(cname: string): { launchState: LaunchState; alreadyStarted: boolean };
+  deregister(cname: string): void;
+}
+
+export interface RuntimeLauncherOptions {
+  runtime: Runtime;
+  registry: LaunchRegistry;
+  /** chaincode.startuptimeout */
+  startupTimeoutMs: number;
+  logger: Logger;
+}
+
+/**
+ * Launches a chaincode once however many transactions ask for it at the same time, and waits
+ * until it registers, its container fails to start or exits, or the startup timeout runs out.
+ */
+export class RuntimeLauncher {
+  constructor(private readonly opts: RuntimeLauncherOptions) {}
+
+  async launch(ccci: ChaincodeContainerInfo): Promise<void> {
+    const { runtime, registry, logger } = this.opts;
+    const cname = chaincodeCanonicalName(ccci);
+    const { launchState, alreadyStarted } = registry.launch(cname);
+    let err: Error | undefined;
+    if (alreadyStarted) {
+      await launchState.done;
+      err = launchState.err;
+    } else {
+      err = await this.startAndAwaitRegistration(ccci, cname, launchState);
+      if (err !== undefined) {
+        logger.debug('Launch', `stopping due to error while launching: ${err.message}`);
+        registry.deregister(cname);
+        await runtime.stop(ccci).catch((stopErr: unknown) => logger.debug('Launch', `stop failed: ${errorMessage(stopErr)}`));
+      }
+    }
+    if (err !== undefined) {
+      throw new ChaincodeError('LAUNCH_FAILED', `could not launch chaincode ${cname}: ${err.message}`, { cause: err });
+    }
+    logger.debug('Launch', 'launch complete');
+  }
+
+  private async startAndAwaitRegistration(
+    ccci: ChaincodeContainerInfo,
+    cname: string,
+    launchState: LaunchState,
+  ): Promise<Error | undefined> {
+    const { runtime, startupTimeoutMs } = this.opts;
+    let timer: NodeJS.Timeout | undefined;
+    const failed = new Promise<Error>((resolve) => {
+      timer = setTimeout(
+        () => resolve(new ChaincodeError('STARTUP_TIMEOUT', `timeout expired while starting chaincode ${cname} for transaction`)),
+        startupTimeoutMs,
+      );
+      runtime.start(ccci).then(
+        () =>
+          // Once running, the container's exit ends a launch that has not registered yet.
+          runtime.wait(ccci).then(
+            (code) => launchState.notify(new ChaincodeError('LAUNCH_FAILED', `container exited with ${code}`)),
+            (err: unknown) => launchState.notify(new ChaincodeError('LAUNCH_FAILED', `failed to wait on container exit: ${errorMessage(err)}`)),
+          ),
+        (err: unknown) => resolve(new ChaincodeError('LAUNCH_FAILED', `error starting container: ${errorMessage(err)}`, { cause: err })),
+      );
+    });
+    const registered = launchState.done.then(() =>
+      launchState.err === undefined
+        ? undefined
+        : new ChaincodeError('LAUNCH_FAILED', `chaincode registration failed: ${launchState.err.message}`, { cause: launchState.err }),
+    );
+    try {
+      const err = await Promise.race([registered, failed]);
+      launchState.notify(err);
+      return err;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+}

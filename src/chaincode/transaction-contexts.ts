@@ -1,0 +1,60 @@
+import type { ChaincodeMessage } from '../common/protos/peer.js';
+import { ChaincodeError } from './chaincode-error.js';
+import type { StateSimulator } from './chaincode-context.js';
+
+/** One transaction in flight on a handler: where its state calls go, and who waits for its end. */
+export interface TransactionContext {
+  readonly channelId: string;
+  readonly txId: string;
+  /** The chaincode namespace its state calls read and write. */
+  readonly namespaceId: string;
+  readonly txSimulator: StateSimulator | undefined;
+  /** Settles the waiting execute with the chaincode's COMPLETED or ERROR message. */
+  readonly notify: (msg: ChaincodeMessage) => void;
+  /** Fails the waiting execute. */
+  readonly fail: (err: Error) => void;
+  readonly response: Promise<ChaincodeMessage>;
+}
+
+/** The transactions in flight on one handler, keyed by channel and txid. */
+export class TransactionContexts {
+  private readonly contexts = new Map<string, TransactionContext>();
+
+  create(channelId: string, txId: string, namespaceId: string, txSimulator: StateSimulator | undefined): TransactionContext {
+    const key = contextKey(channelId, txId);
+    if (this.contexts.has(key)) {
+      throw new ChaincodeError('DUPLICATE_TXID', `txid: ${txId}(${channelId}) exists`);
+    }
+    let notify!: (msg: ChaincodeMessage) => void;
+    let fail!: (err: Error) => void;
+    const response = new Promise<ChaincodeMessage>((resolve, reject) => {
+      notify = resolve;
+      fail = reject;
+    });
+    const ctx: TransactionContext = { channelId, txId, namespaceId, txSimulator, notify, fail, response };
+    this.contexts.set(key, ctx);
+    return ctx;
+  }
+
+  get(channelId: string, txId: string): TransactionContext | undefined {
+    return this.contexts.get(contextKey(channelId, txId));
+  }
+
+  delete(channelId: string, txId: string): void {
+    this.contexts.delete(contextKey(channelId, txId));
+  }
+
+  /** Fails every transaction in flight, when the chaincode is gone. */
+  failAll(err: Error): void {
+    for (const ctx of this.contexts.values()) ctx.fail(err);
+    this.contexts.clear();
+  }
+
+  get size(): number {
+    return this.contexts.size;
+  }
+}
+
+function contextKey(channelId: string, txId: string): string {
+  return `${channelId}\x00${txId}`;
+}

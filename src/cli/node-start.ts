@@ -1,0 +1,46 @@
+import { loadCoreConfig } from '../common/config/load-core-config.js';
+import { errorMessage, WeftError } from '../common/errors/weft-error.js';
+import { Logging } from '../common/logging/logging.js';
+import { Peer } from '../peer/peer.js';
+import { WEFT_VERSION } from '../version.js';
+
+export interface NodeStartOptions {
+  join: string[];
+  chaincodeDev: boolean;
+  env: NodeJS.ProcessEnv;
+}
+
+/**
+ * `weft node start`: loads the config, starts the peer, and stops it on SIGINT or SIGTERM.
+ * Resolves with the exit code.
+ */
+export async function runNodeStart(opts: NodeStartOptions): Promise<number> {
+  let logging: Logging;
+  let peer: Peer;
+  try {
+    logging = new Logging({ spec: opts.env.FABRIC_LOGGING_SPEC ?? '' });
+  } catch (err) {
+    process.stderr.write(`Error: ${errorMessage(err)} (FABRIC_LOGGING_SPEC)\n`);
+    return 1;
+  }
+  const logger = logging.logger('nodeCmd');
+  try {
+    const config = loadCoreConfig({ env: opts.env });
+    if (opts.chaincodeDev) config.chaincode.mode = 'dev';
+    if (config.chaincode.mode === 'dev') logger.info('serve', 'Running in chaincode development mode');
+    peer = await Peer.start({ config, logging, version: WEFT_VERSION, join: opts.join });
+  } catch (err) {
+    // A known failure is one line; anything else keeps its stack for the bug report.
+    const text = err instanceof WeftError ? err.message : err instanceof Error ? (err.stack ?? err.message) : String(err);
+    logger.fatal('serve', text);
+    return 1;
+  }
+
+  const signal = await new Promise<NodeJS.Signals>((resolve) => {
+    process.once('SIGINT', () => resolve('SIGINT'));
+    process.once('SIGTERM', () => resolve('SIGTERM'));
+  });
+  logger.info('serve', `Received signal: ${signal}, stopping the peer`);
+  await peer.stop();
+  return 0;
+}

@@ -1,0 +1,254 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parse as parseYaml } from 'yaml';
+import { ConfigError } from './config-error.js';
+import type { CoreConfig, SystemPluginConfig } from './core-config.js';
+import { parseDuration } from './duration.js';
+
+export interface LoadCoreConfigOptions {
+  /** The environment to read FABRIC_CFG_PATH and CORE_* from. */
+  env: NodeJS.ProcessEnv;
+  /** Base for relative peer.fileSystemPath; the current directory by default. */
+  cwd?: string;
+  /** The embedded defaults file; the package's config/core.yaml by default. */
+  defaultsFile?: string;
+}
+
+// Fabric's floor for chaincode.startuptimeout.
+const MIN_STARTUP_TIMEOUT_MS = 5000;
+
+type Tree = Record<string, unknown>;
+
+/** Loads core.yaml (FABRIC_CFG_PATH or the embedded defaults), applies CORE_* overrides, validates. */
+export function loadCoreConfig(opts: LoadCoreConfigOptions): CoreConfig {
+  const defaultsFile = opts.defaultsFile ?? findPackagedCoreYaml();
+  let tree = readYaml(defaultsFile);
+  const cfgPath = opts.env.FABRIC_CFG_PATH;
+  let configDir: string | undefined;
+  if (cfgPath !== undefined && cfgPath !== '') {
+    configDir = resolve(opts.cwd ?? process.cwd(), cfgPath);
+    const file = join(configDir, 'core.yaml');
+    if (!existsSync(file)) {
+      throw new ConfigError('CONFIG_NOT_FOUND', `Config File "core" Not Found in "[${configDir}]" (FABRIC_CFG_PATH)`);
+    }
+    tree = merge(tree, readYaml(file));
+  }
+  const values = new Values(tree, opts.env);
+
+  const chaincodeListenAddress = values.address('peer.chaincodeListenAddress');
+  const startupTimeoutMs = values.duration('chaincode.startuptimeout');
+  const mode = values.string('chaincode.mode');
+  if (mode !== 'net' && mode !== 'dev') values.invalid('chaincode.mode', mode, "is not 'net' or 'dev'");
+  const fileSystemPath = values.string('peer.fileSystemPath');
+  if (fileSystemPath === '') values.invalid('peer.fileSystemPath', fileSystemPath, 'must name a folder');
+
+  return {
+    configDir,
+    peer: {
+      id: values.string('peer.id'),
+      networkId: values.string('peer.networkId'),
+      listenAddress: values.address('peer.listenAddress'),
+      address: values.address('peer.address'),
+      chaincodeListenAddress,
+      chaincodeAddress: values.optionalAddress('peer.chaincodeAddress') ?? chaincodeListenAddress,
+      fileSystemPath: resolve(opts.cwd ?? process.cwd(), fileSystemPath),
+      tls: {
+        enabled: values.boolean('peer.tls.enabled'),
+        certFile: values.path('peer.tls.cert.file', configDir),
+        keyFile: values.path('peer.tls.key.file', configDir),
+        rootCertFile: values.path('peer.tls.rootcert.file', configDir),
+      },
+    },
+    chaincode: {
+      startupTimeoutMs: Math.max(startupTimeoutMs, MIN_STARTUP_TIMEOUT_MS),
+      executeTimeoutMs: values.duration('chaincode.executetimeout'),
+      mode: mode === 'dev' ? 'dev' : 'net',
+      keepaliveSeconds: values.integer('chaincode.keepalive'),
+      system: values.stringMap('chaincode.system'),
+      systemPlugins: values.plugins('chaincode.systemPlugins'),
+      logging: {
+        level: values.string('chaincode.logging.level'),
+        shim: values.string('chaincode.logging.shim'),
+        format: values.string('chaincode.logging.format'),
+      },
+    },
+    vm: { endpoint: values.string('vm.endpoint') },
+  };
+}
+
+/** The core.yaml shipped in the package, found from this module whether bundled or not. */
+function findPackagedCoreYaml(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    const candidate = join(dir, 'config', 'core.yaml');
+    if (existsSync(candidate)) return candidate;
+    const parent = dirname(dir);
+    if (parent === dir) throw new ConfigError('CONFIG_NOT_FOUND', 'the packaged config/core.yaml is missing');
+    dir = parent;
+  }
+}
+
+function readYaml(file: string): Tree {
+  let parsed: unknown;
+  try {
+    parsed = parseYaml(readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw new ConfigError('CONFIG_UNREADABLE', `error when reading core config file ${file}: ${String(err)}`, { cause: err });
+  }
+  if (parsed === null || parsed === undefined) return {};
+  if (!isTree(parsed)) throw new ConfigError('CONFIG_UNREADABLE', `core config file ${file} is not a YAML mapping`);
+  return parsed;
+}
+
+function isTree(value: unknown): value is Tree {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Deep merge with keys matched case-insensitively, as viper does; `over` wins. */
+function merge(base: Tree, over: Tree): Tree {
+  const out: Tree = { ...base };
+  for (const [key, value] of Object.entries(over)) {
+    const existing = Object.keys(out).find((k) => k.toLowerCase() === key.toLowerCase());
+    const baseValue = existing === undefined ? undefined : out[existing];
+    if (existing !== undefined) delete out[existing];
+    out[existing ?? key] = isTree(value) && isTree(baseValue) ? merge(baseValue, value) : value;
+  }
+  return out;
+}
+
+/** Typed look-ups of dotted keys: a CORE_* variable wins over the file; a bad value is one clear error. */
+class Values {
+  constructor(
+    private readonly tree: Tree,
+    private readonly env: NodeJS.ProcessEnv,
+    /** Names the entry of a list these values were read from, for messages. */
+    private readonly prefix = '',
+  ) {}
+
+  invalid(key: string, value: unknown, why: string): never {
+    const envName = envNameOf(key);
+    const source = this.env[envName] !== undefined ? ` (from ${envName})` : '';
+    const name = `${this.prefix}${key}`;
+    throw new ConfigError('CONFIG_INVALID_VALUE', `invalid value for ${name}${source}: ${JSON.stringify(value)} ${why}`);
+  }
+
+  string(key: string): string {
+    const value = this.raw(key);
+    if (value === undefined || value === null) return '';
+    if (typeof value === 'string') return value;
+    if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+    return this.invalid(key, value, 'is not a string');
+  }
+
+  boolean(key: string): boolean {
+    const value = this.raw(key);
+    if (value === undefined || value === null || value === '') return false;
+    if (typeof value === 'boolean') return value;
+    if (typeof value === 'string') {
+      const word = value.trim().toLowerCase();
+      if (word === 'true' || word === '1') return true;
+      if (word === 'false' || word === '0') return false;
+    }
+    return this.invalid(key, value, 'is not true or false');
+  }
+
+  integer(key: string): number {
+    const value = this.raw(key);
+    if (value === undefined || value === null || value === '') return 0;
+    const n = typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : value;
+    if (typeof n === 'number' && Number.isInteger(n)) return n;
+    return this.invalid(key, value, 'is not a whole number');
+  }
+
+  duration(key: string): number {
+    const value = this.raw(key);
+    const ms = typeof value === 'string' ? parseDuration(value) : value === 0 ? 0 : undefined;
+    if (ms === undefined) return this.invalid(key, value, 'is not a duration (such as 300s, 1m30s or 500ms)');
+    return ms;
+  }
+
+  address(key: string): string {
+    const address = this.optionalAddress(key);
+    if (address === undefined) return this.invalid(key, '', 'must be a host:port address');
+    return address;
+  }
+
+  optionalAddress(key: string): string | undefined {
+    const value = this.string(key).trim();
+    if (value === '') return undefined;
+    const colon = value.lastIndexOf(':');
+    const port = Number(value.slice(colon + 1));
+    if (colon < 0 || !Number.isInteger(port) || port < 0 || port > 65535 || value.slice(colon + 1) === '') {
+      return this.invalid(key, value, 'is not a host:port address');
+    }
+    return value;
+  }
+
+  /** A file path; relative ones are taken from the config folder, as Fabric's TranslatePath does. */
+  path(key: string, configDir: string | undefined): string {
+    const value = this.string(key);
+    if (value === '' || isAbsolute(value) || configDir === undefined) return value;
+    return join(configDir, value);
+  }
+
+  stringMap(key: string): Record<string, string> {
+    const value = this.raw(key, false) ?? {};
+    if (!isTree(value)) return this.invalid(key, value, 'is not a mapping of names to values');
+    const out: Record<string, string> = {};
+    for (const [name, v] of Object.entries(value)) {
+      if (typeof v !== 'string' && typeof v !== 'boolean') this.invalid(`${key}.${name}`, v, 'is not a word such as enable or disable');
+      out[name] = String(v);
+    }
+    // CORE_CHAINCODE_SYSTEM_<NAME> may name an entry the file does not have.
+    const prefix = `${envNameOf(key)}_`;
+    for (const [envName, v] of Object.entries(this.env)) {
+      if (!envName.startsWith(prefix) || v === undefined) continue;
+      const name = envName.slice(prefix.length).toLowerCase();
+      const existing = Object.keys(out).find((k) => envNameOf(k) === envNameOf(name));
+      out[existing ?? name] = v;
+    }
+    return out;
+  }
+
+  plugins(key: string): SystemPluginConfig[] {
+    const value = this.raw(key, false) ?? [];
+    if (!Array.isArray(value)) return this.invalid(key, value, 'is not a list');
+    return value.map((entry: unknown, i): SystemPluginConfig => {
+      const at = `${key}[${i}]`;
+      if (!isTree(entry)) return this.invalid(at, entry, 'is not a mapping');
+      const item = new Values(entry, {}, `${at}.`);
+      const name = item.string('name');
+      const path = item.string('path');
+      if (name === '') item.invalid('name', name, 'must name the plugin');
+      if (path === '') item.invalid('path', path, 'must give the path of the plugin module');
+      return {
+        name,
+        path,
+        enabled: item.boolean('enabled'),
+        invokableExternal: item.boolean('invokableExternal'),
+        invokableCC2CC: item.boolean('invokableCC2CC'),
+      };
+    });
+  }
+
+  private raw(key: string, allowEnv = true): unknown {
+    if (allowEnv) {
+      const fromEnv = this.env[envNameOf(key)];
+      if (fromEnv !== undefined) return fromEnv;
+    }
+    let node: unknown = this.tree;
+    for (const part of key.split('.')) {
+      if (!isTree(node)) return undefined;
+      const match = Object.keys(node).find((k) => k.toLowerCase() === part.toLowerCase());
+      if (match === undefined) return undefined;
+      node = node[match];
+    }
+    return node;
+  }
+}
+
+/** peer.fileSystemPath -> CORE_PEER_FILESYSTEMPATH */
+function envNameOf(key: string): string {
+  return `CORE_${key.toUpperCase().replace(/\./g, '_')}`;
+}

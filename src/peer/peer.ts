@@ -1,0 +1,191 @@
+import { ChaincodeSupport } from '../chaincode/chaincode-support.js';
+import { ContainerRuntime } from '../chaincode/container-runtime.js';
+import type { Handler } from '../chaincode/handler.js';
+import { HandlerRegistry } from '../chaincode/handler-registry.js';
+import { RuntimeLauncher } from '../chaincode/runtime-launcher.js';
+import type { CoreConfig } from '../common/config/core-config.js';
+import { errorMessage } from '../common/errors/weft-error.js';
+import type { Logger, Logging } from '../common/logging/logging.js';
+import { ChaincodeServer } from '../comm/chaincode-server.js';
+import { INPROC_CONTAINER_TYPE, InprocRegistry } from '../container/inproc/inproc-registry.js';
+import type { VMProvider } from '../container/vm.js';
+import { VMController } from '../container/vm-controller.js';
+import { KvLedgerProvider } from '../ledger/kv-ledger-provider.js';
+import type { LedgerManager } from '../ledger/ledger.js';
+import { Cscc } from '../scc/cscc/cscc.js';
+import { LifecycleScc } from '../scc/lifecycle/lifecycle-scc.js';
+import { Lscc } from '../scc/lscc/lscc.js';
+import { loadPluginSysCCs } from '../scc/plugin-loader.js';
+import { Qscc } from '../scc/qscc/qscc.js';
+import { SccProvider } from '../scc/scc-provider.js';
+import type { Chaincode } from '../shim/chaincode.js';
+import { startInProc } from '../shim/start-in-proc.js';
+import { ChannelRegistry } from './channel-registry.js';
+
+export interface PeerOptions {
+  config: CoreConfig;
+  logging: Logging;
+  /** The peer's version; system chaincodes run as this version, as in Fabric. */
+  version: string;
+  /** Channels to be on once started: created when new, loaded when already on disk. */
+  join?: readonly string[];
+  /** Base of relative plugin paths. */
+  cwd?: string;
+}
+
+/**
+ * The composition root: builds every part of the peer in the order Fabric's `peer node start`
+ * does, and takes them down in reverse.
+ */
+export class Peer {
+  private stopped = false;
+
+  private constructor(
+    readonly config: CoreConfig,
+    private readonly logger: Logger,
+    private readonly ledgers: LedgerManager,
+    private readonly channels: ChannelRegistry,
+    private readonly sccProvider: SccProvider,
+    private readonly chaincodeServer: ChaincodeServer,
+    readonly chaincodeSupport: ChaincodeSupport,
+  ) {}
+
+  static async start(opts: PeerOptions): Promise<Peer> {
+    const { config, logging } = opts;
+    const logger = logging.logger('nodeCmd');
+    logger.info('serve', `Starting peer:\n Version: ${opts.version}\n Node.js: ${process.version}\n OS/Arch: ${process.platform}/${process.arch}`);
+
+    // The ledgers and the chaincode listener come up while the chaincode machinery is built.
+    const ledgersOpening = KvLedgerProvider.start({ rootPath: config.peer.fileSystemPath });
+    let chaincodeSupport: ChaincodeSupport | undefined;
+    let boundAddress: string | undefined;
+    const chaincodeAddressSet = config.peer.chaincodeAddress !== config.peer.chaincodeListenAddress;
+    const serverStarting = ChaincodeServer.start({
+      address: config.peer.chaincodeListenAddress,
+      register: (stream) => {
+        if (chaincodeSupport === undefined) return Promise.resolve();
+        return chaincodeSupport.register(stream);
+      },
+      logger: logging.logger('comm.grpc.server'),
+    });
+    // Observed here so that a failure to listen is reported once, below, not as unhandled.
+    serverStarting.catch(() => undefined);
+    ledgersOpening.catch(() => undefined);
+
+    const chaincodeLogger = logging.logger('chaincode');
+    const shimLogger = logging.logger('shim');
+    const ipRegistry = new InprocRegistry<Chaincode>({
+      startInProc: (env, args, cc, recv, send) => startInProc(env, args, cc, recv, send, shimLogger),
+      logger: logging.logger('inproccontroller'),
+    });
+    const vmProviders = new Map<string, VMProvider>([[INPROC_CONTAINER_TYPE, ipRegistry]]);
+    const vmController = new VMController({ vmProviders, logger: logging.logger('container') });
+    const handlerRegistry = new HandlerRegistry<Handler>({
+      allowUnsolicitedRegistration: config.chaincode.mode === 'dev',
+      logger: chaincodeLogger,
+    });
+    const runtime = new ContainerRuntime({
+      processor: vmController,
+      // With no peer.chaincodeAddress, chaincodes dial the listener where it actually bound.
+      peerAddress: () => (chaincodeAddressSet ? config.peer.chaincodeAddress : (boundAddress ?? config.peer.chaincodeListenAddress)),
+      commonEnv: [
+        `CORE_CHAINCODE_LOGGING_LEVEL=${config.chaincode.logging.level}`,
+        `CORE_CHAINCODE_LOGGING_SHIM=${config.chaincode.logging.shim}`,
+        `CORE_CHAINCODE_LOGGING_FORMAT=${config.chaincode.logging.format}`,
+      ],
+      logger: chaincodeLogger,
+    });
+    const launcher = new RuntimeLauncher({
+      runtime,
+      registry: handlerRegistry,
+      startupTimeoutMs: config.chaincode.startupTimeoutMs,
+      logger: chaincodeLogger,
+    });
+    chaincodeSupport = new ChaincodeSupport({
+      launcher,
+      runtime,
+      handlerRegistry,
+      executeTimeoutMs: config.chaincode.executeTimeoutMs,
+      logger: chaincodeLogger,
+    });
+    ipRegistry.attach(chaincodeSupport);
+
+    const channels = new ChannelRegistry();
+    const sccProvider = new SccProvider({
+      registrar: ipRegistry,
+      chaincodeProvider: chaincodeSupport,
+      ledgers: channels,
+      whitelist: config.chaincode.system,
+      version: opts.version,
+      containerType: INPROC_CONTAINER_TYPE,
+      logger: logging.logger('sccapi'),
+    });
+
+    let ledgers: LedgerManager | undefined;
+    let server: ChaincodeServer | undefined;
+    try {
+      const plugins = await loadPluginSysCCs(config.chaincode.systemPlugins, opts.cwd ?? process.cwd());
+      const builtIns = [
+        new Lscc(),
+        new Cscc({ channels, logger: logging.logger('cscc') }),
+        new Qscc({ ledgers: channels, logger: logging.logger('qscc') }),
+        new LifecycleScc(),
+      ];
+      for (const scc of [...builtIns, ...plugins]) sccProvider.registerSysCC(scc);
+
+      await sccProvider.deploySysCCs('');
+      logger.info('serve', 'Deployed system chaincodes');
+
+      ledgers = await ledgersOpening;
+      const peerLogger = logging.logger('peer');
+      const ledgerLogger = logging.logger('ledgermgmt');
+      const onDisk = await ledgers.list();
+      for (const channelId of onDisk) {
+        peerLogger.info('Initialize', `Loading chain ${channelId}`);
+        channels.add(await ledgers.open(channelId));
+        await sccProvider.deploySysCCs(channelId);
+      }
+      for (const channelId of opts.join ?? []) {
+        if (channels.has(channelId)) continue;
+        ledgerLogger.info('CreateLedger', `Creating ledger [${channelId}]`);
+        channels.add(await ledgers.create(channelId));
+        ledgerLogger.info('CreateLedger', `Created ledger [${channelId}]`);
+        await sccProvider.deploySysCCs(channelId);
+      }
+
+      server = await serverStarting;
+      boundAddress = server.address;
+      logging.logger('comm.grpc.server').info('start', `Chaincode server listening on ${server.address}`);
+    } catch (err) {
+      await sccProvider.deDeployAll();
+      await (server ?? (await serverStarting.catch(() => undefined)))?.stop();
+      await (ledgers ?? (await ledgersOpening.catch(() => undefined)))?.close();
+      throw err;
+    }
+    const peer = new Peer(config, logger, ledgers, channels, sccProvider, server, chaincodeSupport);
+    logger.info(
+      'serve',
+      `Started peer with ID=[${config.peer.id}], network ID=[${config.peer.networkId}], address=[${config.peer.address}]`,
+    );
+    return peer;
+  }
+
+  /** The address chaincodes connect to, with the port actually bound. */
+  get chaincodeListenAddress(): string {
+    return this.chaincodeServer.address;
+  }
+
+  channelIds(): string[] {
+    return this.channels.channelIds();
+  }
+
+  /** Stops every chaincode, the listener and the ledgers. */
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    await this.chaincodeServer.stop();
+    await this.sccProvider.deDeployAll();
+    await this.ledgers.close().catch((err: unknown) => this.logger.error('stop', `closing ledgers: ${errorMessage(err)}`));
+    this.logger.info('stop', 'Peer stopped');
+  }
+}

@@ -1,0 +1,15 @@
+import type { Chaincode } from '../shim/chaincode.js';
+
+/** A system chaincode as it describes itself to the SCC provider (Fabric's SelfDescribingSysCC). */
+export interface SystemChaincode {
+  readonly name: string;
+  /** Where it comes from: a source path for built-ins, the module path for plugins. */
+  readonly path: string;
+  readonly initArgs: Uint8Array[];
+  readonly chaincode: Chaincode;
+  /** May clients invoke it through a proposal? */
+  readonly invokableExternal: boolean;
+  /** May other chaincodes invoke it? */
+  readonly invokableCC2CC: boolean;
+  readonly enabled: boolean;
+}

@@ -1,0 +1,59 @@
+import type { ChaincodeInput } from '../common/protos/peer.js';
+
+/** The state calls the stub makes through the shim handler. */
+export interface PeerCalls {
+  getState(key: string, channelId: string, txId: string): Promise<Uint8Array>;
+  putState(key: string, value: Uint8Array, channelId: string, txId: string): Promise<void>;
+  deleteState(key: string, channelId: string, txId: string): Promise<void>;
+}
+
+/** What a chaincode sees of its transaction: its arguments and the ledger state calls. */
+export class ChaincodeStub {
+  private readonly args: Uint8Array[];
+  private stringArgs: string[] | undefined;
+
+  constructor(
+    private readonly calls: PeerCalls,
+    private readonly channelId: string,
+    private readonly txId: string,
+    input: ChaincodeInput,
+  ) {
+    this.args = input.getArgsList_asU8();
+  }
+
+  getArgs(): Uint8Array[] {
+    return this.args;
+  }
+
+  getStringArgs(): string[] {
+    this.stringArgs ??= this.args.map((arg) => Buffer.from(arg.buffer, arg.byteOffset, arg.byteLength).toString('utf8'));
+    return this.stringArgs;
+  }
+
+  /** The first argument as the function name, the rest as its parameters. */
+  getFunctionAndParameters(): { fcn: string; params: string[] } {
+    const [fcn = '', ...params] = this.getStringArgs();
+    return { fcn, params };
+  }
+
+  getTxID(): string {
+    return this.txId;
+  }
+
+  getChannelID(): string {
+    return this.channelId;
+  }
+
+  /** The committed value of `key`; empty when there is none (as Fabric's shim returns it). */
+  getState(key: string): Promise<Uint8Array> {
+    return this.calls.getState(key, this.channelId, this.txId);
+  }
+
+  putState(key: string, value: Uint8Array | string): Promise<void> {
+    return this.calls.putState(key, typeof value === 'string' ? Buffer.from(value) : value, this.channelId, this.txId);
+  }
+
+  deleteState(key: string): Promise<void> {
+    return this.calls.deleteState(key, this.channelId, this.txId);
+  }
+}

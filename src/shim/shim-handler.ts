@@ -1,0 +1,198 @@
+import { errorMessage } from '../common/errors/weft-error.js';
+import type { Logger } from '../common/logging/logging.js';
+import {
+  ChaincodeInput,
+  ChaincodeMessage,
+  DelState,
+  GetState,
+  MessageTypes,
+  PutState,
+  Response,
+  messageTypeName,
+  type MessageType,
+} from '../common/protos/peer.js';
+import type { ChaincodeStream } from '../comm/chaincode-stream.js';
+import type { Chaincode, ChaincodeResponse } from './chaincode.js';
+import { ChaincodeStub, type PeerCalls } from './chaincode-stub.js';
+import { ShimError } from './shim-error.js';
+
+export type ShimState = 'created' | 'established' | 'ready';
+
+const T = MessageTypes;
+
+interface Pending {
+  resolve(msg: ChaincodeMessage): void;
+  reject(err: Error): void;
+}
+
+/**
+ * The chaincode's side of the conversation: walks created -> established -> ready on REGISTERED
+ * and READY, runs Init and Invoke for INIT and TRANSACTION, and makes the stub's state calls,
+ * one at a time per transaction.
+ */
+export class ShimHandler implements PeerCalls {
+  private currentState: ShimState = 'created';
+  private readonly pending = new Map<string, Pending>();
+  private readonly tails = new Map<string, Promise<unknown>>();
+
+  constructor(
+    private readonly stream: ChaincodeStream,
+    private readonly chaincode: Chaincode,
+    private readonly logger: Logger,
+  ) {}
+
+  get state(): ShimState {
+    return this.currentState;
+  }
+
+  /** Handles one message from the peer; throws when the conversation cannot go on. */
+  handleMessage(msg: ChaincodeMessage): void {
+    const type = msg.getType();
+    if (type === T.KEEPALIVE) {
+      this.send(msg);
+      return;
+    }
+    switch (this.currentState) {
+      case 'created':
+        if (type === T.REGISTERED) {
+          this.currentState = 'established';
+          return;
+        }
+        break;
+      case 'established':
+        if (type === T.READY) {
+          this.currentState = 'ready';
+          return;
+        }
+        break;
+      case 'ready':
+        switch (type) {
+          case T.RESPONSE:
+          case T.ERROR:
+            this.settle(msg);
+            return;
+          case T.INIT:
+            void this.runChaincode(msg, 'init');
+            return;
+          case T.TRANSACTION:
+            void this.runChaincode(msg, 'invoke');
+            return;
+        }
+        this.send(
+          newMessage(T.ERROR, Buffer.from(`[${msg.getTxid()}] Chaincode handler cannot handle message (${messageTypeName(type)}) while in state: ready`), msg.getTxid(), msg.getChannelId()),
+        );
+        return;
+    }
+    const detail = type === T.ERROR ? `: ${Buffer.from(msg.getPayload_asU8()).toString()}` : '';
+    throw new ShimError(
+      'BAD_STATE',
+      `chaincode handler cannot handle message (${messageTypeName(type)}) while in state: ${this.currentState}${detail}`,
+    );
+  }
+
+  /** The peer is gone: every call waiting for an answer fails. */
+  close(err: Error): void {
+    for (const pending of this.pending.values()) pending.reject(err);
+    this.pending.clear();
+  }
+
+  async getState(key: string, channelId: string, txId: string): Promise<Uint8Array> {
+    const req = new GetState();
+    req.setKey(key);
+    const reply = await this.call(T.GET_STATE, req.serializeBinary(), channelId, txId);
+    return reply.getPayload_asU8();
+  }
+
+  async putState(key: string, value: Uint8Array, channelId: string, txId: string): Promise<void> {
+    if (key === '') throw new ShimError('PEER_ERROR', 'key must not be an empty string');
+    const req = new PutState();
+    req.setKey(key);
+    req.setValue(value);
+    await this.call(T.PUT_STATE, req.serializeBinary(), channelId, txId);
+  }
+
+  async deleteState(key: string, channelId: string, txId: string): Promise<void> {
+    if (key === '') throw new ShimError('PEER_ERROR', 'key must not be an empty string');
+    const req = new DelState();
+    req.setKey(key);
+    await this.call(T.DEL_STATE, req.serializeBinary(), channelId, txId);
+  }
+
+  /** Runs Init or Invoke; a throw or a missing response becomes an ERROR to the peer, never a crash. */
+  private async runChaincode(msg: ChaincodeMessage, method: 'init' | 'invoke'): Promise<void> {
+    const txId = msg.getTxid();
+    const channelId = msg.getChannelId();
+    let reply: ChaincodeMessage;
+    try {
+      const input = ChaincodeInput.deserializeBinary(msg.getPayload_asU8());
+      const stub = new ChaincodeStub(this, channelId, txId, input);
+      const res: ChaincodeResponse | undefined = await this.chaincode[method](stub);
+      if (res === undefined || res === null || typeof res.status !== 'number') {
+        throw new ShimError('PEER_ERROR', `${method}() returned no response`);
+      }
+      const response = new Response();
+      response.setStatus(res.status);
+      if (res.message) response.setMessage(res.message);
+      if (res.payload !== undefined && res.payload.length > 0) response.setPayload(res.payload);
+      reply = newMessage(T.COMPLETED, response.serializeBinary(), txId, channelId);
+    } catch (err) {
+      const text = `[${txId.slice(0, 8)}] Calling chaincode ${method}() has thrown an error: ${errorMessage(err)}`;
+      this.logger.error('handleMessage', text);
+      reply = newMessage(T.ERROR, Buffer.from(text), txId, channelId);
+    }
+    this.send(reply);
+  }
+
+  /** Sends a state call and waits for its answer; calls of one transaction go one at a time. */
+  private call(type: number, payload: Uint8Array, channelId: string, txId: string): Promise<ChaincodeMessage> {
+    const key = `${channelId}\x00${txId}`;
+    const previous = this.tails.get(key);
+    const run = (): Promise<ChaincodeMessage> =>
+      new Promise<ChaincodeMessage>((resolve, reject) => {
+        this.pending.set(key, { resolve, reject });
+        this.stream.send(newMessage(type, payload, txId, channelId)).catch((err: unknown) => {
+          this.pending.delete(key);
+          reject(new ShimError('STREAM_ENDED', `error sending ${messageTypeName(type)}: ${errorMessage(err)}`));
+        });
+      });
+    const result = previous === undefined ? run() : previous.then(run, run);
+    const tail = result.then(noop, noop);
+    this.tails.set(key, tail);
+    void tail.then(() => {
+      if (this.tails.get(key) === tail) this.tails.delete(key);
+    });
+    return result;
+  }
+
+  private settle(msg: ChaincodeMessage): void {
+    const key = `${msg.getChannelId()}\x00${msg.getTxid()}`;
+    const pending = this.pending.get(key);
+    if (pending === undefined) {
+      this.logger.debug('handleMessage', `[${msg.getTxid()}] no call waiting for ${messageTypeName(msg.getType())}`);
+      return;
+    }
+    this.pending.delete(key);
+    if (msg.getType() === T.RESPONSE) {
+      pending.resolve(msg);
+    } else {
+      pending.reject(new ShimError('PEER_ERROR', Buffer.from(msg.getPayload_asU8()).toString()));
+    }
+  }
+
+  private send(msg: ChaincodeMessage): void {
+    this.stream.send(msg).catch((err: unknown) => {
+      this.logger.debug('send', `error sending ${messageTypeName(msg.getType())}: ${errorMessage(err)}`);
+    });
+  }
+}
+
+function noop(): void {}
+
+export function newMessage(type: number, payload: Uint8Array | undefined, txId: string, channelId: string): ChaincodeMessage {
+  const msg = new ChaincodeMessage();
+  msg.setType(type as MessageType);
+  if (payload !== undefined) msg.setPayload(payload);
+  msg.setTxid(txId);
+  msg.setChannelId(channelId);
+  return msg;
+}
