@@ -59,7 +59,6 @@ export class Peer {
     const ledgersOpening = KvLedgerProvider.start({ rootPath: config.peer.fileSystemPath });
     let chaincodeSupport: ChaincodeSupport | undefined;
     let boundAddress: string | undefined;
-    const chaincodeAddressSet = config.peer.chaincodeAddress !== config.peer.chaincodeListenAddress;
     const serverStarting = ChaincodeServer.start({
       address: config.peer.chaincodeListenAddress,
       register: (stream) => {
@@ -87,7 +86,7 @@ export class Peer {
     const runtime = new ContainerRuntime({
       processor: vmController,
       // With no peer.chaincodeAddress, chaincodes dial the listener where it actually bound.
-      peerAddress: () => (chaincodeAddressSet ? config.peer.chaincodeAddress : (boundAddress ?? config.peer.chaincodeListenAddress)),
+      peerAddress: () => config.peer.chaincodeAddress ?? boundAddress ?? config.peer.chaincodeListenAddress,
       commonEnv: [
         `CORE_CHAINCODE_LOGGING_LEVEL=${config.chaincode.logging.level}`,
         `CORE_CHAINCODE_LOGGING_SHIM=${config.chaincode.logging.shim}`,

@@ -13,8 +13,8 @@ export interface PeerConfig {
   listenAddress: string;
   address: string;
   chaincodeListenAddress: string;
-  /** Address handed to chaincodes; chaincodeListenAddress when unset. */
-  chaincodeAddress: string;
+  /** Address handed to chaincodes; when unset, the chaincode listener's own address. */
+  chaincodeAddress: string | undefined;
   /** Absolute path of peer.fileSystemPath. */
   fileSystemPath: string;
   tls: TlsConfig;

@@ -51,7 +51,7 @@ export function loadCoreConfig(opts: LoadCoreConfigOptions): CoreConfig {
       listenAddress: values.address('peer.listenAddress'),
       address: values.address('peer.address'),
       chaincodeListenAddress,
-      chaincodeAddress: values.optionalAddress('peer.chaincodeAddress') ?? chaincodeListenAddress,
+      chaincodeAddress: values.optionalAddress('peer.chaincodeAddress'),
       fileSystemPath: resolve(opts.cwd ?? process.cwd(), fileSystemPath),
       tls: {
         enabled: values.boolean('peer.tls.enabled'),
