@@ -40,7 +40,8 @@ export class RuntimeLauncher {
     let err: Error | undefined;
     if (alreadyStarted) {
       await launchState.done;
-      err = launchState.err;
+      const cause = launchState.err;
+      if (cause !== undefined) err = new ChaincodeError('LAUNCH_FAILED', `chaincode registration failed: ${cause.message}`, { cause });
     } else {
       err = await this.startAndAwaitRegistration(ccci, cname, launchState);
       if (err !== undefined) {

@@ -1,15 +1,9 @@
-import { ChaincodeSupport } from '../chaincode/chaincode-support.js';
-import { ContainerRuntime } from '../chaincode/container-runtime.js';
-import type { Handler } from '../chaincode/handler.js';
-import { HandlerRegistry } from '../chaincode/handler-registry.js';
-import { RuntimeLauncher } from '../chaincode/runtime-launcher.js';
+import type { ChaincodeSupport } from '../chaincode/chaincode-support.js';
 import type { CoreConfig } from '../common/config/core-config.js';
 import { errorMessage } from '../common/errors/weft-error.js';
 import type { Logger, Logging } from '../common/logging/logging.js';
 import { ChaincodeServer } from '../comm/chaincode-server.js';
-import { INPROC_CONTAINER_TYPE, InprocRegistry } from '../container/inproc/inproc-registry.js';
-import type { VMProvider } from '../container/vm.js';
-import { VMController } from '../container/vm-controller.js';
+import { INPROC_CONTAINER_TYPE } from '../container/inproc/inproc-registry.js';
 import { KvLedgerProvider } from '../ledger/kv-ledger-provider.js';
 import type { LedgerManager } from '../ledger/ledger.js';
 import { Cscc } from '../scc/cscc/cscc.js';
@@ -18,9 +12,8 @@ import { Lscc } from '../scc/lscc/lscc.js';
 import { loadPluginSysCCs } from '../scc/plugin-loader.js';
 import { Qscc } from '../scc/qscc/qscc.js';
 import { SccProvider } from '../scc/scc-provider.js';
-import type { Chaincode } from '../shim/chaincode.js';
-import { startInProc } from '../shim/start-in-proc.js';
 import { ChannelRegistry } from './channel-registry.js';
+import { createChaincodeStack } from './chaincode-stack.js';
 
 export interface PeerOptions {
   config: CoreConfig;
@@ -55,63 +48,29 @@ export class Peer {
     const logger = logging.logger('nodeCmd');
     logger.info('serve', `Starting peer:\n Version: ${opts.version}\n Node.js: ${process.version}\n OS/Arch: ${process.platform}/${process.arch}`);
 
-    // The ledgers and the chaincode listener come up while the chaincode machinery is built.
-    const ledgersOpening = KvLedgerProvider.start({ rootPath: config.peer.fileSystemPath });
-    let chaincodeSupport: ChaincodeSupport | undefined;
     let boundAddress: string | undefined;
+    const stack = createChaincodeStack({
+      chaincode: config.chaincode,
+      // With no peer.chaincodeAddress, chaincodes dial the listener where it actually bound.
+      peerAddress: () => config.peer.chaincodeAddress ?? boundAddress ?? config.peer.chaincodeListenAddress,
+      logging,
+    });
+    const { chaincodeSupport, inprocRegistry } = stack;
+
+    // The ledgers and the chaincode listener come up while the system chaincodes deploy.
+    const ledgersOpening = KvLedgerProvider.start({ rootPath: config.peer.fileSystemPath });
     const serverStarting = ChaincodeServer.start({
       address: config.peer.chaincodeListenAddress,
-      register: (stream) => {
-        if (chaincodeSupport === undefined) return Promise.resolve();
-        return chaincodeSupport.register(stream);
-      },
+      register: (stream) => chaincodeSupport.register(stream),
       logger: logging.logger('comm.grpc.server'),
     });
-    // Observed here so that a failure to listen is reported once, below, not as unhandled.
+    // Observed here so that a failure is reported once, below, and never as unhandled.
     serverStarting.catch(() => undefined);
     ledgersOpening.catch(() => undefined);
 
-    const chaincodeLogger = logging.logger('chaincode');
-    const shimLogger = logging.logger('shim');
-    const ipRegistry = new InprocRegistry<Chaincode>({
-      startInProc: (env, args, cc, recv, send) => startInProc(env, args, cc, recv, send, shimLogger),
-      logger: logging.logger('inproccontroller'),
-    });
-    const vmProviders = new Map<string, VMProvider>([[INPROC_CONTAINER_TYPE, ipRegistry]]);
-    const vmController = new VMController({ vmProviders, logger: logging.logger('container') });
-    const handlerRegistry = new HandlerRegistry<Handler>({
-      allowUnsolicitedRegistration: config.chaincode.mode === 'dev',
-      logger: chaincodeLogger,
-    });
-    const runtime = new ContainerRuntime({
-      processor: vmController,
-      // With no peer.chaincodeAddress, chaincodes dial the listener where it actually bound.
-      peerAddress: () => config.peer.chaincodeAddress ?? boundAddress ?? config.peer.chaincodeListenAddress,
-      commonEnv: [
-        `CORE_CHAINCODE_LOGGING_LEVEL=${config.chaincode.logging.level}`,
-        `CORE_CHAINCODE_LOGGING_SHIM=${config.chaincode.logging.shim}`,
-        `CORE_CHAINCODE_LOGGING_FORMAT=${config.chaincode.logging.format}`,
-      ],
-      logger: chaincodeLogger,
-    });
-    const launcher = new RuntimeLauncher({
-      runtime,
-      registry: handlerRegistry,
-      startupTimeoutMs: config.chaincode.startupTimeoutMs,
-      logger: chaincodeLogger,
-    });
-    chaincodeSupport = new ChaincodeSupport({
-      launcher,
-      runtime,
-      handlerRegistry,
-      executeTimeoutMs: config.chaincode.executeTimeoutMs,
-      logger: chaincodeLogger,
-    });
-    ipRegistry.attach(chaincodeSupport);
-
     const channels = new ChannelRegistry();
     const sccProvider = new SccProvider({
-      registrar: ipRegistry,
+      registrar: inprocRegistry,
       chaincodeProvider: chaincodeSupport,
       ledgers: channels,
       whitelist: config.chaincode.system,

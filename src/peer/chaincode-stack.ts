@@ -1,0 +1,68 @@
+import { ChaincodeSupport } from '../chaincode/chaincode-support.js';
+import { ContainerRuntime } from '../chaincode/container-runtime.js';
+import type { Handler } from '../chaincode/handler.js';
+import { HandlerRegistry } from '../chaincode/handler-registry.js';
+import { RuntimeLauncher } from '../chaincode/runtime-launcher.js';
+import type { ChaincodeConfig } from '../common/config/core-config.js';
+import type { Logging } from '../common/logging/logging.js';
+import { INPROC_CONTAINER_TYPE, InprocRegistry } from '../container/inproc/inproc-registry.js';
+import type { VMProvider } from '../container/vm.js';
+import { VMController } from '../container/vm-controller.js';
+import type { Chaincode } from '../shim/chaincode.js';
+import { startInProc } from '../shim/start-in-proc.js';
+
+export interface ChaincodeStackOptions {
+  chaincode: Pick<ChaincodeConfig, 'startupTimeoutMs' | 'executeTimeoutMs' | 'mode' | 'logging'>;
+  /** The address chaincodes dial, asked at each launch. */
+  peerAddress: () => string;
+  logging: Logging;
+}
+
+/** The chaincode machinery of the seed, wired: core.chaincode over core.container over the shim. */
+export interface ChaincodeStack {
+  inprocRegistry: InprocRegistry<Chaincode>;
+  vmController: VMController;
+  handlerRegistry: HandlerRegistry<Handler>;
+  chaincodeSupport: ChaincodeSupport;
+}
+
+export function createChaincodeStack(opts: ChaincodeStackOptions): ChaincodeStack {
+  const { logging, chaincode } = opts;
+  const chaincodeLogger = logging.logger('chaincode');
+  const shimLogger = logging.logger('shim');
+  const inprocRegistry = new InprocRegistry<Chaincode>({
+    startInProc: (env, args, cc, recv, send) => startInProc(env, args, cc, recv, send, shimLogger),
+    logger: logging.logger('inproccontroller'),
+  });
+  const vmProviders = new Map<string, VMProvider>([[INPROC_CONTAINER_TYPE, inprocRegistry]]);
+  const vmController = new VMController({ vmProviders, logger: logging.logger('container') });
+  const handlerRegistry = new HandlerRegistry<Handler>({
+    allowUnsolicitedRegistration: chaincode.mode === 'dev',
+    logger: chaincodeLogger,
+  });
+  const runtime = new ContainerRuntime({
+    processor: vmController,
+    peerAddress: opts.peerAddress,
+    commonEnv: [
+      `CORE_CHAINCODE_LOGGING_LEVEL=${chaincode.logging.level}`,
+      `CORE_CHAINCODE_LOGGING_SHIM=${chaincode.logging.shim}`,
+      `CORE_CHAINCODE_LOGGING_FORMAT=${chaincode.logging.format}`,
+    ],
+    logger: chaincodeLogger,
+  });
+  const launcher = new RuntimeLauncher({
+    runtime,
+    registry: handlerRegistry,
+    startupTimeoutMs: chaincode.startupTimeoutMs,
+    logger: chaincodeLogger,
+  });
+  const chaincodeSupport = new ChaincodeSupport({
+    launcher,
+    runtime,
+    handlerRegistry,
+    executeTimeoutMs: chaincode.executeTimeoutMs,
+    logger: chaincodeLogger,
+  });
+  inprocRegistry.attach(chaincodeSupport);
+  return { inprocRegistry, vmController, handlerRegistry, chaincodeSupport };
+}
