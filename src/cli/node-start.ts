@@ -24,6 +24,11 @@ export async function runNodeStart(opts: NodeStartOptions): Promise<number> {
     return 1;
   }
   const logger = logging.logger('nodeCmd');
+  // Listened for from the start, so that a signal during start-up still stops the peer cleanly.
+  const signalled = new Promise<NodeJS.Signals>((resolve) => {
+    process.once('SIGINT', () => resolve('SIGINT'));
+    process.once('SIGTERM', () => resolve('SIGTERM'));
+  });
   try {
     const config = loadCoreConfig({ env: opts.env });
     if (opts.chaincodeDev) config.chaincode.mode = 'dev';
@@ -36,10 +41,7 @@ export async function runNodeStart(opts: NodeStartOptions): Promise<number> {
     return 1;
   }
 
-  const signal = await new Promise<NodeJS.Signals>((resolve) => {
-    process.once('SIGINT', () => resolve('SIGINT'));
-    process.once('SIGTERM', () => resolve('SIGTERM'));
-  });
+  const signal = await signalled;
   logger.info('serve', `Received signal: ${signal}, stopping the peer`);
   await peer.stop();
   return 0;

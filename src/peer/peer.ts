@@ -22,7 +22,7 @@ export interface PeerOptions {
   version: string;
   /** Channels to be on once started: created when new, loaded when already on disk. */
   join?: readonly string[];
-  /** Base of relative plugin paths. */
+  /** Base of relative plugin paths when core.yaml is the embedded one. */
   cwd?: string;
 }
 
@@ -82,7 +82,8 @@ export class Peer {
     let ledgers: LedgerManager | undefined;
     let server: ChaincodeServer | undefined;
     try {
-      const plugins = await loadPluginSysCCs(config.chaincode.systemPlugins, opts.cwd ?? process.cwd());
+      // Relative plugin paths are taken from core.yaml's folder, as Fabric takes file paths in it.
+      const plugins = await loadPluginSysCCs(config.chaincode.systemPlugins, config.configDir ?? opts.cwd ?? process.cwd());
       const builtIns = [
         new Lscc(),
         new Cscc({ channels, logger: logging.logger('cscc') }),

@@ -1,0 +1,67 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+/** The CLI as a user runs it: the package's bin script. */
+export const WEFT_BIN = fileURLToPath(new URL('../../../bin/weft.js', import.meta.url));
+
+/** A real `weft` process whose log lines (stderr) are collected as they come. */
+export class WeftProcess {
+  readonly lines: string[] = [];
+  stdout = '';
+  private readonly child: ChildProcess;
+  private readonly exited: Promise<number | null>;
+  private listeners: Array<() => void> = [];
+
+  constructor(args: string[], env: NodeJS.ProcessEnv) {
+    this.child = spawn(process.execPath, [WEFT_BIN, ...args], { env: { PATH: process.env.PATH, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let partial = '';
+    this.child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
+      partial += chunk;
+      const parts = partial.split('\n');
+      partial = parts.pop() ?? '';
+      this.lines.push(...parts);
+      for (const notify of this.listeners) notify();
+    });
+    this.child.stdout?.setEncoding('utf8').on('data', (chunk: string) => (this.stdout += chunk));
+    this.exited = new Promise((resolve) => this.child.on('exit', (code) => {
+      if (partial !== '') this.lines.push(partial);
+      for (const notify of this.listeners) notify();
+      resolve(code);
+    }));
+  }
+
+  /** Waits for a log line matching `pattern`; fails with the log so far when the process exits first. */
+  async waitFor(pattern: RegExp, timeoutMs = 15_000): Promise<string> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const found = this.lines.find((l) => pattern.test(l));
+      if (found !== undefined) return found;
+      if (this.child.exitCode !== null || Date.now() > deadline) {
+        throw new Error(`no line matching ${pattern} (exit ${this.child.exitCode}); log:\n${this.lines.join('\n')}`);
+      }
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, 50);
+        this.listeners.push(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+      this.listeners = [];
+    }
+  }
+
+  /** Sends a signal and resolves with the exit code. */
+  async stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<number | null> {
+    this.child.kill(signal);
+    return this.exited;
+  }
+
+  exitCode(): Promise<number | null> {
+    return this.exited;
+  }
+}
+
+/** The message part of a Fabric log line: what follows `LEVEL seq `. */
+export function messageOf(line: string): string {
+  return line.replace(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3} UTC \[[^\]]+\] \S+ -> [A-Z]{4} [0-9a-f]{3,} /, '');
+}
