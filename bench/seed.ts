@@ -1,0 +1,233 @@
+import { spawn } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { INPROC_CONTAINER_TYPE } from '../src/container/inproc/inproc-registry.js';
+import { Logging } from '../src/common/logging/logging.js';
+import { ChaincodeDeploymentSpec, ChaincodeInput, ChaincodeSpec } from '../src/common/protos/peer.js';
+import { KvLedgerProvider } from '../src/ledger/kv-ledger-provider.js';
+import type { PeerLedger } from '../src/ledger/ledger.js';
+import { createChaincodeStack } from '../src/peer/chaincode-stack.js';
+import { ChannelRegistry } from '../src/peer/channel-registry.js';
+import { Cscc } from '../src/scc/cscc/cscc.js';
+import { Lscc } from '../src/scc/lscc/lscc.js';
+import { Qscc } from '../src/scc/qscc/qscc.js';
+import { SccProvider } from '../src/scc/scc-provider.js';
+import { success, type Chaincode } from '../src/shim/chaincode.js';
+import type { Benchmark, Report } from './harness.js';
+import { median } from './harness.js';
+
+const WEFT_BIN = fileURLToPath(new URL('../../bin/weft.js', import.meta.url));
+const CHANNELS = 100;
+
+/** The seed's system in one process: chaincode stack, SCCs, and `CHANNELS` ledgers. */
+async function buildPeer(root: string) {
+  // Lines are formatted as in a real peer, then dropped: the figure is the peer's work, not the terminal's.
+  const logging = new Logging({ spec: 'info', sink: () => undefined });
+  const stack = createChaincodeStack({
+    chaincode: { startupTimeoutMs: 300_000, executeTimeoutMs: 30_000, mode: 'net', logging: { level: 'info', shim: 'warning', format: '' } },
+    peerAddress: () => '127.0.0.1:7052',
+    logging,
+  });
+  const channels = new ChannelRegistry();
+  const sccp = new SccProvider({
+    registrar: stack.inprocRegistry,
+    chaincodeProvider: stack.chaincodeSupport,
+    ledgers: channels,
+    whitelist: { lscc: 'enable', cscc: 'enable', qscc: 'enable' },
+    version: 'bench',
+    containerType: INPROC_CONTAINER_TYPE,
+    logger: logging.logger('sccapi'),
+  });
+  const sccs = [new Lscc(), new Cscc({ channels, logger: logging.logger('cscc') }), new Qscc({ ledgers: channels, logger: logging.logger('qscc') })];
+  for (const scc of sccs) sccp.registerSysCC(scc);
+  const ledgers = await KvLedgerProvider.start({ rootPath: root });
+  const channelIds: string[] = [];
+  for (let i = 0; i < CHANNELS; i++) {
+    const id = `channel${i}`;
+    channels.add(await ledgers.create(id));
+    channelIds.push(id);
+  }
+  return { stack, sccp, sccs, ledgers, channels, channelIds };
+}
+
+async function sccDeployment(report: Report): Promise<void> {
+  const root = await mkdtemp(join(tmpdir(), 'weft-bench-'));
+  try {
+    const { sccp, sccs, ledgers, channelIds } = await buildPeer(root);
+    await sccp.deploySysCCs('');
+    for (const id of channelIds.slice(0, 10)) await sccp.deploySysCCs(id); // warm-up
+    const perScc: number[] = [];
+    for (const id of channelIds) {
+      for (const scc of sccs) {
+        const t0 = process.hrtime.bigint();
+        await sccp.deploySysCC(id, scc);
+        perScc.push(Number(process.hrtime.bigint() - t0) / 1e6);
+      }
+    }
+    report('scc_deploy_per_channel_ms', median(perScc), 'ms');
+    const totals: number[] = [];
+    for (let run = 0; run < 7; run++) {
+      const t0 = process.hrtime.bigint();
+      for (const id of channelIds) await sccp.deploySysCCs(id);
+      totals.push(Number(process.hrtime.bigint() - t0) / 1e6);
+    }
+    report('scc_deploy_100_channels_ms', median(totals), 'ms');
+    const ten: number[] = [];
+    for (let run = 0; run < 7; run++) {
+      const t0 = process.hrtime.bigint();
+      for (const id of channelIds.slice(0, 10)) await sccp.deploySysCCs(id);
+      ten.push(Number(process.hrtime.bigint() - t0) / 1e6);
+    }
+    report('scc_deploy_10_channels_ms', median(ten), 'ms');
+    await ledgers.close();
+  } finally {
+    await rm(root, { recursive: true, force: true });
+  }
+}
+
+/** One GET_STATE and one PUT_STATE per transaction. */
+const getPut: Chaincode = {
+  init: () => success(),
+  async invoke(stub) {
+    const key = stub.getStringArgs()[1] ?? 'k';
+    const old = await stub.getState(key);
+    await stub.putState(key, old.length > 0 ? old : 'v');
+    return success();
+  },
+};
+
+async function inprocRoundTrips(report: Report): Promise<void> {
+  const root = await mkdtemp(join(tmpdir(), 'weft-bench-'));
+  const logging = new Logging({ spec: 'info', sink: () => undefined });
+  const stack = createChaincodeStack({
+    chaincode: { startupTimeoutMs: 300_000, executeTimeoutMs: 30_000, mode: 'net', logging: { level: 'info', shim: 'warning', format: '' } },
+    peerAddress: () => '127.0.0.1:7052',
+    logging,
+  });
+  stack.inprocRegistry.register({ name: 'bench', version: '1' }, getPut);
+  const ccci = { name: 'bench', version: '1', path: 'bench', type: 'GOLANG', containerType: INPROC_CONTAINER_TYPE };
+  const cccid = { name: 'bench', version: '1' };
+  const ledgers = await KvLedgerProvider.start({ rootPath: root });
+  const ledger: PeerLedger = await ledgers.create('benchchannel');
+  try {
+    const spec = new ChaincodeDeploymentSpec();
+    const ccSpec = new ChaincodeSpec();
+    ccSpec.setInput(new ChaincodeInput());
+    spec.setChaincodeSpec(ccSpec);
+    let n = 0;
+    await stack.chaincodeSupport.executeLegacyInit({ txId: `i${n++}`, channelId: '' }, cccid, spec, INPROC_CONTAINER_TYPE);
+
+    const BATCH = 2000;
+    const initUs: number[] = [];
+    for (let run = 0; run < 9; run++) {
+      const t0 = process.hrtime.bigint();
+      for (let i = 0; i < BATCH; i++) {
+        await stack.chaincodeSupport.executeLegacyInit({ txId: `i${n++}`, channelId: '' }, cccid, spec, INPROC_CONTAINER_TYPE);
+      }
+      initUs.push(Number(process.hrtime.bigint() - t0) / 1e3 / BATCH);
+    }
+    report('inproc_init_us', median(initUs), 'us');
+
+    const input = (key: string) => {
+      const i = new ChaincodeInput();
+      i.setArgsList([Buffer.from('getput'), Buffer.from(key)]);
+      return i;
+    };
+    const inputs = Array.from({ length: 1000 }, (_, i) => input(`key${i}`));
+    const runTx = async (): Promise<void> => {
+      const txId = `t${n++}`;
+      const sim = await ledger.newTxSimulator(txId);
+      try {
+        await stack.chaincodeSupport.execute({ txId, channelId: 'benchchannel', txSimulator: sim }, cccid, inputs[n % 1000] as ChaincodeInput, ccci);
+      } finally {
+        sim.done();
+      }
+    };
+    const throughput = async (inFlight: number, total: number): Promise<number> => {
+      let started = 0;
+      const t0 = process.hrtime.bigint();
+      const worker = async () => {
+        while (started < total) {
+          started++;
+          await runTx();
+        }
+      };
+      await Promise.all(Array.from({ length: inFlight }, worker));
+      return total / (Number(process.hrtime.bigint() - t0) / 1e9);
+    };
+    await throughput(32, 5000); // warm-up
+    const seq: number[] = [];
+    const par: number[] = [];
+    for (let run = 0; run < 5; run++) {
+      seq.push(await throughput(1, 5000));
+      par.push(await throughput(32, 20_000));
+    }
+    report('inproc_tx_per_s', median(par), 'tx/s');
+    report('inproc_tx_per_s_1', median(seq), 'tx/s');
+  } finally {
+    await ledgers.close();
+    await rm(root, { recursive: true, force: true });
+  }
+}
+
+/** Milliseconds from spawn to the first stderr line matching `ready` (or to exit when none is given). */
+function timeProcess(args: string[], env: NodeJS.ProcessEnv, ready?: RegExp): Promise<{ ms: number; rssMb: number }> {
+  return new Promise((resolve, reject) => {
+    const t0 = process.hrtime.bigint();
+    const child = spawn(process.execPath, args, { env: { PATH: process.env.PATH, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
+    let log = '';
+    let done = false;
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+      log += chunk;
+      if (done || ready === undefined || !ready.test(log)) return;
+      done = true;
+      const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+      // Idle memory: settle, then read the resident set of the peer process.
+      setTimeout(() => {
+        readFile(`/proc/${child.pid}/status`, 'utf8')
+          .then((status) => {
+            const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 'NaN');
+            child.kill('SIGTERM');
+            resolve({ ms, rssMb: kb / 1024 });
+          })
+          .catch(reject);
+      }, 1000);
+    });
+    child.on('exit', (code) => {
+      if (ready === undefined) resolve({ ms: Number(process.hrtime.bigint() - t0) / 1e6, rssMb: 0 });
+      else if (!done) reject(new Error(`weft exited with ${code} before it was ready:\n${log}`));
+    });
+  });
+}
+
+async function startUp(report: Report): Promise<void> {
+  const bare: number[] = [];
+  const ready: number[] = [];
+  const rss: number[] = [];
+  for (let run = 0; run < 7; run++) {
+    bare.push((await timeProcess(['-e', ''], {})).ms);
+    const root = await mkdtemp(join(tmpdir(), 'weft-bench-'));
+    try {
+      const env = { CORE_PEER_FILESYSTEMPATH: root, CORE_PEER_CHAINCODELISTENADDRESS: '127.0.0.1:0' };
+      const r = await timeProcess([WEFT_BIN, 'node', 'start', '--join', 'mychannel'], env, /Started peer with ID=/);
+      ready.push(r.ms);
+      rss.push(r.rssMb);
+    } finally {
+      await rm(root, { recursive: true, force: true });
+    }
+  }
+  report('start_to_ready_ms', median(ready), 'ms');
+  report('node_bare_start_ms', median(bare), 'ms');
+  report('idle_rss_mb', median(rss), 'MB');
+}
+
+export const seedBenchmark: Benchmark = {
+  name: 'seed',
+  async run(report) {
+    await sccDeployment(report);
+    await inprocRoundTrips(report);
+    await startUp(report);
+  },
+};
