@@ -1,3 +1,34 @@
 #!/usr/bin/env node
-// The bundled CLI, built by `npm run build` (which `npm install` runs).
-await import('../dist/weft.mjs');
+// Runs the bundled CLI (dist/weft.cjs, built by `npm run build`, which `npm install` runs) through
+// V8's code cache: compiling the bundle from scratch would be most of the peer's start-up time.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { createRequire, Module } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import vm from 'node:vm';
+
+const dist = join(dirname(fileURLToPath(import.meta.url)), '..', 'dist');
+const file = join(dist, 'weft.cjs');
+const cacheFile = join(dist, 'weft.cjs.cache');
+
+let cachedData;
+try {
+  cachedData = readFileSync(cacheFile);
+} catch {
+  // No cache yet: V8 compiles the bundle itself.
+}
+const script = new vm.Script(Module.wrap(readFileSync(file, 'utf8')), { filename: file, cachedData });
+// The build runs the peer once with this set, so that the cache holds the start path compiled.
+if (process.env.WEFT_WRITE_CODE_CACHE === '1') {
+  process.once('exit', () => writeFileSync(cacheFile, script.createCachedData()));
+}
+const bundle = { exports: {} };
+script.runInThisContext()(bundle.exports, createRequire(file), bundle, file, dist);
+
+try {
+  // Plugin system chaincodes are ES modules; only a real module can import them.
+  await bundle.exports.main(process.argv, { importModule: (url) => import(url) });
+} catch (err) {
+  process.stderr.write(`Error: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exitCode = 1;
+}

@@ -1,15 +1,17 @@
-// Build: type-check and emit dist/ with tsc (tests and benchmarks run from there), then bundle the
-// CLI into one file with esbuild, because loading one module is far cheaper at start-up than
-// resolving hundreds of small ones.
-import { execFileSync } from 'node:child_process';
+// Build: embed the default core.yaml, type-check and emit dist/ with tsc (tests and benchmarks run
+// from there), bundle the CLI into one file with esbuild (one file loads far faster than hundreds),
+// then run the peer once to record V8's code cache for that bundle.
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { rmSync } from 'node:fs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
 
+execFileSync(process.execPath, [join(root, 'scripts/embed-config.mjs')], { stdio: 'inherit' });
 rmSync(join(root, 'dist'), { recursive: true, force: true });
 execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', join(root, 'tsconfig.json')], {
   stdio: 'inherit',
@@ -19,16 +21,55 @@ execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', joi
 const esbuild = await import('esbuild');
 await esbuild.build({
   entryPoints: [join(root, 'src/cli/main.ts')],
-  outfile: join(root, 'dist/weft.mjs'),
+  outfile: join(root, 'dist/weft.cjs'),
   bundle: true,
   platform: 'node',
   target: 'node20',
-  format: 'esm',
-  // Bundled CommonJS dependencies call require(); give the ES module bundle one.
-  banner: { js: "import { createRequire as __weftCreateRequire } from 'node:module'; const require = __weftCreateRequire(import.meta.url);" },
-  // Native addons and their loaders stay outside the bundle.
+  format: 'cjs',
+  // Less to parse at start; identifiers keep their names, so error class names stay readable.
+  minifyWhitespace: true,
+  minifySyntax: true,
+  // The native LevelDB binding finds its prebuilt binary from its own folder.
   external: ['classic-level'],
-  sourcemap: true,
   logLevel: 'warning',
   legalComments: 'none',
 });
+
+await recordCodeCache();
+
+/** Starts the peer once on a throw-away folder and stops it, so that the code cache is written. */
+async function recordCodeCache() {
+  const data = mkdtempSync(join(tmpdir(), 'weft-build-'));
+  try {
+    await new Promise((resolve, reject) => {
+      const child = spawn(process.execPath, [join(root, 'bin/weft.js'), 'node', 'start', '--join', 'warmup'], {
+        env: {
+          ...process.env,
+          WEFT_WRITE_CODE_CACHE: '1',
+          FABRIC_CFG_PATH: '',
+          FABRIC_LOGGING_SPEC: 'info',
+          CORE_PEER_FILESYSTEMPATH: data,
+          CORE_PEER_CHAINCODELISTENADDRESS: '127.0.0.1:0',
+        },
+        stdio: ['ignore', 'ignore', 'pipe'],
+      });
+      let log = '';
+      let stopping = false;
+      const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+      child.stderr.setEncoding('utf8').on('data', (chunk) => {
+        log += chunk;
+        if (!stopping && log.includes('Started peer')) {
+          stopping = true;
+          child.kill('SIGTERM');
+        }
+      });
+      child.on('exit', (code) => {
+        clearTimeout(timer);
+        if (code === 0) resolve();
+        else reject(new Error(`the peer did not start and stop cleanly while recording the code cache (exit ${code}):\n${log}`));
+      });
+    });
+  } finally {
+    rmSync(data, { recursive: true, force: true });
+  }
+}

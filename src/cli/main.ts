@@ -1,27 +1,41 @@
 import { Command, Option } from 'commander';
-import { runNodeStart } from './node-start.js';
+import type { ModuleImporter } from '../scc/plugin-loader.js';
 import { WEFT_VERSION } from '../version.js';
+import { runNodeStart } from './node-start.js';
 
-const program = new Command('weft')
-  .description('A Hyperledger Fabric compatible peer')
-  .version(WEFT_VERSION, '-v, --version', 'print the version')
-  .showHelpAfterError();
+/** What the CLI needs from the script that loads it. */
+export interface CliDeps {
+  importModule: ModuleImporter;
+}
 
-const node = program.command('node').description('Operate a peer node: start');
-node
-  .command('start')
-  .description('Starts the node.')
-  .option('--join <channel...>', 'be on these channels: created when new, loaded when already on disk', [])
-  .addOption(new Option('--peer-chaincodedev', 'start the peer in chaincode development mode (chaincode.mode: dev)').default(false))
-  .action(async (opts: { join: string[]; peerChaincodedev: boolean }) => {
-    process.exitCode = await runNodeStart({ join: opts.join, chaincodeDev: opts.peerChaincodedev, env: process.env });
-  });
+/** The `weft` command line; bin/weft.js calls it with the process's arguments. */
+export async function main(argv: string[], deps: CliDeps): Promise<void> {
+  const program = new Command('weft')
+    .description('A Hyperledger Fabric compatible peer')
+    .version(WEFT_VERSION, '-v, --version', 'print the version')
+    .showHelpAfterError();
 
-program
-  .command('version')
-  .description('Print the version')
-  .action(() => {
-    process.stdout.write(`weft:\n Version: ${WEFT_VERSION}\n Node.js: ${process.version}\n OS/Arch: ${process.platform}/${process.arch}\n`);
-  });
+  const node = program.command('node').description('Operate a peer node: start');
+  node
+    .command('start')
+    .description('Starts the node.')
+    .option('--join <channel...>', 'be on these channels: created when new, loaded when already on disk', [])
+    .addOption(new Option('--peer-chaincodedev', 'start the peer in chaincode development mode (chaincode.mode: dev)').default(false))
+    .action(async (opts: { join: string[]; peerChaincodedev: boolean }) => {
+      process.exitCode = await runNodeStart({
+        join: opts.join,
+        chaincodeDev: opts.peerChaincodedev,
+        env: process.env,
+        importModule: deps.importModule,
+      });
+    });
 
-await program.parseAsync(process.argv);
+  program
+    .command('version')
+    .description('Print the version')
+    .action(() => {
+      process.stdout.write(`weft:\n Version: ${WEFT_VERSION}\n Node.js: ${process.version}\n OS/Arch: ${process.platform}/${process.arch}\n`);
+    });
+
+  await program.parseAsync(argv);
+}

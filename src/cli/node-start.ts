@@ -2,12 +2,14 @@ import { loadCoreConfig } from '../common/config/load-core-config.js';
 import { errorMessage, WeftError } from '../common/errors/weft-error.js';
 import { Logging } from '../common/logging/logging.js';
 import { Peer } from '../peer/peer.js';
+import type { ModuleImporter } from '../scc/plugin-loader.js';
 import { WEFT_VERSION } from '../version.js';
 
 export interface NodeStartOptions {
   join: string[];
   chaincodeDev: boolean;
   env: NodeJS.ProcessEnv;
+  importModule: ModuleImporter;
 }
 
 /**
@@ -30,10 +32,10 @@ export async function runNodeStart(opts: NodeStartOptions): Promise<number> {
     process.once('SIGTERM', () => resolve('SIGTERM'));
   });
   try {
-    const config = loadCoreConfig({ env: opts.env });
+    const config = await loadCoreConfig({ env: opts.env });
     if (opts.chaincodeDev) config.chaincode.mode = 'dev';
     if (config.chaincode.mode === 'dev') logger.info('serve', 'Running in chaincode development mode');
-    peer = await Peer.start({ config, logging, version: WEFT_VERSION, join: opts.join });
+    peer = await Peer.start({ config, logging, version: WEFT_VERSION, join: opts.join, importModule: opts.importModule });
   } catch (err) {
     // A known failure is one line; anything else keeps its stack for the bug report.
     const text = err instanceof WeftError ? err.message : err instanceof Error ? (err.stack ?? err.message) : String(err);

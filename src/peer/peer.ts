@@ -9,7 +9,7 @@ import type { LedgerManager } from '../ledger/ledger.js';
 import { Cscc } from '../scc/cscc/cscc.js';
 import { LifecycleScc } from '../scc/lifecycle/lifecycle-scc.js';
 import { Lscc } from '../scc/lscc/lscc.js';
-import { loadPluginSysCCs } from '../scc/plugin-loader.js';
+import { loadPluginSysCCs, type ModuleImporter } from '../scc/plugin-loader.js';
 import { Qscc } from '../scc/qscc/qscc.js';
 import { SccProvider } from '../scc/scc-provider.js';
 import { ChannelRegistry } from './channel-registry.js';
@@ -24,6 +24,8 @@ export interface PeerOptions {
   join?: readonly string[];
   /** Base of relative plugin paths when core.yaml is the embedded one. */
   cwd?: string;
+  /** How plugin modules are imported. */
+  importModule?: ModuleImporter;
 }
 
 /**
@@ -83,7 +85,7 @@ export class Peer {
     let server: ChaincodeServer | undefined;
     try {
       // Relative plugin paths are taken from core.yaml's folder, as Fabric takes file paths in it.
-      const plugins = await loadPluginSysCCs(config.chaincode.systemPlugins, config.configDir ?? opts.cwd ?? process.cwd());
+      const plugins = await loadPluginSysCCs(config.chaincode.systemPlugins, config.configDir ?? opts.cwd ?? process.cwd(), opts.importModule);
       const builtIns = [
         new Lscc(),
         new Cscc({ channels, logger: logging.logger('cscc') }),

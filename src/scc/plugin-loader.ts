@@ -8,15 +8,25 @@ import { SccError } from './scc-error.js';
 import type { SystemChaincode } from './system-chaincode.js';
 
 /**
+ * Imports an ES module by URL. The CLI passes its own: code loaded through V8's code cache
+ * cannot call import() itself.
+ */
+export type ModuleImporter = (url: string) => Promise<unknown>;
+
+/**
  * Loads the plugin system chaincodes of chaincode.systemPlugins. A plugin is a JavaScript module
  * whose default export (or `chaincode` export) is a chaincode object, a class of one, or a
  * function returning one. Disabled plugins are not loaded, only listed, so they log as disabled.
  */
-export async function loadPluginSysCCs(configs: readonly SystemPluginConfig[], cwd: string): Promise<SystemChaincode[]> {
+export async function loadPluginSysCCs(
+  configs: readonly SystemPluginConfig[],
+  baseDir: string,
+  importModule: ModuleImporter = (url) => import(url),
+): Promise<SystemChaincode[]> {
   const sccs: SystemChaincode[] = [];
   for (const conf of configs) {
-    const path = resolve(cwd, conf.path);
-    const chaincode = conf.enabled ? await loadPlugin(conf.name, path) : notLoaded(conf.name);
+    const path = resolve(baseDir, conf.path);
+    const chaincode = conf.enabled ? await loadPlugin(conf.name, path, importModule) : notLoaded(conf.name);
     sccs.push({
       name: conf.name,
       path,
@@ -30,10 +40,10 @@ export async function loadPluginSysCCs(configs: readonly SystemPluginConfig[], c
   return sccs;
 }
 
-async function loadPlugin(name: string, path: string): Promise<Chaincode> {
+async function loadPlugin(name: string, path: string, importModule: ModuleImporter): Promise<Chaincode> {
   let mod: Record<string, unknown>;
   try {
-    mod = (await import(pathToFileURL(path).href)) as Record<string, unknown>;
+    mod = (await importModule(pathToFileURL(path).href)) as Record<string, unknown>;
   } catch (err) {
     throw new SccError('PLUGIN_LOAD_FAILED', `could not load system chaincode plugin ${name} from ${path}: ${errorMessage(err)}`, {
       cause: err,

@@ -1,18 +1,18 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, isAbsolute, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { parse as parseYaml } from 'yaml';
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { isAbsolute, join, resolve } from 'node:path';
 import { ConfigError } from './config-error.js';
 import type { CoreConfig, SystemPluginConfig } from './core-config.js';
 import { parseDuration } from './duration.js';
+import { EMBEDDED_DEFAULTS } from './embedded-defaults.js';
 
 export interface LoadCoreConfigOptions {
   /** The environment to read FABRIC_CFG_PATH and CORE_* from. */
   env: NodeJS.ProcessEnv;
   /** Base for relative peer.fileSystemPath; the current directory by default. */
   cwd?: string;
-  /** The embedded defaults file; the package's config/core.yaml by default. */
-  defaultsFile?: string;
+  /** The defaults under core.yaml; the package's config/core.yaml, embedded at build, by default. */
+  defaults?: Record<string, unknown>;
 }
 
 // Fabric's floor for chaincode.startuptimeout.
@@ -21,9 +21,8 @@ const MIN_STARTUP_TIMEOUT_MS = 5000;
 type Tree = Record<string, unknown>;
 
 /** Loads core.yaml (FABRIC_CFG_PATH or the embedded defaults), applies CORE_* overrides, validates. */
-export function loadCoreConfig(opts: LoadCoreConfigOptions): CoreConfig {
-  const defaultsFile = opts.defaultsFile ?? findPackagedCoreYaml();
-  let tree = readYaml(defaultsFile);
+export async function loadCoreConfig(opts: LoadCoreConfigOptions): Promise<CoreConfig> {
+  let tree: Tree = opts.defaults ?? EMBEDDED_DEFAULTS;
   const cfgPath = opts.env.FABRIC_CFG_PATH;
   let configDir: string | undefined;
   if (cfgPath !== undefined && cfgPath !== '') {
@@ -32,7 +31,7 @@ export function loadCoreConfig(opts: LoadCoreConfigOptions): CoreConfig {
     if (!existsSync(file)) {
       throw new ConfigError('CONFIG_NOT_FOUND', `Config File "core" Not Found in "[${configDir}]" (FABRIC_CFG_PATH)`);
     }
-    tree = merge(tree, readYaml(file));
+    tree = merge(tree, await readYaml(file));
   }
   const values = new Values(tree, opts.env);
 
@@ -77,22 +76,12 @@ export function loadCoreConfig(opts: LoadCoreConfigOptions): CoreConfig {
   };
 }
 
-/** The core.yaml shipped in the package, found from this module whether bundled or not. */
-function findPackagedCoreYaml(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (;;) {
-    const candidate = join(dir, 'config', 'core.yaml');
-    if (existsSync(candidate)) return candidate;
-    const parent = dirname(dir);
-    if (parent === dir) throw new ConfigError('CONFIG_NOT_FOUND', 'the packaged config/core.yaml is missing');
-    dir = parent;
-  }
-}
-
-function readYaml(file: string): Tree {
+/** Reads a user's core.yaml; the YAML parser is loaded only then, keeping it off the default start path. */
+async function readYaml(file: string): Promise<Tree> {
   let parsed: unknown;
   try {
-    parsed = parseYaml(readFileSync(file, 'utf8'));
+    const { parse } = await import('yaml');
+    parsed = parse(await readFile(file, 'utf8'));
   } catch (err) {
     throw new ConfigError('CONFIG_UNREADABLE', `error when reading core config file ${file}: ${String(err)}`, { cause: err });
   }

@@ -1,0 +1,45 @@
+// Generated from config/core.yaml by scripts/embed-config.mjs (run by the build). Do not edit.
+export const EMBEDDED_DEFAULTS: Record<string, unknown> = {
+  "peer": {
+    "id": "jdoe",
+    "networkId": "dev",
+    "listenAddress": "0.0.0.0:7051",
+    "address": "0.0.0.0:7051",
+    "chaincodeListenAddress": "0.0.0.0:7052",
+    "chaincodeAddress": null,
+    "fileSystemPath": "./data",
+    "tls": {
+      "enabled": false,
+      "cert": {
+        "file": null
+      },
+      "key": {
+        "file": null
+      },
+      "rootcert": {
+        "file": null
+      }
+    }
+  },
+  "chaincode": {
+    "startuptimeout": "300s",
+    "executetimeout": "30s",
+    "mode": "net",
+    "keepalive": 0,
+    "system": {
+      "_lifecycle": "disable",
+      "cscc": "enable",
+      "lscc": "enable",
+      "qscc": "enable"
+    },
+    "systemPlugins": [],
+    "logging": {
+      "level": "info",
+      "shim": "warning",
+      "format": "%{color}%{time:2006-01-02 15:04:05.000 MST} [%{module}] %{shortfunc} -> %{level:.4s} %{id:03x}%{color:reset} %{message}"
+    }
+  },
+  "vm": {
+    "endpoint": "unix:///var/run/docker.sock"
+  }
+};
