@@ -7,17 +7,26 @@ import { StreamClosedError } from './stream-closed-error.js';
 /** The parts of a gRPC bidirectional call the stream uses. */
 type DuplexCall = Pick<
   ServerDuplexStream<ChaincodeMessage, ChaincodeMessage>,
-  'write' | 'end' | 'on' | 'once' | 'pause' | 'resume'
+  'write' | 'end' | 'on' | 'once' | 'off' | 'pause' | 'resume' | 'cancelled'
 >;
 
 // Messages read ahead of the handler before the call is paused.
 const READ_AHEAD = 256;
 
-/** A ChaincodeStream over one gRPC bidirectional call (ChaincodeSupport.Register or Chaincode.Connect). */
+/**
+ * A ChaincodeStream over one gRPC bidirectional call (ChaincodeSupport.Register or
+ * Chaincode.Connect). Each direction closes on its own: the other side ending its sending ends
+ * our receiving only, as with the in-process pair.
+ */
 export class GrpcChaincodeStream implements ChaincodeStream {
   private readonly incoming = new AsyncQueue<ChaincodeMessage>(Number.MAX_SAFE_INTEGER, 'chaincode stream');
-  private ended = false;
+  /** We have ended our sending. */
+  private sendClosed = false;
+  /** The call is gone: cancelled, failed or closed. */
+  private gone = false;
   private paused = false;
+  /** Sends waiting for the call to drain; failed when the call goes away. */
+  private readonly blocked = new Set<(err?: Error) => void>();
 
   constructor(private readonly call: DuplexCall) {
     call.on('data', (msg: ChaincodeMessage) => {
@@ -27,23 +36,30 @@ export class GrpcChaincodeStream implements ChaincodeStream {
         call.pause();
       }
     });
-    const finish = (): void => {
-      this.ended = true;
+    call.on('drain', () => this.release());
+    call.on('end', () => this.incoming.close());
+    const lost = (): void => {
+      this.gone = true;
       this.incoming.close();
+      this.release(new StreamClosedError('chaincode stream is closed'));
     };
-    call.on('end', finish);
-    call.on('error', finish);
-    call.on('close', finish);
+    call.on('error', lost);
+    call.on('close', lost);
+    call.on('cancelled', lost);
   }
 
   send(msg: ChaincodeMessage): Promise<void> {
-    if (this.ended) return Promise.reject(new StreamClosedError('chaincode stream is closed'));
+    // The cancelled flag can be up before its event has been delivered.
+    if (this.call.cancelled) this.gone = true;
+    if (this.sendClosed || this.gone) return Promise.reject(new StreamClosedError('chaincode stream is closed'));
     try {
       if (this.call.write(msg)) return Promise.resolve();
     } catch (err) {
       return Promise.reject(new StreamClosedError('chaincode stream is closed', { cause: err }));
     }
-    return new Promise((resolve) => this.call.once('drain', () => resolve()));
+    return new Promise((resolve, reject) => {
+      this.blocked.add((err) => (err === undefined ? resolve() : reject(err)));
+    });
   }
 
   async recv(): Promise<ChaincodeMessage> {
@@ -61,8 +77,14 @@ export class GrpcChaincodeStream implements ChaincodeStream {
   }
 
   closeSend(): void {
-    if (this.ended) return;
-    this.ended = true;
-    this.call.end();
+    if (this.sendClosed) return;
+    this.sendClosed = true;
+    if (!this.gone) this.call.end();
+  }
+
+  private release(err?: Error): void {
+    const waiting = [...this.blocked];
+    this.blocked.clear();
+    for (const settle of waiting) settle(err);
   }
 }

@@ -77,7 +77,7 @@ describe('ChaincodeServer over real gRPC', () => {
         call.cancel();
       },
     };
-  });
+  }, { peerCloseEndsCall: true });
 
   test('start() reports the bound address with the real port', () => {
     const match = /^127\.0\.0\.1:(\d+)$/.exec(harness.server.address);
@@ -134,7 +134,14 @@ describe('ChaincodeServer over real gRPC', () => {
     try {
       call.cancel();
       await assert.rejects(registered.stream.recv(), isStreamClosed);
-      await assert.rejects(registered.stream.send(message(MessageTypes.TRANSACTION, 't', 'c', '')), isStreamClosed);
+      // The end of the chaincode's sending arrives first (it may only have half-closed); the
+      // cancellation follows, and from then on sends fail.
+      let sendError: unknown;
+      for (let i = 0; i < 100 && sendError === undefined; i++) {
+        await registered.stream.send(message(MessageTypes.TRANSACTION, 't', 'c', '')).catch((err: unknown) => (sendError = err));
+        if (sendError === undefined) await new Promise((r) => setTimeout(r, 10));
+      }
+      assert.ok(isStreamClosed(sendError), `sends still accepted after the call was cancelled: ${String(sendError)}`);
     } finally {
       registered.release();
     }

@@ -29,6 +29,7 @@ export function parseDuration(text: string): number | undefined {
 
 /** Formats milliseconds the way Go prints a duration, for messages (300000 -> 5m0s). */
 export function formatDuration(ms: number): string {
+  if (ms === 0) return '0s';
   if (ms < 1000) return `${ms}ms`;
   const totalSeconds = ms / 1000;
   const h = Math.floor(totalSeconds / 3600);

@@ -117,7 +117,7 @@ class Values {
 
   invalid(key: string, value: unknown, why: string): never {
     const envName = envNameOf(key);
-    const source = this.env[envName] !== undefined ? ` (from ${envName})` : '';
+    const source = isSet(this.env[envName]) ? ` (from ${envName})` : '';
     const name = `${this.prefix}${key}`;
     throw new ConfigError('CONFIG_INVALID_VALUE', `invalid value for ${name}${source}: ${JSON.stringify(value)} ${why}`);
   }
@@ -135,9 +135,10 @@ class Values {
     if (value === undefined || value === null || value === '') return false;
     if (typeof value === 'boolean') return value;
     if (typeof value === 'string') {
+      // Go's strconv.ParseBool words, as Fabric reads them.
       const word = value.trim().toLowerCase();
-      if (word === 'true' || word === '1') return true;
-      if (word === 'false' || word === '0') return false;
+      if (word === 'true' || word === 't' || word === '1') return true;
+      if (word === 'false' || word === 'f' || word === '0') return false;
     }
     return this.invalid(key, value, 'is not true or false');
   }
@@ -192,7 +193,7 @@ class Values {
     // CORE_CHAINCODE_SYSTEM_<NAME> may name an entry the file does not have.
     const prefix = `${envNameOf(key)}_`;
     for (const [envName, v] of Object.entries(this.env)) {
-      if (!envName.startsWith(prefix) || v === undefined) continue;
+      if (!envName.startsWith(prefix) || !isSet(v)) continue;
       const name = envName.slice(prefix.length).toLowerCase();
       const existing = Object.keys(out).find((k) => envNameOf(k) === envNameOf(name));
       out[existing ?? name] = v;
@@ -224,7 +225,7 @@ class Values {
   private raw(key: string, allowEnv = true): unknown {
     if (allowEnv) {
       const fromEnv = this.env[envNameOf(key)];
-      if (fromEnv !== undefined) return fromEnv;
+      if (isSet(fromEnv)) return fromEnv;
     }
     let node: unknown = this.tree;
     for (const part of key.split('.')) {
@@ -235,6 +236,11 @@ class Values {
     }
     return node;
   }
+}
+
+/** An empty variable counts as unset, as viper treats it in Fabric. */
+function isSet(value: string | undefined): value is string {
+  return value !== undefined && value !== '';
 }
 
 /** peer.fileSystemPath -> CORE_PEER_FILESYSTEMPATH */

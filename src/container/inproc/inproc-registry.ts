@@ -97,9 +97,9 @@ export class InprocRegistry<CC> implements VMProvider {
     const instName = containerName(ccid);
     const instance = this.instRegistry.get(instName);
     if (instance === undefined) throw new ContainerError('NOT_FOUND', `${instName} not found`);
+    this.instRegistry.delete(instName);
     if (!instance.running) throw new ContainerError('NOT_RUNNING', `${instName} not running`);
     instance.stop();
-    this.instRegistry.delete(instName);
     await instance.exited;
   }
 
@@ -162,9 +162,9 @@ export class InprocRegistry<CC> implements VMProvider {
         ccRcvPeerSend.close();
         peerRcvCCSend.close();
       },
+      // An ended instance stays listed until stopped or started again, so wait() still gets its code.
       exited: Promise.all([shimTask, supportTask]).then(() => {
         instance.running = false;
-        if (this.instRegistry.get(instName) === instance) this.instRegistry.delete(instName);
         return failed ? 1 : 0;
       }),
     };

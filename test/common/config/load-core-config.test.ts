@@ -25,8 +25,8 @@ async function cfgDir(yaml: string | undefined): Promise<string> {
   return dir;
 }
 
-function assertConfigError(fn: () => unknown, code: string, ...parts: string[]): void {
-  assert.throws(fn, (err: unknown) => {
+async function assertConfigError(fn: () => Promise<unknown>, code: string, ...parts: string[]): Promise<void> {
+  await assert.rejects(fn, (err: unknown) => {
     assert.ok(err instanceof ConfigError, String(err));
     assert.equal(err.code, code);
     assert.equal(err.name, 'ConfigError');
@@ -36,8 +36,8 @@ function assertConfigError(fn: () => unknown, code: string, ...parts: string[]):
 }
 
 describe('loadCoreConfig: the packaged defaults', () => {
-  test('match the packaged config/core.yaml', () => {
-    const cfg = loadCoreConfig({ env: {}, cwd: '/srv/weft' });
+  test('match the packaged config/core.yaml', async () => {
+    const cfg = await loadCoreConfig({ env: {}, cwd: '/srv/weft' });
     assert.equal(cfg.configDir, undefined);
     assert.equal(cfg.peer.id, 'jdoe');
     assert.equal(cfg.peer.networkId, 'dev');
@@ -62,31 +62,33 @@ describe('loadCoreConfig: the packaged defaults', () => {
     assert.equal(cfg.vm.endpoint, 'unix:///var/run/docker.sock');
   });
 
-  test('an empty FABRIC_CFG_PATH means the packaged defaults', () => {
-    const cfg = loadCoreConfig({ env: { FABRIC_CFG_PATH: '' }, cwd: '/srv' });
+  test('an empty FABRIC_CFG_PATH means the packaged defaults', async () => {
+    const cfg = await loadCoreConfig({ env: { FABRIC_CFG_PATH: '' }, cwd: '/srv' });
     assert.equal(cfg.configDir, undefined);
     assert.equal(cfg.peer.id, 'jdoe');
   });
 
-  test('an absolute fileSystemPath is kept as it is', () => {
-    const cfg = loadCoreConfig({ env: { CORE_PEER_FILESYSTEMPATH: '/var/hyperledger/production' }, cwd: '/srv' });
+  test('an absolute fileSystemPath is kept as it is', async () => {
+    const cfg = await loadCoreConfig({ env: { CORE_PEER_FILESYSTEMPATH: '/var/hyperledger/production' }, cwd: '/srv' });
     assert.equal(cfg.peer.fileSystemPath, '/var/hyperledger/production');
   });
 
-  test('a missing defaults file is CONFIG_UNREADABLE naming the file', () => {
-    const missing = join(root, 'no-such-defaults.yaml');
-    assertConfigError(() => loadCoreConfig({ env: {}, defaultsFile: missing }), 'CONFIG_UNREADABLE', missing);
+  test('the embedded defaults are config/core.yaml, parsed', async () => {
+    const { parse } = await import('yaml');
+    const { readFile } = await import('node:fs/promises');
+    const { EMBEDDED_DEFAULTS } = await import('../../../src/common/config/embedded-defaults.js');
+    const yaml = await readFile(new URL('../../../../config/core.yaml', import.meta.url), 'utf8');
+    assert.deepEqual(EMBEDDED_DEFAULTS, parse(yaml));
   });
 
-  test('an explicit defaults file is used instead of the packaged one', async () => {
-    const dir = await cfgDir(undefined);
-    const file = join(dir, 'defaults.yaml');
-    await writeFile(
-      file,
-      'peer: {id: other, networkId: n, listenAddress: "a:1", address: "a:1", chaincodeListenAddress: "a:2", fileSystemPath: /d}\n' +
-        'chaincode: {startuptimeout: 10s, executetimeout: 1s, mode: dev, keepalive: 5}\n',
-    );
-    const cfg = loadCoreConfig({ env: {}, defaultsFile: file });
+  test('explicit defaults are used instead of the embedded ones', async () => {
+    const cfg = await loadCoreConfig({
+      env: {},
+      defaults: {
+        peer: { id: 'other', networkId: 'n', listenAddress: 'a:1', address: 'a:1', chaincodeListenAddress: 'a:2', fileSystemPath: '/d' },
+        chaincode: { startuptimeout: '10s', executetimeout: '1s', mode: 'dev', keepalive: 5 },
+      },
+    });
     assert.equal(cfg.peer.id, 'other');
     assert.equal(cfg.chaincode.mode, 'dev');
     assert.equal(cfg.chaincode.keepaliveSeconds, 5);
@@ -98,7 +100,7 @@ describe('loadCoreConfig: the packaged defaults', () => {
 describe('loadCoreConfig: FABRIC_CFG_PATH', () => {
   test('merges the folder\'s core.yaml over the defaults', async () => {
     const dir = await cfgDir('peer:\n  id: peer0.org1\n  tls:\n    enabled: true\nchaincode:\n  executetimeout: 1m30s\n');
-    const cfg = loadCoreConfig({ env: { FABRIC_CFG_PATH: dir }, cwd: '/srv' });
+    const cfg = await loadCoreConfig({ env: { FABRIC_CFG_PATH: dir }, cwd: '/srv' });
     assert.equal(cfg.configDir, dir);
     assert.equal(cfg.peer.id, 'peer0.org1');
     assert.equal(cfg.peer.tls.enabled, true);
@@ -112,7 +114,7 @@ describe('loadCoreConfig: FABRIC_CFG_PATH', () => {
 
   test('matches keys case-insensitively: filesystempath sets fileSystemPath', async () => {
     const dir = await cfgDir('peer:\n  filesystempath: /var/ledger\n  NETWORKID: prod\nCHAINCODE:\n  StartupTimeout: 60s\n');
-    const cfg = loadCoreConfig({ env: { FABRIC_CFG_PATH: dir } });
+    const cfg = await loadCoreConfig({ env: { FABRIC_CFG_PATH: dir } });
     assert.equal(cfg.peer.fileSystemPath, '/var/ledger');
     assert.equal(cfg.peer.networkId, 'prod');
     assert.equal(cfg.chaincode.startupTimeoutMs, 60_000);
@@ -121,49 +123,49 @@ describe('loadCoreConfig: FABRIC_CFG_PATH', () => {
 
   test('a relative FABRIC_CFG_PATH is taken from cwd', async () => {
     const dir = await cfgDir('peer:\n  id: rel\n');
-    const cfg = loadCoreConfig({ env: { FABRIC_CFG_PATH: dir.slice(root.length + 1) }, cwd: root });
+    const cfg = await loadCoreConfig({ env: { FABRIC_CFG_PATH: dir.slice(root.length + 1) }, cwd: root });
     assert.equal(cfg.configDir, dir);
     assert.equal(cfg.peer.id, 'rel');
   });
 
   test('an empty core.yaml changes nothing', async () => {
     const dir = await cfgDir('');
-    const cfg = loadCoreConfig({ env: { FABRIC_CFG_PATH: dir } });
+    const cfg = await loadCoreConfig({ env: { FABRIC_CFG_PATH: dir } });
     assert.equal(cfg.peer.id, 'jdoe');
     assert.equal(cfg.configDir, dir);
   });
 
   test('a folder without core.yaml is CONFIG_NOT_FOUND naming the folder', async () => {
     const dir = await cfgDir(undefined);
-    assertConfigError(() => loadCoreConfig({ env: { FABRIC_CFG_PATH: dir } }), 'CONFIG_NOT_FOUND', dir, 'FABRIC_CFG_PATH');
+    await assertConfigError(() => loadCoreConfig({ env: { FABRIC_CFG_PATH: dir } }), 'CONFIG_NOT_FOUND', dir, 'FABRIC_CFG_PATH');
   });
 
-  test('a folder that does not exist is CONFIG_NOT_FOUND', () => {
+  test('a folder that does not exist is CONFIG_NOT_FOUND', async () => {
     const dir = join(root, 'does-not-exist');
-    assertConfigError(() => loadCoreConfig({ env: { FABRIC_CFG_PATH: dir } }), 'CONFIG_NOT_FOUND', dir);
+    await assertConfigError(() => loadCoreConfig({ env: { FABRIC_CFG_PATH: dir } }), 'CONFIG_NOT_FOUND', dir);
   });
 
   test('unparsable YAML is CONFIG_UNREADABLE naming the file', async () => {
     const dir = await cfgDir('peer:\n  id: [unclosed\n  x: : :\n');
-    assertConfigError(() => loadCoreConfig({ env: { FABRIC_CFG_PATH: dir } }), 'CONFIG_UNREADABLE', join(dir, 'core.yaml'));
+    await assertConfigError(() => loadCoreConfig({ env: { FABRIC_CFG_PATH: dir } }), 'CONFIG_UNREADABLE', join(dir, 'core.yaml'));
   });
 
   test('YAML that is not a mapping is CONFIG_UNREADABLE', async () => {
     const dir = await cfgDir('- just\n- a list\n');
-    assertConfigError(() => loadCoreConfig({ env: { FABRIC_CFG_PATH: dir } }), 'CONFIG_UNREADABLE', join(dir, 'core.yaml'), 'mapping');
+    await assertConfigError(() => loadCoreConfig({ env: { FABRIC_CFG_PATH: dir } }), 'CONFIG_UNREADABLE', join(dir, 'core.yaml'), 'mapping');
   });
 
   test('a core.yaml that is a folder is CONFIG_UNREADABLE', async () => {
     const dir = await cfgDir(undefined);
     await mkdir(join(dir, 'core.yaml'));
-    assertConfigError(() => loadCoreConfig({ env: { FABRIC_CFG_PATH: dir } }), 'CONFIG_UNREADABLE', join(dir, 'core.yaml'));
+    await assertConfigError(() => loadCoreConfig({ env: { FABRIC_CFG_PATH: dir } }), 'CONFIG_UNREADABLE', join(dir, 'core.yaml'));
   });
 
   test('relative TLS file paths are taken from the config folder; absolute ones kept', async () => {
     const dir = await cfgDir(
       'peer:\n  tls:\n    enabled: true\n    cert:\n      file: tls/server.crt\n    key:\n      file: /abs/server.key\n    rootcert:\n      file: ./tls/ca.crt\n',
     );
-    const cfg = loadCoreConfig({ env: { FABRIC_CFG_PATH: dir }, cwd: '/elsewhere' });
+    const cfg = await loadCoreConfig({ env: { FABRIC_CFG_PATH: dir }, cwd: '/elsewhere' });
     assert.equal(cfg.peer.tls.certFile, join(dir, 'tls/server.crt'));
     assert.equal(cfg.peer.tls.keyFile, '/abs/server.key');
     assert.equal(cfg.peer.tls.rootCertFile, join(dir, 'tls/ca.crt'));
@@ -171,7 +173,7 @@ describe('loadCoreConfig: FABRIC_CFG_PATH', () => {
 
   test('a relative TLS path from CORE_* is also taken from the config folder', async () => {
     const dir = await cfgDir('peer:\n  id: x\n');
-    const cfg = loadCoreConfig({ env: { FABRIC_CFG_PATH: dir, CORE_PEER_TLS_CERT_FILE: 'c.pem' } });
+    const cfg = await loadCoreConfig({ env: { FABRIC_CFG_PATH: dir, CORE_PEER_TLS_CERT_FILE: 'c.pem' } });
     assert.equal(cfg.peer.tls.certFile, join(dir, 'c.pem'));
   });
 });
@@ -179,7 +181,7 @@ describe('loadCoreConfig: FABRIC_CFG_PATH', () => {
 describe('loadCoreConfig: CORE_* variables', () => {
   test('override the file', async () => {
     const dir = await cfgDir('peer:\n  listenAddress: 10.0.0.1:7051\n');
-    const cfg = loadCoreConfig({
+    const cfg = await loadCoreConfig({
       env: {
         FABRIC_CFG_PATH: dir,
         CORE_PEER_FILESYSTEMPATH: 'ledgers',
@@ -209,67 +211,67 @@ describe('loadCoreConfig: CORE_* variables', () => {
     assert.equal(cfg.vm.endpoint, 'tcp://docker:2375');
   });
 
-  test('boolean words: true/1 and false/0 in any case', () => {
-    assert.equal(loadCoreConfig({ env: { CORE_PEER_TLS_ENABLED: 'TRUE' } }).peer.tls.enabled, true);
-    assert.equal(loadCoreConfig({ env: { CORE_PEER_TLS_ENABLED: '1' } }).peer.tls.enabled, true);
-    assert.equal(loadCoreConfig({ env: { CORE_PEER_TLS_ENABLED: 'False' } }).peer.tls.enabled, false);
-    assert.equal(loadCoreConfig({ env: { CORE_PEER_TLS_ENABLED: '0' } }).peer.tls.enabled, false);
+  test('boolean words: true/1 and false/0 in any case', async () => {
+    assert.equal((await loadCoreConfig({ env: { CORE_PEER_TLS_ENABLED: 'TRUE' } })).peer.tls.enabled, true);
+    assert.equal((await loadCoreConfig({ env: { CORE_PEER_TLS_ENABLED: '1' } })).peer.tls.enabled, true);
+    assert.equal((await loadCoreConfig({ env: { CORE_PEER_TLS_ENABLED: 'False' } })).peer.tls.enabled, false);
+    assert.equal((await loadCoreConfig({ env: { CORE_PEER_TLS_ENABLED: '0' } })).peer.tls.enabled, false);
   });
 
-  test('CORE_CHAINCODE_SYSTEM_LSCC=disable turns one system chaincode off', () => {
-    const cfg = loadCoreConfig({ env: { CORE_CHAINCODE_SYSTEM_LSCC: 'disable' } });
+  test('CORE_CHAINCODE_SYSTEM_LSCC=disable turns one system chaincode off', async () => {
+    const cfg = await loadCoreConfig({ env: { CORE_CHAINCODE_SYSTEM_LSCC: 'disable' } });
     assert.deepEqual(cfg.chaincode.system, { _lifecycle: 'disable', cscc: 'enable', lscc: 'disable', qscc: 'enable' });
   });
 
-  test('CORE_CHAINCODE_SYSTEM__LIFECYCLE=enable reaches _lifecycle', () => {
-    const cfg = loadCoreConfig({ env: { CORE_CHAINCODE_SYSTEM__LIFECYCLE: 'enable' } });
+  test('CORE_CHAINCODE_SYSTEM__LIFECYCLE=enable reaches _lifecycle', async () => {
+    const cfg = await loadCoreConfig({ env: { CORE_CHAINCODE_SYSTEM__LIFECYCLE: 'enable' } });
     assert.equal(cfg.chaincode.system._lifecycle, 'enable');
     assert.equal(Object.keys(cfg.chaincode.system).length, 4);
   });
 
-  test('CORE_CHAINCODE_SYSTEM_MYPLUGIN=enable adds an entry', () => {
-    const cfg = loadCoreConfig({ env: { CORE_CHAINCODE_SYSTEM_MYPLUGIN: 'enable' } });
+  test('CORE_CHAINCODE_SYSTEM_MYPLUGIN=enable adds an entry', async () => {
+    const cfg = await loadCoreConfig({ env: { CORE_CHAINCODE_SYSTEM_MYPLUGIN: 'enable' } });
     assert.equal(cfg.chaincode.system.myplugin, 'enable');
     assert.equal(cfg.chaincode.system.lscc, 'enable');
   });
 
   test('a system entry from the file may be a YAML boolean', async () => {
     const dir = await cfgDir('chaincode:\n  system:\n    lscc: false\n    mycc: true\n');
-    const cfg = loadCoreConfig({ env: { FABRIC_CFG_PATH: dir } });
+    const cfg = await loadCoreConfig({ env: { FABRIC_CFG_PATH: dir } });
     assert.equal(cfg.chaincode.system.lscc, 'false');
     assert.equal(cfg.chaincode.system.mycc, 'true');
   });
 
-  test('an empty CORE_* variable is ignored, as Fabric (viper) ignores it', () => {
-    const cfg = loadCoreConfig({ env: { CORE_PEER_ID: '', CORE_PEER_FILESYSTEMPATH: '' }, cwd: '/srv' });
+  test('an empty CORE_* variable is ignored, as Fabric (viper) ignores it', async () => {
+    const cfg = await loadCoreConfig({ env: { CORE_PEER_ID: '', CORE_PEER_FILESYSTEMPATH: '' }, cwd: '/srv' });
     assert.equal(cfg.peer.id, 'jdoe');
     assert.equal(cfg.peer.fileSystemPath, '/srv/data');
   });
 });
 
 describe('loadCoreConfig: chaincode.startuptimeout floor', () => {
-  test('below 5s is raised to 5s', () => {
-    assert.equal(loadCoreConfig({ env: { CORE_CHAINCODE_STARTUPTIMEOUT: '1s' } }).chaincode.startupTimeoutMs, 5000);
-    assert.equal(loadCoreConfig({ env: { CORE_CHAINCODE_STARTUPTIMEOUT: '0' } }).chaincode.startupTimeoutMs, 5000);
-    assert.equal(loadCoreConfig({ env: { CORE_CHAINCODE_STARTUPTIMEOUT: '4999ms' } }).chaincode.startupTimeoutMs, 5000);
+  test('below 5s is raised to 5s', async () => {
+    assert.equal((await loadCoreConfig({ env: { CORE_CHAINCODE_STARTUPTIMEOUT: '1s' } })).chaincode.startupTimeoutMs, 5000);
+    assert.equal((await loadCoreConfig({ env: { CORE_CHAINCODE_STARTUPTIMEOUT: '0' } })).chaincode.startupTimeoutMs, 5000);
+    assert.equal((await loadCoreConfig({ env: { CORE_CHAINCODE_STARTUPTIMEOUT: '4999ms' } })).chaincode.startupTimeoutMs, 5000);
   });
 
-  test('5s and above are kept', () => {
-    assert.equal(loadCoreConfig({ env: { CORE_CHAINCODE_STARTUPTIMEOUT: '5s' } }).chaincode.startupTimeoutMs, 5000);
-    assert.equal(loadCoreConfig({ env: { CORE_CHAINCODE_STARTUPTIMEOUT: '5001ms' } }).chaincode.startupTimeoutMs, 5001);
+  test('5s and above are kept', async () => {
+    assert.equal((await loadCoreConfig({ env: { CORE_CHAINCODE_STARTUPTIMEOUT: '5s' } })).chaincode.startupTimeoutMs, 5000);
+    assert.equal((await loadCoreConfig({ env: { CORE_CHAINCODE_STARTUPTIMEOUT: '5001ms' } })).chaincode.startupTimeoutMs, 5001);
   });
 
   test('a YAML number 0 is a zero duration (then raised to 5s)', async () => {
     const dir = await cfgDir('chaincode:\n  startuptimeout: 0\n  executetimeout: 0\n');
-    const cfg = loadCoreConfig({ env: { FABRIC_CFG_PATH: dir } });
+    const cfg = await loadCoreConfig({ env: { FABRIC_CFG_PATH: dir } });
     assert.equal(cfg.chaincode.startupTimeoutMs, 5000);
     assert.equal(cfg.chaincode.executeTimeoutMs, 0);
   });
 });
 
 describe('loadCoreConfig: invalid values', () => {
-  test('CORE_CHAINCODE_STARTUPTIMEOUT=abc names the key, the value and the variable', () => {
-    assertConfigError(
+  test('CORE_CHAINCODE_STARTUPTIMEOUT=abc names the key, the value and the variable', async () => {
+    await assertConfigError(
       () => loadCoreConfig({ env: { CORE_CHAINCODE_STARTUPTIMEOUT: 'abc' } }),
       'CONFIG_INVALID_VALUE',
       'chaincode.startuptimeout',
@@ -280,7 +282,7 @@ describe('loadCoreConfig: invalid values', () => {
 
   test('a bad duration in the file names the key and value but no variable', async () => {
     const dir = await cfgDir('chaincode:\n  executetimeout: soon\n');
-    assert.throws(
+    await assert.rejects(
       () => loadCoreConfig({ env: { FABRIC_CFG_PATH: dir } }),
       (err: unknown) => {
         assert.ok(err instanceof ConfigError);
@@ -295,16 +297,16 @@ describe('loadCoreConfig: invalid values', () => {
 
   test('a YAML number other than 0 for a duration is rejected', async () => {
     const dir = await cfgDir('chaincode:\n  executetimeout: 30\n');
-    assertConfigError(() => loadCoreConfig({ env: { FABRIC_CFG_PATH: dir } }), 'CONFIG_INVALID_VALUE', 'chaincode.executetimeout', '30');
+    await assertConfigError(() => loadCoreConfig({ env: { FABRIC_CFG_PATH: dir } }), 'CONFIG_INVALID_VALUE', 'chaincode.executetimeout', '30');
   });
 
   test('peer.tls.enabled: maybe', async () => {
     const dir = await cfgDir('peer:\n  tls:\n    enabled: maybe\n');
-    assertConfigError(() => loadCoreConfig({ env: { FABRIC_CFG_PATH: dir } }), 'CONFIG_INVALID_VALUE', 'peer.tls.enabled', '"maybe"');
+    await assertConfigError(() => loadCoreConfig({ env: { FABRIC_CFG_PATH: dir } }), 'CONFIG_INVALID_VALUE', 'peer.tls.enabled', '"maybe"');
   });
 
-  test('CORE_PEER_TLS_ENABLED=maybe names the variable', () => {
-    assertConfigError(
+  test('CORE_PEER_TLS_ENABLED=maybe names the variable', async () => {
+    await assertConfigError(
       () => loadCoreConfig({ env: { CORE_PEER_TLS_ENABLED: 'maybe' } }),
       'CONFIG_INVALID_VALUE',
       'peer.tls.enabled',
@@ -313,8 +315,8 @@ describe('loadCoreConfig: invalid values', () => {
     );
   });
 
-  test('an address without a port', () => {
-    assertConfigError(
+  test('an address without a port', async () => {
+    await assertConfigError(
       () => loadCoreConfig({ env: { CORE_PEER_LISTENADDRESS: 'localhost' } }),
       'CONFIG_INVALID_VALUE',
       'peer.listenAddress',
@@ -323,9 +325,9 @@ describe('loadCoreConfig: invalid values', () => {
     );
   });
 
-  test('addresses with an empty, non-numeric or too large port', () => {
+  test('addresses with an empty, non-numeric or too large port', async () => {
     for (const bad of ['localhost:', 'localhost:http', 'localhost:70000', 'localhost:-1']) {
-      assertConfigError(
+      await assertConfigError(
         () => loadCoreConfig({ env: { CORE_PEER_CHAINCODELISTENADDRESS: bad } }),
         'CONFIG_INVALID_VALUE',
         'peer.chaincodeListenAddress',
@@ -334,8 +336,8 @@ describe('loadCoreConfig: invalid values', () => {
     }
   });
 
-  test('a bad optional chaincodeAddress is rejected too', () => {
-    assertConfigError(
+  test('a bad optional chaincodeAddress is rejected too', async () => {
+    await assertConfigError(
       () => loadCoreConfig({ env: { CORE_PEER_CHAINCODEADDRESS: 'peer0' } }),
       'CONFIG_INVALID_VALUE',
       'peer.chaincodeAddress',
@@ -345,16 +347,16 @@ describe('loadCoreConfig: invalid values', () => {
 
   test('a required address that is missing', async () => {
     const dir = await cfgDir('peer:\n  address:\n');
-    assertConfigError(() => loadCoreConfig({ env: { FABRIC_CFG_PATH: dir } }), 'CONFIG_INVALID_VALUE', 'peer.address', 'host:port');
+    await assertConfigError(() => loadCoreConfig({ env: { FABRIC_CFG_PATH: dir } }), 'CONFIG_INVALID_VALUE', 'peer.address', 'host:port');
   });
 
   test('chaincode.mode: bogus', async () => {
     const dir = await cfgDir('chaincode:\n  mode: bogus\n');
-    assertConfigError(() => loadCoreConfig({ env: { FABRIC_CFG_PATH: dir } }), 'CONFIG_INVALID_VALUE', 'chaincode.mode', '"bogus"');
+    await assertConfigError(() => loadCoreConfig({ env: { FABRIC_CFG_PATH: dir } }), 'CONFIG_INVALID_VALUE', 'chaincode.mode', '"bogus"');
   });
 
-  test('CORE_CHAINCODE_MODE=bogus names the variable', () => {
-    assertConfigError(
+  test('CORE_CHAINCODE_MODE=bogus names the variable', async () => {
+    await assertConfigError(
       () => loadCoreConfig({ env: { CORE_CHAINCODE_MODE: 'bogus' } }),
       'CONFIG_INVALID_VALUE',
       'chaincode.mode',
@@ -364,11 +366,11 @@ describe('loadCoreConfig: invalid values', () => {
 
   test('keepalive: x', async () => {
     const dir = await cfgDir('chaincode:\n  keepalive: x\n');
-    assertConfigError(() => loadCoreConfig({ env: { FABRIC_CFG_PATH: dir } }), 'CONFIG_INVALID_VALUE', 'chaincode.keepalive', '"x"');
+    await assertConfigError(() => loadCoreConfig({ env: { FABRIC_CFG_PATH: dir } }), 'CONFIG_INVALID_VALUE', 'chaincode.keepalive', '"x"');
   });
 
-  test('keepalive that is not whole, from the variable', () => {
-    assertConfigError(
+  test('keepalive that is not whole, from the variable', async () => {
+    await assertConfigError(
       () => loadCoreConfig({ env: { CORE_CHAINCODE_KEEPALIVE: '1.5' } }),
       'CONFIG_INVALID_VALUE',
       'chaincode.keepalive',
@@ -379,22 +381,22 @@ describe('loadCoreConfig: invalid values', () => {
 
   test('an empty fileSystemPath', async () => {
     const dir = await cfgDir('peer:\n  fileSystemPath: ""\n');
-    assertConfigError(() => loadCoreConfig({ env: { FABRIC_CFG_PATH: dir } }), 'CONFIG_INVALID_VALUE', 'peer.fileSystemPath');
+    await assertConfigError(() => loadCoreConfig({ env: { FABRIC_CFG_PATH: dir } }), 'CONFIG_INVALID_VALUE', 'peer.fileSystemPath');
   });
 
   test('a mapping where a string belongs', async () => {
     const dir = await cfgDir('peer:\n  id:\n    nested: 1\n');
-    assertConfigError(() => loadCoreConfig({ env: { FABRIC_CFG_PATH: dir } }), 'CONFIG_INVALID_VALUE', 'peer.id', 'not a string');
+    await assertConfigError(() => loadCoreConfig({ env: { FABRIC_CFG_PATH: dir } }), 'CONFIG_INVALID_VALUE', 'peer.id', 'not a string');
   });
 
   test('chaincode.system that is not a mapping', async () => {
     const dir = await cfgDir('chaincode:\n  system: everything\n');
-    assertConfigError(() => loadCoreConfig({ env: { FABRIC_CFG_PATH: dir } }), 'CONFIG_INVALID_VALUE', 'chaincode.system', '"everything"');
+    await assertConfigError(() => loadCoreConfig({ env: { FABRIC_CFG_PATH: dir } }), 'CONFIG_INVALID_VALUE', 'chaincode.system', '"everything"');
   });
 
   test('a chaincode.system entry that is not a word', async () => {
     const dir = await cfgDir('chaincode:\n  system:\n    lscc: [1, 2]\n');
-    assertConfigError(() => loadCoreConfig({ env: { FABRIC_CFG_PATH: dir } }), 'CONFIG_INVALID_VALUE', 'chaincode.system.lscc');
+    await assertConfigError(() => loadCoreConfig({ env: { FABRIC_CFG_PATH: dir } }), 'CONFIG_INVALID_VALUE', 'chaincode.system.lscc');
   });
 });
 
@@ -405,7 +407,7 @@ describe('loadCoreConfig: chaincode.systemPlugins', () => {
         '    - enabled: true\n      name: mysyscc\n      path: /opt/weft/plugins/mysyscc.js\n      invokableExternal: true\n      invokableCC2CC: false\n' +
         '    - name: other\n      path: ./other.js\n',
     );
-    const cfg = loadCoreConfig({ env: { FABRIC_CFG_PATH: dir } });
+    const cfg = await loadCoreConfig({ env: { FABRIC_CFG_PATH: dir } });
     assert.deepEqual(cfg.chaincode.systemPlugins, [
       { enabled: true, name: 'mysyscc', path: '/opt/weft/plugins/mysyscc.js', invokableExternal: true, invokableCC2CC: false },
       { enabled: false, name: 'other', path: './other.js', invokableExternal: false, invokableCC2CC: false },
@@ -414,17 +416,17 @@ describe('loadCoreConfig: chaincode.systemPlugins', () => {
 
   test('an entry without a name is rejected naming chaincode.systemPlugins[0].name', async () => {
     const dir = await cfgDir('chaincode:\n  systemPlugins:\n    - enabled: true\n      path: /p.js\n');
-    assertConfigError(() => loadCoreConfig({ env: { FABRIC_CFG_PATH: dir } }), 'CONFIG_INVALID_VALUE', 'chaincode.systemPlugins[0].name');
+    await assertConfigError(() => loadCoreConfig({ env: { FABRIC_CFG_PATH: dir } }), 'CONFIG_INVALID_VALUE', 'chaincode.systemPlugins[0].name');
   });
 
   test('an entry without a path is rejected naming its index', async () => {
     const dir = await cfgDir('chaincode:\n  systemPlugins:\n    - name: a\n      path: /a.js\n    - name: b\n');
-    assertConfigError(() => loadCoreConfig({ env: { FABRIC_CFG_PATH: dir } }), 'CONFIG_INVALID_VALUE', 'chaincode.systemPlugins[1].path');
+    await assertConfigError(() => loadCoreConfig({ env: { FABRIC_CFG_PATH: dir } }), 'CONFIG_INVALID_VALUE', 'chaincode.systemPlugins[1].path');
   });
 
   test('an entry with a bad flag names the entry and flag', async () => {
     const dir = await cfgDir('chaincode:\n  systemPlugins:\n    - name: a\n      path: /a.js\n      enabled: perhaps\n');
-    assertConfigError(
+    await assertConfigError(
       () => loadCoreConfig({ env: { FABRIC_CFG_PATH: dir } }),
       'CONFIG_INVALID_VALUE',
       'chaincode.systemPlugins[0].enabled',
@@ -434,11 +436,11 @@ describe('loadCoreConfig: chaincode.systemPlugins', () => {
 
   test('an entry that is not a mapping', async () => {
     const dir = await cfgDir('chaincode:\n  systemPlugins:\n    - just-a-name\n');
-    assertConfigError(() => loadCoreConfig({ env: { FABRIC_CFG_PATH: dir } }), 'CONFIG_INVALID_VALUE', 'chaincode.systemPlugins[0]', '"just-a-name"');
+    await assertConfigError(() => loadCoreConfig({ env: { FABRIC_CFG_PATH: dir } }), 'CONFIG_INVALID_VALUE', 'chaincode.systemPlugins[0]', '"just-a-name"');
   });
 
   test('systemPlugins that is not a list', async () => {
     const dir = await cfgDir('chaincode:\n  systemPlugins: mysyscc\n');
-    assertConfigError(() => loadCoreConfig({ env: { FABRIC_CFG_PATH: dir } }), 'CONFIG_INVALID_VALUE', 'chaincode.systemPlugins', 'not a list');
+    await assertConfigError(() => loadCoreConfig({ env: { FABRIC_CFG_PATH: dir } }), 'CONFIG_INVALID_VALUE', 'chaincode.systemPlugins', 'not a list');
   });
 });

@@ -263,6 +263,9 @@ describe('InprocRegistry: running system chaincode in process', () => {
     released();
     assert.deepEqual(await exited, { code: 0 });
     assert.deepEqual(t.errorLines(), []);
+    // An ended instance can still be waited on; stopping it says it is not running, then it is gone.
+    assert.deepEqual(await t.wait(), { code: 0 });
+    await assert.rejects(t.stop(), { code: 'NOT_RUNNING' });
     await assert.rejects(t.stop(), { code: 'NOT_FOUND' });
   });
 });
