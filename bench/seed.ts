@@ -18,7 +18,7 @@ import { success, type Chaincode } from '../src/shim/chaincode.js';
 import type { Benchmark, Report } from './harness.js';
 import { median } from './harness.js';
 
-const WEFT_BIN = fileURLToPath(new URL('../../bin/weft.js', import.meta.url));
+const WEFT_BIN = fileURLToPath(new URL('../../bin/weft.cjs', import.meta.url));
 const CHANNELS = 100;
 
 /** The seed's system in one process: chaincode stack, SCCs, and `CHANNELS` ledgers. */

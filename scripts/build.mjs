@@ -26,9 +26,9 @@ await esbuild.build({
   platform: 'node',
   target: 'node20',
   format: 'cjs',
-  // Less to parse at start; identifiers keep their names, so error class names stay readable.
-  minifyWhitespace: true,
-  minifySyntax: true,
+  // Less to parse at start; keepNames keeps class names, which error names are made from.
+  minify: true,
+  keepNames: true,
   // The native LevelDB binding finds its prebuilt binary from its own folder.
   external: ['classic-level'],
   logLevel: 'warning',
@@ -42,7 +42,7 @@ async function recordCodeCache() {
   const data = mkdtempSync(join(tmpdir(), 'weft-build-'));
   try {
     await new Promise((resolve, reject) => {
-      const child = spawn(process.execPath, [join(root, 'bin/weft.js'), 'node', 'start', '--join', 'warmup'], {
+      const child = spawn(process.execPath, [join(root, 'bin/weft.cjs'), 'node', 'start', '--join', 'warmup'], {
         env: {
           ...process.env,
           WEFT_WRITE_CODE_CACHE: '1',

@@ -8,7 +8,7 @@ export interface CliDeps {
   importModule: ModuleImporter;
 }
 
-/** The `weft` command line; bin/weft.js calls it with the process's arguments. */
+/** The `weft` command line; bin/weft.cjs calls it with the process's arguments. */
 export async function main(argv: string[], deps: CliDeps): Promise<void> {
   const program = new Command('weft')
     .description('A Hyperledger Fabric compatible peer')

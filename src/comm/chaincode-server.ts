@@ -1,5 +1,4 @@
-import { Server, ServerCredentials, type ServerDuplexStream } from '@grpc/grpc-js';
-import shimGrpc from '@hyperledger/fabric-protos/lib/peer/chaincode_shim_grpc_pb.js';
+import type { Server, ServerDuplexStream } from '@grpc/grpc-js';
 import { errorMessage } from '../common/errors/weft-error.js';
 import type { Logger } from '../common/logging/logging.js';
 import type { ChaincodeMessage } from '../common/protos/peer.js';
@@ -26,6 +25,11 @@ export class ChaincodeServer {
   ) {}
 
   static async start(opts: ChaincodeServerOptions): Promise<ChaincodeServer> {
+    // Loaded here, not at start-up: the peer does other work while gRPC loads, and the ledgers open.
+    const [{ Server, ServerCredentials }, { default: shimGrpc }] = await Promise.all([
+      import('@grpc/grpc-js'),
+      import('@hyperledger/fabric-protos/lib/peer/chaincode_shim_grpc_pb.js'),
+    ]);
     const server = new Server();
     server.addService(shimGrpc.ChaincodeSupportService, {
       register: (call: ServerDuplexStream<ChaincodeMessage, ChaincodeMessage>) => {

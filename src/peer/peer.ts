@@ -59,15 +59,9 @@ export class Peer {
     });
     const { chaincodeSupport, inprocRegistry } = stack;
 
-    // The ledgers and the chaincode listener come up while the system chaincodes deploy.
+    // The ledgers open (on LevelDB's threads) while the system chaincodes deploy and gRPC loads.
     const ledgersOpening = KvLedgerProvider.start({ rootPath: config.peer.fileSystemPath });
-    const serverStarting = ChaincodeServer.start({
-      address: config.peer.chaincodeListenAddress,
-      register: (stream) => chaincodeSupport.register(stream),
-      logger: logging.logger('comm.grpc.server'),
-    });
     // Observed here so that a failure is reported once, below, and never as unhandled.
-    serverStarting.catch(() => undefined);
     ledgersOpening.catch(() => undefined);
 
     const channels = new ChannelRegistry();
@@ -83,6 +77,7 @@ export class Peer {
 
     let ledgers: LedgerManager | undefined;
     let server: ChaincodeServer | undefined;
+    let serverStarting: Promise<ChaincodeServer> | undefined;
     try {
       // Relative plugin paths are taken from core.yaml's folder, as Fabric takes file paths in it.
       const plugins = await loadPluginSysCCs(config.chaincode.systemPlugins, config.configDir ?? opts.cwd ?? process.cwd(), opts.importModule);
@@ -96,6 +91,13 @@ export class Peer {
 
       await sccProvider.deploySysCCs('');
       logger.info('serve', 'Deployed system chaincodes');
+
+      serverStarting = ChaincodeServer.start({
+        address: config.peer.chaincodeListenAddress,
+        register: (stream) => chaincodeSupport.register(stream),
+        logger: logging.logger('comm.grpc.server'),
+      });
+      serverStarting.catch(() => undefined);
 
       ledgers = await ledgersOpening;
       const peerLogger = logging.logger('peer');
@@ -119,7 +121,7 @@ export class Peer {
       logging.logger('comm.grpc.server').info('start', `Chaincode server listening on ${server.address}`);
     } catch (err) {
       await sccProvider.deDeployAll();
-      await (server ?? (await serverStarting.catch(() => undefined)))?.stop();
+      await (server ?? (await serverStarting?.catch(() => undefined)))?.stop();
       await (ledgers ?? (await ledgersOpening.catch(() => undefined)))?.close();
       throw err;
     }

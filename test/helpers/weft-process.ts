@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 /** The CLI as a user runs it: the package's bin script. */
-export const WEFT_BIN = fileURLToPath(new URL('../../../bin/weft.js', import.meta.url));
+export const WEFT_BIN = fileURLToPath(new URL('../../../bin/weft.cjs', import.meta.url));
 
 /** A real `weft` process whose log lines (stderr) are collected as they come. */
 export class WeftProcess {

@@ -1,13 +1,13 @@
 #!/usr/bin/env node
+'use strict';
 // Runs the bundled CLI (dist/weft.cjs, built by `npm run build`, which `npm install` runs) through
-// V8's code cache: compiling the bundle from scratch would be most of the peer's start-up time.
-import { readFileSync, writeFileSync } from 'node:fs';
-import { createRequire, Module } from 'node:module';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import vm from 'node:vm';
+// V8's code cache: compiling the bundle from scratch would be a large part of the peer's start-up.
+const { readFileSync, writeFileSync } = require('node:fs');
+const { createRequire, Module } = require('node:module');
+const { join } = require('node:path');
+const vm = require('node:vm');
 
-const dist = join(dirname(fileURLToPath(import.meta.url)), '..', 'dist');
+const dist = join(__dirname, '..', 'dist');
 const file = join(dist, 'weft.cjs');
 const cacheFile = join(dist, 'weft.cjs.cache');
 
@@ -25,10 +25,8 @@ if (process.env.WEFT_WRITE_CODE_CACHE === '1') {
 const bundle = { exports: {} };
 script.runInThisContext()(bundle.exports, createRequire(file), bundle, file, dist);
 
-try {
-  // Plugin system chaincodes are ES modules; only a real module can import them.
-  await bundle.exports.main(process.argv, { importModule: (url) => import(url) });
-} catch (err) {
+// Plugin system chaincodes are ES modules; code compiled through vm cannot import() by itself.
+bundle.exports.main(process.argv, { importModule: (url) => import(url) }).catch((err) => {
   process.stderr.write(`Error: ${err instanceof Error ? err.message : String(err)}\n`);
   process.exitCode = 1;
-}
+});
