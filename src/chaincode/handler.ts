@@ -11,7 +11,7 @@ import {
   messageTypeName,
 } from '../common/protos/peer.js';
 import type { ChaincodeStream } from '../comm/chaincode-stream.js';
-import { StreamClosedError } from '../comm/stream-closed-error.js';
+import { messages } from '../comm/messages.js';
 import { ChaincodeError } from './chaincode-error.js';
 import type { CCContext, TransactionParams } from './chaincode-context.js';
 import { TransactionContexts, type TransactionContext } from './transaction-contexts.js';
@@ -72,20 +72,11 @@ export class Handler {
   async processStream(stream: ChaincodeStream): Promise<void> {
     this.stream = stream;
     try {
-      for (;;) {
-        let msg: ChaincodeMessage;
-        try {
-          msg = await stream.recv();
-        } catch (err) {
-          if (err instanceof StreamClosedError) {
-            this.logger.debug('ProcessStream', `received EOF, ending chaincode support stream for ${this.name}`);
-            return;
-          }
-          throw err;
-        }
+      for await (const msg of messages(stream)) {
         // Registration is awaited so that nothing overtakes REGISTERED and READY.
         await this.handleMessage(msg);
       }
+      this.logger.debug('ProcessStream', `received EOF, ending chaincode support stream for ${this.name}`);
     } finally {
       if (this.registered) this.registry.deregister(this.name, this);
       if (this.txContexts.size > 0) {

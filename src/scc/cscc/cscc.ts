@@ -1,9 +1,9 @@
 import type { Logger } from '../../common/logging/logging.js';
 import { ChannelInfo, ChannelQueryResponse } from '../../common/protos/query.js';
-import type { Chaincode, ChaincodeResponse } from '../../shim/chaincode.js';
+import type { ChaincodeResponse } from '../../shim/chaincode.js';
 import { error, success } from '../../shim/chaincode.js';
 import type { ChaincodeStub } from '../../shim/chaincode-stub.js';
-import type { SystemChaincode } from '../system-chaincode.js';
+import { BuiltinScc } from '../builtin-scc.js';
 
 export const CSCC_PATH = 'weft/src/scc/cscc';
 
@@ -18,18 +18,9 @@ export interface CsccOptions {
 }
 
 /** The configuration system chaincode: which channels the peer is on. */
-export class Cscc implements Chaincode, SystemChaincode {
-  readonly name = 'cscc';
-  readonly path = CSCC_PATH;
-  readonly initArgs: Uint8Array[] = [];
-  readonly invokableExternal = true;
-  readonly invokableCC2CC = false;
-  readonly enabled = true;
-
-  constructor(private readonly opts: CsccOptions) {}
-
-  get chaincode(): Chaincode {
-    return this;
+export class Cscc extends BuiltinScc {
+  constructor(private readonly opts: CsccOptions) {
+    super({ name: 'cscc', path: CSCC_PATH, invokableExternal: true, invokableCC2CC: false });
   }
 
   init(): ChaincodeResponse {

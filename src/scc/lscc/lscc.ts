@@ -1,8 +1,8 @@
 import { ChaincodeQueryResponse } from '../../common/protos/query.js';
-import type { Chaincode, ChaincodeResponse } from '../../shim/chaincode.js';
+import type { ChaincodeResponse } from '../../shim/chaincode.js';
 import { error, success } from '../../shim/chaincode.js';
 import type { ChaincodeStub } from '../../shim/chaincode-stub.js';
-import type { SystemChaincode } from '../system-chaincode.js';
+import { BuiltinScc } from '../builtin-scc.js';
 
 export const LSCC_PATH = 'weft/src/scc/lscc';
 
@@ -10,16 +10,9 @@ export const LSCC_PATH = 'weft/src/scc/lscc';
  * The legacy lifecycle system chaincode. No user chaincode is deployed through it yet, so its
  * queries answer with empty lists; what it cannot do yet it says so by name.
  */
-export class Lscc implements Chaincode, SystemChaincode {
-  readonly name = 'lscc';
-  readonly path = LSCC_PATH;
-  readonly initArgs: Uint8Array[] = [];
-  readonly invokableExternal = true;
-  readonly invokableCC2CC = true;
-  readonly enabled = true;
-
-  get chaincode(): Chaincode {
-    return this;
+export class Lscc extends BuiltinScc {
+  constructor() {
+    super({ name: 'lscc', path: LSCC_PATH, invokableExternal: true, invokableCC2CC: true });
   }
 
   init(): ChaincodeResponse {

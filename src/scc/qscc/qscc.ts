@@ -1,10 +1,10 @@
 import { errorMessage } from '../../common/errors/weft-error.js';
 import type { Logger } from '../../common/logging/logging.js';
 import type { BlockchainInfo } from '../../common/protos/common.js';
-import type { Chaincode, ChaincodeResponse } from '../../shim/chaincode.js';
+import type { ChaincodeResponse } from '../../shim/chaincode.js';
 import { error, success } from '../../shim/chaincode.js';
 import type { ChaincodeStub } from '../../shim/chaincode-stub.js';
-import type { SystemChaincode } from '../system-chaincode.js';
+import { BuiltinScc } from '../builtin-scc.js';
 
 export const QSCC_PATH = 'weft/src/scc/qscc';
 
@@ -19,18 +19,9 @@ export interface QsccOptions {
 }
 
 /** The query system chaincode: chain information of a channel's ledger. */
-export class Qscc implements Chaincode, SystemChaincode {
-  readonly name = 'qscc';
-  readonly path = QSCC_PATH;
-  readonly initArgs: Uint8Array[] = [];
-  readonly invokableExternal = true;
-  readonly invokableCC2CC = true;
-  readonly enabled = true;
-
-  constructor(private readonly opts: QsccOptions) {}
-
-  get chaincode(): Chaincode {
-    return this;
+export class Qscc extends BuiltinScc {
+  constructor(private readonly opts: QsccOptions) {
+    super({ name: 'qscc', path: QSCC_PATH, invokableExternal: true, invokableCC2CC: true });
   }
 
   init(): ChaincodeResponse {
