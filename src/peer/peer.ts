@@ -2,7 +2,8 @@ import type { ChaincodeSupport } from '../chaincode/chaincode-support.js';
 import type { CoreConfig } from '../common/config/core-config.js';
 import { errorMessage } from '../common/errors/weft-error.js';
 import type { Logger, Logging } from '../common/logging/logging.js';
-import { ChaincodeServer } from '../comm/chaincode-server.js';
+import { startChaincodeServer } from '../comm/chaincode-server.js';
+import type { GrpcListener } from '../comm/grpc-listener.js';
 import { INPROC_CONTAINER_TYPE } from '../container/inproc/inproc-registry.js';
 import { KvLedgerProvider } from '../ledger/kv-ledger-provider.js';
 import type { LedgerManager } from '../ledger/ledger.js';
@@ -41,7 +42,7 @@ export class Peer {
     private readonly ledgers: LedgerManager,
     private readonly channels: ChannelRegistry,
     private readonly sccProvider: SccProvider,
-    private readonly chaincodeServer: ChaincodeServer,
+    private readonly chaincodeServer: GrpcListener,
     readonly chaincodeSupport: ChaincodeSupport,
   ) {}
 
@@ -76,8 +77,8 @@ export class Peer {
     });
 
     let ledgers: LedgerManager | undefined;
-    let server: ChaincodeServer | undefined;
-    let serverStarting: Promise<ChaincodeServer> | undefined;
+    let server: GrpcListener | undefined;
+    let serverStarting: Promise<GrpcListener> | undefined;
     try {
       // Relative plugin paths are taken from core.yaml's folder, as Fabric takes file paths in it.
       const plugins = await loadPluginSysCCs(config.chaincode.systemPlugins, config.configDir ?? opts.cwd ?? process.cwd(), opts.importModule);
@@ -92,7 +93,7 @@ export class Peer {
       await sccProvider.deploySysCCs('');
       logger.info('serve', 'Deployed system chaincodes');
 
-      serverStarting = ChaincodeServer.start({
+      serverStarting = startChaincodeServer({
         address: config.peer.chaincodeListenAddress,
         register: (stream) => chaincodeSupport.register(stream),
         logger: logging.logger('comm.grpc.server'),

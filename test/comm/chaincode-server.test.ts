@@ -2,7 +2,8 @@ import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { credentials, type ClientDuplexStream } from '@grpc/grpc-js';
 import shimGrpc from '@hyperledger/fabric-protos/lib/peer/chaincode_shim_grpc_pb.js';
-import { ChaincodeServer, ListenError } from '../../src/comm/chaincode-server.js';
+import { startChaincodeServer, ListenError } from '../../src/comm/chaincode-server.js';
+import type { GrpcListener } from '../../src/comm/grpc-listener.js';
 import type { ChaincodeStream } from '../../src/comm/chaincode-stream.js';
 import { GrpcChaincodeStream } from '../../src/comm/grpc-chaincode-stream.js';
 import { Logging } from '../../src/common/logging/logging.js';
@@ -23,10 +24,10 @@ interface Registered {
   release(): void;
 }
 
-/** A ChaincodeServer on 127.0.0.1:0 whose register() hands each stream to the next waiting test. */
+/** A chaincode server on 127.0.0.1:0 whose register() hands each stream to the next waiting test. */
 class Harness {
   readonly lines: string[] = [];
-  server!: ChaincodeServer;
+  server!: GrpcListener;
   client!: InstanceType<typeof shimGrpc.ChaincodeSupportClient>;
   private readonly waiting: Array<(r: Registered) => void> = [];
   /** How register() ends; a test may change it. */
@@ -39,7 +40,7 @@ class Harness {
 
   async start(): Promise<void> {
     const logging = new Logging({ sink: (line) => this.lines.push(line), now: () => new Date(0) });
-    this.server = await ChaincodeServer.start({
+    this.server = await startChaincodeServer({
       address: '127.0.0.1:0',
       register: (stream) => this.onRegister(stream),
       logger: logging.logger('comm.grpc.server'),
@@ -195,7 +196,7 @@ describe('ChaincodeServer over real gRPC', () => {
   });
 });
 
-describe('ChaincodeServer start and stop', () => {
+describe('startChaincodeServer start and stop', () => {
   const logger = new Logging({ sink: () => undefined }).logger('comm.grpc.server');
   const register = (): Promise<void> => Promise.resolve();
 
@@ -211,22 +212,22 @@ describe('ChaincodeServer start and stop', () => {
   }
 
   test('a port already taken by another server is LISTEN_FAILED naming the address', async () => {
-    const first = await ChaincodeServer.start({ address: '127.0.0.1:0', register, logger });
+    const first = await startChaincodeServer({ address: '127.0.0.1:0', register, logger });
     try {
-      await assert.rejects(ChaincodeServer.start({ address: first.address, register, logger }), isListenError(first.address));
+      await assert.rejects(startChaincodeServer({ address: first.address, register, logger }), isListenError(first.address));
     } finally {
       await first.stop();
     }
   });
 
   test('an address that cannot exist is LISTEN_FAILED naming it', async () => {
-    await assert.rejects(ChaincodeServer.start({ address: '256.1.1.1:1', register, logger }), isListenError('256.1.1.1:1'));
+    await assert.rejects(startChaincodeServer({ address: '256.1.1.1:1', register, logger }), isListenError('256.1.1.1:1'));
   });
 
   test('stop() with no calls open resolves and frees the port', async () => {
-    const server = await ChaincodeServer.start({ address: '127.0.0.1:0', register, logger });
+    const server = await startChaincodeServer({ address: '127.0.0.1:0', register, logger });
     await server.stop();
-    const again = await ChaincodeServer.start({ address: server.address, register, logger });
+    const again = await startChaincodeServer({ address: server.address, register, logger });
     assert.equal(again.address, server.address);
     await again.stop();
   });
@@ -235,7 +236,7 @@ describe('ChaincodeServer start and stop', () => {
     let peerSide: ChaincodeStream | undefined;
     let registered!: () => void;
     const gotStream = new Promise<void>((r) => (registered = r));
-    const server = await ChaincodeServer.start({
+    const server = await startChaincodeServer({
       address: '127.0.0.1:0',
       register: (stream) => {
         peerSide = stream;

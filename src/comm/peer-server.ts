@@ -1,0 +1,38 @@
+import type { sendUnaryData, ServerUnaryCall } from '@grpc/grpc-js';
+import type { Logger } from '../common/logging/logging.js';
+import type { ProposalResponse, SignedProposal } from '../common/protos/proposal.js';
+import { GrpcListener } from './grpc-listener.js';
+
+export interface PeerServerOptions {
+  /** peer.listenAddress */
+  address: string;
+  endorser: { processProposal(signed: SignedProposal): Promise<ProposalResponse> };
+  logger: Logger;
+}
+
+// grpc-js names a caller "ipv4:127.0.0.1:port", "ipv6:[::1]:port" or "unix:...".
+const LOCAL_CALLER = /^(ipv4:127\.|ipv6:\[::1\]|ipv6:\[::ffff:127\.|unix:)/;
+
+/**
+ * Starts the peer's client-facing listener: Fabric's Endorser service. Until proposals are signed
+ * and checked, it answers callers on this machine only.
+ */
+export function startPeerServer(opts: PeerServerOptions): Promise<GrpcListener> {
+  return GrpcListener.start(opts.address, async (server, grpc) => {
+    const { default: peerGrpc } = await import('@hyperledger/fabric-protos/lib/peer/peer_grpc_pb.js');
+    server.addService(peerGrpc.EndorserService, {
+      processProposal: (call: ServerUnaryCall<SignedProposal, ProposalResponse>, callback: sendUnaryData<ProposalResponse>) => {
+        const caller = call.getPeer();
+        if (!LOCAL_CALLER.test(caller)) {
+          opts.logger.warn('ProcessProposal', `refused a proposal from ${caller}: proposals are accepted from this machine only`);
+          callback({ code: grpc.status.PERMISSION_DENIED, details: `proposals from ${caller} are refused: this peer accepts proposals from this machine only` });
+          return;
+        }
+        opts.endorser.processProposal(call.request).then(
+          (response) => callback(null, response),
+          (err: unknown) => callback({ code: grpc.status.INTERNAL, details: err instanceof Error ? err.message : String(err) }),
+        );
+      },
+    });
+  });
+}

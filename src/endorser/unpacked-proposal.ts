@@ -1,0 +1,59 @@
+import { createHash } from 'node:crypto';
+import { errorMessage } from '../common/errors/weft-error.js';
+import {
+  ChaincodeHeaderExtension,
+  ChaincodeInvocationSpec,
+  ChaincodeProposalPayload,
+  ChannelHeader,
+  Header,
+  HeaderType,
+  Proposal,
+  type SignedProposal,
+} from '../common/protos/proposal.js';
+import type { ChaincodeInput } from '../common/protos/peer.js';
+import { EndorserError } from './endorser-error.js';
+
+/** What a proposal asks for, taken out of its nested messages (Fabric's UnpackedProposal). */
+export interface UnpackedProposal {
+  channelId: string;
+  txId: string;
+  headerType: number;
+  chaincodeName: string;
+  input: ChaincodeInput;
+  /** The proposal hash of the response (Fabric's GetProposalHash1): SHA-256 over the header and the payload without its transient map. */
+  proposalHash: Uint8Array;
+}
+
+/** Unpacks a SignedProposal; a malformed one is an error naming the part that is wrong. */
+export function unpackProposal(signed: SignedProposal): UnpackedProposal {
+  const proposalBytes = signed.getProposalBytes_asU8();
+  const proposal = decode('proposal', () => Proposal.deserializeBinary(proposalBytes));
+  const header = decode('proposal header', () => Header.deserializeBinary(proposal.getHeader_asU8()));
+  const channelHeader = decode('channel header', () => ChannelHeader.deserializeBinary(header.getChannelHeader_asU8()));
+  const headerType = channelHeader.getType();
+  if (headerType !== HeaderType.ENDORSER_TRANSACTION && headerType !== HeaderType.CONFIG) {
+    throw new EndorserError('BAD_PROPOSAL', `invalid header type ${headerType}: a proposal is ENDORSER_TRANSACTION or CONFIG`);
+  }
+  const txId = channelHeader.getTxId();
+  if (txId === '') throw new EndorserError('BAD_PROPOSAL', 'the proposal has no transaction ID');
+  const extension = decode('chaincode header extension', () => ChaincodeHeaderExtension.deserializeBinary(channelHeader.getExtension_asU8()));
+  const payload = decode('chaincode proposal payload', () => ChaincodeProposalPayload.deserializeBinary(proposal.getPayload_asU8()));
+  const cis = decode('chaincode invocation spec', () => ChaincodeInvocationSpec.deserializeBinary(payload.getInput_asU8()));
+  const spec = cis.getChaincodeSpec();
+  const chaincodeName = spec?.getChaincodeId()?.getName() || extension.getChaincodeId()?.getName() || '';
+  if (chaincodeName === '') throw new EndorserError('BAD_PROPOSAL', 'the proposal names no chaincode');
+  const input = spec?.getInput();
+  if (input === undefined) throw new EndorserError('BAD_PROPOSAL', 'the proposal has no chaincode input');
+  const visible = new ChaincodeProposalPayload();
+  visible.setInput(payload.getInput_asU8());
+  const proposalHash = createHash('sha256').update(proposal.getHeader_asU8()).update(visible.serializeBinary()).digest();
+  return { channelId: channelHeader.getChannelId(), txId, headerType, chaincodeName, input, proposalHash };
+}
+
+function decode<T>(what: string, fn: () => T): T {
+  try {
+    return fn();
+  } catch (err) {
+    throw new EndorserError('BAD_PROPOSAL', `error unmarshalling the ${what}: ${errorMessage(err)}`, { cause: err });
+  }
+}
