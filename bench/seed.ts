@@ -210,7 +210,7 @@ async function startUp(report: Report): Promise<void> {
     bare.push((await timeProcess(['-e', ''], {})).ms);
     const root = await mkdtemp(join(tmpdir(), 'weft-bench-'));
     try {
-      const env = { CORE_PEER_FILESYSTEMPATH: root, CORE_PEER_CHAINCODELISTENADDRESS: '127.0.0.1:0' };
+      const env = { CORE_PEER_FILESYSTEMPATH: root, CORE_PEER_CHAINCODELISTENADDRESS: '127.0.0.1:0', CORE_PEER_LISTENADDRESS: '127.0.0.1:0' };
       const r = await timeProcess([WEFT_BIN, 'node', 'start', '--join', 'mychannel'], env, /Started peer with ID=/);
       ready.push(r.ms);
       rss.push(r.rssMb);

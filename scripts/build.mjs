@@ -50,6 +50,7 @@ async function recordCodeCache() {
           FABRIC_LOGGING_SPEC: 'info',
           CORE_PEER_FILESYSTEMPATH: data,
           CORE_PEER_CHAINCODELISTENADDRESS: '127.0.0.1:0',
+          CORE_PEER_LISTENADDRESS: '127.0.0.1:0',
         },
         stdio: ['ignore', 'ignore', 'pipe'],
       });

@@ -44,6 +44,8 @@ export interface NamespaceRwSet {
 export interface TxSimulationResults {
   txId: string;
   namespaces: NamespaceRwSet[];
+  /** The results as the serialized rwset.TxReadWriteSet; the real ledger fills it in. */
+  pubSimulationBytes?: Uint8Array;
 }
 
 /** Height of the committing block and position of the transaction in it. */

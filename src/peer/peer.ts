@@ -4,7 +4,9 @@ import { errorMessage } from '../common/errors/weft-error.js';
 import type { Logger, Logging } from '../common/logging/logging.js';
 import { startChaincodeServer } from '../comm/chaincode-server.js';
 import type { GrpcListener } from '../comm/grpc-listener.js';
+import { startPeerServer } from '../comm/peer-server.js';
 import { INPROC_CONTAINER_TYPE } from '../container/inproc/inproc-registry.js';
+import { Endorser } from '../endorser/endorser.js';
 import { KvLedgerProvider } from '../ledger/kv-ledger-provider.js';
 import type { LedgerManager } from '../ledger/ledger.js';
 import { Cscc } from '../scc/cscc/cscc.js';
@@ -13,6 +15,7 @@ import { Lscc } from '../scc/lscc/lscc.js';
 import { loadPluginSysCCs, type ModuleImporter } from '../scc/plugin-loader.js';
 import { Qscc } from '../scc/qscc/qscc.js';
 import { SccProvider } from '../scc/scc-provider.js';
+import { ChannelManager } from './channel-manager.js';
 import { ChannelRegistry } from './channel-registry.js';
 import { createChaincodeStack } from './chaincode-stack.js';
 
@@ -29,6 +32,13 @@ export interface PeerOptions {
   importModule?: ModuleImporter;
 }
 
+/** What start-up has built so far, taken down in reverse when start-up fails or the peer stops. */
+interface Parts {
+  sccProvider: SccProvider;
+  listeners: Array<Promise<GrpcListener>>;
+  ledgers: Promise<LedgerManager>;
+}
+
 /**
  * The composition root: builds every part of the peer in the order Fabric's `peer node start`
  * does, and takes them down in reverse.
@@ -37,12 +47,11 @@ export class Peer {
   private stopped = false;
 
   private constructor(
-    readonly config: CoreConfig,
     private readonly logger: Logger,
-    private readonly ledgers: LedgerManager,
-    private readonly channels: ChannelRegistry,
-    private readonly sccProvider: SccProvider,
-    private readonly chaincodeServer: GrpcListener,
+    private readonly parts: Parts,
+    private readonly channelManager: ChannelManager,
+    /** The chaincode listener and the peer listener, bound. */
+    readonly listeners: { chaincode: GrpcListener; peer: GrpcListener },
     readonly chaincodeSupport: ChaincodeSupport,
   ) {}
 
@@ -51,20 +60,17 @@ export class Peer {
     const logger = logging.logger('nodeCmd');
     logger.info('serve', `Starting peer:\n Version: ${opts.version}\n Node.js: ${process.version}\n OS/Arch: ${process.platform}/${process.arch}`);
 
-    let boundAddress: string | undefined;
+    let chaincodeAddress: string | undefined;
     const stack = createChaincodeStack({
       chaincode: config.chaincode,
       // With no peer.chaincodeAddress, chaincodes dial the listener where it actually bound.
-      peerAddress: () => config.peer.chaincodeAddress ?? boundAddress ?? config.peer.chaincodeListenAddress,
+      peerAddress: () => config.peer.chaincodeAddress ?? chaincodeAddress ?? config.peer.chaincodeListenAddress,
       logging,
     });
     const { chaincodeSupport, inprocRegistry } = stack;
 
     // The ledgers open (on LevelDB's threads) while the system chaincodes deploy and gRPC loads.
-    const ledgersOpening = KvLedgerProvider.start({ rootPath: config.peer.fileSystemPath });
-    // Observed here so that a failure is reported once, below, and never as unhandled.
-    ledgersOpening.catch(() => undefined);
-
+    const ledgers = KvLedgerProvider.start({ rootPath: config.peer.fileSystemPath });
     const channels = new ChannelRegistry();
     const sccProvider = new SccProvider({
       registrar: inprocRegistry,
@@ -75,16 +81,17 @@ export class Peer {
       containerType: INPROC_CONTAINER_TYPE,
       logger: logging.logger('sccapi'),
     });
+    const channelManager = new ChannelManager({ channels, deployer: sccProvider, logging });
+    const parts: Parts = { sccProvider, listeners: [], ledgers };
+    // Each is awaited below or in takeDown; observed here so that no failure goes unhandled meanwhile.
+    ledgers.catch(() => undefined);
 
-    let ledgers: LedgerManager | undefined;
-    let server: GrpcListener | undefined;
-    let serverStarting: Promise<GrpcListener> | undefined;
     try {
       // Relative plugin paths are taken from core.yaml's folder, as Fabric takes file paths in it.
       const plugins = await loadPluginSysCCs(config.chaincode.systemPlugins, config.configDir ?? opts.cwd ?? process.cwd(), opts.importModule);
       const builtIns = [
         new Lscc(),
-        new Cscc({ channels, logger: logging.logger('cscc') }),
+        new Cscc({ channels: channelManager, logger: logging.logger('cscc') }),
         new Qscc({ ledgers: channels, logger: logging.logger('qscc') }),
         new LifecycleScc(),
       ];
@@ -93,63 +100,63 @@ export class Peer {
       await sccProvider.deploySysCCs('');
       logger.info('serve', 'Deployed system chaincodes');
 
-      serverStarting = startChaincodeServer({
+      const grpcLogger = logging.logger('comm.grpc.server');
+      const endorser = new Endorser({
+        chaincodes: chaincodeSupport,
+        systemChaincodes: sccProvider,
+        ledgers: channels,
+        sysCCVersion: opts.version,
+        logger: logging.logger('endorser'),
+      });
+      const chaincodeListener = startChaincodeServer({
         address: config.peer.chaincodeListenAddress,
         register: (stream) => chaincodeSupport.register(stream),
-        logger: logging.logger('comm.grpc.server'),
+        logger: grpcLogger,
       });
-      serverStarting.catch(() => undefined);
+      const peerListener = startPeerServer({ address: config.peer.listenAddress, endorser, logger: grpcLogger });
+      parts.listeners.push(chaincodeListener, peerListener);
+      for (const listener of parts.listeners) listener.catch(() => undefined);
 
-      ledgers = await ledgersOpening;
-      const peerLogger = logging.logger('peer');
-      const ledgerLogger = logging.logger('ledgermgmt');
-      const onDisk = await ledgers.list();
-      for (const channelId of onDisk) {
-        peerLogger.info('Initialize', `Loading chain ${channelId}`);
-        channels.add(await ledgers.open(channelId));
-        await sccProvider.deploySysCCs(channelId);
-      }
+      await channelManager.loadAll(await ledgers);
       for (const channelId of opts.join ?? []) {
-        if (channels.has(channelId)) continue;
-        ledgerLogger.info('CreateLedger', `Creating ledger [${channelId}]`);
-        channels.add(await ledgers.create(channelId));
-        ledgerLogger.info('CreateLedger', `Created ledger [${channelId}]`);
-        await sccProvider.deploySysCCs(channelId);
+        if (!channelManager.has(channelId)) await channelManager.join(channelId);
       }
 
-      server = await serverStarting;
-      boundAddress = server.address;
-      logging.logger('comm.grpc.server').info('start', `Chaincode server listening on ${server.address}`);
+      const bound = { chaincode: await chaincodeListener, peer: await peerListener };
+      chaincodeAddress = bound.chaincode.address;
+      grpcLogger.info('start', `Chaincode server listening on ${bound.chaincode.address}`);
+      grpcLogger.info('start', `Peer server listening on ${bound.peer.address}`);
+      const peer = new Peer(logger, parts, channelManager, bound, chaincodeSupport);
+      logger.info(
+        'serve',
+        `Started peer with ID=[${config.peer.id}], network ID=[${config.peer.networkId}], address=[${config.peer.address}]`,
+      );
+      return peer;
     } catch (err) {
-      await sccProvider.deDeployAll();
-      await (server ?? (await serverStarting?.catch(() => undefined)))?.stop();
-      await (ledgers ?? (await ledgersOpening.catch(() => undefined)))?.close();
+      await takeDown(parts, logger);
       throw err;
     }
-    const peer = new Peer(config, logger, ledgers, channels, sccProvider, server, chaincodeSupport);
-    logger.info(
-      'serve',
-      `Started peer with ID=[${config.peer.id}], network ID=[${config.peer.networkId}], address=[${config.peer.address}]`,
-    );
-    return peer;
-  }
-
-  /** The address chaincodes connect to, with the port actually bound. */
-  get chaincodeListenAddress(): string {
-    return this.chaincodeServer.address;
   }
 
   channelIds(): string[] {
-    return this.channels.channelIds();
+    return this.channelManager.channelIds();
   }
 
-  /** Stops every chaincode, the listener and the ledgers. */
+  /** Stops the listeners, every chaincode, and the ledgers. */
   async stop(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
-    await this.chaincodeServer.stop();
-    await this.sccProvider.deDeployAll();
-    await this.ledgers.close().catch((err: unknown) => this.logger.error('stop', `closing ledgers: ${errorMessage(err)}`));
+    await takeDown(this.parts, this.logger);
     this.logger.info('stop', 'Peer stopped');
   }
+}
+
+async function takeDown(parts: Parts, logger: Logger): Promise<void> {
+  for (const listening of parts.listeners) {
+    const listener = await listening.catch(() => undefined);
+    await listener?.stop();
+  }
+  await parts.sccProvider.deDeployAll();
+  const ledgers = await parts.ledgers.catch(() => undefined);
+  await ledgers?.close().catch((err: unknown) => logger.error('stop', `closing ledgers: ${errorMessage(err)}`));
 }

@@ -1,0 +1,63 @@
+import type { Logging, Logger } from '../common/logging/logging.js';
+import type { LedgerManager } from '../ledger/ledger.js';
+import type { ChannelRegistry } from './channel-registry.js';
+import { PeerError } from './peer-error.js';
+
+/** Deploys the system chaincodes on a channel (the SCC provider). */
+export interface SysCCDeployer {
+  deploySysCCs(channelId: string): Promise<void>;
+}
+
+export interface ChannelManagerOptions {
+  channels: ChannelRegistry;
+  deployer: SysCCDeployer;
+  logging: Logging;
+}
+
+/**
+ * The channels of the peer: loads those on disk, creates new ones, and deploys the system
+ * chaincodes on each as it comes (the seed's second block of log lines).
+ */
+export class ChannelManager {
+  private ledgers: LedgerManager | undefined;
+  private readonly peerLogger: Logger;
+  private readonly ledgerLogger: Logger;
+
+  constructor(private readonly opts: ChannelManagerOptions) {
+    this.peerLogger = opts.logging.logger('peer');
+    this.ledgerLogger = opts.logging.logger('ledgermgmt');
+  }
+
+  /** Takes the opened ledger store and loads every channel on it. */
+  async loadAll(ledgers: LedgerManager): Promise<void> {
+    this.ledgers = ledgers;
+    for (const channelId of await ledgers.list()) {
+      this.peerLogger.info('Initialize', `Loading chain ${channelId}`);
+      this.opts.channels.add(await ledgers.open(channelId));
+      await this.opts.deployer.deploySysCCs(channelId);
+    }
+  }
+
+  /** Creates a channel's ledger and deploys the system chaincodes on it. */
+  async join(channelId: string): Promise<void> {
+    const ledgers = this.store();
+    this.ledgerLogger.info('CreateLedger', `Creating ledger [${channelId}]`);
+    const ledger = await ledgers.create(channelId);
+    this.ledgerLogger.info('CreateLedger', `Created ledger [${channelId}]`);
+    this.opts.channels.add(ledger);
+    await this.opts.deployer.deploySysCCs(channelId);
+  }
+
+  has(channelId: string): boolean {
+    return this.opts.channels.has(channelId);
+  }
+
+  channelIds(): string[] {
+    return this.opts.channels.channelIds();
+  }
+
+  private store(): LedgerManager {
+    if (this.ledgers === undefined) throw new PeerError('NOT_READY', 'the peer has not opened its ledgers yet');
+    return this.ledgers;
+  }
+}
