@@ -1,6 +1,8 @@
 import { Command, Option } from 'commander';
+import { WeftError } from '../common/errors/weft-error.js';
 import type { ModuleImporter } from '../scc/plugin-loader.js';
 import { WEFT_VERSION } from '../version.js';
+import { addChannelCommands } from './channel-commands.js';
 import { runNodeStart } from './node-start.js';
 
 /** What the CLI needs from the script that loads it. */
@@ -30,6 +32,8 @@ export async function main(argv: string[], deps: CliDeps): Promise<void> {
       });
     });
 
+  addChannelCommands(program, process.env);
+
   program
     .command('version')
     .description('Print the version')
@@ -37,5 +41,11 @@ export async function main(argv: string[], deps: CliDeps): Promise<void> {
       process.stdout.write(`weft:\n Version: ${WEFT_VERSION}\n Node.js: ${process.version}\n OS/Arch: ${process.platform}/${process.arch}\n`);
     });
 
-  await program.parseAsync(argv);
+  try {
+    await program.parseAsync(argv);
+  } catch (err) {
+    // One line, as Fabric's CLI prints a failed command; a bug keeps its stack.
+    process.stderr.write(`Error: ${err instanceof WeftError ? err.message : err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    process.exitCode = 1;
+  }
 }

@@ -10,8 +10,13 @@ export interface PeerServerOptions {
   logger: Logger;
 }
 
-// grpc-js names a caller "ipv4:127.0.0.1:port", "ipv6:[::1]:port" or "unix:...".
-const LOCAL_CALLER = /^(ipv4:127\.|ipv6:\[::1\]|ipv6:\[::ffff:127\.|unix:)/;
+// grpc-js names a caller "127.0.0.1:port", "[::1]:port" or "unix:..." (older versions put "ipv4:" or "ipv6:" first).
+const LOCAL_CALLER = /^(ipv4:|ipv6:)?(127\.|\[::1\]|\[::ffff:127\.|unix:)/;
+
+/** Is this gRPC caller on this machine? */
+export function isLocalCaller(peer: string): boolean {
+  return LOCAL_CALLER.test(peer);
+}
 
 /**
  * Starts the peer's client-facing listener: Fabric's Endorser service. Until proposals are signed
@@ -23,7 +28,7 @@ export function startPeerServer(opts: PeerServerOptions): Promise<GrpcListener> 
     server.addService(peerGrpc.EndorserService, {
       processProposal: (call: ServerUnaryCall<SignedProposal, ProposalResponse>, callback: sendUnaryData<ProposalResponse>) => {
         const caller = call.getPeer();
-        if (!LOCAL_CALLER.test(caller)) {
+        if (!isLocalCaller(caller)) {
           opts.logger.warn('ProcessProposal', `refused a proposal from ${caller}: proposals are accepted from this machine only`);
           callback({ code: grpc.status.PERMISSION_DENIED, details: `proposals from ${caller} are refused: this peer accepts proposals from this machine only` });
           return;
