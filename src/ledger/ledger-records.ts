@@ -1,0 +1,112 @@
+import { ByteReader, ByteWriter } from './byte-codec.js';
+import type { BlockFilesEnd, BlockLocation } from './block-file-store.js';
+import type { Version } from './ledger.js';
+
+/** A committed state value with its version and key-level metadata (e.g. endorsement policy). */
+export interface VersionedValue {
+  value: Uint8Array;
+  version: Version;
+  metadata: Map<string, Uint8Array> | undefined;
+}
+
+export function encodeVersionedValue(v: VersionedValue): Uint8Array {
+  const w = new ByteWriter(v.value.length + 16);
+  w.varint(v.version.blockNum).varint(v.version.txNum);
+  const entries = v.metadata === undefined ? [] : [...v.metadata];
+  w.varint(entries.length);
+  for (const [name, value] of entries) w.string(name).bytes(value);
+  w.raw(v.value);
+  return w.finish();
+}
+
+export function decodeVersionedValue(raw: Uint8Array): VersionedValue {
+  const r = new ByteReader(raw);
+  const version = { blockNum: r.varint(), txNum: r.varint() };
+  const count = r.varint();
+  let metadata: Map<string, Uint8Array> | undefined;
+  if (count > 0) {
+    metadata = new Map();
+    for (let i = 0; i < count; i++) metadata.set(r.string(), r.bytes());
+  }
+  return { version, metadata, value: raw.subarray(r.pos) };
+}
+
+/** Reads only the version, for MVCC checks and range scans that do not need the value. */
+export function decodeVersion(raw: Uint8Array): Version {
+  const r = new ByteReader(raw);
+  return { blockNum: r.varint(), txNum: r.varint() };
+}
+
+/** What the ledger has committed: written in the same batch as the block's index and state. */
+export interface Savepoint {
+  height: number;
+  currentBlockHash: Uint8Array;
+  previousBlockHash: Uint8Array;
+  filesEnd: BlockFilesEnd;
+}
+
+export function encodeSavepoint(s: Savepoint): Uint8Array {
+  return new ByteWriter(96)
+    .varint(s.height)
+    .bytes(s.currentBlockHash)
+    .bytes(s.previousBlockHash)
+    .varint(s.filesEnd.fileNum)
+    .varint(s.filesEnd.endOffset)
+    .finish();
+}
+
+export function decodeSavepoint(raw: Uint8Array): Savepoint {
+  const r = new ByteReader(raw);
+  return {
+    height: r.varint(),
+    currentBlockHash: Uint8Array.from(r.bytes()),
+    previousBlockHash: Uint8Array.from(r.bytes()),
+    filesEnd: { fileNum: r.varint(), endOffset: r.varint() },
+  };
+}
+
+export function encodeLocation(l: BlockLocation): Uint8Array {
+  return new ByteWriter(24).varint(l.fileNum).varint(l.offset).varint(l.length).finish();
+}
+
+export function decodeLocation(raw: Uint8Array): BlockLocation {
+  const r = new ByteReader(raw);
+  return { fileNum: r.varint(), offset: r.varint(), length: r.varint() };
+}
+
+/** The txid index entry: where the transaction is and how it was validated. */
+export interface TxIndexEntry {
+  blockNum: number;
+  txNum: number;
+  validationCode: number;
+  location: BlockLocation;
+}
+
+export function encodeTxIndexEntry(e: TxIndexEntry): Uint8Array {
+  return new ByteWriter(40)
+    .varint(e.blockNum)
+    .varint(e.txNum)
+    .varint(e.validationCode)
+    .varint(e.location.fileNum)
+    .varint(e.location.offset)
+    .varint(e.location.length)
+    .finish();
+}
+
+export function decodeTxIndexEntry(raw: Uint8Array): TxIndexEntry {
+  const r = new ByteReader(raw);
+  return {
+    blockNum: r.varint(),
+    txNum: r.varint(),
+    validationCode: r.varint(),
+    location: { fileNum: r.varint(), offset: r.varint(), length: r.varint() },
+  };
+}
+
+export function encodeBlockNum(n: number): Uint8Array {
+  return new ByteWriter(10).varint(n).finish();
+}
+
+export function decodeBlockNum(raw: Uint8Array): number {
+  return new ByteReader(raw).varint();
+}
