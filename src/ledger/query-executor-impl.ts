@@ -77,13 +77,13 @@ export class QueryExecutorImpl implements QueryExecutor {
     return iterator;
   }
 
-  getStateByRange(namespace: string, startKey: string, endKey: string, options?: RangeQueryOptions): Promise<StateIterator> {
+  async getStateByRange(namespace: string, startKey: string, endKey: string, options?: RangeQueryOptions): Promise<StateIterator> {
     validateSimpleKey(startKey);
     validateSimpleKey(endKey);
     return this.getStateRangeScanIterator(namespace, startKey === '' ? EMPTY_KEY_SUBSTITUTE : startKey, endKey, options);
   }
 
-  getStateByPartialCompositeKey(
+  async getStateByPartialCompositeKey(
     namespace: string,
     objectType: string,
     attributes: string[],
