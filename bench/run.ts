@@ -2,7 +2,7 @@ import type { Benchmark, Report } from './harness.js';
 import { round } from './harness.js';
 
 // Each benchmark module registers here; `npm run bench -- <name>` runs only the named ones.
-const benchmarks: Array<() => Promise<Benchmark>> = [];
+const benchmarks: Array<() => Promise<Benchmark>> = [async () => (await import('./ledger.js')).ledgerBenchmark];
 
 const report: Report = (bench, value, unit) => {
   process.stdout.write(`${JSON.stringify({ bench, value: round(value), unit })}\n`);

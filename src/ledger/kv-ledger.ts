@@ -19,7 +19,7 @@ import {
   type Savepoint,
   type TxIndexEntry,
 } from './ledger-records.js';
-import { validateAndPrepare, type BlockTx } from './mvcc-validator.js';
+import { preloadCommitted, validateAndPrepare, type BlockTx } from './mvcc-validator.js';
 import { common, peer, type Block, type BlockchainInfo, type ProcessedTransaction } from './protos.js';
 import { QueryExecutorImpl, type QueryLimits } from './query-executor-impl.js';
 import { fromTxReadWriteSetBytes } from './rwset-codec.js';
@@ -200,9 +200,13 @@ export class KvLedger implements PeerLedger {
       if (codes[i] === VALID) codes[i] = tx.code;
       return tx;
     });
-    await this.markDuplicates(parsed, codes);
     const txs = toBlockTxs(parsed, codes);
-    const updates = await validateAndPrepare({ state: this.state, blockNum, txs, checkConflicts: true });
+    // The txid look-ups and the state reads are independent: run them side by side.
+    const [, committed] = await Promise.all([
+      this.markDuplicates(parsed, codes, txs),
+      preloadCommitted({ state: this.state, txs, checkConflicts: true }),
+    ]);
+    const updates = await validateAndPrepare({ state: this.state, committed, blockNum, txs, checkConflicts: true });
     txs.forEach((tx, i) => (codes[i] = tx.code));
 
     setTransactionsFilter(block, codes);
@@ -245,7 +249,8 @@ export class KvLedger implements PeerLedger {
     const codes = Array.from(filter);
     const parsed = data.map((envelope) => parseTransaction(envelope, this.channelId));
     const txs = toBlockTxs(parsed, codes);
-    const updates = await validateAndPrepare({ state: this.state, blockNum, txs, checkConflicts: false });
+    const committed = await preloadCommitted({ state: this.state, txs, checkConflicts: false });
+    const updates = await validateAndPrepare({ state: this.state, committed, blockNum, txs, checkConflicts: false });
     const next: Savepoint = { height: blockNum + 1, currentBlockHash: hashOfBlock(block), previousBlockHash: previousHash, filesEnd: end };
     await this.opts.db.write(this.batchOps({ blockNum, parsed, txs, codes, updates, location, txOffsets, savepoint: next }), this.opts.sync);
     this.savepoint = next;
@@ -291,13 +296,16 @@ export class KvLedger implements PeerLedger {
   }
 
   // A txid already committed, or seen earlier in this block, marks the transaction a duplicate.
-  private async markDuplicates(parsed: ParsedTransaction[], codes: number[]): Promise<void> {
+  private async markDuplicates(parsed: ParsedTransaction[], codes: number[], txs: BlockTx[]): Promise<void> {
     const ids = parsed.map((tx) => tx.txId);
     const known = await this.opts.db.getMany(ids.map((id) => this.keys.txId(id)));
     const seen = new Set<string>();
     ids.forEach((id, i) => {
       if (id === '') return;
-      if (codes[i] === VALID && (known[i] !== undefined || seen.has(id))) codes[i] = DUPLICATE_TXID;
+      if (codes[i] === VALID && (known[i] !== undefined || seen.has(id))) {
+        codes[i] = DUPLICATE_TXID;
+        (txs[i] as BlockTx).code = DUPLICATE_TXID;
+      }
       seen.add(id);
     });
   }

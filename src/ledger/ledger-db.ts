@@ -19,6 +19,7 @@ export interface EntryIterator {
 // Written once into a fresh database and checked on every open, so a directory holding some other
 // program's LevelDB is refused instead of being read as a ledger.
 const FORMAT_KEY = '\x00weft-format';
+const ITERATOR_BATCH_BYTES = 1024 * 1024;
 
 /**
  * The ledger's LevelDB: string keys, byte values. Errors from the engine (a lock held by another
@@ -31,7 +32,12 @@ export class LedgerDb {
   ) {}
 
   static async open(path: string, format: string): Promise<LedgerDb> {
-    const db = new ClassicLevel<string, Uint8Array>(path, { keyEncoding: 'utf8', valueEncoding: 'view' });
+    const db = new ClassicLevel<string, Uint8Array>(path, {
+      keyEncoding: 'utf8',
+      valueEncoding: 'view',
+      // Larger memtables mean fewer level-0 flushes and compactions under steady commits.
+      writeBufferSize: 16 * 1024 * 1024,
+    });
     try {
       await db.open();
     } catch (err) {
@@ -56,7 +62,14 @@ export class LedgerDb {
   }
 
   iterate(range: RangeOptions): EntryIterator {
-    const it = this.db.iterator({ gte: range.gte, lt: range.lt, reverse: range.reverse ?? false, limit: range.limit ?? -1 });
+    const it = this.db.iterator({
+      gte: range.gte,
+      lt: range.lt,
+      reverse: range.reverse ?? false,
+      limit: range.limit ?? -1,
+      // Let one nextv() call return a whole batch of typical entries (the default stops at 16 KiB).
+      highWaterMarkBytes: ITERATOR_BATCH_BYTES,
+    });
     return {
       nextBatch: (size) => it.nextv(size),
       close: () => it.close(),
@@ -64,7 +77,13 @@ export class LedgerDb {
   }
 
   async write(ops: BatchOp[], sync: boolean): Promise<void> {
-    await this.db.batch(ops, { sync });
+    // A chained batch costs about a third less per operation than batch(array) in abstract-level.
+    const batch = this.db.batch();
+    for (const op of ops) {
+      if (op.type === 'put') batch.put(op.key, op.value);
+      else batch.del(op.key);
+    }
+    await batch.write({ sync });
   }
 
   close(): Promise<void> {

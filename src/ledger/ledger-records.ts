@@ -1,4 +1,4 @@
-import { ByteReader, ByteWriter } from './byte-codec.js';
+import { ByteReader, ByteWriter, TruncatedInputError } from './byte-codec.js';
 import type { BlockFilesEnd, BlockLocation } from './block-file-store.js';
 import type { Version } from './ledger.js';
 
@@ -20,14 +20,24 @@ export function encodeVersionedValue(v: VersionedValue): Uint8Array {
 }
 
 export function decodeVersionedValue(raw: Uint8Array): VersionedValue {
-  const r = new ByteReader(raw);
-  const version = { blockNum: r.varint(), txNum: r.varint() };
-  const count = r.varint();
-  let metadata: Map<string, Uint8Array> | undefined;
-  if (count > 0) {
-    metadata = new Map();
-    for (let i = 0; i < count; i++) metadata.set(r.string(), r.bytes());
-  }
+  // Range scans decode every entry, so the version and the (usually empty) metadata count are
+  // read without a ByteReader.
+  let pos = 0;
+  const varint = (): number => {
+    let result = 0;
+    for (let scale = 1; ; scale *= 0x80) {
+      const byte = raw[pos++];
+      if (byte === undefined) throw new TruncatedInputError('state value ends inside a varint');
+      result += (byte & 0x7f) * scale;
+      if (byte < 0x80) return result;
+    }
+  };
+  const version = { blockNum: varint(), txNum: varint() };
+  const count = varint();
+  if (count === 0) return { version, metadata: undefined, value: raw.subarray(pos) };
+  const r = new ByteReader(raw, pos);
+  const metadata = new Map<string, Uint8Array>();
+  for (let i = 0; i < count; i++) metadata.set(r.string(), r.bytes());
   return { version, metadata, value: raw.subarray(r.pos) };
 }
 

@@ -17,6 +17,8 @@ export interface BlockTx {
 
 export interface ValidateOptions {
   state: StateDb;
+  /** Committed values of the keys the block touches, from preloadCommitted(). */
+  committed: CommittedValues;
   blockNum: number;
   txs: BlockTx[];
   /**
@@ -35,7 +37,7 @@ const { VALID, MVCC_READ_CONFLICT, PHANTOM_READ_CONFLICT } = peer.TxValidationCo
  * transactions of the block. Valid transactions' writes become the block's state updates.
  */
 export async function validateAndPrepare(opts: ValidateOptions): Promise<StateUpdates> {
-  const committed = await preload(opts);
+  const committed = opts.committed;
   const updates = new StateUpdates();
   const currentVersion = (namespace: string, key: string): Version | undefined => {
     const update = updates.get(namespace, key);
@@ -60,8 +62,13 @@ export async function validateAndPrepare(opts: ValidateOptions): Promise<StateUp
   return updates;
 }
 
-// One LevelDB round trip for every key the block reads or writes.
-async function preload(opts: ValidateOptions): Promise<Map<string, VersionedValue | undefined>> {
+export type CommittedValues = Map<string, VersionedValue | undefined>;
+
+/**
+ * Reads, in one LevelDB round trip, every key the block's valid transactions read or write;
+ * separate from validation so the caller can overlap it with its own look-ups.
+ */
+export async function preloadCommitted(opts: Pick<ValidateOptions, 'state' | 'txs' | 'checkConflicts'>): Promise<CommittedValues> {
   const wanted = new Map<string, { namespace: string; key: string }>();
   const want = (namespace: string, key: string): void => {
     const k = cacheKey(namespace, key);
@@ -77,7 +84,7 @@ async function preload(opts: ValidateOptions): Promise<Map<string, VersionedValu
   }
   const entries = [...wanted.values()];
   const values = await opts.state.getMany(entries);
-  const out = new Map<string, VersionedValue | undefined>();
+  const out: CommittedValues = new Map();
   [...wanted.keys()].forEach((k, i) => out.set(k, values[i]));
   return out;
 }
@@ -142,7 +149,7 @@ async function rangeUnchanged(state: StateDb, namespace: string, rq: RangeQuery,
   }
 }
 
-function applyWrites(tx: BlockTx, blockNum: number, updates: StateUpdates, committed: Map<string, VersionedValue | undefined>): void {
+function applyWrites(tx: BlockTx, blockNum: number, updates: StateUpdates, committed: CommittedValues): void {
   const version = { blockNum, txNum: tx.txNum };
   // The state a key has before this transaction: an earlier update of the block, else committed.
   const before = (namespace: string, key: string): { value: Uint8Array | undefined; metadata: Map<string, Uint8Array> | undefined } => {

@@ -43,21 +43,27 @@ export class StateRangeCursor {
     private readonly prefixLength: number,
   ) {}
 
-  /** The next entry, or undefined at the end; reads `batchSize` entries from LevelDB at a time. */
-  async next(batchSize: number): Promise<{ key: string; raw: Uint8Array } | undefined> {
-    if (this.index >= this.buffer.length) {
-      if (this.exhausted) return undefined;
-      this.buffer = await this.it.nextBatch(batchSize);
-      this.index = 0;
-      if (this.buffer.length < batchSize) this.exhausted = true;
-      if (this.buffer.length === 0) return undefined;
-    }
-    const entry = this.buffer[this.index++] as [string, Uint8Array];
+  /** The next entry already read from LevelDB, if any; no promise on this hot path. */
+  take(): { key: string; raw: Uint8Array } | undefined {
+    const entry = this.buffer[this.index];
+    if (entry === undefined) return undefined;
+    this.index++;
     return { key: entry[0].slice(this.prefixLength), raw: entry[1] };
+  }
+
+  /** The next entry, or undefined at the end; reads up to `batchSize` entries from LevelDB at a time. */
+  async next(batchSize: number): Promise<{ key: string; raw: Uint8Array } | undefined> {
+    const buffered = this.take();
+    if (buffered !== undefined || this.exhausted) return buffered;
+    // nextv may return fewer entries than asked (it also stops at a byte budget): only an empty
+    // batch means the range is exhausted.
+    this.buffer = await this.it.nextBatch(batchSize);
+    this.index = 0;
+    if (this.buffer.length === 0) this.exhausted = true;
+    return this.take();
   }
 
   close(): Promise<void> {
     return this.it.close();
   }
 }
-

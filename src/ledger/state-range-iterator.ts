@@ -33,7 +33,7 @@ export class StateRangeIterator implements StateIterator {
 
   async next(): Promise<QueryResultKV | undefined> {
     if (this.closed || this.returned >= this.opts.limit) return undefined;
-    const entry = await this.pull();
+    const entry = this.peeked === undefined ? (this.opts.cursor.take() ?? (await this.pull())) : await this.pull();
     if (entry === undefined) {
       if (this.opts.record !== undefined) {
         this.opts.record.itrExhausted = true;
@@ -81,6 +81,8 @@ export class StateRangeIterator implements StateIterator {
       this.peeked = undefined;
       return entry;
     }
+    const buffered = this.opts.cursor.take();
+    if (buffered !== undefined) return buffered;
     // Read no further ahead than the results still allowed (plus one, for the bookmark).
     const batch = Math.max(1, Math.min(this.opts.batchSize, this.opts.limit - this.returned + 1));
     return this.opts.cursor.next(batch);

@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { TxSimulationResults } from './ledger.js';
 import { common, peer, Timestamp, type Envelope, type ProtoTimestamp } from './protos.js';
+import { bytesField, forEachField, repeatedBytesField, utf8 } from './proto-wire.js';
 
 export interface EndorserTxEnvelopeOptions {
   channelId: string;
@@ -104,42 +105,63 @@ export interface ParsedTransaction {
 /**
  * Unpacks an envelope down to its read-write set. A malformed transaction is not an error of the
  * block: it gets an invalid code, as Fabric's validator gives it, and the block still commits.
+ * Reads the wire format directly (see proto-wire.ts): this runs for every transaction committed.
  */
 export function parseTransaction(envelopeBytes: Uint8Array, channelId: string): ParsedTransaction {
   const codes = peer.TxValidationCode;
   const result: ParsedTransaction = { txId: '', headerType: -1, timestamp: undefined, rwsetBytes: undefined, code: codes.VALID };
   if (envelopeBytes.length === 0) return { ...result, code: codes.NIL_ENVELOPE };
-  let channelHeader: InstanceType<typeof common.ChannelHeader>;
-  let payload: InstanceType<typeof common.Payload>;
+  let data: Uint8Array | undefined;
+  let chChannelId = '';
   try {
-    payload = common.Payload.deserializeBinary(common.Envelope.deserializeBinary(envelopeBytes).getPayload_asU8());
-    const header = payload.getHeader();
-    if (header === undefined) return { ...result, code: codes.BAD_COMMON_HEADER };
-    channelHeader = common.ChannelHeader.deserializeBinary(header.getChannelHeader_asU8());
+    const payload = bytesField(envelopeBytes, 1);
+    if (payload === undefined) return { ...result, code: codes.BAD_PAYLOAD };
+    let header: Uint8Array | undefined;
+    forEachField(payload, (field, _v, bytes) => {
+      if (field === 1) header = bytes;
+      else if (field === 2) data = bytes;
+    });
+    const channelHeader = header === undefined ? undefined : bytesField(header, 1);
+    if (channelHeader === undefined) return { ...result, code: codes.BAD_COMMON_HEADER };
+    let type = 0;
+    forEachField(channelHeader, (field, value, bytes) => {
+      if (field === 1) type = value;
+      else if (field === 3 && bytes !== undefined) result.timestamp = readTimestamp(bytes);
+      else if (field === 4) chChannelId = utf8(bytes);
+      else if (field === 5) result.txId = utf8(bytes);
+    });
+    result.headerType = type;
   } catch {
     return { ...result, code: codes.BAD_PAYLOAD };
   }
-  const ts = channelHeader.getTimestamp();
-  result.txId = channelHeader.getTxId();
-  result.headerType = channelHeader.getType();
-  result.timestamp = ts === undefined ? undefined : { seconds: ts.getSeconds(), nanos: ts.getNanos() };
-  if (channelHeader.getChannelId() !== channelId) return { ...result, code: codes.TARGET_CHAIN_NOT_FOUND };
+  if (chChannelId !== channelId) return { ...result, code: codes.TARGET_CHAIN_NOT_FOUND };
   if (result.headerType === common.HeaderType.CONFIG) return result;
   if (result.headerType !== common.HeaderType.ENDORSER_TRANSACTION) return { ...result, code: codes.UNKNOWN_TX_TYPE };
   if (result.txId === '') return { ...result, code: codes.BAD_PROPOSAL_TXID };
   try {
-    const actions = peer.Transaction.deserializeBinary(payload.getData_asU8()).getActionsList();
-    const action = actions[0];
+    // Transaction.actions[0].payload -> ChaincodeActionPayload.action ->
+    // ChaincodeEndorsedAction.proposal_response_payload -> ProposalResponsePayload.extension ->
+    // ChaincodeAction.results
+    const action = data === undefined ? undefined : repeatedBytesField(data, 1)[0];
     if (action === undefined) return { ...result, code: codes.NIL_TXACTION };
-    const endorsed = peer.ChaincodeActionPayload.deserializeBinary(action.getPayload_asU8()).getAction();
+    const endorsed = bytesField(bytesField(action, 2) ?? new Uint8Array(0), 2);
     if (endorsed === undefined) return { ...result, code: codes.NIL_TXACTION };
-    const responsePayload = peer.ProposalResponsePayload.deserializeBinary(endorsed.getProposalResponsePayload_asU8());
-    const chaincodeAction = peer.ChaincodeAction.deserializeBinary(responsePayload.getExtension_asU8());
-    result.rwsetBytes = chaincodeAction.getResults_asU8();
+    const responsePayload = bytesField(endorsed, 1) ?? new Uint8Array(0);
+    const chaincodeAction = bytesField(responsePayload, 2) ?? new Uint8Array(0);
+    result.rwsetBytes = bytesField(chaincodeAction, 1) ?? new Uint8Array(0);
   } catch {
     return { ...result, code: codes.INVALID_ENDORSER_TRANSACTION };
   }
   return result;
+}
+
+function readTimestamp(bytes: Uint8Array): { seconds: number; nanos: number } {
+  const ts = { seconds: 0, nanos: 0 };
+  forEachField(bytes, (field, value) => {
+    if (field === 1) ts.seconds = value;
+    else if (field === 2) ts.nanos = value;
+  });
+  return ts;
 }
 
 /** The channel id of a block's first transaction (a config block's channel). */

@@ -92,3 +92,13 @@ test('getStateMultipleKeys and getStateMetadata read committed values', async ()
     await assert.rejects(qe.getState('cc', 'a'), { code: 'SIMULATOR_DONE' });
   });
 });
+
+test('a scan over values larger than one database read returns every key', async () => {
+  // LevelDB reads stop at a byte budget, so one batch may hold fewer entries than asked for.
+  const keys = Array.from({ length: 300 }, (_, i) => `big${String(i).padStart(3, '0')}`);
+  await withChannel(async ({ ledger }) => {
+    await commitTxs(ledger, [(s) => keys.forEach((k) => s.setState('cc', k, Buffer.alloc(8 * 1024, 1)))]);
+    const qe = await ledger.newQueryExecutor();
+    assert.deepEqual(await keysOf(await qe.getStateRangeScanIterator('cc', '', '')), keys);
+  });
+});
