@@ -20,24 +20,27 @@ export function encodeVersionedValue(v: VersionedValue): Uint8Array {
 }
 
 export function decodeVersionedValue(raw: Uint8Array): VersionedValue {
-  // Range scans decode every entry, so the version and the (usually empty) metadata count are
-  // read without a ByteReader.
+  // Range scans decode every entry, so the common case (one-byte tx number, no metadata) is read
+  // without a ByteReader.
   let pos = 0;
-  const varint = (): number => {
-    let result = 0;
-    for (let scale = 1; ; scale *= 0x80) {
-      const byte = raw[pos++];
-      if (byte === undefined) throw new TruncatedInputError('state value ends inside a varint');
-      result += (byte & 0x7f) * scale;
-      if (byte < 0x80) return result;
-    }
-  };
-  const version = { blockNum: varint(), txNum: varint() };
-  const count = varint();
-  if (count === 0) return { version, metadata: undefined, value: raw.subarray(pos) };
+  let blockNum = 0;
+  for (let scale = 1; ; scale *= 0x80) {
+    const byte = raw[pos++];
+    if (byte === undefined) throw new TruncatedInputError('state value ends inside its version');
+    blockNum += (byte & 0x7f) * scale;
+    if (byte < 0x80) break;
+  }
+  const txNum = raw[pos];
+  const count = raw[pos + 1];
+  if (txNum !== undefined && txNum < 0x80 && count === 0) {
+    return { version: { blockNum, txNum }, metadata: undefined, value: raw.subarray(pos + 2) };
+  }
   const r = new ByteReader(raw, pos);
+  const version = { blockNum, txNum: r.varint() };
+  const entries = r.varint();
+  if (entries === 0) return { version, metadata: undefined, value: raw.subarray(r.pos) };
   const metadata = new Map<string, Uint8Array>();
-  for (let i = 0; i < count; i++) metadata.set(r.string(), r.bytes());
+  for (let i = 0; i < entries; i++) metadata.set(r.string(), r.bytes());
   return { version, metadata, value: raw.subarray(r.pos) };
 }
 
