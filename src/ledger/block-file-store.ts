@@ -95,11 +95,24 @@ export class BlockFileStore {
     }
     const fd = this.fd as number;
     const record = Buffer.concat([prefix, blockBytes]);
-    let written = 0;
-    while (written < record.length) {
-      written += writeSync(fd, record, written, record.length - written, this.end.endOffset + written);
+    try {
+      let written = 0;
+      while (written < record.length) {
+        written += writeSync(fd, record, written, record.length - written, this.end.endOffset + written);
+      }
+      if (this.opts.sync) fdatasyncSync(fd);
+    } catch (err) {
+      // Drop whatever part of the record made it (a full disk, say), so the file ends at the
+      // last indexed block again.
+      try {
+        ftruncateSync(fd, this.end.endOffset);
+      } catch {
+        // The open-time scan cuts a torn tail anyway.
+      }
+      throw new LedgerError('STORE_UNAVAILABLE', `cannot append to block file ${join(this.opts.dir, blockFileName(this.end.fileNum))}: ${String(err)}`, {
+        cause: err,
+      });
     }
-    if (this.opts.sync) fdatasyncSync(fd);
     const location = { fileNum: this.end.fileNum, offset: this.end.endOffset + prefix.length, length: blockBytes.length };
     this.end = { fileNum: this.end.fileNum, endOffset: this.end.endOffset + recordLength };
     return { location, end: this.end };

@@ -169,9 +169,16 @@ export class KvLedgerProvider implements LedgerManager {
   private async finishHalfCreatedLedgers(): Promise<void> {
     for (const record of await this.records()) {
       if (record.status !== UNDER_CONSTRUCTION) continue;
-      const ledger = await this.openLedger(record.channelId);
-      const height = (await ledger.getBlockchainInfo()).getHeight();
-      await ledger.close();
+      let height: number;
+      try {
+        const ledger = await this.openLedger(record.channelId);
+        height = (await ledger.getBlockchainInfo()).getHeight();
+        await ledger.close();
+      } catch {
+        // A half-made ledger that cannot even be opened stays unlisted; it must not keep the
+        // peer's other channels from starting.
+        continue;
+      }
       if (height > 0) {
         await this.idStore.write([{ type: 'put', key: LEDGER_KEY + record.channelId, value: Uint8Array.of(ACTIVE) }], true);
       } else {

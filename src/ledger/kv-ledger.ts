@@ -118,6 +118,9 @@ export class KvLedger implements PeerLedger {
 
   async getBlockByNumber(blockNum: number): Promise<Block> {
     this.checkOpen();
+    // As in Fabric, the largest uint64 (which a JavaScript number rounds to 2^64) asks for the
+    // last block.
+    if (blockNum >= 2 ** 64 - 1 && this.savepoint.height > 0) return this.getBlockByNumber(this.savepoint.height - 1);
     const raw = Number.isSafeInteger(blockNum) && blockNum >= 0 ? await this.opts.db.get(this.keys.block(blockNum)) : undefined;
     if (raw === undefined) throw new LedgerError('BLOCK_NOT_FOUND', `no such block number [${blockNum}] in index`);
     return this.readBlock(decodeLocation(raw));

@@ -221,10 +221,17 @@ test('a ledger half created by a crash is finished if its genesis block made it,
     await ids.put('ledger\x00mychannel', Uint8Array.of(0));
     await ids.put('ledger\x00ghost', Uint8Array.of(0));
     await ids.close();
+    // A half-made ledger whose block file is unreadable must not stop the others.
+    await mkdir(blockDir(root, 'broken'), { recursive: true });
+    await writeFile(blockFile(root, 'broken'), Buffer.concat([Buffer.from([8]), Buffer.alloc(8, 0xff)]));
+    const ids2 = new ClassicLevel<string, Uint8Array>(join(root, 'ledgersData', 'ledgerProvider'), { valueEncoding: 'view' });
+    await ids2.put('ledger\x00broken', Uint8Array.of(0));
+    await ids2.close();
     provider = await start(root);
     try {
       assert.deepEqual(await provider.list(), ['mychannel']);
       assert.equal(await provider.exists('ghost'), false);
+      await assert.rejects(provider.open('broken'), { code: 'LEDGER_NOT_FOUND' });
       await provider.create(createGenesisBlock('ghost'));
       assert.deepEqual(await provider.list(), ['ghost', 'mychannel']);
     } finally {

@@ -208,3 +208,10 @@ test('a closed ledger refuses to work', async () => {
     await assert.rejects(ledger.getBlockchainInfo(), { code: 'LEDGER_CLOSED' });
   });
 });
+
+test('the largest uint64 block number asks for the last block, as in Fabric', async () => {
+  await withChannel(async ({ ledger }) => {
+    await commitTxs(ledger, [(s) => s.setState('cc', 'a', utf8('1'))]);
+    assert.equal((await ledger.getBlockByNumber(Number('18446744073709551615'))).getHeader()?.getNumber(), 1);
+  });
+});
