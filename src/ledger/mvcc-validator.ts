@@ -109,8 +109,8 @@ async function rangesValid(state: StateDb, namespaces: NamespaceRwSet[], updates
 
 /**
  * Re-runs the scan over committed state merged with the block's earlier updates and compares it
- * with what the simulation saw. A scan the caller stopped early ends at (and includes) the last
- * key it returned; an exhausted one must find nothing more up to its end key.
+ * with what the simulation saw, key by key and version by version. A scan the caller stopped early
+ * is re-run up to and including the last key it returned; an exhausted one up to its end key.
  */
 async function rangeUnchanged(state: StateDb, namespace: string, rq: RangeQuery, updates: StateUpdates): Promise<boolean> {
   const includeEnd = !rq.itrExhausted;
@@ -142,8 +142,10 @@ async function rangeUnchanged(state: StateDb, namespace: string, rq: RangeQuery,
       const found = await nextMerged();
       if (found === undefined || found.key !== expected.key || !sameVersion(found.version, expected.version)) return false;
     }
-    if (rq.itrExhausted && (await nextMerged()) !== undefined) return false;
-    return true;
+    // Anything left in the range is a phantom. For a scan stopped early the range ends at the
+    // last key it returned, so only an exhausted scan (or one never read, whose range is still
+    // the whole requested range, end key included, as in Fabric) can find more here.
+    return (await nextMerged()) === undefined;
   } finally {
     await cursor.close();
   }

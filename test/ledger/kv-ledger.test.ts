@@ -79,6 +79,10 @@ test('a range that gained, lost or changed a key is a PHANTOM_READ_CONFLICT', as
     ]);
     await commitTxs(ledger, [(s) => s.setState('cc', 'k7', utf8('late')), (s) => s.setState('cc', 'z', utf8('outside'))]);
     assert.deepEqual(await ledger.commit(await nextBlock(ledger, partial)), [C.VALID]);
+    // As in Fabric, a scan opened but never read covers its whole range, end key included.
+    const unread = await simulate(ledger, [async (s) => void (await s.getStateRangeScanIterator('cc', 'm0', 'm9'))]);
+    await commitTxs(ledger, [(s) => s.setState('cc', 'm9', utf8('end key'))]);
+    assert.deepEqual(await ledger.commit(await nextBlock(ledger, unread)), [C.PHANTOM_READ_CONFLICT]);
   });
 });
 
