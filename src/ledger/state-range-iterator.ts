@@ -23,7 +23,6 @@ export interface StateRangeIteratorOptions {
 export class StateRangeIterator implements StateIterator {
   private returned = 0;
   private closed = false;
-  private peeked: { key: string; raw: Uint8Array } | undefined;
 
   constructor(private readonly opts: StateRangeIteratorOptions) {}
 
@@ -33,7 +32,7 @@ export class StateRangeIterator implements StateIterator {
 
   async next(): Promise<QueryResultKV | undefined> {
     if (this.closed || this.returned >= this.opts.limit) return undefined;
-    const entry = this.peeked === undefined ? (this.opts.cursor.take() ?? (await this.pull())) : await this.pull();
+    const entry = this.opts.cursor.take() ?? (await this.pull());
     if (entry === undefined) {
       if (this.opts.record !== undefined) {
         this.opts.record.itrExhausted = true;
@@ -54,8 +53,7 @@ export class StateRangeIterator implements StateIterator {
 
   async getBookmarkAndClose(): Promise<string> {
     if (this.closed) return '';
-    const entry = await this.pull();
-    this.peeked = entry;
+    const entry = this.opts.cursor.take() ?? (await this.pull());
     this.close();
     return entry?.key ?? '';
   }
@@ -75,14 +73,8 @@ export class StateRangeIterator implements StateIterator {
     }
   }
 
-  private async pull(): Promise<{ key: string; raw: Uint8Array } | undefined> {
-    if (this.peeked !== undefined) {
-      const entry = this.peeked;
-      this.peeked = undefined;
-      return entry;
-    }
-    const buffered = this.opts.cursor.take();
-    if (buffered !== undefined) return buffered;
+  // Reads the next batch from LevelDB once the buffered entries are used up.
+  private pull(): Promise<{ key: string; raw: Uint8Array } | undefined> {
     // Read no further ahead than the results still allowed (plus one, for the bookmark).
     const batch = Math.max(1, Math.min(this.opts.batchSize, this.opts.limit - this.returned + 1));
     return this.opts.cursor.next(batch);
