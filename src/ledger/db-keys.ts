@@ -47,15 +47,6 @@ export class DbKeys {
   historyPrefix(namespace: string, key: string): string {
     return `h\x00${this.ch}${namespace}\x00${hex(key.length, 8)}${key}`;
   }
-
-  /** Bounds of every record of this channel, for dropping a ledger. */
-  static allRecordKinds(): string[] {
-    return ['p', 'n', 'b', 'x', 's', 'h'];
-  }
-
-  channelRange(kind: string): { start: string; end: string } {
-    return { start: `${kind}\x00${this.ch}`, end: `${kind}\x00${this.ch.slice(0, -1)}\x01` };
-  }
 }
 
 function hex(value: number, width: number): string {
