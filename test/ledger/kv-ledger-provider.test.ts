@@ -1,9 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { appendFile, cp, mkdir, readdir, readFile, stat, truncate, writeFile } from 'node:fs/promises';
+import { appendFile, cp, mkdir, readdir, readFile, rm, stat, truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ClassicLevel } from 'classic-level';
 import { newBlock } from '../../src/ledger/block-builder.js';
+import { serializeBlock } from '../../src/ledger/block-serialization.js';
+import { ByteWriter } from '../../src/ledger/byte-codec.js';
+import { LedgerDb } from '../../src/ledger/ledger-db.js';
 import { createGenesisBlock } from '../../src/ledger/genesis-block.js';
 import { KvLedgerProvider } from '../../src/ledger/kv-ledger-provider.js';
 import { common } from '../../src/ledger/protos.js';
@@ -269,5 +272,42 @@ test('the channel id of the genesis block must be valid', async () => {
     } finally {
       await provider.close();
     }
+  });
+});
+
+test('a block file holding a block out of sequence, or missing, is refused, naming it', async () => {
+  await withTempDir(async (root) => {
+    let provider = await start(root);
+    await provider.create(createGenesisBlock('mychannel'));
+    await provider.create(createGenesisBlock('second'));
+    await provider.close();
+    // A well-formed record of block 7 where block 1 should follow.
+    const stray = serializeBlock(newBlock({ number: 7, previousHash: Buffer.alloc(32), envelopes: [] })).bytes;
+    await appendFile(blockFile(root, 'mychannel'), Buffer.concat([new ByteWriter().varint(stray.length).finish(), stray]));
+    await rm(blockFile(root, 'second'));
+    provider = await start(root);
+    try {
+      await assert.rejects(provider.open('mychannel'), {
+        code: 'STORE_CORRUPTED',
+        message: new RegExp(`block file ${blockDir(root, 'mychannel')} .* holds block 7 where block 1 of channel \\[mychannel\\] should follow`),
+      });
+      await assert.rejects(provider.open('second'), {
+        code: 'STORE_CORRUPTED',
+        message: new RegExp(`block file ${blockFile(root, 'second')} is missing`),
+      });
+    } finally {
+      await provider.close();
+    }
+  });
+});
+
+test('a ledger database of another format version is refused, naming it', async () => {
+  await withTempDir(async (root) => {
+    const path = join(root, 'db');
+    await (await LedgerDb.open(path, 'weft-ledger/0')).close();
+    await assert.rejects(LedgerDb.open(path, 'weft-ledger/1'), {
+      code: 'STORE_CORRUPTED',
+      message: `database at ${path} holds format 'weft-ledger/0', expected 'weft-ledger/1'`,
+    });
   });
 });
