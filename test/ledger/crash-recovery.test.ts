@@ -10,20 +10,23 @@ import { collect, text, withTempDir } from './ledger-test-kit.js';
 const CHILD = fileURLToPath(new URL('./fixtures/commit-loop.js', import.meta.url));
 const ROUNDS = 20;
 
-// Starts the committing child, waits until it has the ledger open, lets it commit for a random
-// moment, then kills it with SIGKILL.
-async function runAndKill(root: string): Promise<void> {
+// Starts the committing child, lets it work for a random moment, then kills it with SIGKILL.
+// With `afterReady` the moment is counted from when it has the ledger open; without, from its
+// start, so the kill may land while it creates the ledger.
+async function runAndKill(root: string, afterReady: boolean): Promise<void> {
   const child = spawn(process.execPath, [CHILD, root], { stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
   const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
-  await new Promise<void>((resolve, reject) => {
-    child.stdout.on('data', (d: Buffer) => {
-      if (d.toString().includes('ready')) resolve();
+  if (afterReady) {
+    await new Promise<void>((resolve, reject) => {
+      child.stdout.on('data', (d: Buffer) => {
+        if (d.toString().includes('ready')) resolve();
+      });
+      child.on('exit', (code) => reject(new Error(`commit loop exited (${code}) before it was ready: ${stderr}`)));
     });
-    child.on('exit', (code) => reject(new Error(`commit loop exited (${code}) before it was ready: ${stderr}`)));
-  });
-  await new Promise((r) => setTimeout(r, 20 + Math.random() * 200));
+  }
+  await new Promise((r) => setTimeout(r, afterReady ? 20 + Math.random() * 200 : 50 + Math.random() * 250));
   child.kill('SIGKILL');
   await exited;
   assert.equal(stderr, '', 'the commit loop reported an error');
@@ -33,9 +36,15 @@ test('after kill -9 at random moments of commit, block files, state and history 
   await withTempDir(async (root) => {
     let lastHeight = 0;
     for (let round = 0; round < ROUNDS; round++) {
-      await runAndKill(root);
+      // The first rounds may kill the child while it is still creating the ledger.
+      await runAndKill(root, round >= 3);
       const provider = await KvLedgerProvider.start({ rootPath: root, sync: false, maxBlockfileSize: CRASH_MAX_BLOCKFILE_SIZE });
       try {
+        if (!(await provider.exists(CRASH_CHANNEL))) {
+          assert.equal(lastHeight, 0, 'a created ledger disappeared');
+          assert.deepEqual(await provider.list(), []);
+          continue;
+        }
         const ledger = await provider.open(CRASH_CHANNEL);
         const height = (await ledger.getBlockchainInfo()).getHeight();
         assert.ok(height >= lastHeight, `height went back from ${lastHeight} to ${height}`);
