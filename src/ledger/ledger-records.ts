@@ -44,6 +44,15 @@ export function decodeVersionedValue(raw: Uint8Array): VersionedValue {
   return { version, metadata, value: raw.subarray(r.pos) };
 }
 
+/** Reads only the value: a query executor's range scan needs neither version nor metadata. */
+export function valueOf(raw: Uint8Array): Uint8Array {
+  let pos = 0;
+  // Skip the two version varints.
+  for (let varints = 0; varints < 2; pos++) if (((raw[pos] ?? 0) & 0x80) === 0) varints++;
+  if (raw[pos] === 0) return raw.subarray(pos + 1);
+  return decodeVersionedValue(raw).value;
+}
+
 /** Reads only the version, for MVCC checks and range scans that do not need the value. */
 export function decodeVersion(raw: Uint8Array): Version {
   const r = new ByteReader(raw);

@@ -123,13 +123,13 @@ async function rangeUnchanged(state: StateDb, namespace: string, rq: RangeQuery,
   const nextMerged = async (): Promise<KeyRead | undefined> => {
     for (;;) {
       const updatedKey = updated[u];
-      if (c !== undefined && (updatedKey === undefined || compareKeys(c.key, updatedKey) < 0)) {
-        const out = { key: c.key, version: decodeVersion(c.raw) };
+      if (c !== undefined && (updatedKey === undefined || compareKeys(c[0], updatedKey) < 0)) {
+        const out = { key: c[0], version: decodeVersion(c[1]) };
         c = await cursor.next(batch);
         return out;
       }
       if (updatedKey === undefined) return undefined;
-      if (c !== undefined && c.key === updatedKey) c = await cursor.next(batch);
+      if (c !== undefined && c[0] === updatedKey) c = await cursor.next(batch);
       u++;
       const update = updates.get(namespace, updatedKey);
       if (update === undefined || update.value === undefined) continue; // deleted in this block

@@ -32,6 +32,9 @@ export class StateDb {
   }
 }
 
+/** A state key and its stored (encoded) value. */
+export type StateEntry = [key: string, raw: Uint8Array];
+
 /** Reads a state range in batches, stripping the database key down to the state key. */
 export class StateRangeCursor {
   private buffer: Array<[string, Uint8Array]> = [];
@@ -43,16 +46,20 @@ export class StateRangeCursor {
     private readonly prefixLength: number,
   ) {}
 
-  /** The next entry already read from LevelDB, if any; no promise on this hot path. */
-  take(): { key: string; raw: Uint8Array } | undefined {
+  /**
+   * The next entry already read from LevelDB, if any, as [state key, stored value]; no promise on
+   * this hot path. The entry's database key is replaced by the state key in place.
+   */
+  take(): StateEntry | undefined {
     const entry = this.buffer[this.index];
     if (entry === undefined) return undefined;
     this.index++;
-    return { key: entry[0].slice(this.prefixLength), raw: entry[1] };
+    entry[0] = entry[0].slice(this.prefixLength);
+    return entry;
   }
 
   /** The next entry, or undefined at the end; reads up to `batchSize` entries from LevelDB at a time. */
-  async next(batchSize: number): Promise<{ key: string; raw: Uint8Array } | undefined> {
+  async next(batchSize: number): Promise<StateEntry | undefined> {
     const buffered = this.take();
     if (buffered !== undefined || this.exhausted) return buffered;
     // nextv may return fewer entries than asked (it also stops at a byte budget): only an empty

@@ -1,6 +1,6 @@
 import type { KeyRead, QueryResultKV, RangeQuery, StateIterator } from './ledger.js';
-import { decodeVersionedValue } from './ledger-records.js';
-import type { StateRangeCursor } from './state-db.js';
+import { decodeVersionedValue, valueOf } from './ledger-records.js';
+import type { StateEntry, StateRangeCursor } from './state-db.js';
 
 export interface StateRangeIteratorOptions {
   namespace: string;
@@ -41,21 +41,21 @@ export class StateRangeIterator implements StateIterator {
       this.close();
       return undefined;
     }
-    const decoded = decodeVersionedValue(entry.raw);
+    const [key, raw] = entry;
     this.returned++;
-    if (this.opts.record !== undefined) {
-      const read: KeyRead = { key: entry.key, version: decoded.version };
-      this.opts.record.reads.push(read);
-      this.opts.record.endKey = entry.key;
-    }
-    return { namespace: this.opts.namespace, key: entry.key, value: decoded.value };
+    if (this.opts.record === undefined) return { namespace: this.opts.namespace, key, value: valueOf(raw) };
+    const decoded = decodeVersionedValue(raw);
+    const read: KeyRead = { key, version: decoded.version };
+    this.opts.record.reads.push(read);
+    this.opts.record.endKey = key;
+    return { namespace: this.opts.namespace, key, value: decoded.value };
   }
 
   async getBookmarkAndClose(): Promise<string> {
     if (this.closed) return '';
     const entry = this.opts.cursor.take() ?? (await this.pull());
     this.close();
-    return entry?.key ?? '';
+    return entry?.[0] ?? '';
   }
 
   close(): void {
@@ -74,7 +74,7 @@ export class StateRangeIterator implements StateIterator {
   }
 
   // Reads the next batch from LevelDB once the buffered entries are used up.
-  private pull(): Promise<{ key: string; raw: Uint8Array } | undefined> {
+  private pull(): Promise<StateEntry | undefined> {
     // Read no further ahead than the results still allowed (plus one, for the bookmark).
     const batch = Math.max(1, Math.min(this.opts.batchSize, this.opts.limit - this.returned + 1));
     return this.opts.cursor.next(batch);

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { decodeVersion, decodeVersionedValue, encodeVersionedValue } from '../../src/ledger/ledger-records.js';
+import { decodeVersion, decodeVersionedValue, encodeVersionedValue, valueOf } from '../../src/ledger/ledger-records.js';
 
 test('state values keep version, metadata and value through encoding', () => {
   const cases = [
@@ -14,6 +14,7 @@ test('state values keep version, metadata and value through encoding', () => {
     assert.deepEqual(decoded.version, c.version);
     assert.deepEqual(decodeVersion(encodeVersionedValue(c)), c.version);
     assert.deepEqual(Buffer.from(decoded.value), c.value);
+    assert.deepEqual(Buffer.from(valueOf(encodeVersionedValue(c))), c.value);
     assert.deepEqual(
       decoded.metadata && [...decoded.metadata].map(([k, v]) => [k, Buffer.from(v)]),
       c.metadata && [...c.metadata].map(([k, v]) => [k, Buffer.from(v)]),
