@@ -4,6 +4,7 @@ import { round } from './harness.js';
 // Each benchmark module registers here; `npm run bench -- <name>` runs only the named ones.
 const benchmarks: Array<() => Promise<Benchmark>> = [
   async () => (await import('./seed.js')).seedBenchmark,
+  async () => (await import('./ledger.js')).ledgerBenchmark,
 ];
 
 const report: Report = (bench, value, unit) => {

@@ -6,8 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { INPROC_CONTAINER_TYPE } from '../src/container/inproc/inproc-registry.js';
 import { Logging } from '../src/common/logging/logging.js';
 import { ChaincodeDeploymentSpec, ChaincodeInput, ChaincodeSpec } from '../src/common/protos/peer.js';
-import { KvLedgerProvider } from '../src/ledger/kv-ledger-provider.js';
-import type { PeerLedger } from '../src/ledger/ledger.js';
+import { createGenesisBlock, KvLedgerProvider, type PeerLedger } from '../src/ledger/index.js';
 import { createChaincodeStack } from '../src/peer/chaincode-stack.js';
 import { ChannelRegistry } from '../src/peer/channel-registry.js';
 import { Cscc } from '../src/scc/cscc/cscc.js';
@@ -46,7 +45,7 @@ async function buildPeer(root: string) {
   const channelIds: string[] = [];
   for (let i = 0; i < CHANNELS; i++) {
     const id = `channel${i}`;
-    channels.add(await ledgers.create(id));
+    channels.add(await ledgers.create(createGenesisBlock(id)));
     channelIds.push(id);
   }
   return { stack, sccp, sccs, ledgers, channels, channelIds };
@@ -110,7 +109,7 @@ async function inprocRoundTrips(report: Report): Promise<void> {
   const ccci = { name: 'bench', version: '1', path: 'bench', type: 'GOLANG', containerType: INPROC_CONTAINER_TYPE };
   const cccid = { name: 'bench', version: '1' };
   const ledgers = await KvLedgerProvider.start({ rootPath: root });
-  const ledger: PeerLedger = await ledgers.create('benchchannel');
+  const ledger: PeerLedger = await ledgers.create(createGenesisBlock('benchchannel'));
   try {
     const spec = new ChaincodeDeploymentSpec();
     const ccSpec = new ChaincodeSpec();

@@ -1,57 +1,383 @@
-import { BlockchainInfo } from '../common/protos/common.js';
-import type { PeerLedger, QueryExecutor, TxSimulator, Version } from './ledger.js';
-import type { KeyValueStore } from './state-store.js';
-import { TxSimulatorImpl, type CommittedState } from './tx-simulator-impl.js';
+import { BlockFileStore, type BlockLocation, type RecoveredBlock } from './block-file-store.js';
+import { blockDataHash, hashOfBlock } from './block-hash.js';
+import { deserializeBlock, serializeBlock, type TxOffset } from './block-serialization.js';
+import { DbKeys } from './db-keys.js';
+import { HistoryQueryExecutorImpl } from './history-query-executor-impl.js';
+import type { HistoryQueryExecutor, PeerLedger, QueryExecutor, TxSimulator } from './ledger.js';
+import type { BatchOp, LedgerDb } from './ledger-db.js';
+import { LedgerError } from './ledger-error.js';
+import {
+  decodeBlockNum,
+  decodeLocation,
+  decodeSavepoint,
+  decodeTxIndexEntry,
+  encodeBlockNum,
+  encodeLocation,
+  encodeSavepoint,
+  encodeTxIndexEntry,
+  encodeVersionedValue,
+  type Savepoint,
+  type TxIndexEntry,
+} from './ledger-records.js';
+import { preloadCommitted, validateAndPrepare, type BlockTx } from './mvcc-validator.js';
+import { common, peer, type Block, type BlockchainInfo, type ProcessedTransaction } from './protos.js';
+import { QueryExecutorImpl, type QueryLimits } from './query-executor-impl.js';
+import { fromTxReadWriteSetBytes } from './rwset-codec.js';
+import { StateDb } from './state-db.js';
+import type { StateUpdates } from './state-updates.js';
+import { parseTransaction, type ParsedTransaction } from './tx-envelope.js';
+import { TxSimulatorImpl } from './tx-simulator-impl.js';
 
-// A stored state value: block number (8 bytes) and tx number (4 bytes), then the value itself.
-const HEADER = 12;
+export interface KvLedgerOptions {
+  channelId: string;
+  /** The database shared by the peer's ledgers: block index, state and history. */
+  db: LedgerDb;
+  /** This channel's block files directory. */
+  blocksDir: string;
+  limits: QueryLimits;
+  maxBlockfileSize: number;
+  /** Flush block files and database writes to disk at each commit. */
+  sync: boolean;
+  onClose: () => void;
+}
 
-/** One channel's ledger over the peer's shared state store. */
-export class KvLedger implements PeerLedger, CommittedState {
-  private readonly prefix: string;
+const { VALID, DUPLICATE_TXID } = peer.TxValidationCode;
+const TRANSACTIONS_FILTER = common.BlockMetadataIndex.TRANSACTIONS_FILTER;
+const METADATA_SLOTS = 5;
 
-  constructor(
-    readonly channelId: string,
-    private readonly store: KeyValueStore,
-    private readonly onClose: () => void,
+/**
+ * One channel's ledger. A commit appends the block to the block files, then writes its index,
+ * state updates, history and the savepoint in one LevelDB batch; the savepoint records where the
+ * block files end. On open, blocks found in the files past the savepoint (the process died between
+ * the two writes) are replayed, and a torn last record is cut off, so the block files, state and
+ * history always agree.
+ */
+export class KvLedger implements PeerLedger {
+  readonly channelId: string;
+  private readonly keys: DbKeys;
+  private readonly state: StateDb;
+  private savepoint: Savepoint;
+  private commitQueue: Promise<unknown> = Promise.resolve();
+  private closed = false;
+
+  private constructor(
+    private readonly opts: KvLedgerOptions,
+    private readonly blocks: BlockFileStore,
+    savepoint: Savepoint,
   ) {
-    this.prefix = `${channelId}\x00`;
+    this.channelId = opts.channelId;
+    this.keys = new DbKeys(opts.channelId);
+    this.state = new StateDb(opts.db, this.keys);
+    this.savepoint = savepoint;
   }
 
-  async getBlockchainInfo(): Promise<BlockchainInfo> {
-    // This stand-in ledger holds no blocks yet.
-    return new BlockchainInfo();
+  static async open(opts: KvLedgerOptions): Promise<KvLedger> {
+    const keys = new DbKeys(opts.channelId);
+    const raw = await opts.db.get(keys.savepoint());
+    const savepoint: Savepoint =
+      raw === undefined
+        ? { height: 0, currentBlockHash: new Uint8Array(0), previousBlockHash: new Uint8Array(0), filesEnd: { fileNum: 0, endOffset: 0 } }
+        : decodeSavepoint(raw);
+    const { store, recovered } = BlockFileStore.open(
+      { dir: opts.blocksDir, maxFileSize: opts.maxBlockfileSize, sync: opts.sync },
+      savepoint.filesEnd,
+    );
+    const ledger = new KvLedger(opts, store, savepoint);
+    try {
+      for (const found of recovered) await ledger.replay(found);
+    } catch (err) {
+      await store.close();
+      throw err;
+    }
+    return ledger;
   }
 
   async newTxSimulator(txId: string): Promise<TxSimulator> {
-    return new TxSimulatorImpl(txId, this);
+    this.checkOpen();
+    return new TxSimulatorImpl({ state: this.state, limits: this.opts.limits, txId });
   }
 
   async newQueryExecutor(): Promise<QueryExecutor> {
-    return new TxSimulatorImpl('', this);
+    this.checkOpen();
+    return new QueryExecutorImpl({ state: this.state, limits: this.opts.limits, txId: '' });
   }
 
-  async getVersioned(namespace: string, key: string): Promise<{ value: Uint8Array; version: Version } | undefined> {
-    const raw = await this.store.get(`${this.prefix}${namespace}\x00${key}`);
-    if (raw === undefined) return undefined;
-    const view = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
-    return {
-      version: { blockNum: view.getBigUint64(0), txNum: view.getUint32(8) },
-      value: raw.subarray(HEADER),
-    };
+  async newHistoryQueryExecutor(): Promise<HistoryQueryExecutor> {
+    this.checkOpen();
+    return new HistoryQueryExecutorImpl({ channelId: this.channelId, db: this.opts.db, keys: this.keys, blocks: this.blocks });
   }
 
-  /** Writes a committed value; the commit path of the real ledger replaces this. */
-  async putCommitted(namespace: string, key: string, value: Uint8Array, version: Version): Promise<void> {
-    const raw = new Uint8Array(HEADER + value.length);
-    const view = new DataView(raw.buffer);
-    view.setBigUint64(0, version.blockNum);
-    view.setUint32(8, version.txNum);
-    raw.set(value, HEADER);
-    await this.store.put(`${this.prefix}${namespace}\x00${key}`, raw);
+  async getBlockchainInfo(): Promise<BlockchainInfo> {
+    this.checkOpen();
+    const info = new common.BlockchainInfo();
+    info.setHeight(this.savepoint.height);
+    info.setCurrentblockhash(this.savepoint.currentBlockHash);
+    info.setPreviousblockhash(this.savepoint.previousBlockHash);
+    return info;
+  }
+
+  async getBlockByNumber(blockNum: number): Promise<Block> {
+    this.checkOpen();
+    // As in Fabric, the largest uint64 (which a JavaScript number rounds to 2^64) asks for the
+    // last block.
+    if (blockNum >= 2 ** 64 - 1 && this.savepoint.height > 0) return this.getBlockByNumber(this.savepoint.height - 1);
+    const raw = Number.isSafeInteger(blockNum) && blockNum >= 0 ? await this.opts.db.get(this.keys.block(blockNum)) : undefined;
+    if (raw === undefined) throw new LedgerError('BLOCK_NOT_FOUND', `no such block number [${blockNum}] in index`);
+    return this.readBlock(decodeLocation(raw));
+  }
+
+  async getBlockByHash(hash: Uint8Array): Promise<Block> {
+    this.checkOpen();
+    const raw = await this.opts.db.get(this.keys.blockHash(hash));
+    if (raw === undefined) {
+      throw new LedgerError('BLOCK_NOT_FOUND', `no such block hash [${Buffer.from(hash).toString('hex')}] in index`);
+    }
+    return this.getBlockByNumber(decodeBlockNum(raw));
+  }
+
+  async getTransactionByID(txId: string): Promise<ProcessedTransaction> {
+    const entry = await this.txIndexEntry(txId);
+    const bytes = await this.blocks.read(entry.location.fileNum, entry.location.offset, entry.location.length);
+    const processed = new peer.ProcessedTransaction();
+    processed.setTransactionenvelope(common.Envelope.deserializeBinary(bytes));
+    processed.setValidationcode(entry.validationCode);
+    return processed;
+  }
+
+  async getBlockByTxID(txId: string): Promise<Block> {
+    const entry = await this.txIndexEntry(txId);
+    return this.getBlockByNumber(entry.blockNum);
+  }
+
+  async getTxValidationCodeByTxID(txId: string): Promise<number> {
+    return (await this.txIndexEntry(txId)).validationCode;
+  }
+
+  commit(block: Block): Promise<number[]> {
+    // Commits run one at a time, in call order; a failed commit does not block the next one.
+    const run = this.commitQueue.then(() => this.commitBlock(block));
+    this.commitQueue = run.catch(() => undefined);
+    return run;
   }
 
   async close(): Promise<void> {
-    this.onClose();
+    if (this.closed) return;
+    this.closed = true;
+    await this.commitQueue;
+    await this.blocks.close();
+    this.opts.onClose();
+  }
+
+  private async commitBlock(block: Block): Promise<number[]> {
+    this.checkOpen();
+    const header = block.getHeader();
+    if (header === undefined) throw new LedgerError('BLOCK_MALFORMED', `block for channel [${this.channelId}] has no header`);
+    const blockNum = header.getNumber();
+    if (blockNum !== this.savepoint.height) {
+      throw new LedgerError(
+        'BLOCK_OUT_OF_ORDER',
+        `channel [${this.channelId}]: block number should have been ${this.savepoint.height} but was ${blockNum}`,
+      );
+    }
+    const previousHash = header.getPreviousHash_asU8();
+    if (!sameBytes(previousHash, this.savepoint.currentBlockHash)) {
+      throw new LedgerError(
+        'BLOCK_HASH_MISMATCH',
+        `channel [${this.channelId}]: unexpected previous hash in block ${blockNum}: expected [${hex(this.savepoint.currentBlockHash)}], got [${hex(previousHash)}]`,
+      );
+    }
+    const data = block.getData()?.getDataList_asU8() ?? [];
+    const dataHash = blockDataHash(data);
+    if (!sameBytes(header.getDataHash_asU8(), dataHash)) {
+      throw new LedgerError(
+        'BLOCK_HASH_MISMATCH',
+        `channel [${this.channelId}]: data hash of block ${blockNum} is [${hex(header.getDataHash_asU8())}] but its data hashes to [${hex(dataHash)}]`,
+      );
+    }
+
+    // Codes an earlier stage (the validator's signature and policy checks) set are kept.
+    const filter = transactionsFilter(block);
+    const codes = data.map((_, i) => (filter !== undefined && filter.length === data.length ? (filter[i] as number) : VALID));
+    const parsed = data.map((envelope, i) => {
+      const tx = parseTransaction(envelope, this.channelId);
+      if (codes[i] === VALID) codes[i] = tx.code;
+      return tx;
+    });
+    const txs = toBlockTxs(parsed, codes);
+    // The txid look-ups and the state reads are independent: run them side by side.
+    const [, committed] = await Promise.all([
+      this.markDuplicates(parsed, codes, txs),
+      preloadCommitted({ state: this.state, txs, checkConflicts: true }),
+    ]);
+    const updates = await validateAndPrepare({ state: this.state, committed, blockNum, txs, checkConflicts: true });
+    txs.forEach((tx, i) => (codes[i] = tx.code));
+
+    setTransactionsFilter(block, codes);
+    const serialized = serializeBlock(block);
+    const filesEndBefore = this.blocks.filesEnd;
+    const { location, end } = this.blocks.append(serialized.bytes);
+    const next: Savepoint = { height: blockNum + 1, currentBlockHash: hashOfBlock(block), previousBlockHash: previousHash, filesEnd: end };
+    const ops = this.batchOps({ blockNum, parsed, txs, codes, updates, location, txOffsets: serialized.txOffsets, savepoint: next });
+    try {
+      await this.opts.db.write(ops, this.opts.sync);
+    } catch (err) {
+      this.blocks.truncateTo(filesEndBefore);
+      throw new LedgerError('STORE_UNAVAILABLE', `channel [${this.channelId}]: cannot commit block ${blockNum}: ${String(err)}`, {
+        cause: err,
+      });
+    }
+    this.savepoint = next;
+    return codes;
+  }
+
+  // Indexes and applies a block found in the block files past the savepoint, with the validation
+  // codes it was stored with.
+  private async replay(found: RecoveredBlock): Promise<void> {
+    const { block, location, txOffsets, end } = found;
+    const header = block.getHeader();
+    const blockNum = header?.getNumber() ?? -1;
+    const previousHash = header?.getPreviousHash_asU8() ?? new Uint8Array(0);
+    const where = `block file ${this.opts.blocksDir} (file ${location.fileNum}, offset ${location.offset})`;
+    if (blockNum !== this.savepoint.height || !sameBytes(previousHash, this.savepoint.currentBlockHash)) {
+      throw new LedgerError(
+        'STORE_CORRUPTED',
+        `${where} holds block ${blockNum} where block ${this.savepoint.height} of channel [${this.channelId}] should follow`,
+      );
+    }
+    const data = block.getData()?.getDataList_asU8() ?? [];
+    const filter = transactionsFilter(block);
+    if (filter === undefined || filter.length !== data.length) {
+      throw new LedgerError('STORE_CORRUPTED', `${where} holds block ${blockNum} without validation codes`);
+    }
+    const codes = Array.from(filter);
+    const parsed = data.map((envelope) => parseTransaction(envelope, this.channelId));
+    const txs = toBlockTxs(parsed, codes);
+    const committed = await preloadCommitted({ state: this.state, txs, checkConflicts: false });
+    const updates = await validateAndPrepare({ state: this.state, committed, blockNum, txs, checkConflicts: false });
+    const next: Savepoint = { height: blockNum + 1, currentBlockHash: hashOfBlock(block), previousBlockHash: previousHash, filesEnd: end };
+    await this.opts.db.write(this.batchOps({ blockNum, parsed, txs, codes, updates, location, txOffsets, savepoint: next }), this.opts.sync);
+    this.savepoint = next;
+  }
+
+  private batchOps(b: {
+    blockNum: number;
+    parsed: ParsedTransaction[];
+    txs: BlockTx[];
+    codes: number[];
+    updates: StateUpdates;
+    location: BlockLocation;
+    txOffsets: TxOffset[];
+    savepoint: Savepoint;
+  }): BatchOp[] {
+    const ops: BatchOp[] = [];
+    const keys = this.keys;
+    for (const [namespace, key, update] of b.updates.entries()) {
+      const dbKey = keys.state(namespace, key);
+      if (update.value === undefined) ops.push({ type: 'del', key: dbKey });
+      else ops.push({ type: 'put', key: dbKey, value: encodeVersionedValue({ value: update.value, version: update.version, metadata: update.metadata }) });
+    }
+    const indexed = new Set<string>();
+    b.parsed.forEach((tx, txNum) => {
+      const offset = b.txOffsets[txNum] as TxOffset;
+      const txLocation: BlockLocation = { fileNum: b.location.fileNum, offset: b.location.offset + offset.offset, length: offset.length };
+      const code = b.codes[txNum] as number;
+      if (tx.txId !== '' && code !== DUPLICATE_TXID && !indexed.has(tx.txId)) {
+        indexed.add(tx.txId);
+        const entry: TxIndexEntry = { blockNum: b.blockNum, txNum, validationCode: code, location: txLocation };
+        ops.push({ type: 'put', key: keys.txId(tx.txId), value: encodeTxIndexEntry(entry) });
+      }
+      if (code !== VALID || tx.rwsetBytes === undefined) return;
+      const location = encodeLocation(txLocation);
+      for (const ns of b.txs[txNum]?.namespaces ?? []) {
+        for (const w of ns.writes) ops.push({ type: 'put', key: keys.history(ns.namespace, w.key, b.blockNum, txNum), value: location });
+      }
+    });
+    ops.push({ type: 'put', key: keys.block(b.blockNum), value: encodeLocation(b.location) });
+    ops.push({ type: 'put', key: keys.blockHash(b.savepoint.currentBlockHash), value: encodeBlockNum(b.blockNum) });
+    ops.push({ type: 'put', key: keys.savepoint(), value: encodeSavepoint(b.savepoint) });
+    return ops;
+  }
+
+  // A txid already committed, or seen earlier in this block, marks the transaction a duplicate.
+  private async markDuplicates(parsed: ParsedTransaction[], codes: number[], txs: BlockTx[]): Promise<void> {
+    const ids = parsed.map((tx) => tx.txId);
+    const known = await this.opts.db.getMany(ids.map((id) => this.keys.txId(id)));
+    const seen = new Set<string>();
+    ids.forEach((id, i) => {
+      if (id === '') return;
+      if (codes[i] === VALID && (known[i] !== undefined || seen.has(id))) {
+        codes[i] = DUPLICATE_TXID;
+        (txs[i] as BlockTx).code = DUPLICATE_TXID;
+      }
+      seen.add(id);
+    });
+  }
+
+  private async txIndexEntry(txId: string): Promise<TxIndexEntry> {
+    this.checkOpen();
+    const raw = txId === '' ? undefined : await this.opts.db.get(this.keys.txId(txId));
+    if (raw === undefined) throw new LedgerError('TX_NOT_FOUND', `no such transaction ID [${txId}] in index`);
+    return decodeTxIndexEntry(raw);
+  }
+
+  private async readBlock(location: BlockLocation): Promise<Block> {
+    const bytes = await this.blocks.read(location.fileNum, location.offset, location.length);
+    try {
+      return deserializeBlock(bytes).block;
+    } catch (err) {
+      throw new LedgerError(
+        'STORE_CORRUPTED',
+        `block file ${this.opts.blocksDir} (file ${location.fileNum}, offset ${location.offset}) holds an unreadable block: ${String(err)}`,
+        { cause: err },
+      );
+    }
+  }
+
+  private checkOpen(): void {
+    if (this.closed) throw new LedgerError('LEDGER_CLOSED', `ledger [${this.channelId}] is closed`);
   }
 }
+
+// Parses the read-write sets of the transactions still valid.
+function toBlockTxs(parsed: ParsedTransaction[], codes: number[]): BlockTx[] {
+  return parsed.map((tx, txNum) => {
+    const blockTx: BlockTx = { txNum, code: codes[txNum] as number, namespaces: undefined, hasMerkleSummaries: false };
+    if (blockTx.code !== VALID || tx.rwsetBytes === undefined) return blockTx;
+    try {
+      const namespaces = fromTxReadWriteSetBytes(tx.rwsetBytes);
+      blockTx.namespaces = namespaces;
+      blockTx.hasMerkleSummaries = namespaces.some((ns) => ns.hasMerkleSummaries);
+    } catch {
+      blockTx.code = peer.TxValidationCode.INVALID_ENDORSER_TRANSACTION;
+      codes[txNum] = blockTx.code;
+    }
+    return blockTx;
+  });
+}
+
+function transactionsFilter(block: Block): Uint8Array | undefined {
+  return block.getMetadata()?.getMetadataList_asU8()[TRANSACTIONS_FILTER];
+}
+
+// Fabric keeps the codes as one byte per transaction in metadata slot TRANSACTIONS_FILTER; the
+// other slots are created empty if the block lacks them.
+function setTransactionsFilter(block: Block, codes: number[]): void {
+  let metadata = block.getMetadata();
+  if (metadata === undefined) {
+    metadata = new common.BlockMetadata();
+    block.setMetadata(metadata);
+  }
+  const entries = metadata.getMetadataList_asU8().slice();
+  while (entries.length < METADATA_SLOTS) entries.push(new Uint8Array(0));
+  entries[TRANSACTIONS_FILTER] = Uint8Array.from(codes);
+  metadata.setMetadataList(entries);
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  return Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(b);
+}
+
+function hex(bytes: Uint8Array): string {
+  return Buffer.from(bytes).toString('hex');
+}
+

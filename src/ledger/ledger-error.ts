@@ -4,7 +4,19 @@ export type LedgerErrorCode =
   | 'LEDGER_EXISTS'
   | 'LEDGER_NOT_FOUND'
   | 'INVALID_CHANNEL_ID'
+  | 'INVALID_GENESIS_BLOCK'
   | 'SIMULATOR_DONE'
-  | 'STORE_UNAVAILABLE';
+  | 'PAGINATED_QUERY_AND_WRITES'
+  | 'INVALID_KEY'
+  | 'QUERY_NOT_SUPPORTED'
+  | 'STORE_UNAVAILABLE'
+  | 'STORE_CORRUPTED'
+  | 'BLOCK_OUT_OF_ORDER'
+  | 'BLOCK_HASH_MISMATCH'
+  | 'BLOCK_MALFORMED'
+  | 'BLOCK_NOT_FOUND'
+  | 'TX_NOT_FOUND'
+  | 'LEDGER_CLOSED';
 
+/** Every failure of the ledger; callers switch on `code`. */
 export class LedgerError extends WeftError<LedgerErrorCode> {}

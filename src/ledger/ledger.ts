@@ -1,15 +1,73 @@
-import type { BlockchainInfo } from '../common/protos/common.js';
-
 /**
  * The ledger as the rest of the peer sees it: Fabric's kvledger interfaces (PeerLedger,
- * QueryExecutor, TxSimulator), in TypeScript. Chaincode support and the SCCs depend on these
- * interfaces only, so the store behind them can change without touching them.
+ * QueryExecutor, TxSimulator, HistoryQueryExecutor), in TypeScript. Chaincode support and the SCCs
+ * depend on these interfaces only, so the store behind them can change without touching them.
  */
+import type { Block, BlockchainInfo, ProcessedTransaction, TxReadWriteSet } from './protos.js';
+
+/** Height of the committing block and position of the transaction in it. */
+export interface Version {
+  blockNum: number;
+  txNum: number;
+}
+
+/** One result of a range scan. */
+export interface QueryResultKV {
+  namespace: string;
+  key: string;
+  value: Uint8Array;
+}
+
+/** Fabric's ResultsIterator: `next()` resolves undefined once the results are exhausted. */
+export interface ResultsIterator<T> extends AsyncIterable<T> {
+  next(): Promise<T | undefined>;
+  /** Releases the underlying database iterator; later `next()` calls resolve undefined. */
+  close(): void;
+}
+
+export interface StateIterator extends ResultsIterator<QueryResultKV> {
+  /** Results returned so far (Fabric's FetchedRecordsCount). */
+  readonly fetchedRecordsCount: number;
+  /**
+   * The key to pass as `bookmark` for the next page: the first key after the results returned,
+   * or '' when the range holds no more keys. Closes the iterator.
+   */
+  getBookmarkAndClose(): Promise<string>;
+}
+
+export interface RangeQueryOptions {
+  /** Returns at most this many results (a page); the bookmark then points at the next one. */
+  pageSize?: number;
+  /** Resume a paginated query: the bookmark a previous page returned (replaces the start key). */
+  bookmark?: string;
+}
 
 /** Read access to committed world state of one channel. */
 export interface QueryExecutor {
   /** The committed value of `key` in chaincode namespace `namespace`, or undefined. */
   getState(namespace: string, key: string): Promise<Uint8Array | undefined>;
+  getStateMultipleKeys(namespace: string, keys: string[]): Promise<Array<Uint8Array | undefined>>;
+  /** The key's metadata (e.g. its endorsement policy under "VALIDATION_PARAMETER"), or undefined. */
+  getStateMetadata(namespace: string, key: string): Promise<Map<string, Uint8Array> | undefined>;
+  /**
+   * Keys in [startKey, endKey) in byte order, as the ledger stores them: '' as startKey is the
+   * first key (composite keys included), '' as endKey means up to the last key.
+   */
+  getStateRangeScanIterator(namespace: string, startKey: string, endKey: string, options?: RangeQueryOptions): Promise<StateIterator>;
+  /**
+   * A chaincode's GetStateByRange: simple keys only. '' as startKey starts after every composite
+   * key; keys starting with U+0000 are refused.
+   */
+  getStateByRange(namespace: string, startKey: string, endKey: string, options?: RangeQueryOptions): Promise<StateIterator>;
+  /** A chaincode's GetStateByPartialCompositeKey: composite keys with this type and leading attributes. */
+  getStateByPartialCompositeKey(
+    namespace: string,
+    objectType: string,
+    attributes: string[],
+    options?: RangeQueryOptions,
+  ): Promise<StateIterator>;
+  /** Rich (JSON selector) queries need CouchDB; this state database refuses them. */
+  executeQuery(namespace: string, query: string): Promise<StateIterator>;
   /** Releases the executor; later calls fail. */
   done(): void;
 }
@@ -19,8 +77,25 @@ export interface TxSimulator extends QueryExecutor {
   readonly txId: string;
   setState(namespace: string, key: string, value: Uint8Array): void;
   deleteState(namespace: string, key: string): void;
-  /** What the transaction read (with versions) and wrote. */
+  /** Replaces all metadata of the key (Fabric's SetStateMetadata); an empty map removes it. */
+  setStateMetadata(namespace: string, key: string, metadata: Map<string, Uint8Array>): void;
+  deleteStateMetadata(namespace: string, key: string): void;
+  /** What the transaction read (with versions) and wrote; ends the simulation. */
   getTxSimulationResults(): TxSimulationResults;
+}
+
+/** A key's committed writes, newest first (Fabric 2.x's GetHistoryForKey). */
+export interface HistoryQueryExecutor {
+  getHistoryForKey(namespace: string, key: string): Promise<ResultsIterator<KeyModificationRecord>>;
+}
+
+/** The fields of `queryresult.KeyModification`. */
+export interface KeyModificationRecord {
+  txId: string;
+  value: Uint8Array;
+  /** The transaction's channel header timestamp. */
+  timestamp: { seconds: number; nanos: number } | undefined;
+  isDelete: boolean;
 }
 
 export interface KeyRead {
@@ -35,32 +110,56 @@ export interface KeyWrite {
   isDelete: boolean;
 }
 
+export interface KeyMetadataWrite {
+  key: string;
+  /** The key's new metadata, sorted by name; empty removes it. */
+  entries: Array<{ name: string; value: Uint8Array }>;
+}
+
+/** A range scan as it was seen during simulation, re-checked at commit for phantoms. */
+export interface RangeQuery {
+  startKey: string;
+  endKey: string;
+  itrExhausted: boolean;
+  reads: KeyRead[];
+}
+
 export interface NamespaceRwSet {
   namespace: string;
   reads: KeyRead[];
+  rangeQueries: RangeQuery[];
   writes: KeyWrite[];
+  metadataWrites: KeyMetadataWrite[];
 }
 
 export interface TxSimulationResults {
   txId: string;
+  /** Sorted as Fabric sorts them: namespaces, reads, writes and metadata writes by key. */
   namespaces: NamespaceRwSet[];
-  /** The results as the serialized rwset.TxReadWriteSet; the real ledger fills it in. */
-  pubSimulationBytes?: Uint8Array;
-}
-
-/** Height of the committing block and position of the transaction in it. */
-export interface Version {
-  blockNum: bigint;
-  txNum: number;
+  /** The same, as the `rwset.TxReadWriteSet` protobuf endorsers sign. */
+  pubSimulationResults: TxReadWriteSet;
+  /** `pubSimulationResults` serialized: the `results` of the ChaincodeAction. */
+  pubSimulationBytes: Uint8Array;
 }
 
 /** The ledger of one channel. */
 export interface PeerLedger {
   readonly channelId: string;
-  /** Height and the hashes of the last two blocks. */
-  getBlockchainInfo(): Promise<BlockchainInfo>;
   newTxSimulator(txId: string): Promise<TxSimulator>;
   newQueryExecutor(): Promise<QueryExecutor>;
+  newHistoryQueryExecutor(): Promise<HistoryQueryExecutor>;
+  getBlockchainInfo(): Promise<BlockchainInfo>;
+  getBlockByNumber(blockNum: number): Promise<Block>;
+  getBlockByHash(hash: Uint8Array): Promise<Block>;
+  getTransactionByID(txId: string): Promise<ProcessedTransaction>;
+  getBlockByTxID(txId: string): Promise<Block>;
+  /** The validation code recorded for the transaction. */
+  getTxValidationCodeByTxID(txId: string): Promise<number>;
+  /**
+   * Validates the block's transactions (MVCC and phantom reads), records the codes in its
+   * TRANSACTIONS_FILTER metadata, and commits it; resolves the codes, one per transaction.
+   */
+  commit(block: Block): Promise<number[]>;
   close(): Promise<void>;
 }
 
@@ -69,7 +168,8 @@ export interface LedgerManager {
   /** Channel ids of every ledger on disk, sorted. */
   list(): Promise<string[]>;
   exists(channelId: string): Promise<boolean>;
-  create(channelId: string): Promise<PeerLedger>;
+  /** Creates the ledger of the channel named in the genesis block's config, and commits the block. */
+  create(genesisBlock: Block): Promise<PeerLedger>;
   open(channelId: string): Promise<PeerLedger>;
   close(): Promise<void>;
 }

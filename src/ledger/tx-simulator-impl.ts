@@ -1,79 +1,123 @@
-import type { KeyRead, KeyWrite, NamespaceRwSet, TxSimulationResults, TxSimulator, Version } from './ledger.js';
+import { byKey, compareKeys, isWellFormedKey } from './key-order.js';
+import type {
+  KeyMetadataWrite,
+  KeyRead,
+  KeyWrite,
+  NamespaceRwSet,
+  RangeQuery,
+  TxSimulationResults,
+  TxSimulator,
+  Version,
+} from './ledger.js';
 import { LedgerError } from './ledger-error.js';
-
-/** Reads committed state; implemented by the channel's ledger. */
-export interface CommittedState {
-  getVersioned(namespace: string, key: string): Promise<{ value: Uint8Array; version: Version } | undefined>;
-}
+import { QueryExecutorImpl, type QueryExecutorImplOptions } from './query-executor-impl.js';
+import { toTxReadWriteSet } from './rwset-codec.js';
 
 interface NamespaceSets {
   reads: Map<string, KeyRead>;
+  rangeQueries: RangeQuery[];
   writes: Map<string, KeyWrite>;
+  metadataWrites: Map<string, KeyMetadataWrite>;
 }
 
 /**
  * A transaction simulator: reads go to committed state and are recorded with the version seen;
- * writes are kept aside. As in Fabric, a read after a write still sees committed state.
+ * writes are kept aside. As in Fabric, a read after a write still sees committed state, and a
+ * transaction may either write or run paginated queries, not both (a page of a scan cannot be
+ * re-checked for phantoms at commit).
  */
-export class TxSimulatorImpl implements TxSimulator {
+export class TxSimulatorImpl extends QueryExecutorImpl implements TxSimulator {
   private readonly sets = new Map<string, NamespaceSets>();
-  private finished = false;
+  private writePerformed = false;
+  private paginatedQueryPerformed = false;
 
-  constructor(
-    readonly txId: string,
-    private readonly state: CommittedState,
-  ) {}
+  constructor(opts: QueryExecutorImplOptions) {
+    super(opts);
+  }
 
-  async getState(namespace: string, key: string): Promise<Uint8Array | undefined> {
-    this.checkOpen();
-    const found = await this.state.getVersioned(namespace, key);
-    const reads = this.namespace(namespace).reads;
-    if (!reads.has(key)) reads.set(key, { key, version: found?.version });
-    return found?.value;
+  get txId(): string {
+    return this.opts.txId;
   }
 
   setState(namespace: string, key: string, value: Uint8Array): void {
-    this.checkOpen();
+    this.checkWrite(key);
     this.namespace(namespace).writes.set(key, { key, value, isDelete: false });
   }
 
   deleteState(namespace: string, key: string): void {
-    this.checkOpen();
+    this.checkWrite(key);
     this.namespace(namespace).writes.set(key, { key, value: undefined, isDelete: true });
   }
 
+  setStateMetadata(namespace: string, key: string, metadata: Map<string, Uint8Array>): void {
+    this.checkWrite(key);
+    const entries = [...metadata].map(([name, value]) => ({ name, value })).sort((a, b) => compareKeys(a.name, b.name));
+    this.namespace(namespace).metadataWrites.set(key, { key, entries });
+  }
+
+  deleteStateMetadata(namespace: string, key: string): void {
+    this.setStateMetadata(namespace, key, new Map());
+  }
+
   getTxSimulationResults(): TxSimulationResults {
+    // Ends the simulation first: open scans are closed, so their range records are final.
+    this.done();
     const namespaces: NamespaceRwSet[] = [];
-    for (const namespace of [...this.sets.keys()].sort()) {
-      const sets = this.sets.get(namespace);
-      if (sets === undefined) continue;
+    for (const namespace of [...this.sets.keys()].sort(compareKeys)) {
+      const sets = this.sets.get(namespace) as NamespaceSets;
       namespaces.push({
         namespace,
         reads: [...sets.reads.values()].sort(byKey),
+        rangeQueries: sets.rangeQueries,
         writes: [...sets.writes.values()].sort(byKey),
+        metadataWrites: [...sets.metadataWrites.values()].sort(byKey),
       });
     }
-    return { txId: this.txId, namespaces };
+    const pubSimulationResults = toTxReadWriteSet(namespaces);
+    return { txId: this.txId, namespaces, pubSimulationResults, pubSimulationBytes: pubSimulationResults.serializeBinary() };
   }
 
-  done(): void {
-    this.finished = true;
+  protected override recordRead(namespace: string, key: string, version: Version | undefined): void {
+    const reads = this.namespace(namespace).reads;
+    if (!reads.has(key)) reads.set(key, { key, version });
+  }
+
+  protected override recordRangeQuery(namespace: string, startKey: string, endKey: string): RangeQuery {
+    const record: RangeQuery = { startKey, endKey, itrExhausted: false, reads: [] };
+    this.namespace(namespace).rangeQueries.push(record);
+    return record;
+  }
+
+  protected override beforePaginatedQuery(): void {
+    if (this.writePerformed) {
+      throw new LedgerError(
+        'PAGINATED_QUERY_AND_WRITES',
+        `txid [${this.txId}]: Transaction has already performed write(s). Paginated queries are not allowed`,
+      );
+    }
+    this.paginatedQueryPerformed = true;
+  }
+
+  private checkWrite(key: string): void {
+    this.checkOpen();
+    if (this.paginatedQueryPerformed) {
+      throw new LedgerError(
+        'PAGINATED_QUERY_AND_WRITES',
+        `txid [${this.txId}]: Transaction has already performed a paginated query. Writes are not allowed`,
+      );
+    }
+    if (!isWellFormedKey(key)) {
+      throw new LedgerError('INVALID_KEY', `invalid key [${Buffer.from(key).toString('hex')}], must be a UTF-8 string`);
+    }
+    this.writePerformed = true;
   }
 
   private namespace(namespace: string): NamespaceSets {
     let sets = this.sets.get(namespace);
     if (sets === undefined) {
-      sets = { reads: new Map(), writes: new Map() };
+      sets = { reads: new Map(), rangeQueries: [], writes: new Map(), metadataWrites: new Map() };
       this.sets.set(namespace, sets);
     }
     return sets;
   }
-
-  private checkOpen(): void {
-    if (this.finished) throw new LedgerError('SIMULATOR_DONE', `tx simulator for txid [${this.txId}] already done`);
-  }
-}
-
-function byKey(a: { key: string }, b: { key: string }): number {
-  return a.key < b.key ? -1 : a.key > b.key ? 1 : 0;
 }

@@ -1,5 +1,6 @@
 import type { Logging, Logger } from '../common/logging/logging.js';
-import type { LedgerManager } from '../ledger/ledger.js';
+import type { Block } from '../common/protos/common.js';
+import { createGenesisBlock, type LedgerManager } from '../ledger/index.js';
 import type { ChannelRegistry } from './channel-registry.js';
 import { PeerError } from './peer-error.js';
 
@@ -38,14 +39,21 @@ export class ChannelManager {
     }
   }
 
-  /** Creates a channel's ledger and deploys the system chaincodes on it. */
-  async join(channelId: string): Promise<void> {
+  /** Creates a channel's ledger from its genesis block and deploys the system chaincodes on it. */
+  async join(genesisBlock: Block): Promise<string> {
     const ledgers = this.store();
-    this.ledgerLogger.info('CreateLedger', `Creating ledger [${channelId}]`);
-    const ledger = await ledgers.create(channelId);
-    this.ledgerLogger.info('CreateLedger', `Created ledger [${channelId}]`);
+    const ledger = await ledgers.create(genesisBlock);
+    const channelId = ledger.channelId;
+    this.ledgerLogger.info('CreateLedger', `Created ledger [${channelId}] with genesis block`);
     this.opts.channels.add(ledger);
     await this.opts.deployer.deploySysCCs(channelId);
+    return channelId;
+  }
+
+  /** Joins a channel of this peer's own: a genesis block made here, for local use. */
+  async create(channelId: string): Promise<void> {
+    this.ledgerLogger.info('CreateLedger', `Creating ledger [${channelId}] with a local genesis block`);
+    await this.join(createGenesisBlock(channelId));
   }
 
   has(channelId: string): boolean {

@@ -7,8 +7,7 @@ import type { GrpcListener } from '../comm/grpc-listener.js';
 import { startPeerServer } from '../comm/peer-server.js';
 import { INPROC_CONTAINER_TYPE } from '../container/inproc/inproc-registry.js';
 import { Endorser } from '../endorser/endorser.js';
-import { KvLedgerProvider } from '../ledger/kv-ledger-provider.js';
-import type { LedgerManager } from '../ledger/ledger.js';
+import { KvLedgerProvider, type LedgerManager } from '../ledger/index.js';
 import { Cscc } from '../scc/cscc/cscc.js';
 import { LifecycleScc } from '../scc/lifecycle/lifecycle-scc.js';
 import { Lscc } from '../scc/lscc/lscc.js';
@@ -119,7 +118,7 @@ export class Peer {
 
       await channelManager.loadAll(await ledgers);
       for (const channelId of opts.join ?? []) {
-        if (!channelManager.has(channelId)) await channelManager.join(channelId);
+        if (!channelManager.has(channelId)) await channelManager.create(channelId);
       }
 
       const bound = { chaincode: await chaincodeListener, peer: await peerListener };

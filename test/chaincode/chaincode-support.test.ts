@@ -6,7 +6,7 @@ import { INPROC_CONTAINER_TYPE } from '../../src/container/inproc/inproc-registr
 import { error, success, type Chaincode } from '../../src/shim/chaincode.js';
 import type { ChaincodeStub } from '../../src/shim/chaincode-stub.js';
 import { input, testStack } from '../helpers/stack.js';
-import { testLedger } from '../helpers/test-ledger.js';
+import { commitWrites, testLedger } from '../helpers/test-ledger.js';
 
 /** A chaincode that does what its first argument says. */
 const kv: Chaincode = {
@@ -76,8 +76,7 @@ describe('ChaincodeSupport', () => {
     const stack = testStack();
     const ccci = stack.add('kv', kv);
     const { ledger } = await testLedger();
-    const committed = ledger as unknown as { putCommitted(ns: string, k: string, v: Uint8Array, ver: { blockNum: bigint; txNum: number }): Promise<void> };
-    await committed.putCommitted('kv', 'a', Buffer.from('1'), { blockNum: 3n, txNum: 0 });
+    const blockNum = await commitWrites(ledger, 'kv', { a: '1' });
     const sim = await ledger.newTxSimulator('tx-getput');
     const result = await stack.chaincodeSupport.execute(
       { txId: 'tx-getput', channelId: 'testchannel', txSimulator: sim },
@@ -89,7 +88,7 @@ describe('ChaincodeSupport', () => {
     assert.equal(Buffer.from(result.response.getPayload_asU8()).toString(), '1');
     const rw = sim.getTxSimulationResults();
     assert.deepEqual(rw.namespaces.map((n) => n.namespace), ['kv']);
-    assert.deepEqual(rw.namespaces[0]?.reads, [{ key: 'a', version: { blockNum: 3n, txNum: 0 } }]);
+    assert.deepEqual(rw.namespaces[0]?.reads, [{ key: 'a', version: { blockNum, txNum: 0 } }]);
     assert.deepEqual(
       rw.namespaces[0]?.writes.map((w) => [w.key, Buffer.from(w.value ?? []).toString(), w.isDelete]),
       [['a', '1+2', false]],

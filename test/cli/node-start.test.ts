@@ -47,7 +47,7 @@ describe('weft node start', () => {
       'system chaincode (_lifecycle,weft/src/scc/lifecycle,true) disabled',
       ...deployLines(''),
       'Deployed system chaincodes',
-      'Created ledger [mychannel]',
+      'Created ledger [mychannel] with genesis block',
       ...deployLines('mychannel'),
       'Started peer with ID=[jdoe], network ID=[dev], address=[0.0.0.0:7051]',
     ]);

@@ -1,0 +1,33 @@
+/**
+ * The ledger's public API: what the peer, chaincode support and the SCCs import. Everything else
+ * in this folder is the implementation behind it.
+ */
+export type {
+  HistoryQueryExecutor,
+  KeyMetadataWrite,
+  KeyModificationRecord,
+  KeyRead,
+  KeyWrite,
+  LedgerManager,
+  NamespaceRwSet,
+  PeerLedger,
+  QueryExecutor,
+  QueryResultKV,
+  RangeQuery,
+  RangeQueryOptions,
+  ResultsIterator,
+  StateIterator,
+  TxSimulationResults,
+  TxSimulator,
+  Version,
+} from './ledger.js';
+export { KvLedgerProvider, DEFAULT_MAX_BLOCKFILE_SIZE, type KvLedgerProviderOptions } from './kv-ledger-provider.js';
+export { LedgerError, type LedgerErrorCode } from './ledger-error.js';
+export { createGenesisBlock } from './genesis-block.js';
+export { newBlock, type NewBlockOptions } from './block-builder.js';
+export { createEndorserTxEnvelope, type EndorserTxEnvelopeOptions } from './tx-envelope.js';
+export { blockDataHash, blockHeaderHash, hashOfBlock } from './block-hash.js';
+export { createCompositeKey, splitCompositeKey, EMPTY_KEY_SUBSTITUTE, MAX_UNICODE_RUNE } from './composite-key.js';
+export { validateChannelId } from './channel-id.js';
+export { toTxReadWriteSet } from './rwset-codec.js';
+export { DEFAULT_QUERY_LIMITS } from './query-executor-impl.js';

@@ -1,0 +1,118 @@
+import { ClassicLevel } from 'classic-level';
+import { LedgerError } from './ledger-error.js';
+
+export type BatchOp = { type: 'put'; key: string; value: Uint8Array } | { type: 'del'; key: string };
+
+export interface RangeOptions {
+  gte: string;
+  lt: string;
+  reverse?: boolean;
+  limit?: number;
+}
+
+/** One LevelDB iterator, read in batches of entries. */
+export interface EntryIterator {
+  nextBatch(size: number): Promise<Array<[string, Uint8Array]>>;
+  close(): Promise<void>;
+}
+
+// Written once into a fresh database and checked on every open, so a directory holding some other
+// program's LevelDB is refused instead of being read as a ledger.
+const FORMAT_KEY = '\x00weft-format';
+const ITERATOR_BATCH_BYTES = 1024 * 1024;
+
+/**
+ * The ledger's LevelDB: string keys, byte values. Errors from the engine (a lock held by another
+ * process, corruption) become LedgerErrors that name the path.
+ */
+export class LedgerDb {
+  private constructor(
+    readonly path: string,
+    private readonly db: ClassicLevel<string, Uint8Array>,
+  ) {}
+
+  static async open(path: string, format: string): Promise<LedgerDb> {
+    const db = new ClassicLevel<string, Uint8Array>(path, {
+      keyEncoding: 'utf8',
+      valueEncoding: 'view',
+      // Larger memtables mean fewer level-0 flushes and compactions under steady commits.
+      writeBufferSize: 16 * 1024 * 1024,
+    });
+    try {
+      await db.open();
+    } catch (err) {
+      throw new LedgerError('STORE_UNAVAILABLE', `cannot open ledger database at ${path}: ${describeOpenError(err)}`, { cause: err });
+    }
+    const ledgerDb = new LedgerDb(path, db);
+    try {
+      await ledgerDb.checkFormat(format);
+    } catch (err) {
+      await db.close();
+      throw err;
+    }
+    return ledgerDb;
+  }
+
+  get(key: string): Promise<Uint8Array | undefined> {
+    return this.db.get(key);
+  }
+
+  getMany(keys: string[]): Promise<Array<Uint8Array | undefined>> {
+    return this.db.getMany(keys);
+  }
+
+  iterate(range: RangeOptions): EntryIterator {
+    const it = this.db.iterator({
+      gte: range.gte,
+      lt: range.lt,
+      reverse: range.reverse ?? false,
+      limit: range.limit ?? -1,
+      // Let one nextv() call return a whole batch of typical entries (the default stops at 16 KiB).
+      highWaterMarkBytes: ITERATOR_BATCH_BYTES,
+    });
+    return {
+      nextBatch: (size) => it.nextv(size),
+      close: () => it.close(),
+    };
+  }
+
+  async write(ops: BatchOp[], sync: boolean): Promise<void> {
+    // A chained batch costs about a third less per operation than batch(array) in abstract-level.
+    const batch = this.db.batch();
+    for (const op of ops) {
+      if (op.type === 'put') batch.put(op.key, op.value);
+      else batch.del(op.key);
+    }
+    await batch.write({ sync });
+  }
+
+  close(): Promise<void> {
+    return this.db.close();
+  }
+
+  private async checkFormat(format: string): Promise<void> {
+    const found = await this.db.get(FORMAT_KEY);
+    if (found !== undefined) {
+      const text = Buffer.from(found).toString('utf8');
+      if (text !== format) {
+        throw new LedgerError('STORE_CORRUPTED', `database at ${this.path} holds format '${text}', expected '${format}'`);
+      }
+      return;
+    }
+    for await (const key of this.db.keys({ limit: 1 })) {
+      throw new LedgerError(
+        'STORE_CORRUPTED',
+        `database at ${this.path} is not a Weft ledger database (it holds keys such as ${JSON.stringify(key)} but no format marker)`,
+      );
+    }
+    await this.db.put(FORMAT_KEY, Buffer.from(format, 'utf8'), { sync: true });
+  }
+}
+
+function describeOpenError(err: unknown): string {
+  const cause = (err as { cause?: { code?: string; message?: string } }).cause;
+  if (cause?.code === 'LEVEL_LOCKED') return 'database already in use by another process';
+  const code = (err as { code?: string }).code;
+  const message = cause?.message ?? (err instanceof Error ? err.message : String(err));
+  return code === undefined ? message : `${code}: ${message}`;
+}

@@ -1,0 +1,77 @@
+/**
+ * A minimal reader of the protobuf wire format, for the commit path: unpacking a transaction down
+ * to its read-write set takes nine nested messages, and materialising each as a google-protobuf
+ * object cost more than all the database work of a commit. This reads only the fields asked for,
+ * as views into the input. Anything it cannot walk throws a RangeError.
+ */
+
+const VARINT = 0;
+const FIXED64 = 1;
+const BYTES = 2;
+const FIXED32 = 5;
+
+/** One field occurrence: `value` for varints, `bytes` for length-delimited fields. */
+export type FieldVisitor = (field: number, value: number, bytes: Uint8Array | undefined) => void;
+
+export function forEachField(buf: Uint8Array, visit: FieldVisitor): void {
+  let pos = 0;
+  const end = buf.length;
+  const varint = (): number => {
+    let result = 0;
+    for (let scale = 1; ; scale *= 0x80) {
+      if (pos >= end) throw new RangeError('protobuf message ends inside a varint');
+      const byte = buf[pos++] as number;
+      result += (byte & 0x7f) * scale;
+      if (byte < 0x80) return result;
+      if (scale > 2 ** 63) throw new RangeError('protobuf varint too long');
+    }
+  };
+  while (pos < end) {
+    const tag = varint();
+    const field = Math.floor(tag / 8);
+    if (field === 0) throw new RangeError('protobuf field number 0');
+    switch (tag % 8) {
+      case VARINT:
+        visit(field, varint(), undefined);
+        break;
+      case BYTES: {
+        const length = varint();
+        if (length > end - pos) throw new RangeError('protobuf message ends inside a length-delimited field');
+        visit(field, 0, buf.subarray(pos, pos + length));
+        pos += length;
+        break;
+      }
+      case FIXED64:
+        pos += 8;
+        break;
+      case FIXED32:
+        pos += 4;
+        break;
+      default:
+        throw new RangeError(`protobuf wire type ${tag % 8} not supported`);
+    }
+    if (pos > end) throw new RangeError('protobuf message ends inside a fixed-size field');
+  }
+}
+
+/** The bytes of a length-delimited field (the last occurrence, as for a singular field). */
+export function bytesField(buf: Uint8Array, field: number): Uint8Array | undefined {
+  let found: Uint8Array | undefined;
+  forEachField(buf, (f, _v, bytes) => {
+    if (f === field && bytes !== undefined) found = bytes;
+  });
+  return found;
+}
+
+/** Every occurrence of a repeated length-delimited field. */
+export function repeatedBytesField(buf: Uint8Array, field: number): Uint8Array[] {
+  const out: Uint8Array[] = [];
+  forEachField(buf, (f, _v, bytes) => {
+    if (f === field && bytes !== undefined) out.push(bytes);
+  });
+  return out;
+}
+
+export function utf8(bytes: Uint8Array | undefined): string {
+  return bytes === undefined ? '' : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
+}
