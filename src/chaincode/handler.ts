@@ -11,7 +11,7 @@ import {
   messageTypeName,
 } from '../common/protos/peer.js';
 import type { ChaincodeStream } from '../comm/chaincode-stream.js';
-import { messages } from '../comm/messages.js';
+import { StreamClosedError } from '../comm/stream-closed-error.js';
 import { ChaincodeError } from './chaincode-error.js';
 import type { CCContext, TransactionParams } from './chaincode-context.js';
 import { TransactionContexts, type TransactionContext } from './transaction-contexts.js';
@@ -72,10 +72,14 @@ export class Handler {
   async processStream(stream: ChaincodeStream): Promise<void> {
     this.stream = stream;
     try {
-      for await (const msg of messages(stream)) {
+      for (;;) {
+        const msg = await stream.recv();
         // Registration is awaited so that nothing overtakes REGISTERED and READY.
-        await this.handleMessage(msg);
+        const registering = this.handleMessage(msg);
+        if (registering !== undefined) await registering;
       }
+    } catch (err) {
+      if (!(err instanceof StreamClosedError)) throw err;
       this.logger.debug('ProcessStream', `received EOF, ending chaincode support stream for ${this.name}`);
     } finally {
       if (this.registered) this.registry.deregister(this.name, this);
@@ -91,19 +95,12 @@ export class Handler {
   async execute(txParams: TransactionParams, cccid: CCContext, msg: ChaincodeMessage, timeoutMs: number): Promise<ChaincodeMessage> {
     const debug = this.logger.debugEnabled;
     if (debug) this.logger.debug('Execute', 'Entry');
-    const ctx = this.txContexts.create(txParams.channelId, txParams.txId, cccid.name, txParams.txSimulator);
-    let timer: NodeJS.Timeout | undefined;
+    const ctx = this.txContexts.create(txParams.channelId, txParams.txId, cccid.name, txParams.txSimulator, timeoutMs);
     try {
       await this.sendOrThrow(msg);
-      const timeout = new Promise<never>((_, reject) => {
-        timer = setTimeout(
-          () => reject(new ChaincodeError('EXECUTE_TIMEOUT', 'timeout expired while executing transaction')),
-          timeoutMs,
-        );
-      });
-      return await Promise.race([ctx.response, timeout]);
+      return await ctx.response;
     } finally {
-      clearTimeout(timer);
+      ctx.clearTimer();
       this.txContexts.delete(txParams.channelId, txParams.txId);
       if (debug) this.logger.debug('Execute', 'Exit');
     }

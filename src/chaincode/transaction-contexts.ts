@@ -13,25 +13,45 @@ export interface TransactionContext {
   readonly notify: (msg: ChaincodeMessage) => void;
   /** Fails the waiting execute. */
   readonly fail: (err: Error) => void;
+  /** Settles with the chaincode's answer, or fails when the execute timeout runs out first. */
   readonly response: Promise<ChaincodeMessage>;
+  /** Stops the execute timer. */
+  readonly clearTimer: () => void;
 }
 
 /** The transactions in flight on one handler, keyed by channel and txid. */
 export class TransactionContexts {
   private readonly contexts = new Map<string, TransactionContext>();
 
-  create(channelId: string, txId: string, namespaceId: string, txSimulator: StateSimulator | undefined): TransactionContext {
+  create(
+    channelId: string,
+    txId: string,
+    namespaceId: string,
+    txSimulator: StateSimulator | undefined,
+    timeoutMs: number,
+  ): TransactionContext {
     const key = contextKey(channelId, txId);
     if (this.contexts.has(key)) {
       throw new ChaincodeError('DUPLICATE_TXID', `txid: ${txId}(${channelId}) exists`);
     }
     let notify!: (msg: ChaincodeMessage) => void;
     let fail!: (err: Error) => void;
+    // One promise and one timer per transaction: this is the hot path.
     const response = new Promise<ChaincodeMessage>((resolve, reject) => {
       notify = resolve;
       fail = reject;
     });
-    const ctx: TransactionContext = { channelId, txId, namespaceId, txSimulator, notify, fail, response };
+    const timer = setTimeout(() => fail(new ChaincodeError('EXECUTE_TIMEOUT', 'timeout expired while executing transaction')), timeoutMs);
+    const ctx: TransactionContext = {
+      channelId,
+      txId,
+      namespaceId,
+      txSimulator,
+      notify,
+      fail,
+      response,
+      clearTimer: () => clearTimeout(timer),
+    };
     this.contexts.set(key, ctx);
     return ctx;
   }

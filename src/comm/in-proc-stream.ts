@@ -1,4 +1,4 @@
-import { AsyncQueue, QueueClosedError } from '../common/async/async-queue.js';
+import { AsyncQueue } from '../common/async/async-queue.js';
 import type { ChaincodeMessage } from '../common/protos/peer.js';
 import type { ChaincodeStream } from './chaincode-stream.js';
 import { StreamClosedError } from './stream-closed-error.js';
@@ -14,11 +14,11 @@ export class InProcStream implements ChaincodeStream {
   ) {}
 
   send(msg: ChaincodeMessage): Promise<void> {
-    return this.outgoing.push(msg).catch(rethrowClosed);
+    return this.outgoing.push(msg);
   }
 
   recv(): Promise<ChaincodeMessage> {
-    return this.incoming.shift().catch(rethrowClosed);
+    return this.incoming.shift();
   }
 
   closeSend(): void {
@@ -26,9 +26,9 @@ export class InProcStream implements ChaincodeStream {
   }
 }
 
-function rethrowClosed(err: unknown): never {
-  if (err instanceof QueueClosedError) throw new StreamClosedError('channel is closed', { cause: err });
-  throw err;
+/** A queue of a chaincode stream: closed, it fails with StreamClosedError. */
+export function streamQueue(capacity: number, name: string): AsyncQueue<ChaincodeMessage> {
+  return new AsyncQueue<ChaincodeMessage>(capacity, name, (n) => new StreamClosedError(`${n} is closed`));
 }
 
 /**
@@ -36,8 +36,8 @@ function rethrowClosed(err: unknown): never {
  * this is how system chaincodes talk to the peer.
  */
 export function createInProcStreamPair(capacity = QUEUE_CAPACITY): { peer: InProcStream; chaincode: InProcStream } {
-  const toChaincode = new AsyncQueue<ChaincodeMessage>(capacity, 'peer to chaincode stream');
-  const toPeer = new AsyncQueue<ChaincodeMessage>(capacity, 'chaincode to peer stream');
+  const toChaincode = streamQueue(capacity, 'peer to chaincode stream');
+  const toPeer = streamQueue(capacity, 'chaincode to peer stream');
   return {
     peer: new InProcStream(toPeer, toChaincode),
     chaincode: new InProcStream(toChaincode, toPeer),

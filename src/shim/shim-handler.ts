@@ -20,7 +20,9 @@ export type ShimState = 'created' | 'established' | 'ready';
 
 const T = MessageTypes;
 
+/** A state call: sent when it reaches the head of its transaction's queue. */
 interface Pending {
+  msg: ChaincodeMessage;
   resolve(msg: ChaincodeMessage): void;
   reject(err: Error): void;
 }
@@ -32,8 +34,8 @@ interface Pending {
  */
 export class ShimHandler implements PeerCalls {
   private currentState: ShimState = 'created';
-  private readonly pending = new Map<string, Pending>();
-  private readonly tails = new Map<string, Promise<unknown>>();
+  /** Each transaction's state calls: the first is with the peer, the rest wait their turn. */
+  private readonly pending = new Map<string, Pending[]>();
 
   constructor(
     private readonly stream: ChaincodeStream,
@@ -92,7 +94,7 @@ export class ShimHandler implements PeerCalls {
 
   /** The peer is gone: every call waiting for an answer fails. */
   close(err: Error): void {
-    for (const pending of this.pending.values()) pending.reject(err);
+    for (const calls of this.pending.values()) for (const call of calls) call.reject(err);
     this.pending.clear();
   }
 
@@ -146,36 +148,47 @@ export class ShimHandler implements PeerCalls {
   /** Sends a state call and waits for its answer; calls of one transaction go one at a time. */
   private call(type: number, payload: Uint8Array, channelId: string, txId: string): Promise<ChaincodeMessage> {
     const key = `${channelId}\x00${txId}`;
-    const previous = this.tails.get(key);
-    const run = (): Promise<ChaincodeMessage> =>
-      new Promise<ChaincodeMessage>((resolve, reject) => {
-        this.pending.set(key, { resolve, reject });
-        this.stream.send(newMessage(type, payload, txId, channelId)).catch((err: unknown) => {
-          this.pending.delete(key);
-          reject(new ShimError('STREAM_ENDED', `error sending ${messageTypeName(type)}: ${errorMessage(err)}`));
-        });
-      });
-    const result = previous === undefined ? run() : previous.then(run, run);
-    const tail = result.then(noop, noop);
-    this.tails.set(key, tail);
-    void tail.then(() => {
-      if (this.tails.get(key) === tail) this.tails.delete(key);
+    return new Promise<ChaincodeMessage>((resolve, reject) => {
+      const call: Pending = { msg: newMessage(type, payload, txId, channelId), resolve, reject };
+      const waiting = this.pending.get(key);
+      if (waiting === undefined) {
+        this.pending.set(key, [call]);
+        this.sendCall(key, call);
+      } else {
+        waiting.push(call);
+      }
     });
-    return result;
+  }
+
+  private sendCall(key: string, call: Pending): void {
+    this.stream.send(call.msg).catch((err: unknown) => {
+      this.finishCall(key);
+      call.reject(new ShimError('STREAM_ENDED', `error sending ${messageTypeName(call.msg.getType())}: ${errorMessage(err)}`));
+    });
+  }
+
+  /** Takes the answered call off its transaction's queue and sends the next one. */
+  private finishCall(key: string): Pending | undefined {
+    const waiting = this.pending.get(key);
+    const done = waiting?.shift();
+    const next = waiting?.[0];
+    if (next === undefined) this.pending.delete(key);
+    else this.sendCall(key, next);
+    return done;
   }
 
   private settle(msg: ChaincodeMessage): void {
     const key = `${msg.getChannelId()}\x00${msg.getTxid()}`;
-    const pending = this.pending.get(key);
-    if (pending === undefined) {
+    if (!this.pending.has(key)) {
       this.logger.debug('handleMessage', `[${msg.getTxid()}] no call waiting for ${messageTypeName(msg.getType())}`);
       return;
     }
-    this.pending.delete(key);
+    const call = this.finishCall(key);
+    if (call === undefined) return;
     if (msg.getType() === T.RESPONSE) {
-      pending.resolve(msg);
+      call.resolve(msg);
     } else {
-      pending.reject(new ShimError('PEER_ERROR', Buffer.from(msg.getPayload_asU8()).toString()));
+      call.reject(new ShimError('PEER_ERROR', Buffer.from(msg.getPayload_asU8()).toString()));
     }
   }
 
@@ -185,8 +198,6 @@ export class ShimHandler implements PeerCalls {
     });
   }
 }
-
-function noop(): void {}
 
 export function newMessage(type: number, payload: Uint8Array | undefined, txId: string, channelId: string): ChaincodeMessage {
   const msg = new ChaincodeMessage();

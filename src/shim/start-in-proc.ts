@@ -3,7 +3,7 @@ import type { Logger } from '../common/logging/logging.js';
 import { ChaincodeID, MessageTypes, type ChaincodeMessage } from '../common/protos/peer.js';
 import type { ChaincodeStream } from '../comm/chaincode-stream.js';
 import { InProcStream } from '../comm/in-proc-stream.js';
-import { messages } from '../comm/messages.js';
+import { StreamClosedError } from '../comm/stream-closed-error.js';
 import type { Chaincode } from './chaincode.js';
 import { ShimError } from './shim-error.js';
 import { ShimHandler, newMessage } from './shim-handler.js';
@@ -40,7 +40,9 @@ export async function chatWithPeer(name: string, stream: ChaincodeStream, chainc
   logger.debug('chatWithPeer', 'Registering.. sending REGISTER');
   try {
     await stream.send(newMessage(MessageTypes.REGISTER, id.serializeBinary(), '', ''));
-    for await (const msg of messages(stream)) handler.handleMessage(msg);
+    for (;;) handler.handleMessage(await stream.recv());
+  } catch (err) {
+    if (!(err instanceof StreamClosedError)) throw err;
     logger.debug('chatWithPeer', 'received EOF, ending chaincode stream');
   } finally {
     handler.close(new ShimError('STREAM_ENDED', `the stream of chaincode ${name} to the peer has ended`));

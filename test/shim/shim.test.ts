@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { AsyncQueue } from '../../src/common/async/async-queue.js';
+import { streamQueue } from '../../src/comm/in-proc-stream.js';
 import { ChaincodeID, ChaincodeInput, MessageTypes as T, Response, type ChaincodeMessage } from '../../src/common/protos/peer.js';
 import { createInProcStreamPair } from '../../src/comm/in-proc-stream.js';
 import { ChaincodeStub, type PeerCalls } from '../../src/shim/chaincode-stub.js';
@@ -164,8 +164,8 @@ describe('shim handler', () => {
 
 describe('startInProc', () => {
   test('takes the chaincode name from CORE_CHAINCODE_ID_NAME and registers under it', async () => {
-    const toCc = new AsyncQueue<ChaincodeMessage>(8);
-    const toPeer = new AsyncQueue<ChaincodeMessage>(8);
+    const toCc = streamQueue(8, 'to chaincode');
+    const toPeer = streamQueue(8, 'to peer');
     const { logging } = captureLogging();
     const running = startInProc(['A=B', 'CORE_CHAINCODE_ID_NAME=lscc:2.5'], [], { init: () => success(), invoke: () => success() }, toCc, toPeer, logging.logger('shim'));
     const reg = await toPeer.shift();
@@ -178,7 +178,7 @@ describe('startInProc', () => {
   test('fails clearly without CORE_CHAINCODE_ID_NAME', async () => {
     const { logging } = captureLogging();
     await assert.rejects(
-      startInProc(['A=B'], [], { init: () => success(), invoke: () => success() }, new AsyncQueue(1), new AsyncQueue(1), logging.logger('shim')),
+      startInProc(['A=B'], [], { init: () => success(), invoke: () => success() }, streamQueue(1, 'a'), streamQueue(1, 'b'), logging.logger('shim')),
       (err: unknown) => err instanceof ShimError && err.code === 'NO_CHAINCODE_ID' && /CORE_CHAINCODE_ID_NAME/.test(err.message),
     );
   });

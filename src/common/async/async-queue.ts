@@ -6,6 +6,9 @@ export class QueueClosedError extends WeftError<'QUEUE_CLOSED'> {
   }
 }
 
+// One settled promise for every push that needs no wait: the hot path allocates nothing for it.
+const DONE: Promise<void> = Promise.resolve();
+
 interface Waiter<T> {
   resolve(value: T): void;
   reject(err: Error): void;
@@ -23,9 +26,14 @@ export class AsyncQueue<T> {
   private readonly givers: Array<{ item: T } & Waiter<void>> = [];
   private closed = false;
 
+  /**
+   * @param closedError makes the error a closed queue rejects with; a QueueClosedError naming the
+   * queue by default. Streams pass their own, so that no wrapper is needed on every call.
+   */
   constructor(
     private readonly capacity: number,
     private readonly name = 'queue',
+    private readonly closedError: (name: string) => Error = (n) => new QueueClosedError(n),
   ) {}
 
   get isClosed(): boolean {
@@ -37,15 +45,15 @@ export class AsyncQueue<T> {
   }
 
   push(item: T): Promise<void> {
-    if (this.closed) return Promise.reject(new QueueClosedError(this.name));
+    if (this.closed) return Promise.reject(this.closedError(this.name));
     const taker = this.takers.shift();
     if (taker !== undefined) {
       taker.resolve(item);
-      return Promise.resolve();
+      return DONE;
     }
     if (this.size < this.capacity) {
       this.items.push(item);
-      return Promise.resolve();
+      return DONE;
     }
     return new Promise((resolve, reject) => this.givers.push({ item, resolve, reject }));
   }
@@ -71,7 +79,7 @@ export class AsyncQueue<T> {
       giver.resolve();
       return Promise.resolve(giver.item);
     }
-    if (this.closed) return Promise.reject(new QueueClosedError(this.name));
+    if (this.closed) return Promise.reject(this.closedError(this.name));
     return new Promise((resolve, reject) => this.takers.push({ resolve, reject }));
   }
 
@@ -79,7 +87,7 @@ export class AsyncQueue<T> {
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    const err = new QueueClosedError(this.name);
+    const err = this.closedError(this.name);
     for (const taker of this.takers.splice(0)) taker.reject(err);
     for (const giver of this.givers.splice(0)) giver.reject(err);
   }

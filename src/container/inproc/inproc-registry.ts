@@ -3,7 +3,7 @@ import { errorMessage } from '../../common/errors/weft-error.js';
 import type { Logger } from '../../common/logging/logging.js';
 import type { ChaincodeMessage } from '../../common/protos/peer.js';
 import type { ChaincodeStream } from '../../comm/chaincode-stream.js';
-import { InProcStream } from '../../comm/in-proc-stream.js';
+import { InProcStream, streamQueue } from '../../comm/in-proc-stream.js';
 import { containerName, type CCID } from '../ccintf.js';
 import { ContainerError, SysCCRegisteredError } from '../container-error.js';
 import type { VM, VMProvider } from '../vm.js';
@@ -119,8 +119,8 @@ export class InprocRegistry<CC> implements VMProvider {
     env: string[],
     support: ChaincodeStreamHandler,
   ): InprocInstance {
-    const peerRcvCCSend = new AsyncQueue<ChaincodeMessage>(this.queueCapacity, `${instName} chaincode to peer stream`);
-    const ccRcvPeerSend = new AsyncQueue<ChaincodeMessage>(this.queueCapacity, `${instName} peer to chaincode stream`);
+    const peerRcvCCSend = streamQueue(this.queueCapacity, `${instName} chaincode to peer stream`);
+    const ccRcvPeerSend = streamQueue(this.queueCapacity, `${instName} peer to chaincode stream`);
     let failed = false;
     let stopping = false;
 
