@@ -8,6 +8,7 @@ import { Logging } from '../src/common/logging/logging.js';
 import { ChaincodeDeploymentSpec, ChaincodeInput, ChaincodeSpec } from '../src/common/protos/peer.js';
 import { createGenesisBlock, KvLedgerProvider, type PeerLedger } from '../src/ledger/index.js';
 import { createChaincodeStack } from '../src/peer/chaincode-stack.js';
+import { ChannelManager } from '../src/peer/channel-manager.js';
 import { ChannelRegistry } from '../src/peer/channel-registry.js';
 import { Cscc } from '../src/scc/cscc/cscc.js';
 import { Lscc } from '../src/scc/lscc/lscc.js';
@@ -39,7 +40,8 @@ async function buildPeer(root: string) {
     containerType: INPROC_CONTAINER_TYPE,
     logger: logging.logger('sccapi'),
   });
-  const sccs = [new Lscc(), new Cscc({ channels, logger: logging.logger('cscc') }), new Qscc({ ledgers: channels, logger: logging.logger('qscc') })];
+  const channelManager = new ChannelManager({ channels, deployer: sccp, logging });
+  const sccs = [new Lscc(), new Cscc({ channels: channelManager, logger: logging.logger('cscc') }), new Qscc({ ledgers: channels, logger: logging.logger('qscc') })];
   for (const scc of sccs) sccp.registerSysCC(scc);
   const ledgers = await KvLedgerProvider.start({ rootPath: root });
   const channelIds: string[] = [];

@@ -1,5 +1,5 @@
 import type { Logging, Logger } from '../common/logging/logging.js';
-import type { Block } from '../common/protos/common.js';
+import { LastConfig, Metadata, type Block } from '../common/protos/common.js';
 import { createGenesisBlock, type LedgerManager } from '../ledger/index.js';
 import type { ChannelRegistry } from './channel-registry.js';
 import { PeerError } from './peer-error.js';
@@ -56,6 +56,18 @@ export class ChannelManager {
     await this.join(createGenesisBlock(channelId));
   }
 
+  /**
+   * The newest config block of a channel: the one its newest block's LAST_CONFIG metadata names,
+   * or the genesis block when that is not recorded.
+   */
+  async configBlock(channelId: string): Promise<Block | undefined> {
+    const ledger = this.opts.channels.getLedger(channelId);
+    if (ledger === undefined) return undefined;
+    const info = await ledger.getBlockchainInfo();
+    const newest = await ledger.getBlockByNumber(info.getHeight() - 1);
+    return ledger.getBlockByNumber(lastConfigIndex(newest) ?? 0);
+  }
+
   has(channelId: string): boolean {
     return this.opts.channels.has(channelId);
   }
@@ -67,5 +79,19 @@ export class ChannelManager {
   private store(): LedgerManager {
     if (this.ledgers === undefined) throw new PeerError('NOT_READY', 'the peer has not opened its ledgers yet');
     return this.ledgers;
+  }
+}
+
+const LAST_CONFIG = 1;
+
+/** The LAST_CONFIG index recorded in a block's metadata, if any. */
+function lastConfigIndex(block: Block): number | undefined {
+  const raw = block.getMetadata()?.getMetadataList_asU8()[LAST_CONFIG];
+  if (raw === undefined || raw.length === 0) return undefined;
+  try {
+    const value = Metadata.deserializeBinary(raw).getValue_asU8();
+    return value.length === 0 ? undefined : LastConfig.deserializeBinary(value).getIndex();
+  } catch {
+    return undefined;
   }
 }

@@ -1,6 +1,6 @@
 import { errorMessage } from '../../common/errors/weft-error.js';
 import type { Logger } from '../../common/logging/logging.js';
-import type { BlockchainInfo } from '../../common/protos/common.js';
+import type { Block, BlockchainInfo } from '../../common/protos/common.js';
 import type { ChaincodeResponse } from '../../shim/chaincode.js';
 import { error, success } from '../../shim/chaincode.js';
 import type { ChaincodeStub } from '../../shim/chaincode-stub.js';
@@ -8,9 +8,22 @@ import { BuiltinScc } from '../builtin-scc.js';
 
 export const QSCC_PATH = 'weft/src/scc/qscc';
 
-/** The ledgers qscc answers from. */
+/** A protobuf message qscc answers with. */
+interface Marshallable {
+  serializeBinary(): Uint8Array;
+}
+
+/** What qscc reads of a channel's ledger. */
+export interface QueryableLedger {
+  getBlockchainInfo(): Promise<BlockchainInfo>;
+  getBlockByNumber(blockNum: number): Promise<Block>;
+  getBlockByHash(hash: Uint8Array): Promise<Block>;
+  getTransactionByID(txId: string): Promise<Marshallable>;
+  getBlockByTxID(txId: string): Promise<Block>;
+}
+
 export interface QueryableLedgers {
-  getLedger(channelId: string): { getBlockchainInfo(): Promise<BlockchainInfo> } | undefined;
+  getLedger(channelId: string): QueryableLedger | undefined;
 }
 
 export interface QsccOptions {
@@ -18,7 +31,7 @@ export interface QsccOptions {
   logger: Logger;
 }
 
-/** The query system chaincode: chain information of a channel's ledger. */
+/** The query system chaincode: chain information, blocks and transactions of a channel's ledger. */
 export class Qscc extends BuiltinScc {
   constructor(private readonly opts: QsccOptions) {
     super({ name: 'qscc', path: QSCC_PATH, invokableExternal: true, invokableCC2CC: true });
@@ -30,21 +43,41 @@ export class Qscc extends BuiltinScc {
   }
 
   async invoke(stub: ChaincodeStub): Promise<ChaincodeResponse> {
-    const args = stub.getStringArgs();
+    const args = stub.getArgs();
     if (args.length < 2) return error(`Incorrect number of arguments, ${args.length}`);
-    const [fn = '', channelId = ''] = args;
+    const fn = Buffer.from(args[0] ?? []).toString();
+    const channelId = Buffer.from(args[1] ?? []).toString();
+    const arg = args[2];
+    if (fn !== 'GetChainInfo' && arg === undefined) return error(`missing 3rd argument for ${fn}`);
     this.opts.logger.debug('Invoke', `Invoke function: ${fn} on chain: ${channelId}`);
     const ledger = this.opts.ledgers.getLedger(channelId);
     if (ledger === undefined) return error(`Invalid chain ID, ${channelId}`);
+    const text = Buffer.from(arg ?? []).toString();
     switch (fn) {
       case 'GetChainInfo':
-        try {
-          return success((await ledger.getBlockchainInfo()).serializeBinary());
-        } catch (err) {
-          return error(`Failed to get block info with error ${errorMessage(err)}`);
-        }
+        return answer(() => ledger.getBlockchainInfo(), 'Failed to get block info with error');
+      case 'GetBlockByNumber': {
+        if (!/^\d+$/.test(text)) return error(`Failed to parse block number with error strconv.ParseUint: parsing "${text}": invalid syntax`);
+        const number = Number(text);
+        return answer(() => ledger.getBlockByNumber(number), `Failed to get block number ${text}, error`);
+      }
+      case 'GetBlockByHash':
+        return answer(() => ledger.getBlockByHash(arg ?? new Uint8Array()), `Failed to get block hash ${Buffer.from(arg ?? []).toString('hex')}, error`);
+      case 'GetTransactionByID':
+        return answer(() => ledger.getTransactionByID(text), `Failed to get transaction with id ${text}, error`);
+      case 'GetBlockByTxID':
+        return answer(() => ledger.getBlockByTxID(text), `Failed to get block for txID ${text}, error`);
       default:
         return error(`Requested function ${fn} not found.`);
     }
+  }
+}
+
+/** The marshalled result, or an error response: Fabric's words, then the ledger's reason. */
+async function answer(read: () => Promise<Marshallable>, failure: string): Promise<ChaincodeResponse> {
+  try {
+    return success((await read()).serializeBinary());
+  } catch (err) {
+    return error(`${failure} ${errorMessage(err)}`);
   }
 }
