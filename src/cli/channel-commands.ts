@@ -1,4 +1,9 @@
+import { readFile, writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
+import { errorMessage } from '../common/errors/weft-error.js';
+import { Block } from '../common/protos/common.js';
+import { createGenesisBlock, validateChannelId } from '../ledger/index.js';
+import { CliError } from './cli-error.js';
 import { BlockchainInfo } from '../common/protos/common.js';
 import { HeaderType } from '../common/protos/proposal.js';
 import { ChannelQueryResponse } from '../common/protos/query.js';
@@ -8,7 +13,33 @@ const text = (s: string) => Buffer.from(s);
 
 /** `weft channel ...`: the channel operations of `peer channel`, sent to the running peer. */
 export function addChannelCommands(program: Command, env: NodeJS.ProcessEnv): void {
-  const channel = program.command('channel').description('Operate a channel: list|getinfo');
+  const channel = program.command('channel').description('Operate a channel: genesis|join|list|getinfo|fetch');
+
+  channel
+    .command('genesis')
+    .description('Write a genesis config block for a channel, for local use (as configtxgen -outputBlock does).')
+    .requiredOption('-c, --channelID <channel>', 'the channel ID')
+    .requiredOption('-o, --outputBlock <file>', 'where to write the block')
+    .action(async (opts: { channelID: string; outputBlock: string }) => {
+      validateChannelId(opts.channelID);
+      await writeFile(opts.outputBlock, createGenesisBlock(opts.channelID).serializeBinary());
+      process.stdout.write(`Wrote the genesis block of channel ${opts.channelID} to ${opts.outputBlock}\n`);
+    });
+
+  channel
+    .command('join')
+    .description('Joins the peer to a channel.')
+    .requiredOption('-b, --blockpath <file>', 'Path to file containing genesis block')
+    .action(async (opts: { blockpath: string }) => {
+      let block: Uint8Array;
+      try {
+        block = await readFile(opts.blockpath);
+      } catch (err) {
+        throw new CliError('BAD_INPUT', `error getting genesis block from ${opts.blockpath}: ${errorMessage(err)}`);
+      }
+      await callPeer(env, { channelId: '', chaincodeName: 'cscc', args: [text('JoinChain'), block], headerType: HeaderType.CONFIG });
+      process.stdout.write('Successfully submitted proposal to join channel\n');
+    });
 
   channel
     .command('list')
@@ -42,5 +73,39 @@ export function addChannelCommands(program: Command, env: NodeJS.ProcessEnv): vo
         previousBlockHash: info.getPreviousblockhash_asB64(),
       };
       process.stdout.write(`Blockchain info: ${JSON.stringify(json)}\n`);
+    });
+
+  channel
+    .command('fetch')
+    .description("Fetch a block from the peer's ledger: newest, oldest, config, or a block number.")
+    .argument('<which>', 'newest|oldest|config|<number>')
+    .argument('[outputFile]', 'where to write the block (default: <channel>_<which>.block)')
+    .requiredOption('-c, --channelID <channel>', 'the channel ID')
+    .action(async (which: string, outputFile: string | undefined, opts: { channelID: string }) => {
+      const ask = (args: Array<string | Uint8Array>) =>
+        callPeer(env, {
+          channelId: '',
+          chaincodeName: args[0] === 'GetConfigBlock' ? 'cscc' : 'qscc',
+          args: args.map((a) => (typeof a === 'string' ? text(a) : a)),
+          headerType: HeaderType.ENDORSER_TRANSACTION,
+        });
+      let response;
+      if (which === 'config') {
+        response = await ask(['GetConfigBlock', opts.channelID]);
+      } else {
+        let number = which;
+        if (which === 'oldest') number = '0';
+        else if (which === 'newest') {
+          const info = BlockchainInfo.deserializeBinary((await ask(['GetChainInfo', opts.channelID])).getPayload_asU8());
+          number = String(info.getHeight() - 1);
+        } else if (!/^\d+$/.test(which)) {
+          throw new CliError('BAD_INPUT', `fetch target illegal: ${which} (newest, oldest, config or a block number)`);
+        }
+        response = await ask(['GetBlockByNumber', opts.channelID, number]);
+      }
+      const file = outputFile ?? `${opts.channelID}_${which}.block`;
+      await writeFile(file, response.getPayload_asU8());
+      const block = Block.deserializeBinary(response.getPayload_asU8());
+      process.stdout.write(`Received block: ${block.getHeader()?.getNumber() ?? 0}\nWrote it to ${file}\n`);
     });
 }

@@ -63,14 +63,18 @@ export class KvLedgerProvider implements LedgerManager {
     } catch (err) {
       throw new LedgerError('STORE_UNAVAILABLE', `cannot create ledger directory ${dir}: ${String(err)}`, { cause: err });
     }
-    const idStore = await LedgerDb.open(join(dir, 'ledgerProvider'), ID_STORE_FORMAT);
-    let db: LedgerDb;
-    try {
-      db = await LedgerDb.open(join(dir, 'ledgerLeveldb'), LEDGER_DB_FORMAT);
-    } catch (err) {
-      await idStore.close();
-      throw err;
+    // Both databases open at once, on LevelDB's threads: opening is mostly waiting for the disk.
+    const [idOpen, dbOpen] = await Promise.allSettled([
+      LedgerDb.open(join(dir, 'ledgerProvider'), ID_STORE_FORMAT),
+      LedgerDb.open(join(dir, 'ledgerLeveldb'), LEDGER_DB_FORMAT),
+    ]);
+    if (idOpen.status === 'rejected' || dbOpen.status === 'rejected') {
+      if (idOpen.status === 'fulfilled') await idOpen.value.close();
+      if (dbOpen.status === 'fulfilled') await dbOpen.value.close();
+      throw idOpen.status === 'rejected' ? idOpen.reason : (dbOpen as PromiseRejectedResult).reason;
     }
+    const idStore = idOpen.value;
+    const db = dbOpen.value;
     const provider = new KvLedgerProvider(opts, idStore, db);
     await provider.finishHalfCreatedLedgers();
     return provider;
