@@ -1,6 +1,6 @@
 import type { Logging, Logger } from '../common/logging/logging.js';
 import { LastConfig, Metadata, type Block } from '../common/protos/common.js';
-import { createGenesisBlock, type LedgerManager } from '../ledger/index.js';
+import { createGenesisBlock, type LedgerManager, type PeerLedger } from '../ledger/index.js';
 import type { ChannelRegistry } from './channel-registry.js';
 import { PeerError } from './peer-error.js';
 
@@ -66,6 +66,10 @@ export class ChannelManager {
     const info = await ledger.getBlockchainInfo();
     const newest = await ledger.getBlockByNumber(info.getHeight() - 1);
     return ledger.getBlockByNumber(lastConfigIndex(newest) ?? 0);
+  }
+
+  getLedger(channelId: string): PeerLedger | undefined {
+    return this.opts.channels.getLedger(channelId);
   }
 
   has(channelId: string): boolean {

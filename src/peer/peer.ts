@@ -7,7 +7,7 @@ import type { GrpcListener } from '../comm/grpc-listener.js';
 import { startPeerServer } from '../comm/peer-server.js';
 import { INPROC_CONTAINER_TYPE } from '../container/inproc/inproc-registry.js';
 import { Endorser } from '../endorser/endorser.js';
-import { KvLedgerProvider, type LedgerManager } from '../ledger/index.js';
+import { KvLedgerProvider, type LedgerManager, type PeerLedger } from '../ledger/index.js';
 import { Cscc } from '../scc/cscc/cscc.js';
 import { LifecycleScc } from '../scc/lifecycle/lifecycle-scc.js';
 import { Lscc } from '../scc/lscc/lscc.js';
@@ -139,6 +139,11 @@ export class Peer {
 
   channelIds(): string[] {
     return this.channelManager.channelIds();
+  }
+
+  /** The ledger of a channel the peer is on. */
+  getLedger(channelId: string): PeerLedger | undefined {
+    return this.channelManager.getLedger(channelId);
   }
 
   /** Stops the listeners, every chaincode, and the ledgers. */

@@ -65,3 +65,15 @@ export class WeftProcess {
 export function messageOf(line: string): string {
   return line.replace(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3} UTC \[[^\]]+\] \S+ -> [A-Z]{4} [0-9a-f]{3,} /, '');
 }
+
+/** Runs a short `weft` command to its end: its exit code, standard output and standard error. */
+export async function runWeft(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const proc = new WeftProcess(args, env);
+  const code = await proc.exitCode();
+  return { code, stdout: proc.stdout, stderr: proc.lines.join('\n') };
+}
+
+/** The address a running peer's Endorser service bound, from its log. */
+export async function peerAddressOf(proc: WeftProcess): Promise<string> {
+  return (await proc.waitFor(/Peer server listening on/)).replace(/^.* listening on /, '');
+}
