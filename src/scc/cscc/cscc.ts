@@ -58,8 +58,9 @@ export class Cscc extends BuiltinScc {
     let block: Block;
     try {
       block = Block.deserializeBinary(blockBytes);
-    } catch (err) {
-      return error(`Failed to reconstruct the genesis block, ${errorMessage(err)}`);
+    } catch {
+      // google-protobuf's own message here is an unformatted template; say what it means.
+      return error('Failed to reconstruct the genesis block, the bytes are not a common.Block protobuf');
     }
     try {
       const channelId = await this.opts.channels.join(block);
