@@ -1,3 +1,4 @@
+import { errorMessage } from '../common/errors/weft-error.js';
 import type { Logging, Logger } from '../common/logging/logging.js';
 import { LastConfig, Metadata, type Block } from '../common/protos/common.js';
 import { createGenesisBlock, type LedgerManager, type PeerLedger } from '../ledger/index.js';
@@ -34,7 +35,15 @@ export class ChannelManager {
     this.ledgers = ledgers;
     for (const channelId of await ledgers.list()) {
       this.peerLogger.info('Initialize', `Loading chain ${channelId}`);
-      this.opts.channels.add(await ledgers.open(channelId));
+      let ledger: PeerLedger;
+      try {
+        ledger = await ledgers.open(channelId);
+      } catch (err) {
+        // One damaged ledger must not keep the peer off its other channels.
+        this.peerLogger.error('Initialize', `Failed to load ledger for channel ${channelId}, the peer goes on without it: ${errorMessage(err)}`);
+        continue;
+      }
+      this.opts.channels.add(ledger);
       await this.opts.deployer.deploySysCCs(channelId);
     }
   }

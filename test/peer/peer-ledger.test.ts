@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import commonPb from '@hyperledger/fabric-protos/lib/common/common_pb.js';
 import { EndorserClient } from '../../src/client/endorser-client.js';
@@ -68,6 +70,27 @@ describe('a peer and its channel ledgers', () => {
       const qe = await ledger.newQueryExecutor();
       assert.equal(Buffer.from((await qe.getState('mycc', 'bike')) ?? []).toString(), 'green');
       qe.done();
+    } finally {
+      await second.stop();
+    }
+  });
+
+  test('a channel whose ledger is damaged is reported by name and left out; the other channels load', async () => {
+    const root = await tempDir();
+    const first = await startPeer(root, ['healthy', 'damaged']);
+    await first.stop();
+    await rm(join(root, 'ledgersData', 'chains', 'chains', 'damaged'), { recursive: true });
+    const config = await loadCoreConfig({
+      env: { CORE_PEER_FILESYSTEMPATH: root, CORE_PEER_CHAINCODELISTENADDRESS: '127.0.0.1:0', CORE_PEER_LISTENADDRESS: '127.0.0.1:0' },
+    });
+    const { logging, lines } = captureLogging();
+    const second = await Peer.start({ config, logging, version: WEFT_VERSION });
+    try {
+      assert.deepEqual(second.channelIds(), ['healthy']);
+      const failure = lines.find((l) => l.includes('Failed to load ledger for channel damaged'));
+      assert.ok(failure, lines.join('\n'));
+      assert.match(failure, / ERRO /);
+      assert.ok(lines.some((l) => l.endsWith('system chaincode qscc/healthy(weft/src/scc/qscc) deployed')));
     } finally {
       await second.stop();
     }
