@@ -41,7 +41,8 @@ async function buildPeer(root: string) {
     logger: logging.logger('sccapi'),
   });
   const channelManager = new ChannelManager({ channels, deployer: sccp, logging });
-  const sccs = [new Lscc(), new Cscc({ channels: channelManager, logger: logging.logger('cscc') }), new Qscc({ ledgers: channels, logger: logging.logger('qscc') })];
+  const noPackages = { install: async () => undefined, get: () => undefined, list: () => [] };
+  const sccs = [new Lscc({ packages: noPackages, definitions: { definitions: async () => [] }, logger: logging.logger('lscc') }), new Cscc({ channels: channelManager, logger: logging.logger('cscc') }), new Qscc({ ledgers: channels, logger: logging.logger('qscc') })];
   for (const scc of sccs) sccp.registerSysCC(scc);
   const ledgers = await KvLedgerProvider.start({ rootPath: root });
   const channelIds: string[] = [];

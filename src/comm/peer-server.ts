@@ -1,4 +1,7 @@
-import type { sendUnaryData, ServerUnaryCall } from '@grpc/grpc-js';
+import type { sendUnaryData, ServerDuplexStream, ServerUnaryCall } from '@grpc/grpc-js';
+import { errorMessage } from '../common/errors/weft-error.js';
+import type { Envelope } from '../common/protos/common.js';
+import { BroadcastResponse } from '../common/protos/orderer.js';
 import type { Logger } from '../common/logging/logging.js';
 import type { ProposalResponse, SignedProposal } from '../common/protos/proposal.js';
 import { GrpcListener } from './grpc-listener.js';
@@ -7,8 +10,13 @@ export interface PeerServerOptions {
   /** peer.listenAddress */
   address: string;
   endorser: { processProposal(signed: SignedProposal): Promise<ProposalResponse> };
+  /** The embedded ordering service, served as Fabric's AtomicBroadcast.Broadcast. */
+  orderer: { broadcast(envelope: Envelope): Promise<{ validationCode: string; blockNumber: number }> };
   logger: Logger;
 }
+
+const SUCCESS = 200;
+const BAD_REQUEST = 400;
 
 // grpc-js names a caller "127.0.0.1:port", "[::1]:port" or "unix:..." (older versions put "ipv4:" or "ipv6:" first).
 const LOCAL_CALLER = /^(ipv4:|ipv6:)?(127\.|\[::1\]|\[::ffff:127\.|unix:)/;

@@ -1,8 +1,9 @@
 import type { ExecutionResult } from '../chaincode/chaincode-support.js';
-import type { CCContext, StateSimulator, TransactionParams } from '../chaincode/chaincode-context.js';
+import type { CCContext, ChaincodeContainerInfo, StateSimulator, TransactionParams } from '../chaincode/chaincode-context.js';
 import { errorMessage } from '../common/errors/weft-error.js';
 import type { Logger } from '../common/logging/logging.js';
-import { ChaincodeID, Response, type ChaincodeInput } from '../common/protos/peer.js';
+import { ChaincodeData, ChaincodeID, Response, type ChaincodeDeploymentSpec, type ChaincodeInput } from '../common/protos/peer.js';
+import { decodeSpec } from '../scc/lscc/lscc.js';
 import {
   ChaincodeAction,
   ProposalResponse,
@@ -14,7 +15,8 @@ import { unpackProposal, type UnpackedProposal } from './unpacked-proposal.js';
 
 /** Runs chaincode (ChaincodeSupport). */
 export interface ChaincodeExecutor {
-  execute(txParams: TransactionParams, cccid: CCContext, input: ChaincodeInput): Promise<ExecutionResult>;
+  execute(txParams: TransactionParams, cccid: CCContext, input: ChaincodeInput, ccci?: ChaincodeContainerInfo): Promise<ExecutionResult>;
+  executeLegacyInit(txParams: TransactionParams, cccid: CCContext, spec: ChaincodeDeploymentSpec, containerType: string): Promise<Response>;
 }
 
 /** Which chaincodes are system chaincodes, and may clients call them (the SCC provider). */
@@ -36,6 +38,8 @@ export interface EndorserOptions {
   ledgers: SimulationLedgers;
   /** The version system chaincodes run as. */
   sysCCVersion: string;
+  /** The container type user chaincode is launched in (PROCESS, or DEV in dev mode). */
+  userContainerType: string;
   logger: Logger;
 }
 
@@ -64,12 +68,13 @@ export class Endorser {
   }
 
   private async simulate(up: UnpackedProposal): Promise<ProposalResponse> {
-    const { systemChaincodes, ledgers, chaincodes } = this.opts;
-    if (!systemChaincodes.isSysCC(up.chaincodeName)) {
-      throw new EndorserError('CHAINCODE_NOT_FOUND', `chaincode ${up.chaincodeName} not found on this peer`);
-    }
-    if (systemChaincodes.isSysCCAndNotInvokableExternal(up.chaincodeName)) {
+    const { systemChaincodes, ledgers } = this.opts;
+    const isSystem = systemChaincodes.isSysCC(up.chaincodeName);
+    if (isSystem && systemChaincodes.isSysCCAndNotInvokableExternal(up.chaincodeName)) {
       throw new EndorserError('NOT_INVOKABLE', `chaincode ${up.chaincodeName} cannot be invoked through a proposal`);
+    }
+    if (!isSystem && up.channelId === '') {
+      throw new EndorserError('CHANNEL_NOT_FOUND', `chaincode ${up.chaincodeName} can only be invoked on a channel`);
     }
     const txParams: TransactionParams = { txId: up.txId, channelId: up.channelId };
     let sim: Awaited<ReturnType<NonNullable<ReturnType<SimulationLedgers['getLedger']>>['newTxSimulator']>> | undefined;
@@ -80,17 +85,49 @@ export class Endorser {
       txParams.txSimulator = sim;
     }
     try {
-      const cccid = { name: up.chaincodeName, version: this.opts.sysCCVersion };
-      const { response } = await chaincodes.execute(txParams, cccid, up.input);
+      const { response, version } = isSystem ? await this.callSystemChaincode(up, txParams) : await this.callUserChaincode(up, txParams, sim);
       const results = sim?.getTxSimulationResults().pubSimulationBytes ?? new Uint8Array();
-      return proposalResponse(up, response, results);
+      return proposalResponse(up, version, response, results);
     } finally {
       sim?.done();
     }
   }
+
+  private async callSystemChaincode(up: UnpackedProposal, txParams: TransactionParams): Promise<{ response: Response; version: string }> {
+    const version = this.opts.sysCCVersion;
+    const { response } = await this.opts.chaincodes.execute(txParams, { name: up.chaincodeName, version }, up.input);
+    // An instantiation runs the new chaincode's Init in the same simulation, as Fabric's legacy lifecycle does.
+    const args = up.input.getArgsList_asU8();
+    if (up.chaincodeName === 'lscc' && response.getStatus() === 200 && Buffer.from(args[0] ?? []).toString() === 'deploy') {
+      const cds = decodeSpec(args[2] ?? new Uint8Array());
+      if (typeof cds !== 'string') {
+        const init = await this.opts.chaincodes.executeLegacyInit(txParams, { name: cds.name, version: cds.version }, cds.spec, this.opts.userContainerType);
+        if (init.getStatus() >= 400) return { response: init, version };
+      }
+    }
+    return { response, version };
+  }
+
+  private async callUserChaincode(
+    up: UnpackedProposal,
+    txParams: TransactionParams,
+    sim: StateSimulator | undefined,
+  ): Promise<{ response: Response; version: string }> {
+    const definition = await sim?.getState('lscc', up.chaincodeName);
+    if (definition === undefined || definition.length === 0) {
+      throw new EndorserError(
+        'CHAINCODE_NOT_FOUND',
+        `make sure the chaincode ${up.chaincodeName} has been successfully defined on channel ${up.channelId} and try again: chaincode ${up.chaincodeName} not found`,
+      );
+    }
+    const version = ChaincodeData.deserializeBinary(definition).getVersion();
+    const ccci: ChaincodeContainerInfo = { name: up.chaincodeName, version, path: '', type: 'NODE', containerType: this.opts.userContainerType };
+    const { response } = await this.opts.chaincodes.execute(txParams, { name: up.chaincodeName, version }, up.input, ccci);
+    return { response, version };
+  }
 }
 
-function proposalResponse(up: UnpackedProposal, response: Response, results: Uint8Array): ProposalResponse {
+function proposalResponse(up: UnpackedProposal, version: string, response: Response, results: Uint8Array): ProposalResponse {
   const pr = new ProposalResponse();
   pr.setVersion(1);
   pr.setResponse(response);
@@ -100,6 +137,7 @@ function proposalResponse(up: UnpackedProposal, response: Response, results: Uin
     action.setResponse(response);
     const id = new ChaincodeID();
     id.setName(up.chaincodeName);
+    id.setVersion(version);
     action.setChaincodeId(id);
     const payload = new ProposalResponsePayload();
     payload.setProposalHash(up.proposalHash);

@@ -15,6 +15,8 @@ export interface ChaincodeStackOptions {
   chaincode: Pick<ChaincodeConfig, 'startupTimeoutMs' | 'executeTimeoutMs' | 'mode' | 'logging'>;
   /** The address chaincodes dial, asked at each launch. */
   peerAddress: () => string;
+  /** The VMs of user chaincode, by container type, beside the in-process VM of system chaincode. */
+  vmProviders?: ReadonlyMap<string, VMProvider>;
   logging: Logging;
 }
 
@@ -34,7 +36,7 @@ export function createChaincodeStack(opts: ChaincodeStackOptions): ChaincodeStac
     startInProc: (env, args, cc, recv, send) => startInProc(env, args, cc, recv, send, shimLogger),
     logger: logging.logger('inproccontroller'),
   });
-  const vmProviders = new Map<string, VMProvider>([[INPROC_CONTAINER_TYPE, inprocRegistry]]);
+  const vmProviders = new Map<string, VMProvider>([...(opts.vmProviders ?? []), [INPROC_CONTAINER_TYPE, inprocRegistry]]);
   const vmController = new VMController({ vmProviders, logger: logging.logger('container') });
   const handlerRegistry = new HandlerRegistry<Handler>({
     allowUnsolicitedRegistration: chaincode.mode === 'dev',

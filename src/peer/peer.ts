@@ -7,7 +7,13 @@ import type { GrpcListener } from '../comm/grpc-listener.js';
 import { startPeerServer } from '../comm/peer-server.js';
 import { INPROC_CONTAINER_TYPE } from '../container/inproc/inproc-registry.js';
 import { Endorser } from '../endorser/endorser.js';
-import { KvLedgerProvider, type LedgerManager, type PeerLedger } from '../ledger/index.js';
+import { KvLedgerProvider, newBlock, type LedgerManager, type PeerLedger } from '../ledger/index.js';
+import { SoloOrderer } from '../orderer/solo-orderer.js';
+import { PackageStore } from '../chaincode/package-store.js';
+import { DEV_CONTAINER_TYPE, DevVMProvider } from '../container/dev/dev-vm-provider.js';
+import type { VMProvider } from '../container/vm.js';
+import { ChaincodeDefinitions } from './chaincode-definitions.js';
+import { join } from 'node:path';
 import { Cscc } from '../scc/cscc/cscc.js';
 import { LifecycleScc } from '../scc/lifecycle/lifecycle-scc.js';
 import { Lscc } from '../scc/lscc/lscc.js';
@@ -30,6 +36,9 @@ export interface PeerOptions {
   /** How plugin modules are imported. */
   importModule?: ModuleImporter;
 }
+
+/** The container type of user chaincode run as a child process of the peer. */
+const PROCESS_CONTAINER_TYPE = 'PROCESS';
 
 /** What start-up has built so far, taken down in reverse when start-up fails or the peer stops. */
 interface Parts {
@@ -60,16 +69,18 @@ export class Peer {
     logger.info('serve', `Starting peer:\n Version: ${opts.version}\n Node.js: ${process.version}\n OS/Arch: ${process.platform}/${process.arch}`);
 
     let chaincodeAddress: string | undefined;
-    const stack = createChaincodeStack({
-      chaincode: config.chaincode,
-      // With no peer.chaincodeAddress, chaincodes dial the listener where it actually bound.
-      peerAddress: () => config.peer.chaincodeAddress ?? chaincodeAddress ?? config.peer.chaincodeListenAddress,
-      logging,
-    });
+    // With no peer.chaincodeAddress, chaincodes dial the listener where it actually bound.
+    const peerAddress = (): string => config.peer.chaincodeAddress ?? chaincodeAddress ?? config.peer.chaincodeListenAddress;
+    const devMode = config.chaincode.mode === 'dev';
+    const userContainerType = devMode ? DEV_CONTAINER_TYPE : PROCESS_CONTAINER_TYPE;
+    const userVMs = new Map<string, VMProvider>();
+    if (devMode) userVMs.set(DEV_CONTAINER_TYPE, new DevVMProvider({ logger: logging.logger('chaincode'), peerAddress }));
+    const stack = createChaincodeStack({ chaincode: config.chaincode, peerAddress, vmProviders: userVMs, logging });
     const { chaincodeSupport, inprocRegistry } = stack;
 
     // The ledgers open (on LevelDB's threads) while the system chaincodes deploy and gRPC loads.
     const ledgers = KvLedgerProvider.start({ rootPath: config.peer.fileSystemPath });
+    const packages = PackageStore.open({ root: join(config.peer.fileSystemPath, 'chaincodes') });
     const channels = new ChannelRegistry();
     const sccProvider = new SccProvider({
       registrar: inprocRegistry,
@@ -84,12 +95,13 @@ export class Peer {
     const parts: Parts = { sccProvider, listeners: [], ledgers };
     // Each is awaited below or in takeDown; observed here so that no failure goes unhandled meanwhile.
     ledgers.catch(() => undefined);
+    packages.catch(() => undefined);
 
     try {
       // Relative plugin paths are taken from core.yaml's folder, as Fabric takes file paths in it.
       const plugins = await loadPluginSysCCs(config.chaincode.systemPlugins, config.configDir ?? opts.cwd ?? process.cwd(), opts.importModule);
       const builtIns = [
-        new Lscc(),
+        new Lscc({ packages: await packages, definitions: new ChaincodeDefinitions(channels), logger: logging.logger('lscc') }),
         new Cscc({ channels: channelManager, logger: logging.logger('cscc') }),
         new Qscc({ ledgers: channels, logger: logging.logger('qscc') }),
         new LifecycleScc(),
@@ -105,14 +117,16 @@ export class Peer {
         systemChaincodes: sccProvider,
         ledgers: channels,
         sysCCVersion: opts.version,
+        userContainerType,
         logger: logging.logger('endorser'),
       });
+      const orderer = new SoloOrderer({ ledgers: channels, newBlock, logger: logging.logger('orderer.consensus.solo') });
       const chaincodeListener = startChaincodeServer({
         address: config.peer.chaincodeListenAddress,
         register: (stream) => chaincodeSupport.register(stream),
         logger: grpcLogger,
       });
-      const peerListener = startPeerServer({ address: config.peer.listenAddress, endorser, logger: grpcLogger });
+      const peerListener = startPeerServer({ address: config.peer.listenAddress, endorser, orderer, logger: grpcLogger });
       parts.listeners.push(chaincodeListener, peerListener);
       for (const listener of parts.listeners) listener.catch(() => undefined);
 

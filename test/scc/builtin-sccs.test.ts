@@ -7,9 +7,14 @@ import queryPb from '@hyperledger/fabric-protos/lib/peer/query_pb.js';
 import { Cscc } from '../../src/scc/cscc/cscc.js';
 import { LifecycleScc } from '../../src/scc/lifecycle/lifecycle-scc.js';
 import { Lscc } from '../../src/scc/lscc/lscc.js';
+import { PackageStore } from '../../src/chaincode/package-store.js';
+import { ChaincodeDefinitions } from '../../src/peer/chaincode-definitions.js';
+import { ChaincodeDeploymentSpec, ChaincodeID, ChaincodeSpec } from '../../src/common/protos/peer.js';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { Qscc } from '../../src/scc/qscc/qscc.js';
 import type { SystemChaincode } from '../../src/scc/system-chaincode.js';
-import { createGenesisBlock, hashOfBlock, KvLedgerProvider } from '../../src/ledger/index.js';
+import { createEndorserTxEnvelope, createGenesisBlock, hashOfBlock, KvLedgerProvider, newBlock } from '../../src/ledger/index.js';
 import { ChannelManager } from '../../src/peer/channel-manager.js';
 import { ChannelRegistry } from '../../src/peer/channel-registry.js';
 import { captureLogging } from '../helpers/capture-logging.js';
@@ -170,14 +175,97 @@ describe('qscc blocks and transactions', () => {
   });
 });
 
+/** lscc with a real package store and channel ledger, invoked on that channel like the endorser does. */
+async function lsccOnChannel() {
+  const { logging, lines } = captureLogging();
+  const packages = await PackageStore.open({ root: join(await tempDir('weft-pkgs-'), 'chaincodes') });
+  const { ledger } = await testLedger('chan');
+  const lscc = new Lscc({ packages, definitions: new ChaincodeDefinitions({ getLedger: () => ledger }), logger: logging.logger('lscc') });
+  const stack = testStack();
+  const ccci = stack.add('lscc', lscc);
+  let n = 0;
+  const invoke = async (channelId: string, ...args: Array<string | Uint8Array>) => {
+    const txId = `lscc${n++}`;
+    const sim = channelId === '' ? undefined : await ledger.newTxSimulator(txId);
+    const chaincodeInput = input();
+    chaincodeInput.setArgsList(args.map((a) => (typeof a === 'string' ? Buffer.from(a) : a)));
+    const { response } = await stack.chaincodeSupport.execute({ txId, channelId, txSimulator: sim }, { name: 'lscc', version: '1.0' }, chaincodeInput, ccci);
+    const writes = sim?.getTxSimulationResults().namespaces.flatMap((ns) => ns.writes.map((w) => `${ns.namespace}/${w.key}`)) ?? [];
+    sim?.done();
+    return { status: response.getStatus(), message: response.getMessage(), payload: response.getPayload_asU8(), writes };
+  };
+  return { invoke, packages, lines, ledger };
+}
+
+async function deploymentSpec(name: string, version: string, files: Record<string, string> = { 'package.json': '{"name":"x","scripts":{"start":"node index.js"}}', 'index.js': '' }): Promise<Uint8Array> {
+  const dir = await tempDir('weft-src-');
+  for (const [file, text] of Object.entries(files)) await writeFile(join(dir, file), text);
+  const { c } = await import('tar');
+  const chunks: Buffer[] = [];
+  for await (const chunk of c({ gzip: true, cwd: dir, portable: true }, Object.keys(files))) chunks.push(Buffer.from(chunk as Uint8Array));
+  const id = new ChaincodeID();
+  id.setName(name);
+  id.setVersion(version);
+  const spec = new ChaincodeSpec();
+  spec.setType(2);
+  spec.setChaincodeId(id);
+  spec.setInput(input('init', 'a'));
+  const cds = new ChaincodeDeploymentSpec();
+  cds.setChaincodeSpec(spec);
+  cds.setCodePackage(Buffer.concat(chunks));
+  return cds.serializeBinary();
+}
+
 describe('lscc and _lifecycle', () => {
-  test('lscc answers its chaincode queries with empty lists and names an unknown function', async () => {
-    const invoke = await running(new Lscc());
-    const res = await invoke('getchaincodes');
-    assert.equal(res.status, 200);
-    assert.equal(queryPb.ChaincodeQueryResponse.deserializeBinary(res.payload).getChaincodesList().length, 0);
-    assert.equal((await invoke('deploy')).message, 'invalid function to lscc: deploy');
-    assert.equal((await invoke()).message, 'Incorrect number of arguments, 0');
+  test('install stores the package; getinstalledchaincodes lists it; installing it again is refused', async () => {
+    const { invoke, packages } = await lsccOnChannel();
+    const cds = await deploymentSpec('mycc', '1.0');
+    const res = await invoke('', 'install', cds);
+    assert.equal(res.status, 200, res.message);
+    assert.ok(await packages.sourceDir({ name: 'mycc', version: '1.0' }));
+    const listed = queryPb.ChaincodeQueryResponse.deserializeBinary((await invoke('', 'getinstalledchaincodes')).payload).getChaincodesList();
+    assert.deepEqual(listed.map((c) => `${c.getName()}:${c.getVersion()}`), ['mycc:1.0']);
+    assert.equal((await invoke('', 'install', cds)).message, "chaincode with name 'mycc' and version '1.0' already exists");
+  });
+
+  test('install refuses a bad name, a package that is not a tar.gz, and one without package.json', async () => {
+    const { invoke } = await lsccOnChannel();
+    assert.match((await invoke('', 'install', await deploymentSpec('bad name', '1'))).message, /^invalid chaincode name 'bad name'/);
+    assert.match((await invoke('', 'install', await deploymentSpec('nopkg', '1', { 'index.js': '' }))).message, /has no package\.json/);
+    const notTar = ChaincodeDeploymentSpec.deserializeBinary(await deploymentSpec('junk', '1'));
+    notTar.setCodePackage(Buffer.from('not a tarball'));
+    assert.match((await invoke('', 'install', notTar.serializeBinary())).message, /is not a gzipped tar archive/);
+    assert.equal((await invoke('', 'install', Buffer.from([0xff, 0xff]))).message, 'the chaincode deployment spec is not a ChaincodeDeploymentSpec protobuf');
+  });
+
+  test('deploy records the definition in lscc\'s namespace; getccdata and getchaincodes read it back', async () => {
+    const { invoke, ledger } = await lsccOnChannel();
+    const cds = await deploymentSpec('mycc', '1.0');
+    assert.match((await invoke('chan', 'deploy', 'chan', cds)).message, /^cannot get package for chaincode \(mycc:1.0\)/);
+    await invoke('', 'install', cds);
+    const deployed = await invoke('chan', 'deploy', 'chan', cds);
+    assert.equal(deployed.status, 200, deployed.message);
+    assert.deepEqual(deployed.writes, ['lscc/mycc']);
+    // Commit the definition as the orderer would, then read it back.
+    const sim = await ledger.newTxSimulator('commit-def');
+    sim.setState('lscc', 'mycc', deployed.payload);
+    const results = sim.getTxSimulationResults();
+    sim.done();
+    const info = await ledger.getBlockchainInfo();
+    await ledger.commit(newBlock({ number: info.getHeight(), previousHash: info.getCurrentblockhash_asU8(), envelopes: [createEndorserTxEnvelope({ channelId: 'chan', txId: 'commit-def', results, chaincodeName: 'lscc' })] }));
+    const data = await invoke('chan', 'getccdata', 'chan', 'mycc');
+    assert.equal(data.status, 200, data.message);
+    const listed = queryPb.ChaincodeQueryResponse.deserializeBinary((await invoke('chan', 'getchaincodes')).payload).getChaincodesList();
+    assert.deepEqual(listed.map((c) => `${c.getName()}:${c.getVersion()}`), ['mycc:1.0']);
+    assert.equal((await invoke('chan', 'deploy', 'chan', cds)).message, "chaincode with name 'mycc' already exists");
+    assert.equal((await invoke('chan', 'getccdata', 'chan', 'other')).message, "could not find chaincode with name 'other'");
+  });
+
+  test('lscc names an unknown function and missing arguments', async () => {
+    const { invoke } = await lsccOnChannel();
+    assert.equal((await invoke('', 'bogus')).message, 'invalid function to lscc: bogus');
+    assert.equal((await invoke('')).message, 'Incorrect number of arguments, 0');
+    assert.equal((await invoke('', 'install')).message, 'Incorrect number of arguments, 1');
   });
 
   test('_lifecycle names an unknown function', async () => {

@@ -24,7 +24,8 @@ export function messageTypeName(type: number): string {
   return typeNames.get(type) ?? `UNKNOWN(${type})`;
 }
 
-export const { ChaincodeID, ChaincodeInput, ChaincodeSpec, ChaincodeDeploymentSpec } = chaincodePb;
+export const { ChaincodeID, ChaincodeInput, ChaincodeSpec, ChaincodeDeploymentSpec, ChaincodeData } = chaincodePb;
+export type ChaincodeData = InstanceType<typeof chaincodePb.ChaincodeData>;
 export type ChaincodeID = InstanceType<typeof chaincodePb.ChaincodeID>;
 export type ChaincodeInput = InstanceType<typeof chaincodePb.ChaincodeInput>;
 export type ChaincodeSpec = InstanceType<typeof chaincodePb.ChaincodeSpec>;

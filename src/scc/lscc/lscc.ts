@@ -1,4 +1,7 @@
-import { ChaincodeQueryResponse } from '../../common/protos/query.js';
+import { errorMessage } from '../../common/errors/weft-error.js';
+import type { Logger } from '../../common/logging/logging.js';
+import { ChaincodeData, ChaincodeDeploymentSpec } from '../../common/protos/peer.js';
+import { ChaincodeInfo, ChaincodeQueryResponse } from '../../common/protos/query.js';
 import type { ChaincodeResponse } from '../../shim/chaincode.js';
 import { error, success } from '../../shim/chaincode.js';
 import type { ChaincodeStub } from '../../shim/chaincode-stub.js';
@@ -6,12 +9,35 @@ import { BuiltinScc } from '../builtin-scc.js';
 
 export const LSCC_PATH = 'weft/src/scc/lscc';
 
+/** The chaincode packages installed on the peer (the package store). */
+export interface InstalledPackages {
+  install(chaincode: { name: string; version: string; type: string }, codePackage: Uint8Array, deploymentSpec: Uint8Array): Promise<void>;
+  get(name: string, version: string): { name: string; version: string; type: string } | undefined;
+  list(): Array<{ name: string; version: string; type: string }>;
+}
+
+/** The chaincode definitions of a channel: lscc's own namespace, read in full. */
+export interface DefinitionReader {
+  definitions(channelId: string): Promise<Array<{ key: string; value: Uint8Array }>>;
+}
+
+export interface LsccOptions {
+  packages: InstalledPackages;
+  definitions: DefinitionReader;
+  logger: Logger;
+}
+
+const TYPE_NAMES = ['UNDEFINED', 'GOLANG', 'NODE', 'CAR', 'JAVA'];
+// What this peer can run; the others are refused at install, not at launch.
+const SUPPORTED_TYPES = new Set(['NODE']);
+
 /**
- * The legacy lifecycle system chaincode. No user chaincode is deployed through it yet, so its
- * queries answer with empty lists; what it cannot do yet it says so by name.
+ * The legacy lifecycle system chaincode (Fabric 1.x `peer chaincode install / instantiate`):
+ * installs packages on the peer, and records each chaincode's definition on a channel under
+ * its name in lscc's namespace, where the endorser looks it up.
  */
 export class Lscc extends BuiltinScc {
-  constructor() {
+  constructor(private readonly opts: LsccOptions) {
     super({ name: 'lscc', path: LSCC_PATH, invokableExternal: true, invokableCC2CC: true });
   }
 
@@ -19,16 +45,116 @@ export class Lscc extends BuiltinScc {
     return success();
   }
 
-  invoke(stub: ChaincodeStub): ChaincodeResponse {
-    const args = stub.getStringArgs();
-    const fn = args[0];
-    if (fn === undefined) return error(`Incorrect number of arguments, ${args.length}`);
+  async invoke(stub: ChaincodeStub): Promise<ChaincodeResponse> {
+    const args = stub.getArgs();
+    if (args.length < 1) return error(`Incorrect number of arguments, ${args.length}`);
+    const fn = Buffer.from(args[0] ?? []).toString();
+    const arg = (i: number): Uint8Array | undefined => args[i];
+    const text = (i: number): string => Buffer.from(args[i] ?? []).toString();
     switch (fn.toLowerCase()) {
+      case 'install':
+        if (args.length < 2) return error(`Incorrect number of arguments, ${args.length}`);
+        return this.install(arg(1) ?? new Uint8Array());
+      case 'deploy':
+        if (args.length < 3) return error(`Incorrect number of arguments, ${args.length}`);
+        return this.deploy(stub, text(1), arg(2) ?? new Uint8Array());
+      case 'getccdata':
+      case 'getid':
+      case 'getdepspec': {
+        if (args.length < 3) return error(`Incorrect number of arguments, ${args.length}`);
+        const data = await stub.getState(text(2));
+        if (data.length === 0) return error(`could not find chaincode with name '${text(2)}'`);
+        if (fn.toLowerCase() === 'getccdata') return success(data);
+        return success(ChaincodeData.deserializeBinary(data).getName());
+      }
       case 'getchaincodes':
+        return this.getChaincodes(stub.getChannelID());
       case 'getinstalledchaincodes':
-        return success(new ChaincodeQueryResponse().serializeBinary());
+        return this.getInstalledChaincodes();
+      case 'upgrade':
+        return error('upgrade is not supported by this peer yet: install and instantiate a chaincode under a new name');
       default:
         return error(`invalid function to lscc: ${fn}`);
     }
   }
+
+  private async install(cdsBytes: Uint8Array): Promise<ChaincodeResponse> {
+    const cds = decodeSpec(cdsBytes);
+    if (typeof cds === 'string') return error(cds);
+    const { name, version, type } = cds;
+    if (!SUPPORTED_TYPES.has(type)) return error(`chaincode ${name}:${version} is of type ${type}; this peer runs node chaincode only`);
+    try {
+      await this.opts.packages.install({ name, version, type }, cds.spec.getCodePackage_asU8(), cdsBytes);
+    } catch (err) {
+      return error(errorMessage(err));
+    }
+    this.opts.logger.info('executeInstall', `Installed Chaincode [${name}] Version [${version}] to peer`);
+    return success('OK');
+  }
+
+  private async deploy(stub: ChaincodeStub, channelId: string, cdsBytes: Uint8Array): Promise<ChaincodeResponse> {
+    if (channelId !== stub.getChannelID()) {
+      return error(`chaincode deploy on channel '${channelId}' must be proposed on that channel, not on '${stub.getChannelID()}'`);
+    }
+    const cds = decodeSpec(cdsBytes);
+    if (typeof cds === 'string') return error(cds);
+    const { name, version } = cds;
+    if (this.opts.packages.get(name, version) === undefined) {
+      return error(`cannot get package for chaincode (${name}:${version}): it is not installed on this peer`);
+    }
+    if ((await stub.getState(name)).length > 0) return error(`chaincode with name '${name}' already exists`);
+    const data = new ChaincodeData();
+    data.setName(name);
+    data.setVersion(version);
+    data.setEscc('escc');
+    data.setVscc('vscc');
+    const bytes = data.serializeBinary();
+    await stub.putState(name, bytes);
+    this.opts.logger.info('executeDeploy', `instantiating chaincode ${name}:${version} on channel ${channelId}`);
+    return success(bytes);
+  }
+
+  private async getChaincodes(channelId: string): Promise<ChaincodeResponse> {
+    if (channelId === '') return error('getchaincodes is a query of one channel: propose it on that channel');
+    const resp = new ChaincodeQueryResponse();
+    for (const { value } of await this.opts.definitions.definitions(channelId)) {
+      const data = ChaincodeData.deserializeBinary(value);
+      const info = new ChaincodeInfo();
+      info.setName(data.getName());
+      info.setVersion(data.getVersion());
+      info.setEscc(data.getEscc());
+      info.setVscc(data.getVscc());
+      resp.addChaincodes(info);
+    }
+    return success(resp.serializeBinary());
+  }
+
+  private getInstalledChaincodes(): ChaincodeResponse {
+    const resp = new ChaincodeQueryResponse();
+    for (const cc of this.opts.packages.list()) {
+      const info = new ChaincodeInfo();
+      info.setName(cc.name);
+      info.setVersion(cc.version);
+      resp.addChaincodes(info);
+    }
+    return success(resp.serializeBinary());
+  }
+}
+
+/** The deployment spec's chaincode, or the reason it cannot be read. */
+export function decodeSpec(bytes: Uint8Array):
+  | { spec: ChaincodeDeploymentSpec; name: string; version: string; type: string; input: Uint8Array[] }
+  | string {
+  let spec: ChaincodeDeploymentSpec;
+  try {
+    spec = ChaincodeDeploymentSpec.deserializeBinary(bytes);
+  } catch {
+    return 'the chaincode deployment spec is not a ChaincodeDeploymentSpec protobuf';
+  }
+  const ccSpec = spec.getChaincodeSpec();
+  const id = ccSpec?.getChaincodeId();
+  const name = id?.getName() ?? '';
+  const version = id?.getVersion() ?? '';
+  if (name === '' || version === '') return 'the chaincode deployment spec names no chaincode name and version';
+  return { spec, name, version, type: TYPE_NAMES[ccSpec?.getType() ?? 0] ?? 'UNDEFINED', input: ccSpec?.getInput()?.getArgsList_asU8() ?? [] };
 }

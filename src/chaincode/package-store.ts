@@ -1,0 +1,118 @@
+import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { errorMessage, WeftError } from '../common/errors/weft-error.js';
+import type { CCID } from '../container/ccintf.js';
+
+export class PackageStoreError extends WeftError<'ALREADY_INSTALLED' | 'NOT_INSTALLED' | 'BAD_PACKAGE'> {}
+
+export interface InstalledChaincode {
+  name: string;
+  version: string;
+  /** The language, as ChaincodeSpec.Type names it (NODE). */
+  type: string;
+}
+
+// Fabric's rules for chaincode names and versions.
+const NAME = /^[a-zA-Z0-9]+([-_][a-zA-Z0-9]+)*$/;
+const VERSION = /^[A-Za-z0-9_.+-]+$/;
+
+export interface PackageStoreOptions {
+  /** `<peer.fileSystemPath>/chaincodes`, Fabric's install folder. */
+  root: string;
+}
+
+/**
+ * The chaincode packages installed on this peer: the deployment spec as sent (Fabric keeps it as
+ * `chaincodes/<name>.<version>`), and its source unpacked beside it, which the process VM builds.
+ */
+export class PackageStore {
+  private readonly index = new Map<string, InstalledChaincode>();
+
+  private constructor(private readonly opts: PackageStoreOptions) {}
+
+  static async open(opts: PackageStoreOptions): Promise<PackageStore> {
+    const store = new PackageStore(opts);
+    await mkdir(join(opts.root, 'src'), { recursive: true });
+    for (const entry of await readdir(join(opts.root, 'src'))) {
+      try {
+        const meta = JSON.parse(await readFile(join(opts.root, 'src', entry, '.weft-package.json'), 'utf8')) as InstalledChaincode;
+        store.index.set(key(meta.name, meta.version), meta);
+      } catch {
+        // A folder without its record is an install that did not finish: it does not count.
+      }
+    }
+    return store;
+  }
+
+  /** Installs a package: a gzipped tar of the chaincode's source (package.json at its top or under src/). */
+  async install(chaincode: InstalledChaincode, codePackage: Uint8Array, deploymentSpec: Uint8Array): Promise<void> {
+    const { name, version } = chaincode;
+    if (!NAME.test(name)) throw new PackageStoreError('BAD_PACKAGE', `invalid chaincode name '${name}'. Names can only consist of alphanumerics, '_', and '-'`);
+    if (!VERSION.test(version)) throw new PackageStoreError('BAD_PACKAGE', `invalid chaincode version '${version}'. Versions can only consist of alphanumerics, '_', '-', '+', and '.'`);
+    if (this.index.has(key(name, version))) {
+      throw new PackageStoreError('ALREADY_INSTALLED', `chaincode with name '${name}' and version '${version}' already exists`);
+    }
+    if (codePackage.length === 0) throw new PackageStoreError('BAD_PACKAGE', `the package of chaincode ${name}:${version} is empty`);
+    const dir = this.sourceDirOf(name, version);
+    const staging = `${dir}.installing`;
+    await rm(staging, { recursive: true, force: true });
+    await mkdir(staging, { recursive: true });
+    try {
+      await unpack(codePackage, staging);
+      const top = (await exists(join(staging, 'package.json'))) ? staging : join(staging, 'src');
+      if (!(await exists(join(top, 'package.json')))) {
+        throw new PackageStoreError('BAD_PACKAGE', `the package of chaincode ${name}:${version} has no package.json (at its top or under src/)`);
+      }
+      await writeFile(join(staging, '.weft-package.json'), JSON.stringify({ ...chaincode, top: top === staging ? '.' : 'src' }));
+      await writeFile(join(this.opts.root, `${name}.${version}`), deploymentSpec);
+      await rm(dir, { recursive: true, force: true });
+      await rename(staging, dir);
+    } catch (err) {
+      await rm(staging, { recursive: true, force: true });
+      throw err;
+    }
+    this.index.set(key(name, version), chaincode);
+  }
+
+  get(name: string, version: string): InstalledChaincode | undefined {
+    return this.index.get(key(name, version));
+  }
+
+  list(): InstalledChaincode[] {
+    return [...this.index.values()].sort((a, b) => key(a.name, a.version).localeCompare(key(b.name, b.version)));
+  }
+
+  /** The folder holding the chaincode's package.json, for the VM that builds and runs it. */
+  async sourceDir(ccid: CCID): Promise<string | undefined> {
+    if (!this.index.has(key(ccid.name, ccid.version))) return undefined;
+    const dir = this.sourceDirOf(ccid.name, ccid.version);
+    return (await exists(join(dir, 'package.json'))) ? dir : join(dir, 'src');
+  }
+
+  private sourceDirOf(name: string, version: string): string {
+    return join(this.opts.root, 'src', `${name}.${version}`);
+  }
+}
+
+function key(name: string, version: string): string {
+  return `${name}:${version}`;
+}
+
+async function exists(path: string): Promise<boolean> {
+  return stat(path).then(
+    () => true,
+    () => false,
+  );
+}
+
+async function unpack(codePackage: Uint8Array, into: string): Promise<void> {
+  const { x } = await import('tar');
+  const { Readable } = await import('node:stream');
+  const { pipeline } = await import('node:stream/promises');
+  try {
+    // No absolute paths or '..' escape the folder: tar refuses them by default (preservePaths off).
+    await pipeline(Readable.from([Buffer.from(codePackage)]), x({ cwd: into, gzip: true, strict: true }));
+  } catch (err) {
+    throw new PackageStoreError('BAD_PACKAGE', `the chaincode package is not a gzipped tar archive: ${errorMessage(err)}`, { cause: err });
+  }
+}
