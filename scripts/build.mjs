@@ -2,7 +2,7 @@
 // from there), bundle the CLI into one file with esbuild (one file loads far faster than hundreds),
 // then run the peer once to record V8's code cache for that bundle.
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -34,6 +34,12 @@ await esbuild.build({
   logLevel: 'warning',
   legalComments: 'none',
 });
+
+// The bundle runs through vm.Script, where import() has no loader: only the bin may use it.
+const dynamicImports = readFileSync(join(root, 'dist/weft.cjs'), 'utf8').match(/\bimport\("[^"]*"\)/g);
+if (dynamicImports !== null) {
+  throw new Error(`the bundle must not import() at run time, but does: ${[...new Set(dynamicImports)].join(', ')}`);
+}
 
 await recordCodeCache();
 

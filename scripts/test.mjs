@@ -1,10 +1,11 @@
-// Runs every compiled *.test.js under dist/test with node's test runner (optionally only those
-// under the folders given), two files at a time: the machine has two cores.
+// Runs every compiled *.test.js under dist/test with node's test runner (or only the files and
+// folders given), two files at a time: the machine has two cores.
 import { spawnSync } from 'node:child_process';
-import { readdirSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 function collect(dir) {
+  if (statSync(dir).isFile()) return [dir];
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
     const path = join(dir, entry.name);
     if (entry.isDirectory()) return collect(path);

@@ -1,5 +1,7 @@
 import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { errorMessage, WeftError } from '../common/errors/weft-error.js';
 import type { CCID } from '../container/ccintf.js';
 
@@ -107,8 +109,6 @@ async function exists(path: string): Promise<boolean> {
 
 async function unpack(codePackage: Uint8Array, into: string): Promise<void> {
   const { x } = await import('tar');
-  const { Readable } = await import('node:stream');
-  const { pipeline } = await import('node:stream/promises');
   try {
     // No absolute paths or '..' escape the folder: tar refuses them by default (preservePaths off).
     await pipeline(Readable.from([Buffer.from(codePackage)]), x({ cwd: into, gzip: true, strict: true }));

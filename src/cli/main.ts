@@ -2,6 +2,7 @@ import { Command, Option } from 'commander';
 import { WeftError } from '../common/errors/weft-error.js';
 import type { ModuleImporter } from '../scc/plugin-loader.js';
 import { WEFT_VERSION } from '../version.js';
+import { addChaincodeCommands } from './chaincode-commands.js';
 import { addChannelCommands } from './channel-commands.js';
 import { runNodeStart } from './node-start.js';
 
@@ -14,7 +15,9 @@ export interface CliDeps {
 export async function main(argv: string[], deps: CliDeps): Promise<void> {
   const program = new Command('weft')
     .description('A Hyperledger Fabric compatible peer')
-    .version(WEFT_VERSION, '-v, --version', 'print the version')
+    .version(WEFT_VERSION, '--version', 'print the version')
+    // Options belong to the command they follow: `-v` is a chaincode's version, as in Fabric's CLI.
+    .enablePositionalOptions()
     .showHelpAfterError();
 
   const node = program.command('node').description('Operate a peer node: start');
@@ -33,6 +36,7 @@ export async function main(argv: string[], deps: CliDeps): Promise<void> {
     });
 
   addChannelCommands(program, process.env);
+  addChaincodeCommands(program, process.env);
 
   program
     .command('version')

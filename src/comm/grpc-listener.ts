@@ -30,13 +30,13 @@ export class GrpcListener {
     return new GrpcListener(server, `${host}:${port}`);
   }
 
-  /** Stops accepting, then ends the calls still open. */
-  async stop(): Promise<void> {
+  /** Stops accepting, then ends the calls still open after `graceMs`. */
+  async stop(graceMs = 1000): Promise<void> {
     await new Promise<void>((resolve) => {
       const timer = setTimeout(() => {
         this.server.forceShutdown();
         resolve();
-      }, 1000);
+      }, graceMs);
       this.server.tryShutdown(() => {
         clearTimeout(timer);
         resolve();

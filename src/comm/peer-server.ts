@@ -27,8 +27,9 @@ export function isLocalCaller(peer: string): boolean {
 }
 
 /**
- * Starts the peer's client-facing listener: Fabric's Endorser service. Until proposals are signed
- * and checked, it answers callers on this machine only.
+ * Starts the peer's client-facing listener: Fabric's Endorser service, and the embedded orderer's
+ * AtomicBroadcast. Until proposals and transactions are signed and checked, it answers callers on
+ * this machine only.
  */
 export function startPeerServer(opts: PeerServerOptions): Promise<GrpcListener> {
   return GrpcListener.start(opts.address, async (server, grpc) => {
@@ -45,6 +46,36 @@ export function startPeerServer(opts: PeerServerOptions): Promise<GrpcListener> 
           (response) => callback(null, response),
           (err: unknown) => callback({ code: grpc.status.INTERNAL, details: err instanceof Error ? err.message : String(err) }),
         );
+      },
+    });
+    const { default: abGrpc } = await import('@hyperledger/fabric-protos/lib/orderer/ab_grpc_pb.js');
+    server.addService(abGrpc.AtomicBroadcastService, {
+      broadcast: (call: ServerDuplexStream<Envelope, BroadcastResponse>) => {
+        const caller = call.getPeer();
+        if (!isLocalCaller(caller)) {
+          opts.logger.warn('Broadcast', `refused a broadcast from ${caller}: transactions are accepted from this machine only`);
+          call.emit('error', { code: grpc.status.PERMISSION_DENIED, details: `broadcasts from ${caller} are refused: this peer accepts them from this machine only` });
+          return;
+        }
+        // Answers go back in the order the envelopes came, each once its block is committed.
+        let answered = Promise.resolve();
+        call.on('data', (envelope: Envelope) => {
+          const ordered = opts.orderer.broadcast(envelope);
+          ordered.catch(() => undefined);
+          answered = answered.then(async () => {
+            const reply = new BroadcastResponse();
+            try {
+              const { validationCode, blockNumber } = await ordered;
+              reply.setStatus(SUCCESS);
+              reply.setInfo(`${validationCode} in block ${blockNumber}`);
+            } catch (err) {
+              reply.setStatus(BAD_REQUEST);
+              reply.setInfo(errorMessage(err));
+            }
+            call.write(reply);
+          });
+        });
+        call.on('end', () => void answered.then(() => call.end()));
       },
     });
   });

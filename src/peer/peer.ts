@@ -170,7 +170,11 @@ export class Peer {
 }
 
 async function takeDown(parts: Parts, logger: Logger): Promise<void> {
-  for (const listening of parts.listeners) {
+  // Chaincode streams are ended at once: the chaincodes go down with the peer, and a chaincode
+  // started by hand in dev mode would otherwise hold the listener open.
+  const [chaincodeListener, ...others] = parts.listeners;
+  await (await chaincodeListener?.catch(() => undefined))?.stop(0);
+  for (const listening of others) {
     const listener = await listening.catch(() => undefined);
     await listener?.stop();
   }

@@ -1,0 +1,178 @@
+import type { Command } from 'commander';
+import { BroadcastClient } from '../client/broadcast-client.js';
+import { readChaincodePackage } from '../client/chaincode-package.js';
+import { ClientError, EndorserClient } from '../client/endorser-client.js';
+import { createSignedProposal } from '../client/signed-proposal.js';
+import { createTransactionEnvelope } from '../client/transaction-envelope.js';
+import { ChaincodeDeploymentSpec, ChaincodeID, ChaincodeInput, ChaincodeSpec, type Response } from '../common/protos/peer.js';
+import { HeaderType, type HeaderTypeValue, type ProposalResponse } from '../common/protos/proposal.js';
+import { ChaincodeQueryResponse } from '../common/protos/query.js';
+import { CliError } from './cli-error.js';
+import { peerAddressFrom } from './peer-call.js';
+
+const LANGUAGES: Record<string, number> = { golang: 1, node: 2, car: 3, java: 4 };
+const text = (s: string) => Buffer.from(s);
+
+/** `-c '{"Args":["fn","a"]}'` (or `{"Function":"fn","Args":[...]}`), as Fabric's CLI reads it. */
+export function parseCtor(json: string): Uint8Array[] {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(json);
+  } catch (err) {
+    throw new CliError('BAD_INPUT', `chaincode argument error: ${err instanceof Error ? err.message : String(err)} in ${json}`);
+  }
+  const obj = (typeof parsed === 'object' && parsed !== null ? parsed : {}) as Record<string, unknown>;
+  const field = (name: string): unknown => obj[Object.keys(obj).find((k) => k.toLowerCase() === name) ?? ''];
+  const args = field('args');
+  const fn = field('function');
+  if (!Array.isArray(args) || !args.every((a) => typeof a === 'string')) {
+    throw new CliError('BAD_INPUT', `chaincode argument error: expected {"Args":["function","arg",...]}, got ${json}`);
+  }
+  return [...(typeof fn === 'string' ? [fn] : []), ...(args as string[])].map(text);
+}
+
+/** Fabric's text form of a Response, as `peer chaincode invoke` prints it. */
+export function responseText(response: Response): string {
+  const parts = [`status:${response.getStatus()}`];
+  if (response.getMessage() !== '') parts.push(`message:${JSON.stringify(response.getMessage())}`);
+  const payload = response.getPayload_asU8();
+  if (payload.length > 0) parts.push(`payload:${JSON.stringify(Buffer.from(payload).toString('utf8'))}`);
+  return parts.join(' ');
+}
+
+async function endorse(
+  env: NodeJS.ProcessEnv,
+  req: { channelId: string; chaincodeName: string; args: Uint8Array[]; headerType?: HeaderTypeValue },
+): Promise<{ signed: ReturnType<typeof createSignedProposal>['signed']; txId: string; reply: ProposalResponse; address: string }> {
+  const address = await peerAddressFrom(env);
+  const client = await EndorserClient.connect(address);
+  try {
+    const { signed, txId } = createSignedProposal({ headerType: HeaderType.ENDORSER_TRANSACTION, ...req });
+    return { signed, txId, reply: await client.send(signed), address };
+  } finally {
+    client.close();
+  }
+}
+
+/** Sends the endorsed transaction to the peer's embedded orderer; resolves the block it was committed in. */
+async function order(address: string, endorsed: Awaited<ReturnType<typeof endorse>>): Promise<string> {
+  const client = await BroadcastClient.connect(address);
+  try {
+    const reply = await client.send(createTransactionEnvelope(endorsed.signed, endorsed.reply));
+    if (reply.getStatus() !== 200) throw new ClientError('PROPOSAL_FAILED', `could not send transaction: status ${reply.getStatus()}: ${reply.getInfo()}`);
+    if (!reply.getInfo().startsWith('VALID ')) {
+      throw new ClientError('PROPOSAL_FAILED', `transaction ${endorsed.txId} was invalidated at commit: ${reply.getInfo()}`);
+    }
+    return reply.getInfo();
+  } finally {
+    client.close();
+  }
+}
+
+function okResponse(reply: ProposalResponse, what: string): Response {
+  const response = reply.getResponse();
+  if (response === undefined || response.getStatus() >= 400) {
+    throw new ClientError('PROPOSAL_FAILED', `endorsement failure during ${what}. response: ${response === undefined ? 'none' : responseText(response)}`);
+  }
+  return response;
+}
+
+function deploymentSpec(name: string, version: string, language: string, args: Uint8Array[], codePackage?: Uint8Array): ChaincodeDeploymentSpec {
+  const type = LANGUAGES[language.toLowerCase()];
+  if (type === undefined) throw new CliError('BAD_INPUT', `unknown chaincode language ${language} (node, golang, java)`);
+  const id = new ChaincodeID();
+  id.setName(name);
+  id.setVersion(version);
+  const input = new ChaincodeInput();
+  input.setArgsList(args);
+  const spec = new ChaincodeSpec();
+  spec.setType(type as 2);
+  spec.setChaincodeId(id);
+  spec.setInput(input);
+  const cds = new ChaincodeDeploymentSpec();
+  cds.setChaincodeSpec(spec);
+  if (codePackage !== undefined) cds.setCodePackage(codePackage);
+  return cds;
+}
+
+/** `weft chaincode ...`: the legacy lifecycle and invocation commands of `peer chaincode`. */
+export function addChaincodeCommands(program: Command, env: NodeJS.ProcessEnv): void {
+  const chaincode = program.command('chaincode').description('Operate a chaincode: install|instantiate|invoke|query|list');
+
+  chaincode
+    .command('install')
+    .description('Install a chaincode package (a folder or a .tar.gz) on the peer.')
+    .argument('[package]', 'the chaincode folder or .tar.gz')
+    .option('-p, --path <path>', 'the chaincode folder or .tar.gz (instead of the argument)')
+    .requiredOption('-n, --name <name>', 'name of the chaincode')
+    .requiredOption('-v, --version <version>', 'version of the chaincode')
+    .option('-l, --lang <language>', 'language the chaincode is written in', 'node')
+    .action(async (pkg: string | undefined, opts: { path?: string; name: string; version: string; lang: string }) => {
+      const path = pkg ?? opts.path;
+      if (path === undefined) throw new CliError('BAD_INPUT', 'give the chaincode folder or .tar.gz to install');
+      const cds = deploymentSpec(opts.name, opts.version, opts.lang, [], await readChaincodePackage(path));
+      const { reply } = await endorse(env, { channelId: '', chaincodeName: 'lscc', args: [text('install'), cds.serializeBinary()] });
+      const response = okResponse(reply, 'install');
+      process.stdout.write(`Installed remotely response:<${responseText(response)} >\n`);
+    });
+
+  chaincode
+    .command('instantiate')
+    .description('Deploy the installed chaincode on a channel and run its Init.')
+    .requiredOption('-C, --channelID <channel>', 'the channel')
+    .requiredOption('-n, --name <name>', 'name of the chaincode')
+    .requiredOption('-v, --version <version>', 'version of the chaincode')
+    .option('-c, --ctor <json>', 'constructor message for the chaincode in JSON format', '{"Args":[]}')
+    .option('-l, --lang <language>', 'language the chaincode is written in', 'node')
+    .action(async (opts: { channelID: string; name: string; version: string; ctor: string; lang: string }) => {
+      const cds = deploymentSpec(opts.name, opts.version, opts.lang, parseCtor(opts.ctor));
+      const args = [text('deploy'), text(opts.channelID), cds.serializeBinary(), new Uint8Array(), text('escc'), text('vscc')];
+      const endorsed = await endorse(env, { channelId: opts.channelID, chaincodeName: 'lscc', args });
+      okResponse(endorsed.reply, 'instantiate');
+      const committed = await order(endorsed.address, endorsed);
+      process.stdout.write(`Chaincode ${opts.name}:${opts.version} instantiated on channel ${opts.channelID} (txid ${endorsed.txId}, ${committed})\n`);
+    });
+
+  chaincode
+    .command('invoke')
+    .description('Invoke the chaincode: endorse, then order and commit the transaction.')
+    .requiredOption('-C, --channelID <channel>', 'the channel')
+    .requiredOption('-n, --name <name>', 'name of the chaincode')
+    .requiredOption('-c, --ctor <json>', 'the call in JSON format: {"Args":["function","arg"]}')
+    .action(async (opts: { channelID: string; name: string; ctor: string }) => {
+      const endorsed = await endorse(env, { channelId: opts.channelID, chaincodeName: opts.name, args: parseCtor(opts.ctor) });
+      const response = okResponse(endorsed.reply, 'invoke');
+      await order(endorsed.address, endorsed);
+      process.stdout.write(`Chaincode invoke successful. result: ${responseText(response)}\n`);
+    });
+
+  chaincode
+    .command('query')
+    .description('Query the chaincode: endorse only; nothing is committed.')
+    .requiredOption('-C, --channelID <channel>', 'the channel')
+    .requiredOption('-n, --name <name>', 'name of the chaincode')
+    .requiredOption('-c, --ctor <json>', 'the call in JSON format: {"Args":["function","arg"]}')
+    .action(async (opts: { channelID: string; name: string; ctor: string }) => {
+      const { reply } = await endorse(env, { channelId: opts.channelID, chaincodeName: opts.name, args: parseCtor(opts.ctor) });
+      process.stdout.write(`${Buffer.from(okResponse(reply, 'query').getPayload_asU8()).toString('utf8')}\n`);
+    });
+
+  chaincode
+    .command('list')
+    .description('List the chaincodes installed on the peer, or instantiated on a channel.')
+    .option('--installed', 'the chaincodes installed on the peer')
+    .option('--instantiated', 'the chaincodes instantiated on the channel given with -C')
+    .option('-C, --channelID <channel>', 'the channel')
+    .action(async (opts: { installed?: boolean; instantiated?: boolean; channelID?: string }) => {
+      if (opts.installed === opts.instantiated) throw new CliError('BAD_INPUT', 'give one of --installed or --instantiated');
+      if (opts.instantiated === true && opts.channelID === undefined) throw new CliError('BAD_INPUT', 'the channel ID (-C) is needed with --instantiated');
+      const { reply } = await endorse(env, {
+        channelId: opts.installed === true ? '' : (opts.channelID ?? ''),
+        chaincodeName: 'lscc',
+        args: [text(opts.installed === true ? 'getinstalledchaincodes' : 'getchaincodes')],
+      });
+      const list = ChaincodeQueryResponse.deserializeBinary(okResponse(reply, 'list').getPayload_asU8()).getChaincodesList();
+      const title = opts.installed === true ? 'Get installed chaincodes on peer:' : `Get instantiated chaincodes on channel ${opts.channelID ?? ''}:`;
+      process.stdout.write(`${title}\n${list.map((c) => `Name: ${c.getName()}, Version: ${c.getVersion()}\n`).join('')}`);
+    });
+}

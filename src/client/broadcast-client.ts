@@ -1,0 +1,46 @@
+import type { Client, ClientDuplexStream } from '@grpc/grpc-js';
+import type { Envelope } from '../common/protos/common.js';
+import type { BroadcastResponse } from '../common/protos/orderer.js';
+import { ClientError } from './endorser-client.js';
+
+type Broadcaster = Client & { broadcast(): ClientDuplexStream<Envelope, BroadcastResponse> };
+
+/** Sends transactions to an ordering service's AtomicBroadcast.Broadcast, as the CLI's -o does. */
+export class BroadcastClient {
+  private constructor(
+    private readonly client: Broadcaster,
+    private readonly address: string,
+  ) {}
+
+  static async connect(address: string): Promise<BroadcastClient> {
+    const [{ credentials }, { default: abGrpc }] = await Promise.all([
+      import('@grpc/grpc-js'),
+      import('@hyperledger/fabric-protos/lib/orderer/ab_grpc_pb.js'),
+    ]);
+    return new BroadcastClient(new abGrpc.AtomicBroadcastClient(address, credentials.createInsecure()) as Broadcaster, address);
+  }
+
+  /** Sends one envelope and waits for the orderer's answer. */
+  send(envelope: Envelope): Promise<BroadcastResponse> {
+    return new Promise((resolve, reject) => {
+      const call = this.client.broadcast();
+      let answered = false;
+      call.on('data', (reply: BroadcastResponse) => {
+        answered = true;
+        resolve(reply);
+        call.end();
+      });
+      call.on('error', (err: Error) => {
+        if (!answered) reject(new ClientError('PROPOSAL_FAILED', `broadcast to ${this.address} failed: ${err.message}`));
+      });
+      call.on('end', () => {
+        if (!answered) reject(new ClientError('PROPOSAL_FAILED', `the orderer at ${this.address} closed the broadcast without an answer`));
+      });
+      call.write(envelope);
+    });
+  }
+
+  close(): void {
+    this.client.close();
+  }
+}
