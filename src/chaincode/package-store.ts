@@ -38,7 +38,7 @@ export class PackageStore {
     for (const entry of await readdir(join(opts.root, 'src'))) {
       try {
         const meta = JSON.parse(await readFile(join(opts.root, 'src', entry, '.weft-package.json'), 'utf8')) as InstalledChaincode;
-        store.index.set(key(meta.name, meta.version), meta);
+        store.index.set(key(meta.name, meta.version), { name: meta.name, version: meta.version, type: meta.type });
       } catch {
         // A folder without its record is an install that did not finish: it does not count.
       }
