@@ -1,3 +1,5 @@
+import type { SignedProposal } from '../common/protos/proposal.js';
+
 /** What the chaincode layer needs of a transaction simulator: the state calls the shim can make. */
 export interface StateSimulator {
   getState(namespace: string, key: string): Promise<Uint8Array | undefined>;
@@ -11,6 +13,8 @@ export interface TransactionParams {
   channelId: string;
   /** Absent for the system channel "", where SCCs are deployed without a ledger. */
   txSimulator?: StateSimulator | undefined;
+  /** The client's proposal, handed to the chaincode: its creator, transient data and timestamp. */
+  signedProposal?: SignedProposal | undefined;
 }
 
 /** The chaincode a transaction targets (Fabric's ccprovider.CCContext). */

@@ -146,6 +146,7 @@ export class ChaincodeSupport {
     input: ChaincodeInput,
   ): Promise<ExecutionResult> {
     const msg = newMessage(type, input.serializeBinary(), txParams.txId, txParams.channelId);
+    if (txParams.signedProposal !== undefined) msg.setProposal(txParams.signedProposal);
     let reply: ChaincodeMessage;
     try {
       reply = await handler.execute(txParams, cccid, msg, this.executeTimeoutMs);

@@ -8,7 +8,7 @@ import { ChaincodeDeploymentSpec, ChaincodeID, ChaincodeInput, ChaincodeSpec, ty
 import { HeaderType, type HeaderTypeValue, type ProposalResponse } from '../common/protos/proposal.js';
 import { ChaincodeQueryResponse } from '../common/protos/query.js';
 import { CliError } from './cli-error.js';
-import { peerAddressFrom } from './peer-call.js';
+import { clientContext, type ClientContext } from './peer-call.js';
 
 const LANGUAGES: Record<string, number> = { golang: 1, node: 2, car: 3, java: 4 };
 const text = (s: string) => Buffer.from(s);
@@ -43,22 +43,22 @@ export function responseText(response: Response): string {
 async function endorse(
   env: NodeJS.ProcessEnv,
   req: { channelId: string; chaincodeName: string; args: Uint8Array[]; headerType?: HeaderTypeValue },
-): Promise<{ signed: ReturnType<typeof createSignedProposal>['signed']; txId: string; reply: ProposalResponse; address: string }> {
-  const address = await peerAddressFrom(env);
-  const client = await EndorserClient.connect(address);
+): Promise<{ signed: ReturnType<typeof createSignedProposal>['signed']; txId: string; reply: ProposalResponse; context: ClientContext }> {
+  const context = await clientContext(env);
+  const client = await EndorserClient.connect(context.address);
   try {
-    const { signed, txId } = createSignedProposal({ headerType: HeaderType.ENDORSER_TRANSACTION, ...req });
-    return { signed, txId, reply: await client.send(signed), address };
+    const { signed, txId } = createSignedProposal({ headerType: HeaderType.ENDORSER_TRANSACTION, signer: context.signer, ...req });
+    return { signed, txId, reply: await client.send(signed), context };
   } finally {
     client.close();
   }
 }
 
 /** Sends the endorsed transaction to the peer's embedded orderer; resolves the block it was committed in. */
-async function order(address: string, endorsed: Awaited<ReturnType<typeof endorse>>): Promise<string> {
-  const client = await BroadcastClient.connect(address);
+async function order(endorsed: Awaited<ReturnType<typeof endorse>>): Promise<string> {
+  const client = await BroadcastClient.connect(endorsed.context.address);
   try {
-    const reply = await client.send(createTransactionEnvelope(endorsed.signed, endorsed.reply));
+    const reply = await client.send(createTransactionEnvelope(endorsed.signed, endorsed.reply, endorsed.context.signer));
     if (reply.getStatus() !== 200) throw new ClientError('PROPOSAL_FAILED', `could not send transaction: status ${reply.getStatus()}: ${reply.getInfo()}`);
     if (!reply.getInfo().startsWith('VALID ')) {
       throw new ClientError('PROPOSAL_FAILED', `transaction ${endorsed.txId} was invalidated at commit: ${reply.getInfo()}`);
@@ -129,7 +129,7 @@ export function addChaincodeCommands(program: Command, env: NodeJS.ProcessEnv): 
       const args = [text('deploy'), text(opts.channelID), cds.serializeBinary(), new Uint8Array(), text('escc'), text('vscc')];
       const endorsed = await endorse(env, { channelId: opts.channelID, chaincodeName: 'lscc', args });
       okResponse(endorsed.reply, 'instantiate');
-      const committed = await order(endorsed.address, endorsed);
+      const committed = await order(endorsed);
       process.stdout.write(`Chaincode ${opts.name}:${opts.version} instantiated on channel ${opts.channelID} (txid ${endorsed.txId}, ${committed})\n`);
     });
 
@@ -142,7 +142,7 @@ export function addChaincodeCommands(program: Command, env: NodeJS.ProcessEnv): 
     .action(async (opts: { channelID: string; name: string; ctor: string }) => {
       const endorsed = await endorse(env, { channelId: opts.channelID, chaincodeName: opts.name, args: parseCtor(opts.ctor) });
       const response = okResponse(endorsed.reply, 'invoke');
-      await order(endorsed.address, endorsed);
+      await order(endorsed);
       process.stdout.write(`Chaincode invoke successful. result: ${responseText(response)}\n`);
     });
 

@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
+import timestampPb from 'google-protobuf/google/protobuf/timestamp_pb.js';
 import { ChaincodeID, ChaincodeInput, ChaincodeSpec } from '../common/protos/peer.js';
 import {
   ChaincodeHeaderExtension,
@@ -12,21 +13,31 @@ import {
   type HeaderTypeValue,
 } from '../common/protos/proposal.js';
 
+/** Who makes a proposal: the creator it names, and the signature over it. */
+export interface ProposalSigner {
+  serialize(): Uint8Array;
+  sign(message: Uint8Array): Uint8Array;
+}
+
 export interface ProposalRequest {
   /** '' for the system channel. */
   channelId: string;
   chaincodeName: string;
   args: Uint8Array[];
   headerType: HeaderTypeValue;
+  /** The client identity; without one the proposal names no creator and is not signed. */
+  signer?: ProposalSigner | undefined;
 }
 
 /**
- * A proposal as Fabric's CLI makes one (protoutil.CreateProposalFromCIS), unsigned: the txid is
- * the hex SHA-256 of the nonce and the (empty) creator, as Fabric computes it.
+ * A proposal as Fabric's CLI makes one (protoutil.CreateProposalFromCIS): the txid is the hex
+ * SHA-256 of the nonce and the creator, as Fabric computes it, and the signer signs the proposal bytes.
  */
+const { Timestamp } = timestampPb;
+
 export function createSignedProposal(req: ProposalRequest): { signed: SignedProposal; txId: string } {
   const nonce = randomBytes(24);
-  const creator = new Uint8Array();
+  const creator = req.signer?.serialize() ?? new Uint8Array();
   const txId = createHash('sha256').update(nonce).update(creator).digest('hex');
 
   const id = new ChaincodeID();
@@ -48,6 +59,11 @@ export function createSignedProposal(req: ProposalRequest): { signed: SignedProp
   channelHeader.setType(req.headerType);
   channelHeader.setChannelId(req.channelId);
   channelHeader.setTxId(txId);
+  const now = Date.now();
+  const timestamp = new Timestamp();
+  timestamp.setSeconds(Math.floor(now / 1000));
+  timestamp.setNanos((now % 1000) * 1e6);
+  channelHeader.setTimestamp(timestamp);
   channelHeader.setExtension$(extension.serializeBinary());
   const signatureHeader = new SignatureHeader();
   signatureHeader.setNonce(nonce);
@@ -60,6 +76,8 @@ export function createSignedProposal(req: ProposalRequest): { signed: SignedProp
   proposal.setHeader(header.serializeBinary());
   proposal.setPayload(payload.serializeBinary());
   const signed = new SignedProposal();
-  signed.setProposalBytes(proposal.serializeBinary());
+  const proposalBytes = proposal.serializeBinary();
+  signed.setProposalBytes(proposalBytes);
+  if (req.signer !== undefined) signed.setSignature(req.signer.sign(proposalBytes));
   return { signed, txId };
 }

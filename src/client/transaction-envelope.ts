@@ -4,10 +4,14 @@ import { ChaincodeProposalPayload, Header, Proposal, type ProposalResponse, type
 
 /**
  * The transaction a client sends to ordering once its proposal is endorsed (Fabric's
- * protoutil.CreateSignedTx), unsigned: the proposal's header, and the endorsed action with the
- * proposal payload stripped of its transient data.
+ * protoutil.CreateSignedTx): the proposal's header, and the endorsed action with the proposal
+ * payload stripped of its transient data, signed by the client when it has an identity.
  */
-export function createTransactionEnvelope(signed: SignedProposal, response: ProposalResponse): Envelope {
+export function createTransactionEnvelope(
+  signed: SignedProposal,
+  response: ProposalResponse,
+  signer?: { sign(message: Uint8Array): Uint8Array },
+): Envelope {
   const proposal = Proposal.deserializeBinary(signed.getProposalBytes_asU8());
   const header = Header.deserializeBinary(proposal.getHeader_asU8());
   const full = ChaincodeProposalPayload.deserializeBinary(proposal.getPayload_asU8());
@@ -32,6 +36,8 @@ export function createTransactionEnvelope(signed: SignedProposal, response: Prop
   payload.setHeader(header);
   payload.setData(tx.serializeBinary());
   const envelope = new Envelope();
-  envelope.setPayload(payload.serializeBinary());
+  const payloadBytes = payload.serializeBinary();
+  envelope.setPayload(payloadBytes);
+  if (signer !== undefined) envelope.setSignature(signer.sign(payloadBytes));
   return envelope;
 }

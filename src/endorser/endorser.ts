@@ -76,7 +76,7 @@ export class Endorser {
     if (!isSystem && up.channelId === '') {
       throw new EndorserError('CHANNEL_NOT_FOUND', `chaincode ${up.chaincodeName} can only be invoked on a channel`);
     }
-    const txParams: TransactionParams = { txId: up.txId, channelId: up.channelId };
+    const txParams: TransactionParams = { txId: up.txId, channelId: up.channelId, signedProposal: up.signed };
     let sim: Awaited<ReturnType<NonNullable<ReturnType<SimulationLedgers['getLedger']>>['newTxSimulator']>> | undefined;
     if (up.channelId !== '') {
       const ledger = ledgers.getLedger(up.channelId);

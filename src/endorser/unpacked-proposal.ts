@@ -20,6 +20,8 @@ export interface UnpackedProposal {
   headerType: number;
   chaincodeName: string;
   input: ChaincodeInput;
+  /** The proposal as it came, for the chaincode to read its creator and transient data from. */
+  signed: SignedProposal;
   /** The proposal hash of the response (Fabric's GetProposalHash1): SHA-256 over the header and the payload without its transient map. */
   proposalHash: Uint8Array;
 }
@@ -47,7 +49,7 @@ export function unpackProposal(signed: SignedProposal): UnpackedProposal {
   const visible = new ChaincodeProposalPayload();
   visible.setInput(payload.getInput_asU8());
   const proposalHash = createHash('sha256').update(proposal.getHeader_asU8()).update(visible.serializeBinary()).digest();
-  return { channelId: channelHeader.getChannelId(), txId, headerType, chaincodeName, input, proposalHash };
+  return { channelId: channelHeader.getChannelId(), txId, headerType, chaincodeName, input, proposalHash, signed };
 }
 
 function decode<T>(what: string, fn: () => T): T {

@@ -1,5 +1,19 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { after } from 'node:test';
+
+// Every process a test file starts is killed when the file ends, whatever its tests did: a peer
+// left running would keep the test runner waiting forever.
+const live = new Set<ChildProcess>();
+// One client MSP per test file, out of the working tree.
+const clientMsp = mkdtempSync(join(tmpdir(), 'weft-msp-'));
+after(() => {
+  for (const child of live) child.kill('SIGKILL');
+  rmSync(clientMsp, { recursive: true, force: true });
+});
 
 /** The CLI as a user runs it: the package's bin script. */
 export const WEFT_BIN = fileURLToPath(new URL('../../../bin/weft.cjs', import.meta.url));
@@ -13,7 +27,12 @@ export class WeftProcess {
   private listeners: Array<() => void> = [];
 
   constructor(args: string[], env: NodeJS.ProcessEnv) {
-    this.child = spawn(process.execPath, [WEFT_BIN, ...args], { env: { PATH: process.env.PATH, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    this.child = spawn(process.execPath, [WEFT_BIN, ...args], {
+      env: { PATH: process.env.PATH, CORE_PEER_MSPCONFIGPATH: clientMsp, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    live.add(this.child);
+    this.child.on('exit', () => live.delete(this.child));
     let partial = '';
     this.child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
       partial += chunk;

@@ -17,6 +17,9 @@ export interface PeerConfig {
   chaincodeAddress: string | undefined;
   /** Absolute path of peer.fileSystemPath. */
   fileSystemPath: string;
+  /** Absolute path of peer.mspConfigPath. */
+  mspConfigPath: string;
+  localMspId: string;
   tls: TlsConfig;
 }
 

@@ -8,6 +8,8 @@ export const EMBEDDED_DEFAULTS: Record<string, unknown> = {
     "chaincodeListenAddress": "0.0.0.0:7052",
     "chaincodeAddress": null,
     "fileSystemPath": "./data",
+    "mspConfigPath": "msp",
+    "localMspId": "SampleOrg",
     "tls": {
       "enabled": false,
       "cert": {

@@ -52,6 +52,8 @@ export async function loadCoreConfig(opts: LoadCoreConfigOptions): Promise<CoreC
       chaincodeListenAddress,
       chaincodeAddress: values.optionalAddress('peer.chaincodeAddress'),
       fileSystemPath: resolve(opts.cwd ?? process.cwd(), fileSystemPath),
+      mspConfigPath: resolve(configDir ?? resolve(opts.cwd ?? process.cwd(), fileSystemPath), values.string('peer.mspConfigPath') || 'msp'),
+      localMspId: values.string('peer.localMspId') || 'SampleOrg',
       tls: {
         enabled: values.boolean('peer.tls.enabled'),
         certFile: values.path('peer.tls.cert.file', configDir),
