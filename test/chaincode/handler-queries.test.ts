@@ -240,6 +240,17 @@ describe('Handler: range queries', () => {
     await tx.complete();
   });
 
+  test('open iterators are closed when the transaction times out', async () => {
+    const { ledger } = await testLedger();
+    await commitWrites(ledger, NS, keys(150));
+    const session = await readyHandler();
+    const { sim, iterators } = tracking(await ledger.newTxSimulator('tx1'));
+    const tx = await startTx(session, { txId: 'tx1', channelId: ledger.channelId, txSimulator: sim }, 300);
+    assert.equal(decodeKVs(responsePayload(await tx.call(T.GET_STATE_BY_RANGE, rangeRequest('', '')))).hasMore, true);
+    await assert.rejects(tx.running, /timeout expired while executing transaction/);
+    assert.deepEqual(iterators, [{ closed: true }]);
+  });
+
   test('open iterators are closed when the transaction completes, and when the stream ends under a transaction', async () => {
     const { ledger } = await testLedger();
     await commitWrites(ledger, NS, keys(150));
