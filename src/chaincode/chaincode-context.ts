@@ -1,20 +1,81 @@
 import type { SignedProposal } from '../common/protos/proposal.js';
 
-/** What the chaincode layer needs of a transaction simulator: the state calls the shim can make. */
-export interface StateSimulator {
+/** A ledger results iterator as the handler reads it: `next()` resolves undefined once exhausted. */
+export interface QueryResultsIterator<T> {
+  next(): Promise<T | undefined>;
+  /** Releases the database iterator; later `next()` calls resolve undefined. */
+  close(): void;
+}
+
+/** One result of a range scan (the fields of `queryresult.KV`). */
+export interface StateKV {
+  namespace: string;
+  key: string;
+  value: Uint8Array;
+}
+
+/** A range scan; a paginated one also tells where the next page starts. */
+export interface StateRangeIterator extends QueryResultsIterator<StateKV> {
+  /** The first key after the results returned ('' when none is left); closes the iterator. */
+  getBookmarkAndClose(): Promise<string>;
+}
+
+/** One committed write of a key (the fields of `queryresult.KeyModification`). */
+export interface StateModification {
+  txId: string;
+  value: Uint8Array;
+  timestamp: { seconds: number; nanos: number } | undefined;
+  isDelete: boolean;
+}
+
+/**
+ * What the chaincode layer needs to read state: the read calls the shim can make. A ledger
+ * QueryExecutor is one; a context holding only this is read-only (a cc2cc call to another channel).
+ */
+export interface StateQueryExecutor {
   getState(namespace: string, key: string): Promise<Uint8Array | undefined>;
+  getStateMetadata(namespace: string, key: string): Promise<Map<string, Uint8Array> | undefined>;
+  /** Keys in [startKey, endKey) as stored, composite keys included; a page when `pageSize` is set. */
+  getStateRangeScanIterator(
+    namespace: string,
+    startKey: string,
+    endKey: string,
+    options?: { pageSize?: number; bookmark?: string },
+  ): Promise<StateRangeIterator>;
+  executeQuery(namespace: string, query: string): Promise<QueryResultsIterator<StateKV>>;
+}
+
+/** What the chaincode layer needs of a transaction simulator: the read calls plus the writes. */
+export interface StateSimulator extends StateQueryExecutor {
   setState(namespace: string, key: string, value: Uint8Array): void;
   deleteState(namespace: string, key: string): void;
+  /** Replaces all metadata entries of the key. */
+  setStateMetadata(namespace: string, key: string, metadata: Map<string, Uint8Array>): void;
+}
+
+/** A key's history, newest first (Fabric's HistoryQueryExecutor). */
+export interface StateHistoryExecutor {
+  getHistoryForKey(namespace: string, key: string): Promise<QueryResultsIterator<StateModification>>;
 }
 
 /** One transaction as chaincode support runs it (Fabric's ccprovider.TransactionParams). */
 export interface TransactionParams {
   txId: string;
   channelId: string;
-  /** Absent for the system channel "", where SCCs are deployed without a ledger. */
-  txSimulator?: StateSimulator | undefined;
+  /**
+   * Absent for the system channel "", where SCCs are deployed without a ledger. A query
+   * executor without write calls makes the transaction read-only.
+   */
+  txSimulator?: StateSimulator | StateQueryExecutor | undefined;
+  /** Absent when the history database is not available. */
+  historyQueryExecutor?: StateHistoryExecutor | undefined;
   /** The client's proposal, handed to the chaincode: its creator, transient data and timestamp. */
   signedProposal?: SignedProposal | undefined;
+}
+
+/** Whether the transaction's state can be written (a simulator, not a plain query executor). */
+export function canWrite(sim: StateSimulator | StateQueryExecutor): sim is StateSimulator {
+  return typeof (sim as Partial<StateSimulator>).setState === 'function';
 }
 
 /** The chaincode a transaction targets (Fabric's ccprovider.CCContext). */

@@ -10,6 +10,14 @@ export type ChaincodeErrorCode =
   | 'NO_HANDLER'
   | 'CHAINCODE_ERROR'
   | 'STREAM_ENDED'
-  | 'BAD_MESSAGE';
+  | 'BAD_MESSAGE'
+  | 'NO_SUCH_COLLECTION'
+  | 'READ_ONLY'
+  | 'QUERY_NOT_FOUND'
+  | 'TX_ENDED'
+  | 'HISTORY_DISABLED'
+  | 'CC2CC_UNAVAILABLE'
+  | 'CC2CC_REFUSED'
+  | 'LEDGER_NOT_FOUND';
 
 export class ChaincodeError extends WeftError<ChaincodeErrorCode> {}

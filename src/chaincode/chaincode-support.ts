@@ -15,6 +15,7 @@ import {
   type ChaincodeContainerInfo,
   type TransactionParams,
 } from './chaincode-context.js';
+import type { ChaincodeInvoker, SystemChaincodeInfo } from './chaincode-invoker.js';
 import { Handler, newMessage } from './handler.js';
 import type { HandlerRegistry } from './handler-registry.js';
 import type { Runtime } from './runtime-launcher.js';
@@ -30,6 +31,14 @@ export interface ChaincodeSupportOptions {
   handlerRegistry: HandlerRegistry<Handler>;
   /** chaincode.executetimeout */
   executeTimeoutMs: number;
+  /** chaincode.keepalive, in milliseconds; 0 sends no KEEPALIVE. */
+  keepaliveMs?: number;
+  /** ledger.state.totalQueryLimit: most results one chaincode query returns. */
+  totalQueryLimit?: number;
+  /** Runs chaincode-to-chaincode calls; also settable once with `attachInvoker`. */
+  invoker?: ChaincodeInvoker;
+  /** Which system chaincodes may not be called by other chaincodes. */
+  systemChaincodes?: SystemChaincodeInfo;
   logger: Logger;
 }
 
@@ -48,6 +57,19 @@ export class ChaincodeSupport {
   private readonly runtime: Runtime;
   private readonly registry: HandlerRegistry<Handler>;
   private readonly executeTimeoutMs: number;
+  private readonly keepaliveMs: number;
+  private readonly totalQueryLimit: number | undefined;
+  private invoker: ChaincodeInvoker | undefined;
+  /** What every handler is given: reaches the invoker attached at the time of the call. */
+  private readonly invokerDelegate: ChaincodeInvoker = {
+    invoke: (target, input, callerTx) => {
+      if (this.invoker === undefined) {
+        return Promise.reject(new ChaincodeError('CC2CC_UNAVAILABLE', 'chaincode to chaincode invocation is not available'));
+      }
+      return this.invoker.invoke(target, input, callerTx);
+    },
+  };
+  private systemChaincodes: SystemChaincodeInfo | undefined;
   private readonly logger: Logger;
 
   constructor(opts: ChaincodeSupportOptions) {
@@ -55,7 +77,20 @@ export class ChaincodeSupport {
     this.runtime = opts.runtime;
     this.registry = opts.handlerRegistry;
     this.executeTimeoutMs = opts.executeTimeoutMs;
+    this.keepaliveMs = opts.keepaliveMs ?? 0;
+    this.totalQueryLimit = opts.totalQueryLimit;
+    this.invoker = opts.invoker;
+    this.systemChaincodes = opts.systemChaincodes;
     this.logger = opts.logger;
+  }
+
+  /**
+   * Closes the cycle cc2cc calls need (the invoker runs chaincode through this object): the
+   * composition root calls it once, before chaincode streams are served.
+   */
+  attachInvoker(invoker: ChaincodeInvoker, systemChaincodes?: SystemChaincodeInfo): void {
+    this.invoker = invoker;
+    if (systemChaincodes !== undefined) this.systemChaincodes = systemChaincodes;
   }
 
   /** Launches the chaincode unless a handler for `name:version` is already registered. */
@@ -116,9 +151,26 @@ export class ChaincodeSupport {
     return this.executeOn(handler, MessageTypes.TRANSACTION, txParams, cccid, input);
   }
 
+  /**
+   * Runs a TRANSACTION on a running chaincode and resolves with its reply as it is, COMPLETED or
+   * ERROR: what a cc2cc call hands back to the calling chaincode.
+   */
+  async invoke(txParams: TransactionParams, cccid: CCContext, input: ChaincodeInput): Promise<ChaincodeMessage> {
+    const handler = this.handlerFor(chaincodeCanonicalName(cccid), txParams.channelId);
+    const msg = newMessage(MessageTypes.TRANSACTION, input.serializeBinary(), txParams.txId, txParams.channelId);
+    return handler.execute(txParams, cccid, msg, this.executeTimeoutMs);
+  }
+
   /** Serves the peer's side of one chaincode stream until it ends. */
   async handleChaincodeStream(stream: ChaincodeStream): Promise<void> {
-    const handler = new Handler({ registry: this.registry, logger: this.logger });
+    const handler = new Handler({
+      registry: this.registry,
+      logger: this.logger,
+      keepaliveMs: this.keepaliveMs,
+      totalQueryLimit: this.totalQueryLimit,
+      invoker: this.invokerDelegate,
+      systemChaincodes: { isSysCCAndNotInvokableCC2CC: (name) => this.systemChaincodes?.isSysCCAndNotInvokableCC2CC(name) === true },
+    });
     await handler.processStream(stream);
   }
 

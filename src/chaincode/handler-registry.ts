@@ -43,6 +43,13 @@ export class HandlerRegistry<H extends RegisteredHandler = RegisteredHandler> {
     return this.handlers.get(cname);
   }
 
+  /** The version of the registered chaincode of this name, if one is registered. */
+  registeredVersion(name: string): string | undefined {
+    const prefix = `${name}:`;
+    for (const cname of this.handlers.keys()) if (cname.startsWith(prefix)) return cname.slice(prefix.length);
+    return undefined;
+  }
+
   register(handler: H): void {
     const key = handler.chaincodeName;
     if (this.handlers.has(key)) {

@@ -1,19 +1,47 @@
+import { randomUUID } from 'node:crypto';
 import { errorMessage } from '../common/errors/weft-error.js';
 import type { Logger } from '../common/logging/logging.js';
 import {
   ChaincodeID,
+  ChaincodeInput,
   ChaincodeMessage,
+  ChaincodeSpec,
   DelState,
+  GetHistoryForKey,
+  GetQueryResult,
   GetState,
+  GetStateByRange,
+  GetStateMetadata,
+  KeyModification,
+  KV,
   MessageTypes,
   PutState,
+  PutStateMetadata,
+  QueryMetadata,
+  QueryResponse,
+  QueryStateClose,
+  QueryStateNext,
+  StateMetadata,
+  StateMetadataResult,
+  Timestamp,
   type MessageType,
   messageTypeName,
 } from '../common/protos/peer.js';
 import type { ChaincodeStream } from '../comm/chaincode-stream.js';
 import { StreamClosedError } from '../comm/stream-closed-error.js';
 import { ChaincodeError } from './chaincode-error.js';
-import type { CCContext, TransactionParams } from './chaincode-context.js';
+import {
+  canWrite,
+  type CCContext,
+  type QueryResultsIterator,
+  type StateKV,
+  type StateModification,
+  type StateSimulator,
+  type TransactionParams,
+} from './chaincode-context.js';
+import type { ChaincodeInvoker, SystemChaincodeInfo } from './chaincode-invoker.js';
+import { QueryIterators, type QueryCursor } from './query-iterators.js';
+import { buildQueryResponse, DEFAULT_MAX_RESULT_LIMIT } from './query-response-builder.js';
 import { TransactionContexts, type TransactionContext } from './transaction-contexts.js';
 
 export type HandlerState = 'created' | 'established' | 'ready';
@@ -29,7 +57,20 @@ export interface HandlerRegistrar {
 export interface HandlerOptions {
   registry: HandlerRegistrar;
   logger: Logger;
+  /** chaincode.keepalive in milliseconds: KEEPALIVE to the chaincode this often; 0 sends none. */
+  keepaliveMs?: number;
+  /** Most results a chaincode query returns over all its responses (ledger.state.totalQueryLimit). */
+  totalQueryLimit?: number;
+  /** Results per QueryResponse when the chaincode asks for no page (Fabric: 100). */
+  maxResultLimit?: number;
+  /** Runs INVOKE_CHAINCODE; without it chaincode-to-chaincode calls are refused. */
+  invoker?: ChaincodeInvoker | undefined;
+  /** Which system chaincodes other chaincodes may not call. */
+  systemChaincodes?: SystemChaincodeInfo | undefined;
 }
+
+/** Fabric's default ledger.state.totalQueryLimit. */
+export const DEFAULT_TOTAL_QUERY_LIMIT = 100_000;
 
 const T = MessageTypes;
 type StateCall = (msg: ChaincodeMessage, ctx: TransactionContext) => Promise<Uint8Array | undefined>;
@@ -48,14 +89,35 @@ export class Handler {
   private readonly registry: HandlerRegistrar;
   private readonly logger: Logger;
   private readonly stateCalls: ReadonlyMap<number, StateCall>;
+  private readonly keepaliveMs: number;
+  private readonly totalQueryLimit: number;
+  private readonly maxResultLimit: number;
+  private readonly invoker: ChaincodeInvoker | undefined;
+  private readonly systemChaincodes: SystemChaincodeInfo | undefined;
+  private keepalive: NodeJS.Timeout | undefined;
 
   constructor(opts: HandlerOptions) {
     this.registry = opts.registry;
     this.logger = opts.logger;
+    this.keepaliveMs = opts.keepaliveMs ?? 0;
+    this.totalQueryLimit = opts.totalQueryLimit ?? DEFAULT_TOTAL_QUERY_LIMIT;
+    this.maxResultLimit = opts.maxResultLimit ?? DEFAULT_MAX_RESULT_LIMIT;
+    this.invoker = opts.invoker;
+    this.systemChaincodes = opts.systemChaincodes;
     this.stateCalls = new Map<number, StateCall>([
       [T.GET_STATE, (msg, ctx) => this.handleGetState(msg, ctx)],
       [T.PUT_STATE, (msg, ctx) => this.handlePutState(msg, ctx)],
       [T.DEL_STATE, (msg, ctx) => this.handleDelState(msg, ctx)],
+      [T.GET_STATE_BY_RANGE, (msg, ctx) => this.handleGetStateByRange(msg, ctx)],
+      [T.QUERY_STATE_NEXT, (msg, ctx) => this.handleQueryStateNext(msg, ctx)],
+      [T.QUERY_STATE_CLOSE, (msg, ctx) => this.handleQueryStateClose(msg, ctx)],
+      [T.GET_QUERY_RESULT, (msg, ctx) => this.handleGetQueryResult(msg, ctx)],
+      [T.GET_HISTORY_FOR_KEY, (msg, ctx) => this.handleGetHistoryForKey(msg, ctx)],
+      [T.GET_STATE_METADATA, (msg, ctx) => this.handleGetStateMetadata(msg, ctx)],
+      [T.PUT_STATE_METADATA, (msg, ctx) => this.handlePutStateMetadata(msg, ctx)],
+      [T.GET_PRIVATE_DATA_HASH, (msg, ctx) => this.handlePrivateDataOnly(msg, ctx)],
+      [T.PURGE_PRIVATE_DATA, (msg, ctx) => this.handlePrivateDataOnly(msg, ctx)],
+      [T.INVOKE_CHAINCODE, (msg, ctx) => this.handleInvokeChaincode(msg, ctx)],
     ]);
   }
 
@@ -82,6 +144,8 @@ export class Handler {
       if (!(err instanceof StreamClosedError)) throw err;
       this.logger.debug('ProcessStream', `received EOF, ending chaincode support stream for ${this.name}`);
     } finally {
+      if (this.keepalive !== undefined) clearInterval(this.keepalive);
+      this.keepalive = undefined;
       if (this.registered) this.registry.deregister(this.name, this);
       if (this.txContexts.size > 0) {
         this.txContexts.failAll(
@@ -95,13 +159,16 @@ export class Handler {
   async execute(txParams: TransactionParams, cccid: CCContext, msg: ChaincodeMessage, timeoutMs: number): Promise<ChaincodeMessage> {
     const debug = this.logger.debugEnabled;
     if (debug) this.logger.debug('Execute', 'Entry');
-    const ctx = this.txContexts.create(txParams.channelId, txParams.txId, cccid.name, txParams.txSimulator, timeoutMs);
+    const ctx = this.txContexts.create(txParams, cccid.name, timeoutMs);
     try {
       await this.sendOrThrow(msg);
       return await ctx.response;
     } finally {
       ctx.clearTimer();
       this.txContexts.delete(txParams.channelId, txParams.txId);
+      // Answered, timed out or the stream ended: the open queries' LevelDB iterators go now.
+      ctx.ended = true;
+      ctx.queries?.closeAll();
       if (debug) this.logger.debug('Execute', 'Exit');
     }
   }
@@ -157,6 +224,7 @@ export class Handler {
       return;
     }
     this.registered = true;
+    this.startKeepalive();
     const debug = this.logger.debugEnabled;
     if (debug) this.logger.debug('HandleRegister', `Got REGISTER for chaincodeID = name:"${name}" , sending back REGISTERED`);
     try {
@@ -197,7 +265,8 @@ export class Handler {
     let reply: ChaincodeMessage;
     try {
       const ctx = this.txContexts.get(msg.getChannelId(), txId);
-      if (ctx === undefined || ctx.txSimulator === undefined) {
+      // A cc2cc call on the system channel has no ledger: only system chaincodes run there.
+      if (ctx === undefined || (ctx.txSimulator === undefined && !(msg.getType() === T.INVOKE_CHAINCODE && msg.getChannelId() === ''))) {
         throw new ChaincodeError(
           'BAD_MESSAGE',
           `[${shortTxid(txId)}] No ledger context for ${messageTypeName(msg.getType())}. Sending ERROR`,
@@ -215,7 +284,7 @@ export class Handler {
 
   private async handleGetState(msg: ChaincodeMessage, ctx: TransactionContext): Promise<Uint8Array | undefined> {
     const req = GetState.deserializeBinary(msg.getPayload_asU8());
-    rejectCollection(req.getCollection());
+    rejectCollection(ctx, req.getCollection());
     const value = await ctx.txSimulator?.getState(ctx.namespaceId, req.getKey());
     if (value === undefined && this.logger.debugEnabled) {
       this.logger.debug('HandleGetState', `[${shortTxid(ctx.txId)}] No state associated with key: ${req.getKey()}. Sending RESPONSE with an empty payload`);
@@ -225,16 +294,171 @@ export class Handler {
 
   private async handlePutState(msg: ChaincodeMessage, ctx: TransactionContext): Promise<undefined> {
     const req = PutState.deserializeBinary(msg.getPayload_asU8());
-    rejectCollection(req.getCollection());
-    ctx.txSimulator?.setState(ctx.namespaceId, req.getKey(), req.getValue_asU8());
+    rejectCollection(ctx, req.getCollection());
+    writer(ctx, msg).setState(ctx.namespaceId, req.getKey(), req.getValue_asU8());
     return undefined;
   }
 
   private async handleDelState(msg: ChaincodeMessage, ctx: TransactionContext): Promise<undefined> {
     const req = DelState.deserializeBinary(msg.getPayload_asU8());
-    rejectCollection(req.getCollection());
-    ctx.txSimulator?.deleteState(ctx.namespaceId, req.getKey());
+    rejectCollection(ctx, req.getCollection());
+    writer(ctx, msg).deleteState(ctx.namespaceId, req.getKey());
     return undefined;
+  }
+
+  /**
+   * A range scan. The peer does not tell a partial composite key query from a simple range, as in
+   * Fabric: the shim sends the composite prefix and prefix + U+10FFFF, or substitutes U+0001 for an
+   * empty simple start key, and the keys go to the ledger's raw range scan as they are.
+   */
+  private async handleGetStateByRange(msg: ChaincodeMessage, ctx: TransactionContext): Promise<Uint8Array> {
+    const req = GetStateByRange.deserializeBinary(msg.getPayload_asU8());
+    const metadata = queryMetadata(req.getMetadata_asU8());
+    rejectCollection(ctx, req.getCollection());
+    const paginated = isPaginated(metadata);
+    const limit = this.totalReturnLimit(metadata);
+    const sim = reader(ctx);
+    const iterator = paginated
+      ? await sim.getStateRangeScanIterator(ctx.namespaceId, req.getStartkey(), req.getEndkey(), {
+          pageSize: limit,
+          bookmark: metadata?.getBookmark() ?? '',
+        })
+      : await sim.getStateRangeScanIterator(ctx.namespaceId, req.getStartkey(), req.getEndkey());
+    const cursor: QueryCursor = {
+      next: async () => encodeKV(await iterator.next()),
+      close: () => iterator.close(),
+      getBookmarkAndClose: () => iterator.getBookmarkAndClose(),
+    };
+    return this.firstResponse(ctx, cursor, paginated, limit);
+  }
+
+  private async handleQueryStateNext(msg: ChaincodeMessage, ctx: TransactionContext): Promise<Uint8Array> {
+    const id = QueryStateNext.deserializeBinary(msg.getPayload_asU8()).getId();
+    const query = ctx.queries?.get(id);
+    if (ctx.queries === undefined || query === undefined) throw new ChaincodeError('QUERY_NOT_FOUND', 'query iterator not found');
+    const res = await buildQueryResponse(ctx.queries, id, query, this.maxResultLimit);
+    return res.serializeBinary();
+  }
+
+  private async handleQueryStateClose(msg: ChaincodeMessage, ctx: TransactionContext): Promise<Uint8Array> {
+    const id = QueryStateClose.deserializeBinary(msg.getPayload_asU8()).getId();
+    ctx.queries?.cleanup(id);
+    const res = new QueryResponse();
+    res.setHasMore(false);
+    res.setId(id);
+    return res.serializeBinary();
+  }
+
+  /** Rich queries: the LevelDB state database refuses them, and the chaincode gets the ledger's words. */
+  private async handleGetQueryResult(msg: ChaincodeMessage, ctx: TransactionContext): Promise<Uint8Array> {
+    const req = GetQueryResult.deserializeBinary(msg.getPayload_asU8());
+    const metadata = queryMetadata(req.getMetadata_asU8());
+    rejectCollection(ctx, req.getCollection());
+    const iterator = await reader(ctx).executeQuery(ctx.namespaceId, req.getQuery());
+    const cursor: QueryCursor = { next: async () => encodeKV(await iterator.next()), close: () => iterator.close() };
+    return this.firstResponse(ctx, cursor, isPaginated(metadata), this.totalReturnLimit(metadata));
+  }
+
+  private async handleGetHistoryForKey(msg: ChaincodeMessage, ctx: TransactionContext): Promise<Uint8Array> {
+    const history = ctx.historyQueryExecutor;
+    if (history === undefined) throw new ChaincodeError('HISTORY_DISABLED', 'history database is not enabled');
+    const req = GetHistoryForKey.deserializeBinary(msg.getPayload_asU8());
+    const iterator: QueryResultsIterator<StateModification> = await history.getHistoryForKey(ctx.namespaceId, req.getKey());
+    const cursor: QueryCursor = { next: async () => encodeModification(await iterator.next()), close: () => iterator.close() };
+    return this.firstResponse(ctx, cursor, false, this.totalQueryLimit);
+  }
+
+  private async handleGetStateMetadata(msg: ChaincodeMessage, ctx: TransactionContext): Promise<Uint8Array> {
+    const req = GetStateMetadata.deserializeBinary(msg.getPayload_asU8());
+    rejectCollection(ctx, req.getCollection());
+    const metadata = await reader(ctx).getStateMetadata(ctx.namespaceId, req.getKey());
+    const result = new StateMetadataResult();
+    for (const [metakey, value] of metadata ?? []) {
+      const entry = new StateMetadata();
+      entry.setMetakey(metakey);
+      entry.setValue(value);
+      result.addEntries(entry);
+    }
+    return result.serializeBinary();
+  }
+
+  /**
+   * The shim sends one metadata entry (e.g. VALIDATION_PARAMETER); the simulator replaces all of a
+   * key's metadata, so the other entries are read and kept.
+   */
+  private async handlePutStateMetadata(msg: ChaincodeMessage, ctx: TransactionContext): Promise<undefined> {
+    const req = PutStateMetadata.deserializeBinary(msg.getPayload_asU8());
+    rejectCollection(ctx, req.getCollection());
+    const sim = writer(ctx, msg);
+    const entry = req.getMetadata();
+    if (entry === undefined) throw new ChaincodeError('BAD_MESSAGE', 'PUT_STATE_METADATA carries no metadata entry');
+    const metadata = new Map(await sim.getStateMetadata(ctx.namespaceId, req.getKey()));
+    metadata.set(entry.getMetakey(), entry.getValue_asU8());
+    sim.setStateMetadata(ctx.namespaceId, req.getKey(), metadata);
+    return undefined;
+  }
+
+  /** GET_PRIVATE_DATA_HASH and PURGE_PRIVATE_DATA: private data only, and this peer has no collections. */
+  private async handlePrivateDataOnly(msg: ChaincodeMessage, ctx: TransactionContext): Promise<undefined> {
+    // Both carry their key and collection as GetState and DelState do (fields 1 and 2).
+    const collection = DelState.deserializeBinary(msg.getPayload_asU8()).getCollection();
+    if (collection === '' && msg.getType() === T.PURGE_PRIVATE_DATA) {
+      throw new ChaincodeError('NO_SUCH_COLLECTION', 'only applicable for private data');
+    }
+    throw noSuchCollection(ctx, collection);
+  }
+
+  /**
+   * A chaincode calling another. The name may be `name`, `name:version` or `name/channel` (the
+   * version is ignored, as in Fabric). The reply is RESPONSE carrying the callee's COMPLETED or
+   * ERROR message, serialized: the shim unwraps it.
+   */
+  private async handleInvokeChaincode(msg: ChaincodeMessage, ctx: TransactionContext): Promise<Uint8Array> {
+    const spec = ChaincodeSpec.deserializeBinary(msg.getPayload_asU8());
+    const target = parseChaincodeName(spec.getChaincodeId()?.getName() ?? '');
+    const channelId = target.channelId === '' ? ctx.channelId : target.channelId;
+    if (this.logger.debugEnabled) {
+      this.logger.debug('HandleInvokeChaincode', `[${shortTxid(msg.getTxid())}] C-call-C ${target.name} on channel ${channelId}`);
+    }
+    if (this.systemChaincodes?.isSysCCAndNotInvokableCC2CC(target.name) === true) {
+      throw new ChaincodeError('CC2CC_REFUSED', `system chaincode ${target.name} cannot be invoked with a cc2cc invocation`);
+    }
+    if (this.invoker === undefined) {
+      throw new ChaincodeError('CC2CC_UNAVAILABLE', 'chaincode to chaincode invocation is not available');
+    }
+    const reply = await this.invoker.invoke(
+      { name: target.name, channelId },
+      spec.getInput() ?? new ChaincodeInput(),
+      { txId: ctx.txId, channelId: ctx.channelId, txSimulator: ctx.txSimulator, historyQueryExecutor: ctx.historyQueryExecutor },
+    );
+    return reply.serializeBinary();
+  }
+
+  /** Keeps a new query under a fresh id and answers with its first QueryResponse. */
+  private async firstResponse(ctx: TransactionContext, cursor: QueryCursor, paginated: boolean, limit: number): Promise<Uint8Array> {
+    if (ctx.ended) {
+      // The transaction ended while the ledger opened the iterator.
+      cursor.close();
+      throw new ChaincodeError('TX_ENDED', 'the transaction has already ended');
+    }
+    const queries = (ctx.queries ??= new QueryIterators());
+    const id = randomUUID();
+    const query = queries.open(id, cursor, { paginated, limit });
+    const res = await buildQueryResponse(queries, id, query, this.maxResultLimit);
+    return res.serializeBinary();
+  }
+
+  /** The page size when it is below the total query limit, else the limit (Fabric's calculateTotalReturnLimit). */
+  private totalReturnLimit(metadata: QueryMetadata | undefined): number {
+    const pageSize = metadata?.getPagesize() ?? 0;
+    return pageSize > 0 && pageSize < this.totalQueryLimit ? pageSize : this.totalQueryLimit;
+  }
+
+  private startKeepalive(): void {
+    if (this.keepaliveMs <= 0) return;
+    // Not awaited and never answered: a failed send shows up as the stream ending.
+    this.keepalive = setInterval(() => this.send(newMessage(T.KEEPALIVE)), this.keepaliveMs);
+    this.keepalive.unref();
   }
 
   private sendError(to: ChaincodeMessage, text: string): void {
@@ -257,10 +481,77 @@ export class Handler {
   }
 }
 
-function rejectCollection(collection: string): void {
-  if (collection !== '') {
-    throw new ChaincodeError('BAD_MESSAGE', `private data collection ${collection} is not available on this peer`);
+/** No collections are configured on this peer: any call naming one is refused. */
+function rejectCollection(ctx: TransactionContext, collection: string): void {
+  if (collection !== '') throw noSuchCollection(ctx, collection);
+}
+
+function noSuchCollection(ctx: TransactionContext, collection: string): ChaincodeError {
+  return new ChaincodeError('NO_SUCH_COLLECTION', `collection ${ctx.channelId}/${ctx.namespaceId}/${collection} could not be found`);
+}
+
+function reader(ctx: TransactionContext): NonNullable<TransactionContext['txSimulator']> {
+  const sim = ctx.txSimulator;
+  if (sim === undefined) throw new ChaincodeError('BAD_MESSAGE', `[${shortTxid(ctx.txId)}] no ledger context`);
+  return sim;
+}
+
+/** The simulator, for a write; a read-only context (a cc2cc call to another channel) refuses it. */
+function writer(ctx: TransactionContext, msg: ChaincodeMessage): StateSimulator {
+  const sim = reader(ctx);
+  if (!canWrite(sim)) {
+    throw new ChaincodeError(
+      'READ_ONLY',
+      `${messageTypeName(msg.getType())} is not allowed: chaincode ${ctx.namespaceId} runs read-only on channel ${ctx.channelId} (called from another channel, only its response is returned)`,
+    );
   }
+  return sim;
+}
+
+function queryMetadata(bytes: Uint8Array): QueryMetadata | undefined {
+  return bytes.length === 0 ? undefined : QueryMetadata.deserializeBinary(bytes);
+}
+
+/** A page was asked for: a page size or a bookmark (Fabric's isMetadataSetForPagination). */
+function isPaginated(metadata: QueryMetadata | undefined): boolean {
+  return metadata !== undefined && (metadata.getPagesize() !== 0 || metadata.getBookmark() !== '');
+}
+
+function encodeKV(kv: StateKV | undefined): Uint8Array | undefined {
+  if (kv === undefined) return undefined;
+  const msg = new KV();
+  msg.setNamespace(kv.namespace);
+  msg.setKey(kv.key);
+  msg.setValue(kv.value);
+  return msg.serializeBinary();
+}
+
+function encodeModification(m: StateModification | undefined): Uint8Array | undefined {
+  if (m === undefined) return undefined;
+  const msg = new KeyModification();
+  msg.setTxId(m.txId);
+  msg.setValue(m.value);
+  if (m.timestamp !== undefined) {
+    const ts = new Timestamp();
+    ts.setSeconds(m.timestamp.seconds);
+    ts.setNanos(m.timestamp.nanos);
+    msg.setTimestamp(ts);
+  }
+  msg.setIsDelete(m.isDelete);
+  return msg.serializeBinary();
+}
+
+/** Fabric's ParseName: `name[:version][/channel]`. */
+export function parseChaincodeName(ccName: string): { name: string; version: string; channelId: string } {
+  const slash = ccName.indexOf('/');
+  const channelId = slash < 0 ? '' : ccName.slice(slash + 1);
+  const nameVersion = slash < 0 ? ccName : ccName.slice(0, slash);
+  const colon = nameVersion.indexOf(':');
+  return {
+    name: colon < 0 ? nameVersion : nameVersion.slice(0, colon),
+    version: colon < 0 ? '' : nameVersion.slice(colon + 1),
+    channelId,
+  };
 }
 
 export function newMessage(type: number, payload?: Uint8Array, txId = '', channelId = ''): ChaincodeMessage {

@@ -1,6 +1,7 @@
 import type { ChaincodeMessage } from '../common/protos/peer.js';
 import { ChaincodeError } from './chaincode-error.js';
-import type { StateSimulator } from './chaincode-context.js';
+import type { StateHistoryExecutor, StateQueryExecutor, StateSimulator, TransactionParams } from './chaincode-context.js';
+import type { QueryIterators } from './query-iterators.js';
 
 /** One transaction in flight on a handler: where its state calls go, and who waits for its end. */
 export interface TransactionContext {
@@ -8,7 +9,13 @@ export interface TransactionContext {
   readonly txId: string;
   /** The chaincode namespace its state calls read and write. */
   readonly namespaceId: string;
-  readonly txSimulator: StateSimulator | undefined;
+  /** A query executor without writes makes the transaction read-only. */
+  readonly txSimulator: StateSimulator | StateQueryExecutor | undefined;
+  readonly historyQueryExecutor: StateHistoryExecutor | undefined;
+  /** Its open range and history queries; made at the first one (most transactions have none). */
+  queries: QueryIterators | undefined;
+  /** Set when execute returns: open queries are closed and no more are taken. */
+  ended: boolean;
   /** Settles the waiting execute with the chaincode's COMPLETED or ERROR message. */
   readonly notify: (msg: ChaincodeMessage) => void;
   /** Fails the waiting execute. */
@@ -23,13 +30,8 @@ export interface TransactionContext {
 export class TransactionContexts {
   private readonly contexts = new Map<string, TransactionContext>();
 
-  create(
-    channelId: string,
-    txId: string,
-    namespaceId: string,
-    txSimulator: StateSimulator | undefined,
-    timeoutMs: number,
-  ): TransactionContext {
+  create(txParams: TransactionParams, namespaceId: string, timeoutMs: number): TransactionContext {
+    const { channelId, txId } = txParams;
     const key = contextKey(channelId, txId);
     if (this.contexts.has(key)) {
       throw new ChaincodeError('DUPLICATE_TXID', `txid: ${txId}(${channelId}) exists`);
@@ -46,7 +48,10 @@ export class TransactionContexts {
       channelId,
       txId,
       namespaceId,
-      txSimulator,
+      txSimulator: txParams.txSimulator,
+      historyQueryExecutor: txParams.historyQueryExecutor,
+      queries: undefined,
+      ended: false,
       notify,
       fail,
       response,

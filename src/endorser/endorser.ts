@@ -1,5 +1,5 @@
 import type { ExecutionResult } from '../chaincode/chaincode-support.js';
-import type { CCContext, ChaincodeContainerInfo, StateSimulator, TransactionParams } from '../chaincode/chaincode-context.js';
+import type { CCContext, ChaincodeContainerInfo, StateHistoryExecutor, StateSimulator, TransactionParams } from '../chaincode/chaincode-context.js';
 import { errorMessage } from '../common/errors/weft-error.js';
 import type { Logger } from '../common/logging/logging.js';
 import { ChaincodeData, ChaincodeID, Response, type ChaincodeDeploymentSpec, type ChaincodeInput } from '../common/protos/peer.js';
@@ -28,7 +28,10 @@ export interface SystemChaincodes {
 /** The channel ledgers proposals simulate against. */
 export interface SimulationLedgers {
   getLedger(channelId: string):
-    | { newTxSimulator(txId: string): Promise<StateSimulator & { done(): void; getTxSimulationResults(): { pubSimulationBytes?: Uint8Array } }> }
+    | {
+        newTxSimulator(txId: string): Promise<StateSimulator & { done(): void; getTxSimulationResults(): { pubSimulationBytes?: Uint8Array } }>;
+        newHistoryQueryExecutor(): Promise<StateHistoryExecutor>;
+      }
     | undefined;
 }
 
@@ -83,6 +86,7 @@ export class Endorser {
       if (ledger === undefined) throw new EndorserError('CHANNEL_NOT_FOUND', `channel '${up.channelId}' not found`);
       sim = await ledger.newTxSimulator(up.txId);
       txParams.txSimulator = sim;
+      txParams.historyQueryExecutor = await ledger.newHistoryQueryExecutor();
     }
     try {
       const { response, version } = isSystem ? await this.callSystemChaincode(up, txParams) : await this.callUserChaincode(up, txParams, sim);

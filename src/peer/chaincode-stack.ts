@@ -12,7 +12,8 @@ import type { Chaincode } from '../shim/chaincode.js';
 import { startInProc } from '../shim/start-in-proc.js';
 
 export interface ChaincodeStackOptions {
-  chaincode: Pick<ChaincodeConfig, 'startupTimeoutMs' | 'executeTimeoutMs' | 'mode' | 'logging'>;
+  chaincode: Pick<ChaincodeConfig, 'startupTimeoutMs' | 'executeTimeoutMs' | 'mode' | 'logging'> &
+    Partial<Pick<ChaincodeConfig, 'keepaliveSeconds'>>;
   /** The address chaincodes dial, asked at each launch. */
   peerAddress: () => string;
   /** The VMs of user chaincode, by container type, beside the in-process VM of system chaincode. */
@@ -63,6 +64,7 @@ export function createChaincodeStack(opts: ChaincodeStackOptions): ChaincodeStac
     runtime,
     handlerRegistry,
     executeTimeoutMs: chaincode.executeTimeoutMs,
+    keepaliveMs: (chaincode.keepaliveSeconds ?? 0) * 1000,
     logger: chaincodeLogger,
   });
   inprocRegistry.attach(chaincodeSupport);

@@ -20,6 +20,7 @@ import { Lscc } from '../scc/lscc/lscc.js';
 import { loadPluginSysCCs, type ModuleImporter } from '../scc/plugin-loader.js';
 import { Qscc } from '../scc/qscc/qscc.js';
 import { SccProvider } from '../scc/scc-provider.js';
+import { ChaincodeSupportInvoker } from '../chaincode/chaincode-support-invoker.js';
 import { ChannelManager } from './channel-manager.js';
 import { ChannelRegistry } from './channel-registry.js';
 import { createChaincodeStack } from './chaincode-stack.js';
@@ -92,6 +93,13 @@ export class Peer {
       logger: logging.logger('sccapi'),
     });
     const channelManager = new ChannelManager({ channels, deployer: sccProvider, logging });
+    // Chaincode-to-chaincode calls reach running chaincodes: system ones at the peer's version.
+    const invoker = new ChaincodeSupportInvoker({
+      support: chaincodeSupport,
+      ledgers: channels,
+      version: (name) => (sccProvider.isSysCC(name) ? opts.version : (stack.handlerRegistry.registeredVersion(name) ?? '')),
+    });
+    chaincodeSupport.attachInvoker(invoker, sccProvider);
     const parts: Parts = { sccProvider, listeners: [], ledgers };
     // Each is awaited below or in takeDown; observed here so that no failure goes unhandled meanwhile.
     ledgers.catch(() => undefined);

@@ -62,8 +62,8 @@ describe('Handler (peer side)', () => {
     await cc.next();
     await cc.register('mycc:1.0');
     assert.equal((await cc.next()).text, '[] Fabric side handler cannot handle message (REGISTER) while in ready state');
-    await cc.send(T.GET_HISTORY_FOR_KEY, { txId: 't1' });
-    assert.equal((await cc.next()).text, '[t1] Fabric side handler cannot handle message (GET_HISTORY_FOR_KEY) while in ready state');
+    await cc.send(T.INIT, { txId: 't1' });
+    assert.equal((await cc.next()).text, '[t1] Fabric side handler cannot handle message (INIT) while in ready state');
     await cc.send(99, { txId: 't2' });
     assert.equal((await cc.next()).text, '[t2] Fabric side handler cannot handle message (UNKNOWN(99)) while in ready state');
     // KEEPALIVE is taken silently; the next reply is the answer to the next message.

@@ -6,12 +6,47 @@
 import chaincodePb from '@hyperledger/fabric-protos/lib/peer/chaincode_pb.js';
 import shimPb from '@hyperledger/fabric-protos/lib/peer/chaincode_shim_pb.js';
 import responsePb from '@hyperledger/fabric-protos/lib/peer/proposal_response_pb.js';
+import eventPb from '@hyperledger/fabric-protos/lib/peer/chaincode_event_pb.js';
+import queryResultPb from '@hyperledger/fabric-protos/lib/ledger/queryresult/kv_query_result_pb.js';
+import timestampPb from 'google-protobuf/google/protobuf/timestamp_pb.js';
 
 export const { ChaincodeMessage, GetState, PutState, DelState } = shimPb;
 export type ChaincodeMessage = InstanceType<typeof shimPb.ChaincodeMessage>;
 export type GetState = InstanceType<typeof shimPb.GetState>;
 export type PutState = InstanceType<typeof shimPb.PutState>;
 export type DelState = InstanceType<typeof shimPb.DelState>;
+
+// The query, metadata and history calls of the shim (Fabric 2.5's chaincode_shim.proto).
+export const {
+  GetStateByRange,
+  GetQueryResult,
+  GetHistoryForKey,
+  QueryStateNext,
+  QueryStateClose,
+  QueryMetadata,
+  QueryResponse,
+  QueryResultBytes,
+  QueryResponseMetadata,
+  GetStateMetadata,
+  PutStateMetadata,
+  StateMetadata,
+  StateMetadataResult,
+} = shimPb;
+export type GetStateByRange = InstanceType<typeof shimPb.GetStateByRange>;
+export type QueryResponse = InstanceType<typeof shimPb.QueryResponse>;
+export type QueryResultBytes = InstanceType<typeof shimPb.QueryResultBytes>;
+export type QueryMetadata = InstanceType<typeof shimPb.QueryMetadata>;
+export type StateMetadata = InstanceType<typeof shimPb.StateMetadata>;
+
+/** The records a range scan and a history query return to the shim, serialized into QueryResultBytes. */
+export const { KV, KeyModification } = queryResultPb;
+export type KV = InstanceType<typeof queryResultPb.KV>;
+export type KeyModification = InstanceType<typeof queryResultPb.KeyModification>;
+
+export const { ChaincodeEvent } = eventPb;
+export type ChaincodeEvent = InstanceType<typeof eventPb.ChaincodeEvent>;
+
+export const { Timestamp } = timestampPb;
 
 /** A ChaincodeMessage type number (REGISTER = 1, ...). */
 export type MessageType = ReturnType<ChaincodeMessage['getType']>;

@@ -1,0 +1,32 @@
+import type { ChaincodeInput, ChaincodeMessage } from '../common/protos/peer.js';
+import type { StateHistoryExecutor, StateQueryExecutor, StateSimulator } from './chaincode-context.js';
+
+/** The chaincode a cc2cc call targets: its name, and the channel it runs on. */
+export interface ChaincodeTarget {
+  name: string;
+  channelId: string;
+}
+
+/** The calling transaction of a cc2cc call. */
+export interface CallerTransaction {
+  txId: string;
+  channelId: string;
+  txSimulator: StateSimulator | StateQueryExecutor | undefined;
+  historyQueryExecutor?: StateHistoryExecutor | undefined;
+}
+
+/**
+ * How the handler runs INVOKE_CHAINCODE (Fabric's chaincode.Invoker). It resolves with the callee's
+ * COMPLETED or ERROR message, which goes back to the caller as it is; it rejects only when the
+ * callee could not be run at all. As in Fabric, a callee on the caller's channel runs with the
+ * caller's simulator (its writes join the caller's read-write set); on another channel it runs
+ * read-only, on a fresh query executor of that channel's ledger. The composition root provides it.
+ */
+export interface ChaincodeInvoker {
+  invoke(target: ChaincodeTarget, input: ChaincodeInput, callerTx: CallerTransaction): Promise<ChaincodeMessage>;
+}
+
+/** Which names are system chaincodes that chaincode may not call (the SCC provider knows). */
+export interface SystemChaincodeInfo {
+  isSysCCAndNotInvokableCC2CC(name: string): boolean;
+}

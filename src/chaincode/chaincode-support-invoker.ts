@@ -1,0 +1,57 @@
+import type { ChaincodeInput, ChaincodeMessage } from '../common/protos/peer.js';
+import { ChaincodeError } from './chaincode-error.js';
+import type { CCContext, StateHistoryExecutor, StateQueryExecutor, TransactionParams } from './chaincode-context.js';
+import type { CallerTransaction, ChaincodeInvoker, ChaincodeTarget } from './chaincode-invoker.js';
+
+/** What the invoker needs of a channel's ledger: read-only executors for calls from other channels. */
+export interface InvokerLedger {
+  newQueryExecutor(): Promise<StateQueryExecutor & { done(): void }>;
+  newHistoryQueryExecutor(): Promise<StateHistoryExecutor>;
+}
+
+export interface ChaincodeSupportInvokerOptions {
+  /** Runs a TRANSACTION and resolves with the callee's COMPLETED or ERROR (ChaincodeSupport.invoke). */
+  support: { invoke(txParams: TransactionParams, cccid: CCContext, input: ChaincodeInput): Promise<ChaincodeMessage> };
+  ledgers: { getLedger(channelId: string): InvokerLedger | undefined };
+  /** The version the chaincode runs at on the channel: its handler is registered as `name:version`. */
+  version: (name: string, channelId: string) => string;
+}
+
+/**
+ * Fabric's cc2cc rules over chaincode support: a callee on the caller's channel runs in the
+ * caller's transaction, with the caller's simulator, so its reads and writes join the caller's
+ * read-write set. A callee on another channel runs on a fresh query executor of that channel's
+ * ledger: it may read, its writes are refused, and only its response reaches the caller.
+ */
+export class ChaincodeSupportInvoker implements ChaincodeInvoker {
+  constructor(private readonly opts: ChaincodeSupportInvokerOptions) {}
+
+  async invoke(target: ChaincodeTarget, input: ChaincodeInput, callerTx: CallerTransaction): Promise<ChaincodeMessage> {
+    const cccid: CCContext = { name: target.name, version: this.opts.version(target.name, target.channelId) };
+    if (target.channelId === callerTx.channelId) {
+      const txParams: TransactionParams = {
+        txId: callerTx.txId,
+        channelId: callerTx.channelId,
+        txSimulator: callerTx.txSimulator,
+        historyQueryExecutor: callerTx.historyQueryExecutor,
+      };
+      return this.opts.support.invoke(txParams, cccid, input);
+    }
+    const ledger = this.opts.ledgers.getLedger(target.channelId);
+    if (ledger === undefined) {
+      throw new ChaincodeError('LEDGER_NOT_FOUND', `failed to find ledger for channel: ${target.channelId}`);
+    }
+    const queryExecutor = await ledger.newQueryExecutor();
+    try {
+      const txParams: TransactionParams = {
+        txId: callerTx.txId,
+        channelId: target.channelId,
+        txSimulator: queryExecutor,
+        historyQueryExecutor: await ledger.newHistoryQueryExecutor(),
+      };
+      return await this.opts.support.invoke(txParams, cccid, input);
+    } finally {
+      queryExecutor.done();
+    }
+  }
+}
