@@ -10,6 +10,7 @@ export type ChaincodeErrorCode =
   | 'NO_HANDLER'
   | 'CHAINCODE_ERROR'
   | 'STREAM_ENDED'
+  | 'CONTAINER_EXITED'
   | 'BAD_MESSAGE';
 
 export class ChaincodeError extends WeftError<ChaincodeErrorCode> {}

@@ -22,6 +22,8 @@ import type { Runtime } from './runtime-launcher.js';
 /** Launches a chaincode and waits for it to register (the RuntimeLauncher). */
 export interface Launcher {
   launch(ccci: ChaincodeContainerInfo): Promise<void>;
+  /** Settles with why the chaincode's container ended, once it has (RuntimeLauncher.containerExit). */
+  containerExit?(cname: string): Promise<Error> | undefined;
 }
 
 export interface ChaincodeSupportOptions {
@@ -118,7 +120,11 @@ export class ChaincodeSupport {
 
   /** Serves the peer's side of one chaincode stream until it ends. */
   async handleChaincodeStream(stream: ChaincodeStream): Promise<void> {
-    const handler = new Handler({ registry: this.registry, logger: this.logger });
+    const handler = new Handler({
+      registry: this.registry,
+      logger: this.logger,
+      containerExit: (cname) => this.launcher.containerExit?.(cname),
+    });
     await handler.processStream(stream);
   }
 

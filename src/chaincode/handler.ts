@@ -29,7 +29,15 @@ export interface HandlerRegistrar {
 export interface HandlerOptions {
   registry: HandlerRegistrar;
   logger: Logger;
+  /**
+   * Settles with why the chaincode's container ended, once it has; undefined when unknown. When
+   * the stream breaks mid-transaction, the transaction's error says why (its exit code, its last words).
+   */
+  containerExit?: (cname: string) => Promise<Error> | undefined;
 }
+
+/** How long a broken stream waits for the container's exit to explain it; a killed process exits at once. */
+const EXIT_GRACE_MS = 2000;
 
 const T = MessageTypes;
 type StateCall = (msg: ChaincodeMessage, ctx: TransactionContext) => Promise<Uint8Array | undefined>;
@@ -47,11 +55,13 @@ export class Handler {
   private readonly txContexts = new TransactionContexts();
   private readonly registry: HandlerRegistrar;
   private readonly logger: Logger;
+  private readonly containerExit: ((cname: string) => Promise<Error> | undefined) | undefined;
   private readonly stateCalls: ReadonlyMap<number, StateCall>;
 
   constructor(opts: HandlerOptions) {
     this.registry = opts.registry;
     this.logger = opts.logger;
+    this.containerExit = opts.containerExit;
     this.stateCalls = new Map<number, StateCall>([
       [T.GET_STATE, (msg, ctx) => this.handleGetState(msg, ctx)],
       [T.PUT_STATE, (msg, ctx) => this.handlePutState(msg, ctx)],
@@ -83,12 +93,21 @@ export class Handler {
       this.logger.debug('ProcessStream', `received EOF, ending chaincode support stream for ${this.name}`);
     } finally {
       if (this.registered) this.registry.deregister(this.name, this);
-      if (this.txContexts.size > 0) {
-        this.txContexts.failAll(
-          new ChaincodeError('STREAM_ENDED', `chaincode ${this.name || '(unregistered)'} ended its stream before completing the transaction`),
-        );
-      }
+      if (this.txContexts.size > 0) this.txContexts.failAll(await this.streamEndedError());
     }
+  }
+
+  /** The error of transactions cut off by the end of the stream, with the container's exit when it comes. */
+  private async streamEndedError(): Promise<ChaincodeError> {
+    const text = `chaincode ${this.name || '(unregistered)'} ended its stream before completing the transaction`;
+    const exit = this.registered ? this.containerExit?.(this.name) : undefined;
+    if (exit === undefined) return new ChaincodeError('STREAM_ENDED', text);
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), EXIT_GRACE_MS)));
+    const cause = await Promise.race([exit, late]).finally(() => clearTimeout(timer));
+    return cause === undefined
+      ? new ChaincodeError('STREAM_ENDED', text)
+      : new ChaincodeError('STREAM_ENDED', `${text}: ${cause.message}`, { cause });
   }
 
   /** Sends INIT or TRANSACTION and waits for the chaincode's COMPLETED or ERROR. */

@@ -16,6 +16,11 @@ export interface ChaincodeStackOptions {
   /** The address chaincodes dial, asked at each launch. */
   peerAddress: () => string;
   logging: Logging;
+  /**
+   * VM providers for user chaincode by container type (`PROCESS`, ...), beside the in-process one
+   * for system chaincode, which always serves `SYSTEM`.
+   */
+  vmProviders?: ReadonlyMap<string, VMProvider>;
 }
 
 /** The chaincode machinery of the seed, wired: core.chaincode over core.container over the shim. */
@@ -34,7 +39,7 @@ export function createChaincodeStack(opts: ChaincodeStackOptions): ChaincodeStac
     startInProc: (env, args, cc, recv, send) => startInProc(env, args, cc, recv, send, shimLogger),
     logger: logging.logger('inproccontroller'),
   });
-  const vmProviders = new Map<string, VMProvider>([[INPROC_CONTAINER_TYPE, inprocRegistry]]);
+  const vmProviders = new Map<string, VMProvider>([...(opts.vmProviders ?? []), [INPROC_CONTAINER_TYPE, inprocRegistry]]);
   const vmController = new VMController({ vmProviders, logger: logging.logger('container') });
   const handlerRegistry = new HandlerRegistry<Handler>({
     allowUnsolicitedRegistration: chaincode.mode === 'dev',

@@ -3,7 +3,7 @@ import { describe, test } from 'node:test';
 import { ChaincodeError } from '../../src/chaincode/chaincode-error.js';
 import type { ChaincodeContainerInfo } from '../../src/chaincode/chaincode-context.js';
 import { HandlerRegistry } from '../../src/chaincode/handler-registry.js';
-import { RuntimeLauncher, type Runtime } from '../../src/chaincode/runtime-launcher.js';
+import { RuntimeLauncher, type ContainerExit, type Runtime } from '../../src/chaincode/runtime-launcher.js';
 import { captureLogging } from '../helpers/capture-logging.js';
 
 const ccci: ChaincodeContainerInfo = { name: 'mycc', version: '1.0', path: 'p', type: 'NODE', containerType: 'FAKE' };
@@ -23,8 +23,8 @@ class ScriptedRuntime implements Runtime {
   async stop(): Promise<void> {
     this.stops++;
   }
-  wait(): Promise<number> {
-    return this.onWait();
+  async wait(): Promise<ContainerExit> {
+    return { code: await this.onWait() };
   }
 }
 

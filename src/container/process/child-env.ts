@@ -1,0 +1,25 @@
+/**
+ * What a chaincode's processes inherit from the peer's environment: enough to find and run
+ * node and npm (PATH, HOME, temp folders, locale) and the user's npm settings (registry, cache,
+ * proxies), but none of the peer's own CORE_* settings, which would confuse the shim.
+ */
+export function inheritedEnv(env: NodeJS.ProcessEnv): Record<string, string> {
+  const kept: Record<string, string> = {};
+  for (const [key, value] of Object.entries(env)) {
+    if (value === undefined) continue;
+    if (PASSED.has(key) || /^npm_config_/i.test(key) || /^(https?|no)_proxy$/i.test(key)) kept[key] = value;
+  }
+  return kept;
+}
+
+const PASSED = new Set(['PATH', 'HOME', 'USER', 'LOGNAME', 'SHELL', 'TMPDIR', 'TMP', 'TEMP', 'LANG', 'LC_ALL', 'TZ', 'SYSTEMROOT']);
+
+/** `KEY=value` lines (the launch config's form) as an environment object; later lines win. */
+export function envFromLines(lines: readonly string[]): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const line of lines) {
+    const eq = line.indexOf('=');
+    if (eq > 0) env[line.slice(0, eq)] = line.slice(eq + 1);
+  }
+  return env;
+}

@@ -1,0 +1,197 @@
+import { chmod, mkdir, rm, writeFile } from 'node:fs/promises';
+import { constants } from 'node:os';
+import { basename, join } from 'node:path';
+import { errorMessage } from '../../common/errors/weft-error.js';
+import type { Logger } from '../../common/logging/logging.js';
+import { containerName, type CCID } from '../ccintf.js';
+import { ContainerError } from '../container-error.js';
+import type { VM, VMProvider } from '../vm.js';
+import { ChaincodeProcess, type ProcessExit } from './chaincode-process.js';
+import { envFromLines, inheritedEnv } from './child-env.js';
+import { PackageBuilder } from './package-builder.js';
+import type { PackageStore } from './package-store.js';
+import { peerAddressFromArgs } from './peer-address.js';
+
+/** The container type of chaincode run as a child process of the peer. */
+export const PROCESS_CONTAINER_TYPE = 'PROCESS';
+
+/** Makes the logger a chaincode's output goes to (Logging.logger). */
+export interface LoggerFactory {
+  logger(module: string): Logger;
+}
+
+export interface ProcessVMProviderOptions {
+  /** Installed chaincode packages. */
+  packages: PackageStore;
+  /** Builds go to `<buildRoot>/<name>-<version>` (under peer.fileSystemPath). */
+  buildRoot: string;
+  /** Each running chaincode's private files (its TLS key and certificates) go to `<runRoot>/<name>-<version>`. */
+  runRoot: string;
+  /** The provider's own logger. */
+  logger: Logger;
+  /** Where chaincode output is logged, under `peer.chaincode.<name>-<version>` as Fabric names it. */
+  logging: LoggerFactory;
+  /** Node.js options for a chaincode's node process, e.g. `--inspect=127.0.0.1:0` to debug it. */
+  nodeOptions?: (ccid: CCID) => string | undefined;
+  /** The peer's environment, of which the chaincode gets PATH, HOME and npm settings. */
+  env?: NodeJS.ProcessEnv;
+  /** The npm executable. */
+  npm?: string;
+  /** How many of a chaincode's last output lines an exit report quotes. */
+  keepLines?: number;
+}
+
+interface Instance {
+  process: ChaincodeProcess;
+  runDir: string;
+}
+
+/**
+ * Runs installed Node.js chaincode as child processes of the peer: builds the package once
+ * (`npm ci`), then starts it with `npm start -- --peer.address <address>` as a Fabric user would,
+ * with the environment and TLS files of its launch config.
+ */
+export class ProcessVMProvider implements VMProvider {
+  private readonly instances = new Map<string, Instance>();
+  private readonly builder: PackageBuilder;
+  private readonly baseEnv: Record<string, string>;
+  private readonly npm: string;
+  private readonly keepLines: number;
+
+  constructor(private readonly opts: ProcessVMProviderOptions) {
+    this.baseEnv = inheritedEnv(opts.env ?? process.env);
+    this.npm = opts.npm ?? 'npm';
+    this.keepLines = opts.keepLines ?? 20;
+    this.builder = new PackageBuilder({ buildRoot: opts.buildRoot, env: this.baseEnv, npm: this.npm, logger: opts.logger });
+  }
+
+  newVM(): VM {
+    return new ProcessVM(this);
+  }
+
+  /** The process id of a running chaincode (its `npm start`), for diagnostics. */
+  pid(ccid: CCID): number | undefined {
+    const instance = this.instances.get(containerName(ccid));
+    return instance?.process.running === true ? instance.process.pid : undefined;
+  }
+
+  /** @internal */
+  async start(ccid: CCID, args: string[], env: string[], filesToUpload: ReadonlyMap<string, Uint8Array>): Promise<void> {
+    const name = containerName(ccid);
+    if (this.instances.get(name)?.process.running === true) {
+      throw new ContainerError('ALREADY_RUNNING', `chaincode running ${ccid.name}`);
+    }
+    const peerAddress = peerAddressFromArgs(args);
+    const sourceDir = this.opts.packages.sourceDir(ccid);
+    if (sourceDir === undefined) {
+      throw new ContainerError('PACKAGE_NOT_FOUND', `chaincode package ${ccid.name}:${ccid.version} is not installed`);
+    }
+    const buildDir = await this.builder.build(ccid, sourceDir);
+    const runDir = join(this.opts.runRoot, name);
+    const childEnv = { ...this.baseEnv, ...envFromLines(env) };
+    await this.uploadFiles(runDir, filesToUpload, childEnv);
+    const nodeOptions = this.opts.nodeOptions?.(ccid);
+    // npm passes its node-options setting to the scripts it runs, not to itself.
+    if (nodeOptions !== undefined) childEnv['npm_config_node_options'] = nodeOptions;
+    const child = await ChaincodeProcess.start({
+      command: this.npm,
+      args: ['start', '--', '--peer.address', peerAddress],
+      cwd: buildDir,
+      env: childEnv,
+      output: this.opts.logging.logger(`peer.chaincode.${name}`),
+      keepLines: this.keepLines,
+    }).catch((err: unknown) => {
+      throw new ContainerError('START_FAILED', `could not start chaincode ${name}: ${errorMessage(err)}`, { cause: err });
+    });
+    this.instances.set(name, { process: child, runDir });
+    this.opts.logger.info('start', `started chaincode ${name} (pid ${child.pid ?? '?'}) in ${buildDir}`);
+    void child.exited.then((exit) => {
+      this.opts.logger.info('start', `chaincode ${name} exited: ${describeExit(exit)}`);
+      return rm(runDir, { recursive: true, force: true });
+    });
+  }
+
+  /** @internal */
+  async stop(ccid: CCID, timeoutMs: number, dontKill: boolean, dontRemove: boolean): Promise<void> {
+    const name = containerName(ccid);
+    const instance = this.instances.get(name);
+    if (instance === undefined) throw new ContainerError('NOT_FOUND', `${name} not found`);
+    // Removing the entry forgets the chaincode; a stopped one stays listed so wait() still answers.
+    if (!dontRemove) this.instances.delete(name);
+    if (!instance.process.running) throw new ContainerError('NOT_RUNNING', `${name} not running`);
+    await instance.process.stop(timeoutMs, dontKill);
+  }
+
+  /** @internal */
+  async wait(ccid: CCID): Promise<number> {
+    return (await this.exitOf(ccid)).exitCode;
+  }
+
+  /** @internal */
+  async exitReason(ccid: CCID): Promise<string> {
+    return describeExit(await this.exitOf(ccid));
+  }
+
+  private exitOf(ccid: CCID): Promise<ProcessExit> {
+    const name = containerName(ccid);
+    const instance = this.instances.get(name);
+    if (instance === undefined) return Promise.reject(new ContainerError('NOT_FOUND', `${name} not found`));
+    return instance.process.exited;
+  }
+
+  /**
+   * Writes the launch config's files (TLS key and certificates) to the chaincode's private folder,
+   * and points the environment variables that named their container paths at the real files.
+   */
+  private async uploadFiles(runDir: string, files: ReadonlyMap<string, Uint8Array>, env: Record<string, string>): Promise<void> {
+    await rm(runDir, { recursive: true, force: true });
+    if (files.size === 0) return;
+    await mkdir(runDir, { recursive: true, mode: 0o700 });
+    await chmod(runDir, 0o700);
+    const realPaths = new Map<string, string>();
+    for (const [path, content] of files) {
+      const real = join(runDir, basename(path));
+      await writeFile(real, content, { mode: 0o600 });
+      realPaths.set(path, real);
+    }
+    for (const [key, value] of Object.entries(env)) {
+      const real = realPaths.get(value);
+      if (real !== undefined) env[key] = real;
+    }
+  }
+}
+
+/** `137 (killed by SIGKILL); last output: ...`: how a chaincode ended, for logs and errors. */
+export function describeExit(exit: ProcessExit): string {
+  const how = exit.signal !== null ? `${exit.exitCode} (killed by ${exit.signal})` : `${exit.exitCode}${signalOfCode(exit.exitCode)}`;
+  if (exit.lastLines.length === 0) return how;
+  return `${how}; last output:\n  ${exit.lastLines.join('\n  ')}`;
+}
+
+/** `npm start` reports a chaincode killed by signal n as exit code 128 + n: name the signal. */
+function signalOfCode(exitCode: number): string {
+  if (exitCode <= 128) return '';
+  const name = Object.entries(constants.signals).find(([, n]) => n === exitCode - 128)?.[0];
+  return name === undefined ? '' : ` (128 + ${name}: the chaincode was killed by ${name})`;
+}
+
+/** The VM view of the provider, one per request as Fabric makes them. */
+class ProcessVM implements VM {
+  constructor(private readonly provider: ProcessVMProvider) {}
+
+  start(ccid: CCID, args: string[], env: string[], filesToUpload: ReadonlyMap<string, Uint8Array>): Promise<void> {
+    return this.provider.start(ccid, args, env, filesToUpload);
+  }
+
+  stop(ccid: CCID, timeoutMs: number, dontKill: boolean, dontRemove: boolean): Promise<void> {
+    return this.provider.stop(ccid, timeoutMs, dontKill, dontRemove);
+  }
+
+  wait(ccid: CCID): Promise<number> {
+    return this.provider.wait(ccid);
+  }
+
+  exitReason(ccid: CCID): Promise<string> {
+    return this.provider.exitReason(ccid);
+  }
+}
