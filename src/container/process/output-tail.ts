@@ -30,9 +30,15 @@ export class OutputTail {
     return this.lines;
   }
 
-  private add(line: string, stream: string): void {
+  private add(raw: string, stream: string): void {
+    // Colour codes (the shim's logger uses them) mean nothing in the peer's log.
+    const line = raw.replace(ANSI_ESCAPE, '').trimEnd();
+    if (line === '') return;
     this.onLine(line, stream);
     this.lines.push(line);
     if (this.lines.length > this.keep) this.lines.shift();
   }
 }
+
+// eslint-disable-next-line no-control-regex
+const ANSI_ESCAPE = /\u001b\[[0-9;]*[A-Za-z]/g;
