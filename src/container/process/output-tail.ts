@@ -40,5 +40,4 @@ export class OutputTail {
   }
 }
 
-// eslint-disable-next-line no-control-regex
 const ANSI_ESCAPE = /\u001b\[[0-9;]*[A-Za-z]/g;

@@ -6,6 +6,7 @@ import type { ChaincodeContainerInfo } from '../../../src/chaincode/chaincode-co
 import { startChaincodeServer } from '../../../src/comm/chaincode-server.js';
 import type { CCID } from '../../../src/container/ccintf.js';
 import { PROCESS_CONTAINER_TYPE, ProcessVMProvider } from '../../../src/container/process/process-vm-provider.js';
+import type { Logger } from '../../../src/common/logging/logging.js';
 import { createChaincodeStack, type ChaincodeStack } from '../../../src/peer/chaincode-stack.js';
 import { captureLogging } from '../../helpers/capture-logging.js';
 import { tempDir } from '../../helpers/temp-dir.js';
@@ -21,6 +22,9 @@ export const SHARED_BUILD_ROOT = join(tmpdir(), 'weft-test-chaincode-build');
 
 export interface ProcessStack extends ChaincodeStack {
   provider: ProcessVMProvider;
+  buildRoot: string;
+  runRoot: string;
+  logger: Logger;
   lines: string[];
   /** How to launch fixture `name` as version 1.0 in a child process. */
   ccci(name: string): ChaincodeContainerInfo;
@@ -31,16 +35,25 @@ export interface ProcessStack extends ChaincodeStack {
  * chaincodes dial back to on 127.0.0.1; all of it stopped when the test file ends.
  */
 export async function processStack(
-  opts: { startupTimeoutMs?: number; spec?: string; buildRoot?: string; packages?: (ccid: CCID) => string | undefined } = {},
+  opts: {
+    startupTimeoutMs?: number;
+    spec?: string;
+    buildRoot?: string;
+    packages?: (ccid: CCID) => string | undefined;
+    nodeOptions?: (ccid: CCID) => string | undefined;
+  } = {},
 ): Promise<ProcessStack> {
   const { logging, lines } = captureLogging(opts.spec ?? 'info');
   const runRoot = await tempDir('weft-cc-run-');
+  const buildRoot = opts.buildRoot ?? SHARED_BUILD_ROOT;
+  const logger = logging.logger('processvm');
   const provider = new ProcessVMProvider({
     packages: { sourceDir: opts.packages ?? ((ccid) => join(FIXTURES, ccid.name)) },
-    buildRoot: opts.buildRoot ?? SHARED_BUILD_ROOT,
+    buildRoot,
     runRoot,
-    logger: logging.logger('processvm'),
+    logger,
     logging,
+    ...(opts.nodeOptions !== undefined ? { nodeOptions: opts.nodeOptions } : {}),
   });
   let address = '';
   const stack = createChaincodeStack({
@@ -70,6 +83,9 @@ export async function processStack(
   return {
     ...stack,
     provider,
+    buildRoot,
+    runRoot,
+    logger,
     lines,
     ccci(name) {
       launched.add(name);
