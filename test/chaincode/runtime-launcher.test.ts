@@ -71,6 +71,20 @@ describe('RuntimeLauncher', () => {
     );
   });
 
+  test("the exit error quotes the container's account of the exit; containerExit settles with it", async () => {
+    const runtime = new ScriptedRuntime(async () => undefined);
+    runtime.wait = async () => ({ code: 1, reason: '1; last output:\n  Error: Cannot find module' });
+    const { launcher } = setUp(runtime);
+    assert.equal(launcher.containerExit('mycc:1.0'), undefined, 'nothing started yet');
+    await assert.rejects(
+      launcher.launch(ccci),
+      launchError(/^could not launch chaincode mycc:1.0: chaincode registration failed: container exited with 1; last output:\n {2}Error: Cannot find module$/),
+    );
+    const exit = await launcher.containerExit('mycc:1.0');
+    assert.ok(exit instanceof ChaincodeError);
+    assert.equal(exit.code, 'CONTAINER_EXITED');
+  });
+
   test('a chaincode that never registers fails after the startup timeout', async () => {
     const runtime = new ScriptedRuntime(async () => undefined);
     const { launcher } = setUp(runtime, 50);

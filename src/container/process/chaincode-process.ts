@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { Logger } from '../../common/logging/logging.js';
 import { OutputTail } from './output-tail.js';
-import { exitCodeOf } from './run-command.js';
+import { exitCodeOf, type ProcessExit } from './process-exit.js';
 
 export interface ChaincodeProcessOptions {
   command: string;
@@ -12,15 +12,6 @@ export interface ChaincodeProcessOptions {
   output: Logger;
   /** How many of its last lines to keep for error messages. */
   keepLines: number;
-}
-
-/** How a chaincode process ended. */
-export interface ProcessExit {
-  /** The exit code; 128 + n when signal n ended it (as a shell reports it); -1 when neither is known. */
-  exitCode: number;
-  signal: NodeJS.Signals | null;
-  /** What it wrote last, stdout and stderr interleaved. */
-  lastLines: readonly string[];
 }
 
 /**

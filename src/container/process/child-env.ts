@@ -1,6 +1,6 @@
 /**
  * What a chaincode's processes inherit from the peer's environment: enough to find and run
- * node and npm (PATH, HOME, temp folders, locale) and the user's npm settings (registry, cache,
+ * node and npm (PATH, HOME, temp folders, locale, extra CA certificates) and the user's npm settings (registry, cache,
  * proxies), but none of the peer's own CORE_* settings, which would confuse the shim.
  */
 export function inheritedEnv(env: NodeJS.ProcessEnv): Record<string, string> {
@@ -12,7 +12,7 @@ export function inheritedEnv(env: NodeJS.ProcessEnv): Record<string, string> {
   return kept;
 }
 
-const PASSED = new Set(['PATH', 'HOME', 'USER', 'LOGNAME', 'SHELL', 'TMPDIR', 'TMP', 'TEMP', 'LANG', 'LC_ALL', 'TZ', 'SYSTEMROOT']);
+const PASSED = new Set(['PATH', 'HOME', 'USER', 'LOGNAME', 'SHELL', 'TMPDIR', 'TMP', 'TEMP', 'LANG', 'LC_ALL', 'TZ', 'SYSTEMROOT', 'NODE_EXTRA_CA_CERTS']);
 
 /** `KEY=value` lines (the launch config's form) as an environment object; later lines win. */
 export function envFromLines(lines: readonly string[]): Record<string, string> {

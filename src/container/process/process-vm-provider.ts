@@ -1,16 +1,16 @@
 import { chmod, mkdir, rm, writeFile } from 'node:fs/promises';
-import { constants } from 'node:os';
 import { basename, join } from 'node:path';
 import { errorMessage } from '../../common/errors/weft-error.js';
 import type { Logger } from '../../common/logging/logging.js';
 import { containerName, type CCID } from '../ccintf.js';
 import { ContainerError } from '../container-error.js';
 import type { VM, VMProvider } from '../vm.js';
-import { ChaincodeProcess, type ProcessExit } from './chaincode-process.js';
+import { ChaincodeProcess } from './chaincode-process.js';
 import { envFromLines, inheritedEnv } from './child-env.js';
 import { PackageBuilder } from './package-builder.js';
 import type { PackageStore } from './package-store.js';
 import { peerAddressFromArgs } from './peer-address.js';
+import { describeExit, exitSummary, type ProcessExit } from './process-exit.js';
 
 /** The container type of chaincode run as a child process of the peer. */
 export const PROCESS_CONTAINER_TYPE = 'PROCESS';
@@ -106,7 +106,7 @@ export class ProcessVMProvider implements VMProvider {
     this.instances.set(name, { process: child, runDir });
     this.opts.logger.info('start', `started chaincode ${name} (pid ${child.pid ?? '?'}) in ${buildDir}`);
     void child.exited.then((exit) => {
-      this.opts.logger.info('start', `chaincode ${name} exited: ${describeExit(exit)}`);
+      this.opts.logger.info('start', `chaincode ${name} exited with ${exitSummary(exit)}`);
       return rm(runDir, { recursive: true, force: true });
     });
   }
@@ -159,20 +159,6 @@ export class ProcessVMProvider implements VMProvider {
       if (real !== undefined) env[key] = real;
     }
   }
-}
-
-/** `137 (killed by SIGKILL); last output: ...`: how a chaincode ended, for logs and errors. */
-export function describeExit(exit: ProcessExit): string {
-  const how = exit.signal !== null ? `${exit.exitCode} (killed by ${exit.signal})` : `${exit.exitCode}${signalOfCode(exit.exitCode)}`;
-  if (exit.lastLines.length === 0) return how;
-  return `${how}; last output:\n  ${exit.lastLines.join('\n  ')}`;
-}
-
-/** `npm start` reports a chaincode killed by signal n as exit code 128 + n: name the signal. */
-function signalOfCode(exitCode: number): string {
-  if (exitCode <= 128) return '';
-  const name = Object.entries(constants.signals).find(([, n]) => n === exitCode - 128)?.[0];
-  return name === undefined ? '' : ` (128 + ${name}: the chaincode was killed by ${name})`;
 }
 
 /** The VM view of the provider, one per request as Fabric makes them. */

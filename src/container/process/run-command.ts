@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
-import { constants } from 'node:os';
 import { OutputTail } from './output-tail.js';
+import { exitCodeOf } from './process-exit.js';
 
 export interface CommandResult {
   /** The exit code, or 128 + the signal's number when a signal ended it. */
@@ -33,12 +33,3 @@ export function runCommand(opts: RunCommandOptions): Promise<CommandResult> {
     });
   });
 }
-
-/** A shell's reading of how a process ended: its code, or 128 + n for signal n, or -1 when neither is known. */
-export function exitCodeOf(code: number | null, signal: NodeJS.Signals | null): number {
-  if (code !== null) return code;
-  const n = signal === null ? undefined : signalNumbers[signal];
-  return n === undefined ? -1 : 128 + n;
-}
-
-const signalNumbers: Partial<Record<string, number>> = constants.signals;
