@@ -1,4 +1,4 @@
-import { chmod, mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { errorMessage } from '../../common/errors/weft-error.js';
 import type { Logger } from '../../common/logging/logging.js';
@@ -25,7 +25,7 @@ export interface ProcessVMProviderOptions {
   packages: PackageStore;
   /** Builds go to `<buildRoot>/<name>-<version>` (under peer.fileSystemPath). */
   buildRoot: string;
-  /** Each running chaincode's private files (its TLS key and certificates) go to `<runRoot>/<name>-<version>`. */
+  /** Each running chaincode's private files (its TLS key and certificates) go to a folder under it. */
   runRoot: string;
   /** The provider's own logger. */
   logger: Logger;
@@ -41,18 +41,14 @@ export interface ProcessVMProviderOptions {
   keepLines?: number;
 }
 
-interface Instance {
-  process: ChaincodeProcess;
-  runDir: string;
-}
-
 /**
  * Runs installed Node.js chaincode as child processes of the peer: builds the package once
  * (`npm ci`), then starts it with `npm start -- --peer.address <address>` as a Fabric user would,
  * with the environment and TLS files of its launch config.
  */
 export class ProcessVMProvider implements VMProvider {
-  private readonly instances = new Map<string, Instance>();
+  /** By container name; an ended chaincode stays listed until stopped or started again, so wait() still answers. */
+  private readonly instances = new Map<string, ChaincodeProcess>();
   private readonly builder: PackageBuilder;
   private readonly baseEnv: Record<string, string>;
   private readonly npm: string;
@@ -72,13 +68,13 @@ export class ProcessVMProvider implements VMProvider {
   /** The process id of a running chaincode (its `npm start`), for diagnostics. */
   pid(ccid: CCID): number | undefined {
     const instance = this.instances.get(containerName(ccid));
-    return instance?.process.running === true ? instance.process.pid : undefined;
+    return instance?.running === true ? instance.pid : undefined;
   }
 
   /** @internal */
   async start(ccid: CCID, args: string[], env: string[], filesToUpload: ReadonlyMap<string, Uint8Array>): Promise<void> {
     const name = containerName(ccid);
-    if (this.instances.get(name)?.process.running === true) {
+    if (this.instances.get(name)?.running === true) {
       throw new ContainerError('ALREADY_RUNNING', `chaincode running ${ccid.name}`);
     }
     const peerAddress = peerAddressFromArgs(args);
@@ -87,9 +83,8 @@ export class ProcessVMProvider implements VMProvider {
       throw new ContainerError('PACKAGE_NOT_FOUND', `chaincode package ${ccid.name}:${ccid.version} is not installed`);
     }
     const buildDir = await this.builder.build(ccid, sourceDir);
-    const runDir = join(this.opts.runRoot, name);
     const childEnv = { ...this.baseEnv, ...envFromLines(env) };
-    await this.uploadFiles(runDir, filesToUpload, childEnv);
+    const runDir = await this.uploadFiles(name, filesToUpload, childEnv);
     const nodeOptions = this.opts.nodeOptions?.(ccid);
     // npm passes its node-options setting to the scripts it runs, not to itself.
     if (nodeOptions !== undefined) childEnv['npm_config_node_options'] = nodeOptions;
@@ -100,15 +95,18 @@ export class ProcessVMProvider implements VMProvider {
       env: childEnv,
       output: this.opts.logging.logger(`peer.chaincode.${name}`),
       keepLines: this.keepLines,
-    }).catch((err: unknown) => {
+    }).catch(async (err: unknown) => {
+      if (runDir !== undefined) await rm(runDir, { recursive: true, force: true });
       throw new ContainerError('START_FAILED', `could not start chaincode ${name}: ${errorMessage(err)}`, { cause: err });
     });
-    this.instances.set(name, { process: child, runDir });
+    this.instances.set(name, child);
     this.opts.logger.info('start', `started chaincode ${name} (pid ${child.pid ?? '?'}) in ${buildDir}`);
-    void child.exited.then((exit) => {
-      this.opts.logger.info('start', `chaincode ${name} exited with ${exitSummary(exit)}`);
-      return rm(runDir, { recursive: true, force: true });
-    });
+    void child.exited
+      .then(async (exit) => {
+        this.opts.logger.info('start', `chaincode ${name} exited with ${exitSummary(exit)}`);
+        if (runDir !== undefined) await rm(runDir, { recursive: true, force: true });
+      })
+      .catch((err: unknown) => this.opts.logger.warn('start', `could not remove the files of chaincode ${name}: ${errorMessage(err)}`));
   }
 
   /** @internal */
@@ -116,38 +114,29 @@ export class ProcessVMProvider implements VMProvider {
     const name = containerName(ccid);
     const instance = this.instances.get(name);
     if (instance === undefined) throw new ContainerError('NOT_FOUND', `${name} not found`);
-    // Removing the entry forgets the chaincode; a stopped one stays listed so wait() still answers.
+    // dontRemove keeps the stopped chaincode listed, so that wait() still answers for it.
     if (!dontRemove) this.instances.delete(name);
-    if (!instance.process.running) throw new ContainerError('NOT_RUNNING', `${name} not running`);
-    await instance.process.stop(timeoutMs, dontKill);
+    if (!instance.running) throw new ContainerError('NOT_RUNNING', `${name} not running`);
+    await instance.stop(timeoutMs, dontKill);
   }
 
   /** @internal */
-  async wait(ccid: CCID): Promise<number> {
-    return (await this.exitOf(ccid)).exitCode;
-  }
-
-  /** @internal */
-  async exitReason(ccid: CCID): Promise<string> {
-    return describeExit(await this.exitOf(ccid));
-  }
-
-  private exitOf(ccid: CCID): Promise<ProcessExit> {
+  exitOf(ccid: CCID): Promise<ProcessExit> {
     const name = containerName(ccid);
     const instance = this.instances.get(name);
     if (instance === undefined) return Promise.reject(new ContainerError('NOT_FOUND', `${name} not found`));
-    return instance.process.exited;
+    return instance.exited;
   }
 
   /**
-   * Writes the launch config's files (TLS key and certificates) to the chaincode's private folder,
-   * and points the environment variables that named their container paths at the real files.
+   * Writes the launch config's files (TLS key and certificates) to a folder of this start's own,
+   * readable by the peer's user alone, and points the environment variables that named their
+   * container paths at the real files. Returns the folder, if there were files.
    */
-  private async uploadFiles(runDir: string, files: ReadonlyMap<string, Uint8Array>, env: Record<string, string>): Promise<void> {
-    await rm(runDir, { recursive: true, force: true });
-    if (files.size === 0) return;
-    await mkdir(runDir, { recursive: true, mode: 0o700 });
-    await chmod(runDir, 0o700);
+  private async uploadFiles(name: string, files: ReadonlyMap<string, Uint8Array>, env: Record<string, string>): Promise<string | undefined> {
+    if (files.size === 0) return undefined;
+    await mkdir(this.opts.runRoot, { recursive: true, mode: 0o700 });
+    const runDir = await mkdtemp(join(this.opts.runRoot, `${name}-`));
     const realPaths = new Map<string, string>();
     for (const [path, content] of files) {
       const real = join(runDir, basename(path));
@@ -158,11 +147,15 @@ export class ProcessVMProvider implements VMProvider {
       const real = realPaths.get(value);
       if (real !== undefined) env[key] = real;
     }
+    return runDir;
   }
 }
 
 /** The VM view of the provider, one per request as Fabric makes them. */
 class ProcessVM implements VM {
+  /** What this VM's wait saw, so that exitReason describes the same exit. */
+  private exit: ProcessExit | undefined;
+
   constructor(private readonly provider: ProcessVMProvider) {}
 
   start(ccid: CCID, args: string[], env: string[], filesToUpload: ReadonlyMap<string, Uint8Array>): Promise<void> {
@@ -173,11 +166,12 @@ class ProcessVM implements VM {
     return this.provider.stop(ccid, timeoutMs, dontKill, dontRemove);
   }
 
-  wait(ccid: CCID): Promise<number> {
-    return this.provider.wait(ccid);
+  async wait(ccid: CCID): Promise<number> {
+    this.exit = await this.provider.exitOf(ccid);
+    return this.exit.exitCode;
   }
 
-  exitReason(ccid: CCID): Promise<string> {
-    return this.provider.exitReason(ccid);
+  async exitReason(ccid: CCID): Promise<string> {
+    return describeExit(this.exit ?? (await this.provider.exitOf(ccid)));
   }
 }
