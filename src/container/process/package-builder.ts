@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { cp, mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { access, cp, mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { basename, join, relative } from 'node:path';
 import { errorMessage } from '../../common/errors/weft-error.js';
 import type { Logger } from '../../common/logging/logging.js';
@@ -51,7 +51,7 @@ export class PackageBuilder {
   /** `npm ci` when the package pins its dependencies in a lock file, else `npm install`. */
   private async install(ccid: CCID, dir: string): Promise<void> {
     const { env, npm, logger } = this.opts;
-    const hasLock = await readFile(join(dir, 'package-lock.json')).then(
+    const hasLock = await access(join(dir, 'package-lock.json')).then(
       () => true,
       () => false,
     );
