@@ -93,21 +93,26 @@ export class Handler {
       this.logger.debug('ProcessStream', `received EOF, ending chaincode support stream for ${this.name}`);
     } finally {
       if (this.registered) this.registry.deregister(this.name, this);
-      if (this.txContexts.size > 0) this.txContexts.failAll(await this.streamEndedError());
+      // Not awaited: the container's exit that explains the end may itself wait for this stream to be done.
+      if (this.txContexts.size > 0) void this.failInFlight();
     }
   }
 
-  /** The error of transactions cut off by the end of the stream, with the container's exit when it comes. */
-  private async streamEndedError(): Promise<ChaincodeError> {
+  /** Fails the transactions the end of the stream cut off, saying how the container ended when that is known soon. */
+  private async failInFlight(): Promise<void> {
     const text = `chaincode ${this.name || '(unregistered)'} ended its stream before completing the transaction`;
     const exit = this.registered ? this.containerExit?.(this.name) : undefined;
-    if (exit === undefined) return new ChaincodeError('STREAM_ENDED', text);
-    let timer: NodeJS.Timeout | undefined;
-    const late = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), EXIT_GRACE_MS)));
-    const cause = await Promise.race([exit, late]).finally(() => clearTimeout(timer));
-    return cause === undefined
-      ? new ChaincodeError('STREAM_ENDED', text)
-      : new ChaincodeError('STREAM_ENDED', `${text}: ${cause.message}`, { cause });
+    let cause: Error | undefined;
+    if (exit !== undefined) {
+      let timer: NodeJS.Timeout | undefined;
+      const late = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), EXIT_GRACE_MS)));
+      cause = await Promise.race([exit, late])
+        .catch(() => undefined)
+        .finally(() => clearTimeout(timer));
+    }
+    this.txContexts.failAll(
+      cause === undefined ? new ChaincodeError('STREAM_ENDED', text) : new ChaincodeError('STREAM_ENDED', `${text}: ${cause.message}`, { cause }),
+    );
   }
 
   /** Sends INIT or TRANSACTION and waits for the chaincode's COMPLETED or ERROR. */
