@@ -5,6 +5,7 @@ import { round } from './harness.js';
 const benchmarks: Array<() => Promise<Benchmark>> = [
   async () => (await import('./seed.js')).seedBenchmark,
   async () => (await import('./ledger.js')).ledgerBenchmark,
+  async () => (await import('./process.js')).processBenchmark,
 ];
 
 const report: Report = (bench, value, unit) => {

@@ -18,6 +18,7 @@ export type ChaincodeErrorCode =
   | 'HISTORY_DISABLED'
   | 'CC2CC_UNAVAILABLE'
   | 'CC2CC_REFUSED'
-  | 'LEDGER_NOT_FOUND';
+  | 'LEDGER_NOT_FOUND'
+  | 'CONTAINER_EXITED';
 
 export class ChaincodeError extends WeftError<ChaincodeErrorCode> {}

@@ -23,6 +23,8 @@ import type { Runtime } from './runtime-launcher.js';
 /** Launches a chaincode and waits for it to register (the RuntimeLauncher). */
 export interface Launcher {
   launch(ccci: ChaincodeContainerInfo): Promise<void>;
+  /** Settles with why the chaincode's container ended, once it has (RuntimeLauncher.containerExit). */
+  containerExit?(cname: string): Promise<Error> | undefined;
 }
 
 export interface ChaincodeSupportOptions {
@@ -170,6 +172,7 @@ export class ChaincodeSupport {
       totalQueryLimit: this.totalQueryLimit,
       invoker: this.invokerDelegate,
       systemChaincodes: { isSysCCAndNotInvokableCC2CC: (name) => this.systemChaincodes?.isSysCCAndNotInvokableCC2CC(name) === true },
+      containerExit: (cname) => this.launcher.containerExit?.(cname),
     });
     await handler.processStream(stream);
   }

@@ -2,7 +2,7 @@ import type { Logger } from '../common/logging/logging.js';
 import type { VMCReq } from '../container/vm-requests.js';
 import { StartContainerReq, StopContainerReq, WaitContainerReq } from '../container/vm-requests.js';
 import { chaincodeCanonicalName, type ChaincodeContainerInfo } from './chaincode-context.js';
-import type { Runtime } from './runtime-launcher.js';
+import type { ContainerExit, Runtime } from './runtime-launcher.js';
 
 /** Where the TLS files a chaincode needs are placed inside its container, as Fabric places them. */
 export const TLS_CLIENT_KEY_PATH = '/etc/hyperledger/fabric/client.key';
@@ -58,9 +58,9 @@ export class ContainerRuntime implements Runtime {
     await this.opts.processor.process(ccci.containerType, new StopContainerReq(ccidOf(ccci)));
   }
 
-  async wait(ccci: ChaincodeContainerInfo): Promise<number> {
-    return new Promise<number>((resolve, reject) => {
-      const req = new WaitContainerReq(ccidOf(ccci), (code, err) => (err === undefined ? resolve(code) : reject(err)));
+  async wait(ccci: ChaincodeContainerInfo): Promise<ContainerExit> {
+    return new Promise<ContainerExit>((resolve, reject) => {
+      const req = new WaitContainerReq(ccidOf(ccci), (code, err, reason) => (err === undefined ? resolve({ code, reason }) : reject(err)));
       this.opts.processor.process(ccci.containerType, req).catch(reject);
     });
   }

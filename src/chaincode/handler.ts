@@ -67,10 +67,18 @@ export interface HandlerOptions {
   invoker?: ChaincodeInvoker | undefined;
   /** Which system chaincodes other chaincodes may not call. */
   systemChaincodes?: SystemChaincodeInfo | undefined;
+  /**
+   * Settles with why the chaincode's container ended, once it has; undefined when unknown. When
+   * the stream breaks mid-transaction, the transaction's error says why (its exit code, its last words).
+   */
+  containerExit?: (cname: string) => Promise<Error> | undefined;
 }
 
 /** Fabric's default ledger.state.totalQueryLimit. */
 export const DEFAULT_TOTAL_QUERY_LIMIT = 100_000;
+
+/** How long a broken stream waits for the container's exit to explain it; a killed process exits at once. */
+const EXIT_GRACE_MS = 2000;
 
 const T = MessageTypes;
 type StateCall = (msg: ChaincodeMessage, ctx: TransactionContext) => Promise<Uint8Array | undefined>;
@@ -88,6 +96,7 @@ export class Handler {
   private readonly txContexts = new TransactionContexts();
   private readonly registry: HandlerRegistrar;
   private readonly logger: Logger;
+  private readonly containerExit: ((cname: string) => Promise<Error> | undefined) | undefined;
   private readonly stateCalls: ReadonlyMap<number, StateCall>;
   private readonly keepaliveMs: number;
   private readonly totalQueryLimit: number;
@@ -104,6 +113,7 @@ export class Handler {
     this.maxResultLimit = opts.maxResultLimit ?? DEFAULT_MAX_RESULT_LIMIT;
     this.invoker = opts.invoker;
     this.systemChaincodes = opts.systemChaincodes;
+    this.containerExit = opts.containerExit;
     this.stateCalls = new Map<number, StateCall>([
       [T.GET_STATE, (msg, ctx) => this.handleGetState(msg, ctx)],
       [T.PUT_STATE, (msg, ctx) => this.handlePutState(msg, ctx)],
@@ -147,12 +157,26 @@ export class Handler {
       if (this.keepalive !== undefined) clearInterval(this.keepalive);
       this.keepalive = undefined;
       if (this.registered) this.registry.deregister(this.name, this);
-      if (this.txContexts.size > 0) {
-        this.txContexts.failAll(
-          new ChaincodeError('STREAM_ENDED', `chaincode ${this.name || '(unregistered)'} ended its stream before completing the transaction`),
-        );
-      }
+      // Not awaited: the container's exit that explains the end may itself wait for this stream to be done.
+      if (this.txContexts.size > 0) void this.failInFlight();
     }
+  }
+
+  /** Fails the transactions the end of the stream cut off, saying how the container ended when that is known soon. */
+  private async failInFlight(): Promise<void> {
+    const text = `chaincode ${this.name || '(unregistered)'} ended its stream before completing the transaction`;
+    const exit = this.registered ? this.containerExit?.(this.name) : undefined;
+    let cause: Error | undefined;
+    if (exit !== undefined) {
+      let timer: NodeJS.Timeout | undefined;
+      const late = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), EXIT_GRACE_MS)));
+      cause = await Promise.race([exit, late])
+        .catch(() => undefined)
+        .finally(() => clearTimeout(timer));
+    }
+    this.txContexts.failAll(
+      cause === undefined ? new ChaincodeError('STREAM_ENDED', text) : new ChaincodeError('STREAM_ENDED', `${text}: ${cause.message}`, { cause }),
+    );
   }
 
   /** Sends INIT or TRANSACTION and waits for the chaincode's COMPLETED or ERROR. */

@@ -29,6 +29,8 @@ export interface PackageStoreOptions {
  */
 export class PackageStore {
   private readonly index = new Map<string, InstalledChaincode>();
+  /** Where each package's package.json is, below its folder: '.' or 'src'. */
+  private readonly tops = new Map<string, string>();
 
   private constructor(private readonly opts: PackageStoreOptions) {}
 
@@ -37,8 +39,9 @@ export class PackageStore {
     await mkdir(join(opts.root, 'src'), { recursive: true });
     for (const entry of await readdir(join(opts.root, 'src'))) {
       try {
-        const meta = JSON.parse(await readFile(join(opts.root, 'src', entry, '.weft-package.json'), 'utf8')) as InstalledChaincode;
+        const meta = JSON.parse(await readFile(join(opts.root, 'src', entry, '.weft-package.json'), 'utf8')) as InstalledChaincode & { top: string };
         store.index.set(key(meta.name, meta.version), { name: meta.name, version: meta.version, type: meta.type });
+        store.tops.set(key(meta.name, meta.version), meta.top);
       } catch {
         // A folder without its record is an install that did not finish: it does not count.
       }
@@ -65,7 +68,9 @@ export class PackageStore {
       if (!(await exists(join(top, 'package.json')))) {
         throw new PackageStoreError('BAD_PACKAGE', `the package of chaincode ${name}:${version} has no package.json (at its top or under src/)`);
       }
-      await writeFile(join(staging, '.weft-package.json'), JSON.stringify({ ...chaincode, top: top === staging ? '.' : 'src' }));
+      const topName = top === staging ? '.' : 'src';
+      await writeFile(join(staging, '.weft-package.json'), JSON.stringify({ ...chaincode, top: topName }));
+      this.tops.set(key(name, version), topName);
       await writeFile(join(this.opts.root, `${name}.${version}`), deploymentSpec);
       await rm(dir, { recursive: true, force: true });
       await rename(staging, dir);
@@ -85,10 +90,10 @@ export class PackageStore {
   }
 
   /** The folder holding the chaincode's package.json, for the VM that builds and runs it. */
-  async sourceDir(ccid: CCID): Promise<string | undefined> {
-    if (!this.index.has(key(ccid.name, ccid.version))) return undefined;
-    const dir = this.sourceDirOf(ccid.name, ccid.version);
-    return (await exists(join(dir, 'package.json'))) ? dir : join(dir, 'src');
+  sourceDir(ccid: CCID): string | undefined {
+    const top = this.tops.get(key(ccid.name, ccid.version));
+    if (top === undefined) return undefined;
+    return join(this.sourceDirOf(ccid.name, ccid.version), top);
   }
 
   private sourceDirOf(name: string, version: string): string {

@@ -8,8 +8,15 @@ import type { LaunchState } from './launch-state.js';
 export interface Runtime {
   start(ccci: ChaincodeContainerInfo): Promise<void>;
   stop(ccci: ChaincodeContainerInfo): Promise<void>;
-  /** Resolves with the container's exit code. */
-  wait(ccci: ChaincodeContainerInfo): Promise<number>;
+  /** Resolves once the container has ended. */
+  wait(ccci: ChaincodeContainerInfo): Promise<ContainerExit>;
+}
+
+/** How a chaincode's container ended. */
+export interface ContainerExit {
+  code: number;
+  /** The VM's account of it (`137 (killed by SIGKILL); last output: ...`), when it gives one. */
+  reason?: string | undefined;
 }
 
 /** The launch bookkeeping the launcher needs (the handler registry). */
@@ -31,7 +38,18 @@ export interface RuntimeLauncherOptions {
  * until it registers, its container fails to start or exits, or the startup timeout runs out.
  */
 export class RuntimeLauncher {
+  /** By canonical name: the error each started container's exit becomes, once it exits. */
+  private readonly exits = new Map<string, Promise<ChaincodeError>>();
+
   constructor(private readonly opts: RuntimeLauncherOptions) {}
+
+  /**
+   * Settles with why the last container started for `cname` ended, once it has; undefined when
+   * this launcher never started one. A chaincode's stream breaking mid-transaction is explained by this.
+   */
+  containerExit(cname: string): Promise<Error> | undefined {
+    return this.exits.get(cname);
+  }
 
   async launch(ccci: ChaincodeContainerInfo): Promise<void> {
     const { runtime, registry, logger } = this.opts;
@@ -69,12 +87,15 @@ export class RuntimeLauncher {
         startupTimeoutMs,
       );
       runtime.start(ccci).then(
-        () =>
+        () => {
+          const exited = runtime.wait(ccci).then(
+            (exit) => new ChaincodeError('CONTAINER_EXITED', `container exited with ${exit.reason ?? exit.code}`),
+            (err: unknown) => new ChaincodeError('LAUNCH_FAILED', `failed to wait on container exit: ${errorMessage(err)}`),
+          );
+          this.exits.set(cname, exited);
           // Once running, the container's exit ends a launch that has not registered yet.
-          runtime.wait(ccci).then(
-            (code) => launchState.notify(new ChaincodeError('LAUNCH_FAILED', `container exited with ${code}`)),
-            (err: unknown) => launchState.notify(new ChaincodeError('LAUNCH_FAILED', `failed to wait on container exit: ${errorMessage(err)}`)),
-          ),
+          void exited.then((exitErr) => launchState.notify(exitErr));
+        },
         (err: unknown) => resolve(new ChaincodeError('LAUNCH_FAILED', `error starting container: ${errorMessage(err)}`, { cause: err })),
       );
     });

@@ -6,7 +6,9 @@ export type ContainerErrorCode =
   | 'ALREADY_RUNNING'
   | 'NOT_FOUND'
   | 'NOT_RUNNING'
-  | 'START_FAILED';
+  | 'START_FAILED'
+  | 'PACKAGE_NOT_FOUND'
+  | 'BUILD_FAILED';
 
 export class ContainerError extends WeftError<ContainerErrorCode> {}
 

@@ -35,17 +35,22 @@ export class StopContainerReq implements VMCReq {
 
 /**
  * Waits for the container to exit without holding its lock: `do` returns at once and `exited` is
- * called later with the exit code, or with the error that ended the wait.
+ * called later with the exit code (and the VM's account of the exit when it gives one), or with
+ * the error that ended the wait.
  */
 export class WaitContainerReq implements VMCReq {
   constructor(
     readonly ccid: CCID,
-    readonly exited: (exitCode: number, err?: Error) => void,
+    readonly exited: (exitCode: number, err?: Error, reason?: string) => void,
   ) {}
 
   async do(vm: VM): Promise<void> {
     vm.wait(this.ccid).then(
-      (code) => this.exited(code),
+      async (code) => {
+        const reason = await vm.exitReason?.(this.ccid).catch(() => undefined);
+        if (reason === undefined) this.exited(code);
+        else this.exited(code, undefined, reason);
+      },
       (err: unknown) => this.exited(-1, err instanceof Error ? err : new Error(String(err))),
     );
   }

@@ -7,6 +7,11 @@ export interface VM {
   stop(ccid: CCID, timeoutMs: number, dontKill: boolean, dontRemove: boolean): Promise<void>;
   /** Resolves with the exit code once the chaincode ends. */
   wait(ccid: CCID): Promise<number>;
+  /**
+   * How the container ended, in words (the signal, its last lines of output), once `wait` has
+   * resolved; for error messages. VMs that know no more than the exit code leave it out.
+   */
+  exitReason?(ccid: CCID): Promise<string>;
 }
 
 /** Makes the VM of one container type (Fabric's container.VMProvider). */

@@ -16,9 +16,12 @@ export interface ChaincodeStackOptions {
     Partial<Pick<ChaincodeConfig, 'keepaliveSeconds'>>;
   /** The address chaincodes dial, asked at each launch. */
   peerAddress: () => string;
-  /** The VMs of user chaincode, by container type, beside the in-process VM of system chaincode. */
-  vmProviders?: ReadonlyMap<string, VMProvider>;
   logging: Logging;
+  /**
+   * VM providers for user chaincode by container type (`PROCESS`, ...), beside the in-process one
+   * for system chaincode, which always serves `SYSTEM`.
+   */
+  vmProviders?: ReadonlyMap<string, VMProvider>;
 }
 
 /** The chaincode machinery of the seed, wired: core.chaincode over core.container over the shim. */

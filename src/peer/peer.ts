@@ -12,6 +12,7 @@ import { SoloOrderer } from '../orderer/solo-orderer.js';
 import { PackageStore } from '../chaincode/package-store.js';
 import { DEV_CONTAINER_TYPE, DevVMProvider } from '../container/dev/dev-vm-provider.js';
 import type { VMProvider } from '../container/vm.js';
+import { PROCESS_CONTAINER_TYPE, ProcessVMProvider } from '../container/process/process-vm-provider.js';
 import { ChaincodeDefinitions } from './chaincode-definitions.js';
 import { join } from 'node:path';
 import { Cscc } from '../scc/cscc/cscc.js';
@@ -37,9 +38,6 @@ export interface PeerOptions {
   /** How plugin modules are imported. */
   importModule?: ModuleImporter;
 }
-
-/** The container type of user chaincode run as a child process of the peer. */
-const PROCESS_CONTAINER_TYPE = 'PROCESS';
 
 /** What start-up has built so far, taken down in reverse when start-up fails or the peer stops. */
 interface Parts {
@@ -75,7 +73,24 @@ export class Peer {
     const devMode = config.chaincode.mode === 'dev';
     const userContainerType = devMode ? DEV_CONTAINER_TYPE : PROCESS_CONTAINER_TYPE;
     const userVMs = new Map<string, VMProvider>();
-    if (devMode) userVMs.set(DEV_CONTAINER_TYPE, new DevVMProvider({ logger: logging.logger('chaincode'), peerAddress }));
+    let packageStore: PackageStore | undefined;
+    if (devMode) {
+      userVMs.set(DEV_CONTAINER_TYPE, new DevVMProvider({ logger: logging.logger('chaincode'), peerAddress }));
+    } else {
+      const nodeOptions = config.chaincode.nodeOptions;
+      userVMs.set(
+        PROCESS_CONTAINER_TYPE,
+        new ProcessVMProvider({
+          // Chaincode is launched only once the peer has started, by when the store is open.
+          packages: { sourceDir: (ccid) => packageStore?.sourceDir(ccid) },
+          buildRoot: join(config.peer.fileSystemPath, 'chaincodes', 'build'),
+          runRoot: join(config.peer.fileSystemPath, 'chaincodes', 'run'),
+          logger: logging.logger('container.process'),
+          logging,
+          nodeOptions: nodeOptions === '' ? undefined : () => nodeOptions,
+        }),
+      );
+    }
     const stack = createChaincodeStack({ chaincode: config.chaincode, peerAddress, vmProviders: userVMs, logging });
     const { chaincodeSupport, inprocRegistry } = stack;
 
@@ -108,8 +123,9 @@ export class Peer {
     try {
       // Relative plugin paths are taken from core.yaml's folder, as Fabric takes file paths in it.
       const plugins = await loadPluginSysCCs(config.chaincode.systemPlugins, config.configDir ?? opts.cwd ?? process.cwd(), opts.importModule);
+      packageStore = await packages;
       const builtIns = [
-        new Lscc({ packages: await packages, definitions: new ChaincodeDefinitions(channels), logger: logging.logger('lscc') }),
+        new Lscc({ packages: packageStore, definitions: new ChaincodeDefinitions(channels), logger: logging.logger('lscc') }),
         new Cscc({ channels: channelManager, logger: logging.logger('cscc') }),
         new Qscc({ ledgers: channels, logger: logging.logger('qscc') }),
         new LifecycleScc(),

@@ -200,4 +200,15 @@ describe('ChaincodeSupport', () => {
     const again = await stack.chaincodeSupport.execute({ txId: 's2', channelId: 'x' }, cccid, input('whoami'), ccci);
     assert.equal(Buffer.from(again.response.getPayload_asU8()).toString(), 'x/s2');
   });
+
+  test("a chaincode stopped mid-transaction fails it with its container's exit", async () => {
+    const stack = testStack();
+    const ccci = stack.add('kv', kv);
+    const cccid = { name: 'kv', version: '1.0' };
+    await stack.chaincodeSupport.launch(ccci);
+    const hanging = stack.chaincodeSupport.execute({ txId: 'h1', channelId: 'x' }, cccid, input('hang'), ccci);
+    await new Promise((resolve) => setImmediate(resolve));
+    await stack.chaincodeSupport.stop(ccci);
+    await assert.rejects(hanging, /^ChaincodeError: failed to execute transaction h1: chaincode kv:1.0 ended its stream before completing the transaction: container exited with 0$/);
+  });
 });

@@ -8,12 +8,12 @@ import { createInProcStreamPair } from '../../src/comm/in-proc-stream.js';
 import { captureLogging } from '../helpers/capture-logging.js';
 import { FakeChaincodeEnd } from '../helpers/fake-chaincode-end.js';
 
-function setUp(opts: { dev?: boolean; launching?: string[] } = {}) {
+function setUp(opts: { dev?: boolean; launching?: string[]; containerExit?: (cname: string) => Promise<Error> | undefined } = {}) {
   const { logging, lines } = captureLogging('info:chaincode=debug');
   const registry = new HandlerRegistry<Handler>({ allowUnsolicitedRegistration: opts.dev ?? false, logger: logging.logger('chaincode') });
   for (const name of opts.launching ?? ['mycc:1.0']) registry.launch(name);
   const pair = createInProcStreamPair();
-  const handler = new Handler({ registry, logger: logging.logger('chaincode') });
+  const handler = new Handler({ registry, logger: logging.logger('chaincode'), containerExit: opts.containerExit });
   const served = handler.processStream(pair.peer);
   return { registry, handler, served, cc: new FakeChaincodeEnd(pair.chaincode), lines };
 }
@@ -136,6 +136,39 @@ describe('Handler (peer side)', () => {
     );
     await served;
     assert.equal(registry.handler('mycc:1.0'), undefined);
+  });
+
+  test("a stream cut off by the container's exit fails the transaction in flight with the exit", async () => {
+    let exited!: (err: Error) => void;
+    const exit = new Promise<Error>((resolve) => (exited = resolve));
+    const asked: string[] = [];
+    const { cc, handler, served } = setUp({
+      containerExit: (cname) => {
+        asked.push(cname);
+        return exit;
+      },
+    });
+    await cc.register('mycc:1.0');
+    await cc.next();
+    await cc.next();
+    const running = handler.execute(
+      { txId: 'tx10', channelId: 'ch' },
+      { name: 'mycc', version: '1.0' },
+      newMessage(T.TRANSACTION, undefined, 'tx10', 'ch'),
+      10_000,
+    );
+    assert.equal((await cc.next()).type, 'TRANSACTION');
+    cc.stream.closeSend();
+    setTimeout(() => exited(new ChaincodeError('CONTAINER_EXITED', 'container exited with 137 (killed by SIGKILL)')), 10);
+    await assert.rejects(
+      running,
+      (err: unknown) =>
+        err instanceof ChaincodeError &&
+        err.code === 'STREAM_ENDED' &&
+        err.message === 'chaincode mycc:1.0 ended its stream before completing the transaction: container exited with 137 (killed by SIGKILL)',
+    );
+    await served;
+    assert.deepEqual(asked, ['mycc:1.0']);
   });
 
   test('COMPLETED for a transaction nobody waits for is dropped, and the stream goes on', async () => {

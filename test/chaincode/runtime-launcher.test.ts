@@ -3,7 +3,7 @@ import { describe, test } from 'node:test';
 import { ChaincodeError } from '../../src/chaincode/chaincode-error.js';
 import type { ChaincodeContainerInfo } from '../../src/chaincode/chaincode-context.js';
 import { HandlerRegistry } from '../../src/chaincode/handler-registry.js';
-import { RuntimeLauncher, type Runtime } from '../../src/chaincode/runtime-launcher.js';
+import { RuntimeLauncher, type ContainerExit, type Runtime } from '../../src/chaincode/runtime-launcher.js';
 import { captureLogging } from '../helpers/capture-logging.js';
 
 const ccci: ChaincodeContainerInfo = { name: 'mycc', version: '1.0', path: 'p', type: 'NODE', containerType: 'FAKE' };
@@ -23,8 +23,8 @@ class ScriptedRuntime implements Runtime {
   async stop(): Promise<void> {
     this.stops++;
   }
-  wait(): Promise<number> {
-    return this.onWait();
+  async wait(): Promise<ContainerExit> {
+    return { code: await this.onWait() };
   }
 }
 
@@ -69,6 +69,20 @@ describe('RuntimeLauncher', () => {
       launcher.launch(ccci),
       launchError(/^could not launch chaincode mycc:1.0: chaincode registration failed: container exited with 3$/),
     );
+  });
+
+  test("the exit error quotes the container's account of the exit; containerExit settles with it", async () => {
+    const runtime = new ScriptedRuntime(async () => undefined);
+    runtime.wait = async () => ({ code: 1, reason: '1; last output:\n  Error: Cannot find module' });
+    const { launcher } = setUp(runtime);
+    assert.equal(launcher.containerExit('mycc:1.0'), undefined, 'nothing started yet');
+    await assert.rejects(
+      launcher.launch(ccci),
+      launchError(/^could not launch chaincode mycc:1.0: chaincode registration failed: container exited with 1; last output:\n {2}Error: Cannot find module$/),
+    );
+    const exit = await launcher.containerExit('mycc:1.0');
+    assert.ok(exit instanceof ChaincodeError);
+    assert.equal(exit.code, 'CONTAINER_EXITED');
   });
 
   test('a chaincode that never registers fails after the startup timeout', async () => {

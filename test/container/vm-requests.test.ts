@@ -57,6 +57,15 @@ describe('WaitContainerReq', () => {
     assert.deepEqual(vm.calls, [{ op: 'wait', ccid }]);
   });
 
+  test("exited also gets the VM's account of the exit when it gives one", async () => {
+    const vm = Object.assign(new FakeVM([]), { exitReason: () => Promise.resolve('137 (killed by SIGKILL)') });
+    vm.waitResult = () => Promise.resolve(137);
+    const got = await new Promise<unknown[]>((resolve) => {
+      void new WaitContainerReq(ccid, (...args) => resolve(args)).do(vm);
+    });
+    assert.deepEqual(got, [137, undefined, '137 (killed by SIGKILL)']);
+  });
+
   test('exited gets -1 and the error when the wait fails', async () => {
     const vm = new FakeVM([]);
     const failure = new Error('container vanished');

@@ -35,6 +35,8 @@ export interface ChaincodeConfig {
   executeTimeoutMs: number;
   mode: 'net' | 'dev';
   keepaliveSeconds: number;
+  /** Node.js options for process-launched chaincode (chaincode.nodeOptions). */
+  nodeOptions: string;
   /** chaincode.system: SCC name -> its enable/disable word, as written. */
   system: Record<string, string>;
   systemPlugins: SystemPluginConfig[];

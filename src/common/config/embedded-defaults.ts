@@ -28,6 +28,7 @@ export const EMBEDDED_DEFAULTS: Record<string, unknown> = {
     "executetimeout": "30s",
     "mode": "net",
     "keepalive": 0,
+    "nodeOptions": "",
     "system": {
       "_lifecycle": "disable",
       "cscc": "enable",

@@ -66,6 +66,7 @@ export async function loadCoreConfig(opts: LoadCoreConfigOptions): Promise<CoreC
       executeTimeoutMs: values.duration('chaincode.executetimeout'),
       mode: mode === 'dev' ? 'dev' : 'net',
       keepaliveSeconds: values.integer('chaincode.keepalive'),
+      nodeOptions: values.string('chaincode.nodeOptions'),
       system: values.stringMap('chaincode.system'),
       systemPlugins: values.plugins('chaincode.systemPlugins'),
       logging: {

@@ -1,0 +1,97 @@
+import { createHash } from 'node:crypto';
+import { access, cp, mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { basename, join, relative } from 'node:path';
+import { errorMessage } from '../../common/errors/weft-error.js';
+import type { Logger } from '../../common/logging/logging.js';
+import { containerName, type CCID } from '../ccintf.js';
+import { ContainerError } from '../container-error.js';
+import { runCommand } from './run-command.js';
+
+export interface PackageBuilderOptions {
+  /** Each chaincode is built in `<buildRoot>/<name>-<version>`. */
+  buildRoot: string;
+  /** Environment of the install step (PATH, HOME, npm settings). */
+  env: Record<string, string>;
+  /** The npm executable. */
+  npm: string;
+  logger: Logger;
+}
+
+/** Folders of a package that are outputs or tooling, never its source. */
+const NOT_SOURCE = new Set(['node_modules', '.git']);
+/** Written last into a finished build: the hash of the source it was built from. */
+const BUILD_MARK = '.weft-build-hash';
+
+/**
+ * Turns an installed Node.js chaincode package into a runnable folder: a copy of its source with
+ * its production dependencies installed. A build is reused while the package's files are unchanged.
+ */
+export class PackageBuilder {
+  constructor(private readonly opts: PackageBuilderOptions) {}
+
+  /** The folder to run the chaincode from, built now unless an up-to-date build is there. */
+  async build(ccid: CCID, sourceDir: string): Promise<string> {
+    const { buildRoot, logger } = this.opts;
+    const dir = join(buildRoot, containerName(ccid));
+    const hash = await hashPackage(sourceDir);
+    const built = await readFile(join(dir, BUILD_MARK), 'utf8').catch(() => undefined);
+    if (built === hash) {
+      logger.debug('build', `reusing the build of ${containerName(ccid)} in ${dir}`);
+      return dir;
+    }
+    logger.info('build', `building chaincode ${containerName(ccid)} from ${sourceDir} in ${dir}`);
+    await rm(dir, { recursive: true, force: true });
+    await mkdir(buildRoot, { recursive: true });
+    await cp(sourceDir, dir, { recursive: true, filter: (src) => !NOT_SOURCE.has(basename(src)) });
+    await this.install(ccid, dir);
+    await writeFile(join(dir, BUILD_MARK), hash);
+    return dir;
+  }
+
+  /** `npm ci` when the package pins its dependencies in a lock file, else `npm install`. */
+  private async install(ccid: CCID, dir: string): Promise<void> {
+    const { env, npm, logger } = this.opts;
+    const hasLock = await access(join(dir, 'package-lock.json')).then(
+      () => true,
+      () => false,
+    );
+    const step = hasLock ? 'ci' : 'install';
+    const args = [step, '--omit=dev', '--no-audit', '--no-fund'];
+    const result = await runCommand({
+      command: npm,
+      args,
+      cwd: dir,
+      env,
+      onLine: (line) => logger.debug('build', `npm ${step}: ${line}`),
+    }).catch((err: unknown) => {
+      throw new ContainerError('BUILD_FAILED', `npm ${step} for chaincode ${containerName(ccid)} could not be started: ${errorMessage(err)}`, {
+        cause: err,
+      });
+    });
+    if (result.exitCode !== 0) {
+      throw new ContainerError(
+        'BUILD_FAILED',
+        `npm ${step} for chaincode ${containerName(ccid)} failed with exit code ${result.exitCode}:\n${result.lastLines.join('\n')}`,
+      );
+    }
+  }
+}
+
+/** A hash of every source file's path and contents, so that any change to the package is a new build. */
+export async function hashPackage(sourceDir: string): Promise<string> {
+  const hash = createHash('sha256');
+  const files: string[] = [];
+  const walk = async (dir: string): Promise<void> => {
+    for (const entry of await readdir(dir, { withFileTypes: true })) {
+      if (NOT_SOURCE.has(entry.name)) continue;
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) await walk(path);
+      else if (entry.isFile()) files.push(path);
+    }
+  };
+  await walk(sourceDir);
+  for (const path of files.map((f) => relative(sourceDir, f)).sort()) {
+    hash.update(path).update('\0').update(await readFile(join(sourceDir, path))).update('\0');
+  }
+  return hash.digest('hex');
+}

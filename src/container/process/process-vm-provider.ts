@@ -1,0 +1,177 @@
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import { errorMessage } from '../../common/errors/weft-error.js';
+import type { Logger } from '../../common/logging/logging.js';
+import { containerName, type CCID } from '../ccintf.js';
+import { ContainerError } from '../container-error.js';
+import type { VM, VMProvider } from '../vm.js';
+import { ChaincodeProcess } from './chaincode-process.js';
+import { envFromLines, inheritedEnv } from './child-env.js';
+import { PackageBuilder } from './package-builder.js';
+import type { PackageStore } from './package-store.js';
+import { peerAddressFromArgs } from './peer-address.js';
+import { describeExit, exitSummary, type ProcessExit } from './process-exit.js';
+
+/** The container type of chaincode run as a child process of the peer. */
+export const PROCESS_CONTAINER_TYPE = 'PROCESS';
+
+/** Makes the logger a chaincode's output goes to (Logging.logger). */
+export interface LoggerFactory {
+  logger(module: string): Logger;
+}
+
+export interface ProcessVMProviderOptions {
+  /** Installed chaincode packages. */
+  packages: PackageStore;
+  /** Builds go to `<buildRoot>/<name>-<version>` (under peer.fileSystemPath). */
+  buildRoot: string;
+  /** Each running chaincode's private files (its TLS key and certificates) go to a folder under it. */
+  runRoot: string;
+  /** The provider's own logger. */
+  logger: Logger;
+  /** Where chaincode output is logged, under `peer.chaincode.<name>-<version>` as Fabric names it. */
+  logging: LoggerFactory;
+  /** Node.js options for a chaincode's node process, e.g. `--inspect=127.0.0.1:0` to debug it. */
+  nodeOptions?: (ccid: CCID) => string | undefined;
+  /** The peer's environment, of which the chaincode gets PATH, HOME and npm settings. */
+  env?: NodeJS.ProcessEnv;
+  /** The npm executable. */
+  npm?: string;
+  /** How many of a chaincode's last output lines an exit report quotes. */
+  keepLines?: number;
+}
+
+/**
+ * Runs installed Node.js chaincode as child processes of the peer: builds the package once
+ * (`npm ci`), then starts it with `npm start -- --peer.address <address>` as a Fabric user would,
+ * with the environment and TLS files of its launch config.
+ */
+export class ProcessVMProvider implements VMProvider {
+  /** By container name; an ended chaincode stays listed until stopped or started again, so wait() still answers. */
+  private readonly instances = new Map<string, ChaincodeProcess>();
+  private readonly builder: PackageBuilder;
+  private readonly baseEnv: Record<string, string>;
+  private readonly npm: string;
+  private readonly keepLines: number;
+
+  constructor(private readonly opts: ProcessVMProviderOptions) {
+    this.baseEnv = inheritedEnv(opts.env ?? process.env);
+    this.npm = opts.npm ?? 'npm';
+    this.keepLines = opts.keepLines ?? 20;
+    this.builder = new PackageBuilder({ buildRoot: opts.buildRoot, env: this.baseEnv, npm: this.npm, logger: opts.logger });
+  }
+
+  newVM(): VM {
+    return new ProcessVM(this);
+  }
+
+  /** The process id of a running chaincode (its `npm start`), for diagnostics. */
+  pid(ccid: CCID): number | undefined {
+    const instance = this.instances.get(containerName(ccid));
+    return instance?.running === true ? instance.pid : undefined;
+  }
+
+  /** @internal */
+  async start(ccid: CCID, args: string[], env: string[], filesToUpload: ReadonlyMap<string, Uint8Array>): Promise<void> {
+    const name = containerName(ccid);
+    if (this.instances.get(name)?.running === true) {
+      throw new ContainerError('ALREADY_RUNNING', `chaincode running ${ccid.name}`);
+    }
+    const peerAddress = peerAddressFromArgs(args);
+    const sourceDir = this.opts.packages.sourceDir(ccid);
+    if (sourceDir === undefined) {
+      throw new ContainerError('PACKAGE_NOT_FOUND', `chaincode package ${ccid.name}:${ccid.version} is not installed`);
+    }
+    const buildDir = await this.builder.build(ccid, sourceDir);
+    const childEnv = { ...this.baseEnv, ...envFromLines(env) };
+    const runDir = await this.uploadFiles(name, filesToUpload, childEnv);
+    const nodeOptions = this.opts.nodeOptions?.(ccid);
+    // npm passes its node-options setting to the scripts it runs, not to itself.
+    if (nodeOptions !== undefined) childEnv['npm_config_node_options'] = nodeOptions;
+    const child = await ChaincodeProcess.start({
+      command: this.npm,
+      args: ['start', '--', '--peer.address', peerAddress],
+      cwd: buildDir,
+      env: childEnv,
+      output: this.opts.logging.logger(`peer.chaincode.${name}`),
+      keepLines: this.keepLines,
+    }).catch(async (err: unknown) => {
+      if (runDir !== undefined) await rm(runDir, { recursive: true, force: true });
+      throw new ContainerError('START_FAILED', `could not start chaincode ${name}: ${errorMessage(err)}`, { cause: err });
+    });
+    this.instances.set(name, child);
+    this.opts.logger.info('start', `started chaincode ${name} (pid ${child.pid ?? '?'}) in ${buildDir}`);
+    void child.exited
+      .then(async (exit) => {
+        this.opts.logger.info('start', `chaincode ${name} exited with ${exitSummary(exit)}`);
+        if (runDir !== undefined) await rm(runDir, { recursive: true, force: true });
+      })
+      .catch((err: unknown) => this.opts.logger.warn('start', `could not remove the files of chaincode ${name}: ${errorMessage(err)}`));
+  }
+
+  /** @internal */
+  async stop(ccid: CCID, timeoutMs: number, dontKill: boolean, dontRemove: boolean): Promise<void> {
+    const name = containerName(ccid);
+    const instance = this.instances.get(name);
+    if (instance === undefined) throw new ContainerError('NOT_FOUND', `${name} not found`);
+    // dontRemove keeps the stopped chaincode listed, so that wait() still answers for it.
+    if (!dontRemove) this.instances.delete(name);
+    if (!instance.running) throw new ContainerError('NOT_RUNNING', `${name} not running`);
+    await instance.stop(timeoutMs, dontKill);
+  }
+
+  /** @internal */
+  exitOf(ccid: CCID): Promise<ProcessExit> {
+    const name = containerName(ccid);
+    const instance = this.instances.get(name);
+    if (instance === undefined) return Promise.reject(new ContainerError('NOT_FOUND', `${name} not found`));
+    return instance.exited;
+  }
+
+  /**
+   * Writes the launch config's files (TLS key and certificates) to a folder of this start's own,
+   * readable by the peer's user alone, and points the environment variables that named their
+   * container paths at the real files. Returns the folder, if there were files.
+   */
+  private async uploadFiles(name: string, files: ReadonlyMap<string, Uint8Array>, env: Record<string, string>): Promise<string | undefined> {
+    if (files.size === 0) return undefined;
+    await mkdir(this.opts.runRoot, { recursive: true, mode: 0o700 });
+    const runDir = await mkdtemp(join(this.opts.runRoot, `${name}-`));
+    const realPaths = new Map<string, string>();
+    for (const [path, content] of files) {
+      const real = join(runDir, basename(path));
+      await writeFile(real, content, { mode: 0o600 });
+      realPaths.set(path, real);
+    }
+    for (const [key, value] of Object.entries(env)) {
+      const real = realPaths.get(value);
+      if (real !== undefined) env[key] = real;
+    }
+    return runDir;
+  }
+}
+
+/** The VM view of the provider, one per request as Fabric makes them. */
+class ProcessVM implements VM {
+  /** What this VM's wait saw, so that exitReason describes the same exit. */
+  private exit: ProcessExit | undefined;
+
+  constructor(private readonly provider: ProcessVMProvider) {}
+
+  start(ccid: CCID, args: string[], env: string[], filesToUpload: ReadonlyMap<string, Uint8Array>): Promise<void> {
+    return this.provider.start(ccid, args, env, filesToUpload);
+  }
+
+  stop(ccid: CCID, timeoutMs: number, dontKill: boolean, dontRemove: boolean): Promise<void> {
+    return this.provider.stop(ccid, timeoutMs, dontKill, dontRemove);
+  }
+
+  async wait(ccid: CCID): Promise<number> {
+    this.exit = await this.provider.exitOf(ccid);
+    return this.exit.exitCode;
+  }
+
+  async exitReason(ccid: CCID): Promise<string> {
+    return describeExit(this.exit ?? (await this.provider.exitOf(ccid)));
+  }
+}
