@@ -1,0 +1,73 @@
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { fixtureSource } from '../helpers/chaincode-fixture.js';
+import { tempDir } from '../helpers/temp-dir.js';
+import { peerAddressOf, runWeft, WeftProcess } from '../helpers/weft-process.js';
+
+describe('weft chaincode, with a fabric-contract-api chaincode the peer builds and runs', () => {
+  let peer: WeftProcess;
+  let client: NodeJS.ProcessEnv;
+  const cc = (...args: string[]) => ['chaincode', ...args];
+  const query = async (args: string[]) => runWeft(cc('query', '-C', 'ch', '-n', 'assets', '-c', JSON.stringify({ Args: args })), client);
+  const invoke = async (args: string[]) => runWeft(cc('invoke', '-C', 'ch', '-n', 'assets', '-c', JSON.stringify({ Args: args })), client);
+
+  before(async () => {
+    const dir = await tempDir('weft-cc-');
+    peer = new WeftProcess(['node', 'start', '--join', 'ch'], {
+      CORE_PEER_FILESYSTEMPATH: join(dir, 'data'),
+      CORE_PEER_CHAINCODELISTENADDRESS: '127.0.0.1:0',
+      CORE_PEER_LISTENADDRESS: '127.0.0.1:0',
+    });
+    client = { CORE_PEER_ADDRESS: await peerAddressOf(peer) };
+    await peer.waitFor(/Started peer/);
+  });
+
+  after(async () => {
+    await peer.stop();
+  });
+
+  test('install and instantiate build the package and launch it; transactions reach the contract', async () => {
+    const install = await runWeft(cc('install', fixtureSource('asset-contract'), '-n', 'assets', '-v', '1.0', '-l', 'node'), client);
+    assert.equal(install.code, 0, install.stderr);
+    const inst = await runWeft(cc('instantiate', '-C', 'ch', '-n', 'assets', '-v', '1.0', '-c', '{"Args":[]}'), client);
+    assert.equal(inst.code, 0, `${inst.stderr}\n${peer.lines.slice(-20).join('\n')}`);
+    assert.ok(peer.lines.some((l) => l.includes('[peer.chaincode.assets-1.0]')), 'the chaincode output is in the peer log');
+
+    const created = await invoke(['CreateAsset', 'a1', 'alice']);
+    assert.equal(created.stdout, 'Chaincode invoke successful. result: status:200 payload:"{\\"id\\":\\"a1\\",\\"owner\\":\\"alice\\"}"\n', created.stderr);
+    assert.equal((await invoke(['CreateAsset', 'a2', 'bob'])).code, 0);
+    assert.equal((await invoke(['TransferAsset', 'a1', 'carol'])).code, 0);
+    assert.equal((await query(['ReadAsset', 'a1'])).stdout, '{"id":"a1","owner":"carol"}\n');
+    const all = await query(['GetAllAssets']);
+    assert.equal(all.code, 0, all.stderr);
+    assert.deepEqual(JSON.parse(all.stdout), [
+      { id: 'a1', owner: 'carol' },
+      { id: 'a2', owner: 'bob' },
+    ]);
+    const history = await query(['AssetHistory', 'a1']);
+    assert.equal(history.code, 0, history.stderr);
+    assert.deepEqual(JSON.parse(history.stdout), ['carol', 'alice']);
+  });
+
+  test('composite keys and partial composite key queries', async () => {
+    assert.equal((await invoke(['Tag', 'red', 'a1'])).code, 0);
+    assert.equal((await invoke(['Tag', 'red', 'a2'])).code, 0);
+    assert.equal((await invoke(['Tag', 'blue', 'a3'])).code, 0);
+    assert.deepEqual(JSON.parse((await query(['ByColor', 'red'])).stdout), ['a1', 'a2']);
+    // Composite keys stay out of a simple range scan.
+    assert.equal(JSON.parse((await query(['GetAllAssets'])).stdout).length, 2);
+  });
+
+  test('the contract sees the client identity of the proposal', async () => {
+    const who = (await query(['WhoAmI'])).stdout;
+    assert.equal(who, 'SampleOrg x509::/CN=Admin@sampleorg.weft.local/OU=client/O=SampleOrg::/CN=Admin@sampleorg.weft.local/OU=client/O=SampleOrg\n');
+  });
+
+  test('an error thrown by a contract function is an error response, and the peer goes on', async () => {
+    const missing = await query(['ReadAsset', 'nope']);
+    assert.equal(missing.code, 1);
+    assert.match(missing.stderr, /^Error: endorsement failure during query\. response: status:500 message:"asset nope does not exist"/);
+    assert.equal((await query(['ReadAsset', 'a2'])).stdout, '{"id":"a2","owner":"bob"}\n');
+  });
+});
