@@ -12,6 +12,8 @@ export interface InstalledChaincode {
   version: string;
   /** The language, as ChaincodeSpec.Type names it (NODE). */
   type: string;
+  /** A chaincode-as-a-service package: a connection.json to dial, no code to run. */
+  service?: boolean;
 }
 
 // Fabric's rules for chaincode names and versions.
@@ -40,7 +42,7 @@ export class PackageStore {
     for (const entry of await readdir(join(opts.root, 'src'))) {
       try {
         const meta = JSON.parse(await readFile(join(opts.root, 'src', entry, '.weft-package.json'), 'utf8')) as InstalledChaincode & { top: string };
-        store.index.set(key(meta.name, meta.version), { name: meta.name, version: meta.version, type: meta.type });
+        store.index.set(key(meta.name, meta.version), { name: meta.name, version: meta.version, type: meta.type, service: meta.service === true });
         store.tops.set(key(meta.name, meta.version), meta.top);
       } catch {
         // A folder without its record is an install that did not finish: it does not count.
@@ -64,11 +66,16 @@ export class PackageStore {
     await mkdir(staging, { recursive: true });
     try {
       await unpack(codePackage, staging);
-      const top = (await exists(join(staging, 'package.json'))) ? staging : join(staging, 'src');
-      if (!(await exists(join(top, 'package.json')))) {
-        throw new PackageStoreError('BAD_PACKAGE', `the package of chaincode ${name}:${version} has no package.json (at its top or under src/)`);
+      const service = await exists(join(staging, 'connection.json'));
+      const top = service || (await exists(join(staging, 'package.json'))) ? staging : join(staging, 'src');
+      if (!service && !(await exists(join(top, 'package.json')))) {
+        throw new PackageStoreError(
+          'BAD_PACKAGE',
+          `the package of chaincode ${name}:${version} has no package.json (at its top or under src/), nor a connection.json`,
+        );
       }
       const topName = top === staging ? '.' : 'src';
+      chaincode = { ...chaincode, service };
       await writeFile(join(staging, '.weft-package.json'), JSON.stringify({ ...chaincode, top: topName }));
       this.tops.set(key(name, version), topName);
       await writeFile(join(this.opts.root, `${name}.${version}`), deploymentSpec);

@@ -1,14 +1,19 @@
-import type { ServerDuplexStream } from '@grpc/grpc-js';
 import { AsyncQueue, QueueClosedError } from '../common/async/async-queue.js';
 import type { ChaincodeMessage } from '../common/protos/peer.js';
 import type { ChaincodeStream } from './chaincode-stream.js';
 import { StreamClosedError } from './stream-closed-error.js';
 
-/** The parts of a gRPC bidirectional call the stream uses. */
-type DuplexCall = Pick<
-  ServerDuplexStream<ChaincodeMessage, ChaincodeMessage>,
-  'write' | 'end' | 'on' | 'once' | 'off' | 'pause' | 'resume' | 'cancelled'
->;
+/** The parts of a gRPC bidirectional call the stream uses: a server's call, or a client's. */
+interface DuplexCall {
+  write(msg: ChaincodeMessage): boolean;
+  end(): void;
+  on(event: 'data', listener: (msg: ChaincodeMessage) => void): unknown;
+  on(event: 'end' | 'error' | 'close' | 'cancelled' | 'drain', listener: () => void): unknown;
+  pause(): unknown;
+  resume(): unknown;
+  /** Only a server's call tells; a client learns of a cancel from its events. */
+  readonly cancelled?: boolean;
+}
 
 // Messages read ahead of the handler before the call is paused.
 const READ_AHEAD = 256;
@@ -50,7 +55,7 @@ export class GrpcChaincodeStream implements ChaincodeStream {
 
   send(msg: ChaincodeMessage): Promise<void> {
     // The cancelled flag can be up before its event has been delivered.
-    if (this.call.cancelled) this.gone = true;
+    if (this.call.cancelled === true) this.gone = true;
     if (this.sendClosed || this.gone) return Promise.reject(new StreamClosedError('chaincode stream is closed'));
     try {
       if (this.call.write(msg)) return Promise.resolve();

@@ -41,8 +41,8 @@ export interface EndorserOptions {
   ledgers: SimulationLedgers;
   /** The version system chaincodes run as. */
   sysCCVersion: string;
-  /** The container type user chaincode is launched in (PROCESS, or DEV in dev mode). */
-  userContainerType: string;
+  /** The container type a user chaincode is launched in: PROCESS, DEV in dev mode, CCAAS for a service. */
+  containerTypeOf(name: string, version: string): string;
   logger: Logger;
 }
 
@@ -105,7 +105,8 @@ export class Endorser {
     if (up.chaincodeName === 'lscc' && response.getStatus() === 200 && Buffer.from(args[0] ?? []).toString() === 'deploy') {
       const cds = decodeSpec(args[2] ?? new Uint8Array());
       if (typeof cds !== 'string') {
-        const init = await this.opts.chaincodes.executeLegacyInit(txParams, { name: cds.name, version: cds.version }, cds.spec, this.opts.userContainerType);
+        const containerType = this.opts.containerTypeOf(cds.name, cds.version);
+        const init = await this.opts.chaincodes.executeLegacyInit(txParams, { name: cds.name, version: cds.version }, cds.spec, containerType);
         if (init.getStatus() >= 400) return { response: init, version };
       }
     }
@@ -125,7 +126,8 @@ export class Endorser {
       );
     }
     const version = ChaincodeData.deserializeBinary(definition).getVersion();
-    const ccci: ChaincodeContainerInfo = { name: up.chaincodeName, version, path: '', type: 'NODE', containerType: this.opts.userContainerType };
+    const containerType = this.opts.containerTypeOf(up.chaincodeName, version);
+    const ccci: ChaincodeContainerInfo = { name: up.chaincodeName, version, path: '', type: 'NODE', containerType };
     const { response } = await this.opts.chaincodes.execute(txParams, { name: up.chaincodeName, version }, up.input, ccci);
     return { response, version };
   }

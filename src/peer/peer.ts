@@ -13,6 +13,7 @@ import { PackageStore } from '../chaincode/package-store.js';
 import { DEV_CONTAINER_TYPE, DevVMProvider } from '../container/dev/dev-vm-provider.js';
 import type { VMProvider } from '../container/vm.js';
 import { PROCESS_CONTAINER_TYPE, ProcessVMProvider } from '../container/process/process-vm-provider.js';
+import { CCAAS_CONTAINER_TYPE, CcaasVMProvider } from '../container/ccaas/ccaas-vm-provider.js';
 import { ChaincodeDefinitions } from './chaincode-definitions.js';
 import { join } from 'node:path';
 import { Cscc } from '../scc/cscc/cscc.js';
@@ -71,9 +72,15 @@ export class Peer {
     // With no peer.chaincodeAddress, chaincodes dial the listener where it actually bound.
     const peerAddress = (): string => config.peer.chaincodeAddress ?? chaincodeAddress ?? config.peer.chaincodeListenAddress;
     const devMode = config.chaincode.mode === 'dev';
-    const userContainerType = devMode ? DEV_CONTAINER_TYPE : PROCESS_CONTAINER_TYPE;
-    const userVMs = new Map<string, VMProvider>();
     let packageStore: PackageStore | undefined;
+    // A service package is dialled wherever it runs; otherwise the peer runs the code, or in dev mode the developer does.
+    const containerTypeOf = (name: string, version: string): string =>
+      packageStore?.get(name, version)?.service === true ? CCAAS_CONTAINER_TYPE : devMode ? DEV_CONTAINER_TYPE : PROCESS_CONTAINER_TYPE;
+    const ccaas = new CcaasVMProvider({
+      packages: { sourceDir: (ccid) => packageStore?.sourceDir(ccid) },
+      logger: logging.logger('container.ccaas'),
+    });
+    const userVMs = new Map<string, VMProvider>([[CCAAS_CONTAINER_TYPE, ccaas]]);
     if (devMode) {
       userVMs.set(DEV_CONTAINER_TYPE, new DevVMProvider({ logger: logging.logger('chaincode'), peerAddress }));
     } else {
@@ -93,6 +100,7 @@ export class Peer {
     }
     const stack = createChaincodeStack({ chaincode: config.chaincode, peerAddress, vmProviders: userVMs, logging });
     const { chaincodeSupport, inprocRegistry } = stack;
+    ccaas.attach(chaincodeSupport);
 
     // The ledgers open (on LevelDB's threads) while the system chaincodes deploy and gRPC loads.
     const ledgers = KvLedgerProvider.start({ rootPath: config.peer.fileSystemPath });
@@ -141,7 +149,7 @@ export class Peer {
         systemChaincodes: sccProvider,
         ledgers: channels,
         sysCCVersion: opts.version,
-        userContainerType,
+        containerTypeOf,
         logger: logging.logger('endorser'),
       });
       const orderer = new SoloOrderer({ ledgers: channels, newBlock, logger: logging.logger('orderer.consensus.solo') });

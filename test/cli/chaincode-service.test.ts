@@ -1,0 +1,80 @@
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { installedFixture } from '../helpers/chaincode-fixture.js';
+import { tempDir } from '../helpers/temp-dir.js';
+import { peerAddressOf, runWeft, WeftProcess } from '../helpers/weft-process.js';
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** A chaincode-as-a-service package: only a connection.json. */
+async function servicePackage(connection: object): Promise<string> {
+  const dir = await tempDir('weft-ccaas-pkg-');
+  await writeFile(join(dir, 'connection.json'), JSON.stringify(connection));
+  return dir;
+}
+
+describe('weft chaincode, with a chaincode served as a service the peer dials', () => {
+  let peer: WeftProcess;
+  let client: NodeJS.ProcessEnv;
+  let server: ChildProcess;
+  let address: string;
+
+  before(async () => {
+    const ccDir = await installedFixture('kv-shim');
+    address = `127.0.0.1:${await freePort()}`;
+    server = spawn(process.execPath, ['index.js'], {
+      cwd: ccDir,
+      env: { PATH: process.env.PATH, CHAINCODE_SERVER_ADDRESS: address, CHAINCODE_ID: 'svc:1.0' },
+      stdio: 'ignore',
+    });
+    const dir = await tempDir('weft-ccaas-');
+    peer = new WeftProcess(['node', 'start', '--join', 'ch'], {
+      CORE_PEER_FILESYSTEMPATH: join(dir, 'data'),
+      CORE_PEER_CHAINCODELISTENADDRESS: '127.0.0.1:0',
+      CORE_PEER_LISTENADDRESS: '127.0.0.1:0',
+    });
+    client = { CORE_PEER_ADDRESS: await peerAddressOf(peer) };
+    await peer.waitFor(/Started peer/);
+  });
+
+  after(async () => {
+    server.kill('SIGKILL');
+    await peer.stop();
+  });
+
+  test('install a connection.json, instantiate: the peer connects, and invoke and query work', async () => {
+    const pkg = await servicePackage({ address, dial_timeout: '10s', tls_required: false });
+    assert.equal((await runWeft(['chaincode', 'install', pkg, '-n', 'svc', '-v', '1.0', '-l', 'node'], client)).code, 0);
+    const inst = await runWeft(['chaincode', 'instantiate', '-C', 'ch', '-n', 'svc', '-v', '1.0', '-c', '{"Args":["init","k","v1"]}'], client);
+    assert.equal(inst.code, 0, `${inst.stderr}\n${peer.lines.slice(-10).join('\n')}`);
+    assert.ok(peer.lines.some((l) => l.endsWith(`connected to chaincode svc:1.0 served at ${address}`)));
+    assert.equal((await runWeft(['chaincode', 'query', '-C', 'ch', '-n', 'svc', '-c', '{"Args":["get","k"]}'], client)).stdout, 'v1\n');
+    assert.equal((await runWeft(['chaincode', 'invoke', '-C', 'ch', '-n', 'svc', '-c', '{"Args":["put","k","v2"]}'], client)).code, 0);
+    assert.equal((await runWeft(['chaincode', 'query', '-C', 'ch', '-n', 'svc', '-c', '{"Args":["get","k"]}'], client)).stdout, 'v2\n');
+  });
+
+  test('a server nobody answers at, or a connection.json without an address, fails the launch naming it', async () => {
+    const closed = `127.0.0.1:${await freePort()}`;
+    const pkg = await servicePackage({ address: closed, dial_timeout: '300ms' });
+    await runWeft(['chaincode', 'install', pkg, '-n', 'gone', '-v', '1.0'], client);
+    const inst = await runWeft(['chaincode', 'instantiate', '-C', 'ch', '-n', 'gone', '-v', '1.0'], client);
+    assert.equal(inst.code, 1);
+    assert.match(inst.stderr, new RegExp(`could not launch chaincode gone:1\\.0: error starting container: could not connect to chaincode server at ${closed.replace(/\./g, '\\.')}`));
+
+    const bad = await servicePackage({ dial_timeout: '1s' });
+    await runWeft(['chaincode', 'install', bad, '-n', 'noaddr', '-v', '1.0'], client);
+    const noAddr = await runWeft(['chaincode', 'instantiate', '-C', 'ch', '-n', 'noaddr', '-v', '1.0'], client);
+    assert.match(noAddr.stderr, /noaddr\.1\.0\/connection\.json: \\"address\\" must be host:port, got undefined/);
+  });
+});
