@@ -1,11 +1,14 @@
 // Process VM benchmark: how long a Node.js chaincode takes from start to READY when run as a
-// child process (`npm start` of a fabric-shim chaincode), its dependencies already built.
+// child process (`npm start` of a fabric-shim chaincode), its dependencies already built; then
+// transactions through it over gRPC.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Benchmark, Report } from './harness.js';
-import { median } from './harness.js';
+import { median, percentile } from './harness.js';
+import { ChaincodeInput } from '../src/common/protos/peer.js';
+import { createGenesisBlock, KvLedgerProvider } from '../src/ledger/index.js';
 import type { ChaincodeContainerInfo } from '../src/chaincode/chaincode-context.js';
 import { startChaincodeServer } from '../src/comm/chaincode-server.js';
 import { Logging } from '../src/common/logging/logging.js';
@@ -43,10 +46,110 @@ async function run(report: Report): Promise<void> {
     const times: number[] = [];
     for (let i = 0; i < LAUNCHES; i++) times.push(await launchAndStop(stack, ccci));
     report('process_launch_ms', median(times), 'ms');
+    await transactions(report, stack, ccci);
   } finally {
     await server.stop();
     await rm(runRoot, { recursive: true, force: true });
   }
+}
+
+/**
+ * One-get-one-put transactions through the fabric-shim chaincode over gRPC, each on a simulator
+ * of a real ledger: throughput at 1 and 32 in flight, latency percentiles at 32, the peer's own
+ * CPU time per transaction (the chaincode's process is not counted), and the peer memory the
+ * running chaincode costs.
+ */
+async function transactions(report: Report, stack: ReturnType<typeof createChaincodeStack>, ccci: ChaincodeContainerInfo): Promise<void> {
+  const root = await mkdtemp(join(tmpdir(), 'weft-bench-ledger-'));
+  const ledgers = await KvLedgerProvider.start({ rootPath: root, sync: false });
+  try {
+    const ledger = await ledgers.create(createGenesisBlock('benchchannel'));
+    await stack.chaincodeSupport.launch(ccci);
+    await perChaincodeMemory(report, stack);
+    const inputs = Array.from({ length: 100 }, (_, i) => {
+      const input = new ChaincodeInput();
+      input.setArgsList([Buffer.from('getput'), Buffer.from(`key${i}`)]);
+      return input;
+    });
+    let n = 0;
+    const one = async (): Promise<number> => {
+      const txId = `bench-${n++}`;
+      const sim = await ledger.newTxSimulator(txId);
+      const t0 = performance.now();
+      try {
+        await stack.chaincodeSupport.execute({ txId, channelId: 'benchchannel', txSimulator: sim }, { name: 'counter', version: '1.0' }, inputs[n % 100] as ChaincodeInput, ccci);
+      } finally {
+        sim.done();
+      }
+      return performance.now() - t0;
+    };
+    const run = async (inFlight: number, total: number): Promise<{ perSecond: number; latencies: number[]; cpuMs: number }> => {
+      let started = 0;
+      const latencies: number[] = [];
+      const cpu0 = process.cpuUsage();
+      const t0 = performance.now();
+      await Promise.all(
+        Array.from({ length: inFlight }, async () => {
+          while (started < total) {
+            started++;
+            latencies.push(await one());
+          }
+        }),
+      );
+      const seconds = (performance.now() - t0) / 1000;
+      const cpu = process.cpuUsage(cpu0);
+      return { perSecond: total / seconds, latencies, cpuMs: (cpu.user + cpu.system) / 1000 };
+    };
+    await run(32, 2000); // warm-up
+    const serial: number[] = [];
+    const parallel: number[] = [];
+    const latencies: number[] = [];
+    const cpuPerTx: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      serial.push((await run(1, 1000)).perSecond);
+      const r = await run(32, 4000);
+      parallel.push(r.perSecond);
+      latencies.push(...r.latencies);
+      cpuPerTx.push(r.cpuMs / 4000);
+    }
+    report('grpc_tx_per_s_1', median(serial), 'tx/s');
+    report('grpc_tx_per_s_32', median(parallel), 'tx/s');
+    report('grpc_tx_p50_ms', percentile(latencies, 50), 'ms');
+    report('grpc_tx_p99_ms', percentile(latencies, 99), 'ms');
+    report('peer_cpu_per_tx_ms', median(cpuPerTx), 'ms');
+    await stack.chaincodeSupport.stop(ccci);
+  } finally {
+    await ledgers.close();
+    await rm(root, { recursive: true, force: true });
+  }
+}
+
+/**
+ * What each running chaincode costs the peer's memory: four more chaincodes launched (the same
+ * package under other versions, built once and kept), the peer's memory in use compared.
+ */
+async function perChaincodeMemory(report: Report, stack: ReturnType<typeof createChaincodeStack>): Promise<void> {
+  const extra = ['2.0', '3.0', '4.0', '5.0'].map(
+    (version): ChaincodeContainerInfo => ({ name: 'counter', version, path: 'counter', type: 'NODE', containerType: PROCESS_CONTAINER_TYPE }),
+  );
+  for (const ccci of extra) {
+    // Built (or found built) first, so that only the running chaincodes are measured.
+    await stack.chaincodeSupport.launch(ccci);
+    await stack.chaincodeSupport.stop(ccci);
+    while (stack.handlerRegistry.handler(`counter:${ccci.version}`) !== undefined) await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+  // The JS heap and buffers: the resident set moves by more than a chaincode's share whenever the
+  // collector hands pages back, so it cannot show something this small.
+  const inUse = (): number => {
+    global.gc?.();
+    const m = process.memoryUsage();
+    return m.heapUsed + m.external;
+  };
+  const before = inUse();
+  for (const ccci of extra) await stack.chaincodeSupport.launch(ccci);
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  report('rss_per_chaincode_mb', (inUse() - before) / extra.length / 1024 / 1024, 'MB');
+  for (const ccci of extra) await stack.chaincodeSupport.stop(ccci);
 }
 
 /** Launches the chaincode, returns the milliseconds to READY, and stops it again. */
