@@ -31,6 +31,26 @@ export function parseCtor(json: string): Uint8Array[] {
   return [...(typeof fn === 'string' ? [fn] : []), ...(args as string[])].map(text);
 }
 
+/** `--transient '{"key":"<base64>"}'`, as Fabric's CLI reads it. */
+export function parseTransient(json: string | undefined): Map<string, Uint8Array> | undefined {
+  if (json === undefined) return undefined;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(json);
+  } catch (err) {
+    throw new CliError('BAD_INPUT', `error parsing transient string: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new CliError('BAD_INPUT', `error parsing transient string: expected an object of base64 values, got ${json}`);
+  }
+  const map = new Map<string, Uint8Array>();
+  for (const [key, value] of Object.entries(parsed)) {
+    if (typeof value !== 'string') throw new CliError('BAD_INPUT', `error parsing transient string: the value of ${key} is not a base64 string`);
+    map.set(key, Buffer.from(value, 'base64'));
+  }
+  return map;
+}
+
 /** Fabric's text form of a Response, as `peer chaincode invoke` prints it. */
 export function responseText(response: Response): string {
   const parts = [`status:${response.getStatus()}`];
@@ -42,7 +62,7 @@ export function responseText(response: Response): string {
 
 async function endorse(
   env: NodeJS.ProcessEnv,
-  req: { channelId: string; chaincodeName: string; args: Uint8Array[]; headerType?: HeaderTypeValue },
+  req: { channelId: string; chaincodeName: string; args: Uint8Array[]; headerType?: HeaderTypeValue; transient?: Map<string, Uint8Array> | undefined },
 ): Promise<{ signed: ReturnType<typeof createSignedProposal>['signed']; txId: string; reply: ProposalResponse; context: ClientContext }> {
   const context = await clientContext(env);
   const client = await EndorserClient.connect(context.address);
@@ -139,8 +159,14 @@ export function addChaincodeCommands(program: Command, env: NodeJS.ProcessEnv): 
     .requiredOption('-C, --channelID <channel>', 'the channel')
     .requiredOption('-n, --name <name>', 'name of the chaincode')
     .requiredOption('-c, --ctor <json>', 'the call in JSON format: {"Args":["function","arg"]}')
-    .action(async (opts: { channelID: string; name: string; ctor: string }) => {
-      const endorsed = await endorse(env, { channelId: opts.channelID, chaincodeName: opts.name, args: parseCtor(opts.ctor) });
+    .option('--transient <json>', 'private inputs, in JSON format: {"key":"<base64 value>"}')
+    .action(async (opts: { channelID: string; name: string; ctor: string; transient?: string }) => {
+      const endorsed = await endorse(env, {
+        channelId: opts.channelID,
+        chaincodeName: opts.name,
+        args: parseCtor(opts.ctor),
+        transient: parseTransient(opts.transient),
+      });
       const response = okResponse(endorsed.reply, 'invoke');
       await order(endorsed);
       process.stdout.write(`Chaincode invoke successful. result: ${responseText(response)}\n`);
@@ -152,8 +178,14 @@ export function addChaincodeCommands(program: Command, env: NodeJS.ProcessEnv): 
     .requiredOption('-C, --channelID <channel>', 'the channel')
     .requiredOption('-n, --name <name>', 'name of the chaincode')
     .requiredOption('-c, --ctor <json>', 'the call in JSON format: {"Args":["function","arg"]}')
-    .action(async (opts: { channelID: string; name: string; ctor: string }) => {
-      const { reply } = await endorse(env, { channelId: opts.channelID, chaincodeName: opts.name, args: parseCtor(opts.ctor) });
+    .option('--transient <json>', 'private inputs, in JSON format: {"key":"<base64 value>"}')
+    .action(async (opts: { channelID: string; name: string; ctor: string; transient?: string }) => {
+      const { reply } = await endorse(env, {
+        channelId: opts.channelID,
+        chaincodeName: opts.name,
+        args: parseCtor(opts.ctor),
+        transient: parseTransient(opts.transient),
+      });
       process.stdout.write(`${Buffer.from(okResponse(reply, 'query').getPayload_asU8()).toString('utf8')}\n`);
     });
 

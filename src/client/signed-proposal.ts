@@ -27,6 +27,8 @@ export interface ProposalRequest {
   headerType: HeaderTypeValue;
   /** The client identity; without one the proposal names no creator and is not signed. */
   signer?: ProposalSigner | undefined;
+  /** Private inputs: the chaincode reads them, the transaction does not carry them. */
+  transient?: ReadonlyMap<string, Uint8Array> | undefined;
 }
 
 /**
@@ -52,6 +54,7 @@ export function createSignedProposal(req: ProposalRequest): { signed: SignedProp
   cis.setChaincodeSpec(spec);
   const payload = new ChaincodeProposalPayload();
   payload.setInput(cis.serializeBinary());
+  for (const [key, value] of req.transient ?? []) payload.getTransientmapMap().set(key, value);
 
   const extension = new ChaincodeHeaderExtension();
   extension.setChaincodeId(id);

@@ -2,7 +2,7 @@ import type { ExecutionResult } from '../chaincode/chaincode-support.js';
 import type { CCContext, ChaincodeContainerInfo, StateHistoryExecutor, StateSimulator, TransactionParams } from '../chaincode/chaincode-context.js';
 import { errorMessage } from '../common/errors/weft-error.js';
 import type { Logger } from '../common/logging/logging.js';
-import { ChaincodeData, ChaincodeID, Response, type ChaincodeDeploymentSpec, type ChaincodeInput } from '../common/protos/peer.js';
+import { ChaincodeData, ChaincodeID, Response, type ChaincodeDeploymentSpec, type ChaincodeEvent, type ChaincodeInput } from '../common/protos/peer.js';
 import { decodeSpec } from '../scc/lscc/lscc.js';
 import {
   ChaincodeAction,
@@ -89,15 +89,15 @@ export class Endorser {
       txParams.historyQueryExecutor = await ledger.newHistoryQueryExecutor();
     }
     try {
-      const { response, version } = isSystem ? await this.callSystemChaincode(up, txParams) : await this.callUserChaincode(up, txParams, sim);
+      const { response, version, event } = isSystem ? await this.callSystemChaincode(up, txParams) : await this.callUserChaincode(up, txParams, sim);
       const results = sim?.getTxSimulationResults().pubSimulationBytes ?? new Uint8Array();
-      return proposalResponse(up, version, response, results);
+      return proposalResponse(up, version, response, results, event);
     } finally {
       sim?.done();
     }
   }
 
-  private async callSystemChaincode(up: UnpackedProposal, txParams: TransactionParams): Promise<{ response: Response; version: string }> {
+  private async callSystemChaincode(up: UnpackedProposal, txParams: TransactionParams): Promise<{ response: Response; version: string; event?: ChaincodeEvent }> {
     const version = this.opts.sysCCVersion;
     const { response } = await this.opts.chaincodes.execute(txParams, { name: up.chaincodeName, version }, up.input);
     // An instantiation runs the new chaincode's Init in the same simulation, as Fabric's legacy lifecycle does.
@@ -117,7 +117,7 @@ export class Endorser {
     up: UnpackedProposal,
     txParams: TransactionParams,
     sim: StateSimulator | undefined,
-  ): Promise<{ response: Response; version: string }> {
+  ): Promise<{ response: Response; version: string; event?: ChaincodeEvent | undefined }> {
     const definition = await sim?.getState('lscc', up.chaincodeName);
     if (definition === undefined || definition.length === 0) {
       throw new EndorserError(
@@ -128,18 +128,25 @@ export class Endorser {
     const version = ChaincodeData.deserializeBinary(definition).getVersion();
     const containerType = this.opts.containerTypeOf(up.chaincodeName, version);
     const ccci: ChaincodeContainerInfo = { name: up.chaincodeName, version, path: '', type: 'NODE', containerType };
-    const { response } = await this.opts.chaincodes.execute(txParams, { name: up.chaincodeName, version }, up.input, ccci);
-    return { response, version };
+    const { response, message } = await this.opts.chaincodes.execute(txParams, { name: up.chaincodeName, version }, up.input, ccci);
+    const event = message.getChaincodeEvent();
+    if (event !== undefined) {
+      // As Fabric records it: the chaincode and the transaction the event came from.
+      event.setChaincodeId(up.chaincodeName);
+      event.setTxId(up.txId);
+    }
+    return { response, version, event };
   }
 }
 
-function proposalResponse(up: UnpackedProposal, version: string, response: Response, results: Uint8Array): ProposalResponse {
+function proposalResponse(up: UnpackedProposal, version: string, response: Response, results: Uint8Array, event?: ChaincodeEvent): ProposalResponse {
   const pr = new ProposalResponse();
   pr.setVersion(1);
   pr.setResponse(response);
   if (response.getStatus() < 400) {
     const action = new ChaincodeAction();
     action.setResults(results);
+    if (event !== undefined) action.setEvents(event.serializeBinary());
     action.setResponse(response);
     const id = new ChaincodeID();
     id.setName(up.chaincodeName);

@@ -1,5 +1,11 @@
 import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import commonPb from '@hyperledger/fabric-protos/lib/common/common_pb.js';
+import eventPb from '@hyperledger/fabric-protos/lib/peer/chaincode_event_pb.js';
+import proposalPb from '@hyperledger/fabric-protos/lib/peer/proposal_pb.js';
+import responsePb from '@hyperledger/fabric-protos/lib/peer/proposal_response_pb.js';
+import transactionPb from '@hyperledger/fabric-protos/lib/peer/transaction_pb.js';
 import { after, before, describe, test } from 'node:test';
 import { fixtureSource } from '../helpers/chaincode-fixture.js';
 import { tempDir } from '../helpers/temp-dir.js';
@@ -57,6 +63,30 @@ describe('weft chaincode, with a fabric-contract-api chaincode the peer builds a
     assert.deepEqual(JSON.parse((await query(['ByColor', 'red'])).stdout), ['a1', 'a2']);
     // Composite keys stay out of a simple range scan.
     assert.equal(JSON.parse((await query(['GetAllAssets'])).stdout).length, 2);
+  });
+
+  test('an event set by the contract is recorded in the committed transaction', async () => {
+    assert.equal((await invoke(['CreateAsset', 'a9', 'dave'])).code, 0);
+    const file = join(await tempDir('weft-fetch-'), 'newest.block');
+    assert.equal((await runWeft(['channel', 'fetch', 'newest', file, '-c', 'ch'], client)).code, 0);
+    const block = commonPb.Block.deserializeBinary(await readFile(file));
+    const payload = commonPb.Payload.deserializeBinary(commonPb.Envelope.deserializeBinary(block.getData()!.getDataList_asU8()[0]!).getPayload_asU8());
+    const tx = transactionPb.Transaction.deserializeBinary(payload.getData_asU8());
+    const cap = transactionPb.ChaincodeActionPayload.deserializeBinary(tx.getActionsList()[0]!.getPayload_asU8());
+    const prp = responsePb.ProposalResponsePayload.deserializeBinary(cap.getAction()!.getProposalResponsePayload_asU8());
+    const action = proposalPb.ChaincodeAction.deserializeBinary(prp.getExtension_asU8());
+    const event = eventPb.ChaincodeEvent.deserializeBinary(action.getEvents_asU8());
+    assert.deepEqual([event.getChaincodeId(), event.getEventName(), Buffer.from(event.getPayload_asU8()).toString()], ['assets', 'AssetCreated', 'a9']);
+    assert.equal(event.getTxId(), commonPb.ChannelHeader.deserializeBinary(payload.getHeader()!.getChannelHeader_asU8()).getTxId());
+  });
+
+  test('transient data reaches the contract', async () => {
+    const secret = Buffer.from('hush').toString('base64');
+    const res = await runWeft(cc('query', '-C', 'ch', '-n', 'assets', '-c', '{"Args":["Secret"]}', '--transient', `{"secret":"${secret}"}`), client);
+    assert.equal(res.stdout, 'hush\n', res.stderr);
+    assert.equal((await query(['Secret'])).stdout, '(none)\n');
+    const bad = await runWeft(cc('query', '-C', 'ch', '-n', 'assets', '-c', '{"Args":["Secret"]}', '--transient', '{"secret":1}'), client);
+    assert.equal(bad.stderr, 'Error: error parsing transient string: the value of secret is not a base64 string');
   });
 
   test('the contract sees the client identity of the proposal', async () => {
