@@ -9,7 +9,7 @@ import transactionPb from '@hyperledger/fabric-protos/lib/peer/transaction_pb.js
 import { after, before, describe, test } from 'node:test';
 import { fixtureSource } from '../helpers/chaincode-fixture.js';
 import { tempDir } from '../helpers/temp-dir.js';
-import { peerAddressOf, runWeft, WeftProcess } from '../helpers/weft-process.js';
+import { runWeft, startPeerProcess, type WeftProcess } from '../helpers/weft-process.js';
 
 describe('weft chaincode, with a fabric-contract-api chaincode the peer builds and runs', () => {
   let peer: WeftProcess;
@@ -19,14 +19,7 @@ describe('weft chaincode, with a fabric-contract-api chaincode the peer builds a
   const invoke = async (args: string[]) => runWeft(cc('invoke', '-C', 'ch', '-n', 'assets', '-c', JSON.stringify({ Args: args })), client);
 
   before(async () => {
-    const dir = await tempDir('weft-cc-');
-    peer = new WeftProcess(['node', 'start', '--join', 'ch'], {
-      CORE_PEER_FILESYSTEMPATH: join(dir, 'data'),
-      CORE_PEER_CHAINCODELISTENADDRESS: '127.0.0.1:0',
-      CORE_PEER_LISTENADDRESS: '127.0.0.1:0',
-    });
-    client = { CORE_PEER_ADDRESS: await peerAddressOf(peer) };
-    await peer.waitFor(/Started peer/);
+    ({ peer, client } = await startPeerProcess(['--join', 'ch']));
   });
 
   after(async () => {

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { installedFixture } from '../helpers/chaincode-fixture.js';
 import { tempDir } from '../helpers/temp-dir.js';
-import { peerAddressOf, runWeft, WeftProcess } from '../helpers/weft-process.js';
+import { runWeft, startPeerProcess, type WeftProcess } from '../helpers/weft-process.js';
 
 async function freePort(): Promise<number> {
   return new Promise((resolve) => {
@@ -38,14 +38,7 @@ describe('weft chaincode, with a chaincode served as a service the peer dials', 
       env: { PATH: process.env.PATH, CHAINCODE_SERVER_ADDRESS: address, CHAINCODE_ID: 'svc:1.0' },
       stdio: 'ignore',
     });
-    const dir = await tempDir('weft-ccaas-');
-    peer = new WeftProcess(['node', 'start', '--join', 'ch'], {
-      CORE_PEER_FILESYSTEMPATH: join(dir, 'data'),
-      CORE_PEER_CHAINCODELISTENADDRESS: '127.0.0.1:0',
-      CORE_PEER_LISTENADDRESS: '127.0.0.1:0',
-    });
-    client = { CORE_PEER_ADDRESS: await peerAddressOf(peer) };
-    await peer.waitFor(/Started peer/);
+    ({ peer, client } = await startPeerProcess(['--join', 'ch']));
   });
 
   after(async () => {

@@ -1,10 +1,8 @@
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { fixtureSource, installedFixture } from '../helpers/chaincode-fixture.js';
-import { tempDir } from '../helpers/temp-dir.js';
-import { peerAddressOf, runWeft, WeftProcess } from '../helpers/weft-process.js';
+import { runWeft, startPeerProcess, type WeftProcess } from '../helpers/weft-process.js';
 
 /** A chaincode started by hand, as a developer does in dev mode. */
 function startChaincode(dir: string, name: string, peerAddress: string): ChildProcess {
@@ -23,16 +21,8 @@ describe('weft chaincode, with an unmodified fabric-shim chaincode in dev mode',
 
   before(async () => {
     ccDir = await installedFixture('kv-shim');
-    const dir = await tempDir('weft-cc-');
-    peer = new WeftProcess(['node', 'start', '--peer-chaincodedev', '--join', 'ch'], {
-      CORE_PEER_FILESYSTEMPATH: join(dir, 'data'),
-      CORE_PEER_CHAINCODELISTENADDRESS: '127.0.0.1:0',
-      CORE_PEER_LISTENADDRESS: '127.0.0.1:0',
-      CORE_CHAINCODE_STARTUPTIMEOUT: '5s',
-    });
-    client = { CORE_PEER_ADDRESS: await peerAddressOf(peer) };
-    const ccAddress = (await peer.waitFor(/Chaincode server listening on/)).replace(/^.* listening on /, '');
-    await peer.waitFor(/Started peer/);
+    let ccAddress: string;
+    ({ peer, client, chaincodeAddress: ccAddress } = await startPeerProcess(['--peer-chaincodedev', '--join', 'ch'], { CORE_CHAINCODE_STARTUPTIMEOUT: '5s' }));
     chaincode = startChaincode(ccDir, 'kvcc:1.0', ccAddress);
   });
 

@@ -96,3 +96,25 @@ export async function runWeft(args: string[], env: NodeJS.ProcessEnv): Promise<{
 export async function peerAddressOf(proc: WeftProcess): Promise<string> {
   return (await proc.waitFor(/Peer server listening on/)).replace(/^.* listening on /, '');
 }
+
+/**
+ * `weft node start <args>` on a fresh data folder and free ports, once it has started: the
+ * process, the environment the CLI needs to reach it, and where chaincodes connect.
+ */
+export async function startPeerProcess(
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+): Promise<{ peer: WeftProcess; client: NodeJS.ProcessEnv; chaincodeAddress: string }> {
+  const dir = mkdtempSync(join(tmpdir(), 'weft-peer-'));
+  after(() => rmSync(dir, { recursive: true, force: true }));
+  const peer = new WeftProcess(['node', 'start', ...args], {
+    CORE_PEER_FILESYSTEMPATH: join(dir, 'data'),
+    CORE_PEER_CHAINCODELISTENADDRESS: '127.0.0.1:0',
+    CORE_PEER_LISTENADDRESS: '127.0.0.1:0',
+    ...env,
+  });
+  const client = { CORE_PEER_ADDRESS: await peerAddressOf(peer) };
+  const chaincodeAddress = (await peer.waitFor(/Chaincode server listening on/)).replace(/^.* listening on /, '');
+  await peer.waitFor(/Started peer/);
+  return { peer, client, chaincodeAddress };
+}

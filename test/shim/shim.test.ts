@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { streamQueue } from '../../src/comm/in-proc-stream.js';
-import { ChaincodeID, ChaincodeInput, MessageTypes as T, Response, type ChaincodeMessage } from '../../src/common/protos/peer.js';
+import { ChaincodeID, ChaincodeInput, MessageTypes as T, Response } from '../../src/common/protos/peer.js';
 import { createInProcStreamPair } from '../../src/comm/in-proc-stream.js';
 import { ChaincodeStub, type PeerCalls } from '../../src/shim/chaincode-stub.js';
 import { error, success, type Chaincode } from '../../src/shim/chaincode.js';
