@@ -43,6 +43,8 @@ export interface PeerOptions {
 /** What start-up has built so far, taken down in reverse when start-up fails or the peer stops. */
 interface Parts {
   sccProvider: SccProvider;
+  /** The VMs of user chaincode, each stopping what it runs. */
+  userVMs: Array<{ stopAll(timeoutMs: number): Promise<void> }>;
   listeners: Array<Promise<GrpcListener>>;
   ledgers: Promise<LedgerManager>;
 }
@@ -81,13 +83,12 @@ export class Peer {
       logger: logging.logger('container.ccaas'),
     });
     const userVMs = new Map<string, VMProvider>([[CCAAS_CONTAINER_TYPE, ccaas]]);
+    const stoppable: Parts['userVMs'] = [ccaas];
     if (devMode) {
       userVMs.set(DEV_CONTAINER_TYPE, new DevVMProvider({ logger: logging.logger('chaincode'), peerAddress }));
     } else {
       const nodeOptions = config.chaincode.nodeOptions;
-      userVMs.set(
-        PROCESS_CONTAINER_TYPE,
-        new ProcessVMProvider({
+      const processes = new ProcessVMProvider({
           // Chaincode is launched only once the peer has started, by when the store is open.
           packages: { sourceDir: (ccid) => packageStore?.sourceDir(ccid) },
           buildRoot: join(config.peer.fileSystemPath, 'chaincodes', 'build'),
@@ -95,8 +96,9 @@ export class Peer {
           logger: logging.logger('container.process'),
           logging,
           nodeOptions: nodeOptions === '' ? undefined : () => nodeOptions,
-        }),
-      );
+      });
+      userVMs.set(PROCESS_CONTAINER_TYPE, processes);
+      stoppable.push(processes);
     }
     const stack = createChaincodeStack({ chaincode: config.chaincode, peerAddress, vmProviders: userVMs, logging });
     const { chaincodeSupport, inprocRegistry } = stack;
@@ -123,7 +125,7 @@ export class Peer {
       version: (name) => (sccProvider.isSysCC(name) ? opts.version : (stack.handlerRegistry.registeredVersion(name) ?? '')),
     });
     chaincodeSupport.attachInvoker(invoker, sccProvider);
-    const parts: Parts = { sccProvider, listeners: [], ledgers };
+    const parts: Parts = { sccProvider, userVMs: stoppable, listeners: [], ledgers };
     // Each is awaited below or in takeDown; observed here so that no failure goes unhandled meanwhile.
     ledgers.catch(() => undefined);
     packages.catch(() => undefined);
@@ -201,6 +203,9 @@ export class Peer {
   }
 }
 
+// How long a chaincode process has to end after SIGTERM before it is killed.
+const CHAINCODE_STOP_TIMEOUT_MS = 5000;
+
 async function takeDown(parts: Parts, logger: Logger): Promise<void> {
   // Chaincode streams are ended at once: the chaincodes go down with the peer, and a chaincode
   // started by hand in dev mode would otherwise hold the listener open.
@@ -210,6 +215,7 @@ async function takeDown(parts: Parts, logger: Logger): Promise<void> {
     const listener = await listening.catch(() => undefined);
     await listener?.stop();
   }
+  await Promise.all(parts.userVMs.map((vm) => vm.stopAll(CHAINCODE_STOP_TIMEOUT_MS).catch((err: unknown) => logger.error('stop', `stopping chaincodes: ${errorMessage(err)}`))));
   await parts.sccProvider.deDeployAll();
   const ledgers = await parts.ledgers.catch(() => undefined);
   await ledgers?.close().catch((err: unknown) => logger.error('stop', `closing ledgers: ${errorMessage(err)}`));

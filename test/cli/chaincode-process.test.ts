@@ -93,4 +93,12 @@ describe('weft chaincode, with a fabric-contract-api chaincode the peer builds a
     assert.match(missing.stderr, /^Error: endorsement failure during query\. response: status:500 message:"asset nope does not exist"/);
     assert.equal((await query(['ReadAsset', 'a2'])).stdout, '{"id":"a2","owner":"bob"}\n');
   });
+
+  test('stopping the peer stops the chaincode it runs', async () => {
+    const started = await peer.waitFor(/started chaincode assets-1\.0 \(pid \d+\)/);
+    const pid = Number(/\(pid (\d+)\)/.exec(started)?.[1]);
+    assert.doesNotThrow(() => process.kill(pid, 0), 'the chaincode runs while the peer does');
+    assert.equal(await peer.stop(), 0);
+    assert.throws(() => process.kill(pid, 0), /ESRCH/);
+  });
 });

@@ -8,11 +8,12 @@ import { after } from 'node:test';
 // Every process a test file starts is killed when the file ends, whatever its tests did: a peer
 // left running would keep the test runner waiting forever.
 const live = new Set<ChildProcess>();
-// One client MSP per test file, out of the working tree.
+// One client MSP per test file, out of the working tree; with the peers' folders, removed at its end.
 const clientMsp = mkdtempSync(join(tmpdir(), 'weft-msp-'));
+const folders = [clientMsp];
 after(() => {
   for (const child of live) child.kill('SIGKILL');
-  rmSync(clientMsp, { recursive: true, force: true });
+  for (const dir of folders) rmSync(dir, { recursive: true, force: true });
 });
 
 /** The CLI as a user runs it: the package's bin script. */
@@ -106,7 +107,7 @@ export async function startPeerProcess(
   env: NodeJS.ProcessEnv = {},
 ): Promise<{ peer: WeftProcess; client: NodeJS.ProcessEnv; chaincodeAddress: string }> {
   const dir = mkdtempSync(join(tmpdir(), 'weft-peer-'));
-  after(() => rmSync(dir, { recursive: true, force: true }));
+  folders.push(dir);
   const peer = new WeftProcess(['node', 'start', ...args], {
     CORE_PEER_FILESYSTEMPATH: join(dir, 'data'),
     CORE_PEER_CHAINCODELISTENADDRESS: '127.0.0.1:0',

@@ -98,6 +98,13 @@ export class CcaasVMProvider implements VMProvider {
     this.connections.set(name, connection);
   }
 
+  /** Hangs up on every chaincode server: the peer is going down. */
+  async stopAll(): Promise<void> {
+    const open = [...this.connections.values()];
+    for (const connection of open) connection.close();
+    await Promise.all(open.map((connection) => connection.ended));
+  }
+
   private async stop(ccid: CCID): Promise<void> {
     const connection = this.connections.get(containerName(ccid));
     if (connection === undefined) throw new ContainerError('NOT_FOUND', `${containerName(ccid)} not found`);

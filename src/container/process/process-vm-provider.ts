@@ -120,6 +120,13 @@ export class ProcessVMProvider implements VMProvider {
     await instance.stop(timeoutMs, dontKill);
   }
 
+  /** Stops every chaincode still running: the peer is going down and takes its chaincodes along. */
+  async stopAll(timeoutMs: number): Promise<void> {
+    const running = [...this.instances.values()].filter((instance) => instance.running);
+    this.instances.clear();
+    await Promise.all(running.map((instance) => instance.stop(timeoutMs, false)));
+  }
+
   /** @internal */
   exitOf(ccid: CCID): Promise<ProcessExit> {
     const name = containerName(ccid);
