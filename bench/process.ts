@@ -1,7 +1,7 @@
 // Process VM benchmark: how long a Node.js chaincode takes from start to READY when run as a
 // child process (`npm start` of a fabric-shim chaincode), its dependencies already built; then
 // transactions through it over gRPC.
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -46,7 +46,7 @@ async function run(report: Report): Promise<void> {
     const times: number[] = [];
     for (let i = 0; i < LAUNCHES; i++) times.push(await launchAndStop(stack, ccci));
     report('process_launch_ms', median(times), 'ms');
-    await transactions(report, stack, ccci);
+    await transactions(report, stack, provider, ccci);
   } finally {
     await server.stop();
     await rm(runRoot, { recursive: true, force: true });
@@ -56,16 +56,21 @@ async function run(report: Report): Promise<void> {
 /**
  * One-get-one-put transactions through the fabric-shim chaincode over gRPC, each on a simulator
  * of a real ledger: throughput at 1 and 32 in flight, latency percentiles at 32, the peer's own
- * CPU time per transaction (the chaincode's process is not counted), and the peer memory the
- * running chaincode costs.
+ * CPU time per transaction (the chaincode's process is not counted), and the memory the running
+ * chaincode takes.
  */
-async function transactions(report: Report, stack: ReturnType<typeof createChaincodeStack>, ccci: ChaincodeContainerInfo): Promise<void> {
+async function transactions(
+  report: Report,
+  stack: ReturnType<typeof createChaincodeStack>,
+  provider: ProcessVMProvider,
+  ccci: ChaincodeContainerInfo,
+): Promise<void> {
   const root = await mkdtemp(join(tmpdir(), 'weft-bench-ledger-'));
   const ledgers = await KvLedgerProvider.start({ rootPath: root, sync: false });
   try {
     const ledger = await ledgers.create(createGenesisBlock('benchchannel'));
     await stack.chaincodeSupport.launch(ccci);
-    await perChaincodeMemory(report, stack);
+    await chaincodeMemory(report, provider, ccci);
     const inputs = Array.from({ length: 100 }, (_, i) => {
       const input = new ChaincodeInput();
       input.setArgsList([Buffer.from('getput'), Buffer.from(`key${i}`)]);
@@ -125,31 +130,28 @@ async function transactions(report: Report, stack: ReturnType<typeof createChain
 }
 
 /**
- * What each running chaincode costs the peer's memory: four more chaincodes launched (the same
- * package under other versions, built once and kept), the peer's memory in use compared.
+ * What a running chaincode costs in memory: the resident set of its processes (npm, the shell,
+ * and node running the chaincode, all in the process group the peer started it in). The peer's
+ * own share, a handler and a stream, is too small to see against its heap's ups and downs.
  */
-async function perChaincodeMemory(report: Report, stack: ReturnType<typeof createChaincodeStack>): Promise<void> {
-  const extra = ['2.0', '3.0', '4.0', '5.0'].map(
-    (version): ChaincodeContainerInfo => ({ name: 'counter', version, path: 'counter', type: 'NODE', containerType: PROCESS_CONTAINER_TYPE }),
-  );
-  for (const ccci of extra) {
-    // Built (or found built) first, so that only the running chaincodes are measured.
-    await stack.chaincodeSupport.launch(ccci);
-    await stack.chaincodeSupport.stop(ccci);
-    while (stack.handlerRegistry.handler(`counter:${ccci.version}`) !== undefined) await new Promise((resolve) => setTimeout(resolve, 5));
+async function chaincodeMemory(report: Report, provider: ProcessVMProvider, ccci: ChaincodeContainerInfo): Promise<void> {
+  const pgid = provider.pid(ccci);
+  if (pgid === undefined) return;
+  let kb = 0;
+  for (const entry of await readdir('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      // Fields after the command name (which may hold spaces): state, ppid, pgrp, ...
+      const stat = await readFile(`/proc/${entry}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (Number(fields[2]) !== pgid) continue;
+      const status = await readFile(`/proc/${entry}/status`, 'utf8');
+      kb += Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
+    } catch {
+      // The process ended while being read.
+    }
   }
-  // The JS heap and buffers: the resident set moves by more than a chaincode's share whenever the
-  // collector hands pages back, so it cannot show something this small.
-  const inUse = (): number => {
-    global.gc?.();
-    const m = process.memoryUsage();
-    return m.heapUsed + m.external;
-  };
-  const before = inUse();
-  for (const ccci of extra) await stack.chaincodeSupport.launch(ccci);
-  await new Promise((resolve) => setTimeout(resolve, 300));
-  report('rss_per_chaincode_mb', (inUse() - before) / extra.length / 1024 / 1024, 'MB');
-  for (const ccci of extra) await stack.chaincodeSupport.stop(ccci);
+  report('rss_per_chaincode_mb', kb / 1024, 'MB');
 }
 
 /** Launches the chaincode, returns the milliseconds to READY, and stops it again. */
