@@ -1,3 +1,4 @@
+import type { SignedProposal } from '../common/protos/proposal.js';
 import type { ChaincodeInput, ChaincodeMessage } from '../common/protos/peer.js';
 import type { StateHistoryExecutor, StateQueryExecutor, StateSimulator } from './chaincode-context.js';
 
@@ -13,6 +14,8 @@ export interface CallerTransaction {
   channelId: string;
   txSimulator: StateSimulator | StateQueryExecutor | undefined;
   historyQueryExecutor?: StateHistoryExecutor | undefined;
+  /** The client's proposal: the callee sees the same creator and transient data, as in Fabric. */
+  signedProposal?: SignedProposal | undefined;
 }
 
 /**

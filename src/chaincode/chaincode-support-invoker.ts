@@ -34,6 +34,7 @@ export class ChaincodeSupportInvoker implements ChaincodeInvoker {
         channelId: callerTx.channelId,
         txSimulator: callerTx.txSimulator,
         historyQueryExecutor: callerTx.historyQueryExecutor,
+        signedProposal: callerTx.signedProposal,
       };
       return this.opts.support.invoke(txParams, cccid, input);
     }
@@ -48,6 +49,7 @@ export class ChaincodeSupportInvoker implements ChaincodeInvoker {
         channelId: target.channelId,
         txSimulator: queryExecutor,
         historyQueryExecutor: await ledger.newHistoryQueryExecutor(),
+        signedProposal: callerTx.signedProposal,
       };
       return await this.opts.support.invoke(txParams, cccid, input);
     } finally {

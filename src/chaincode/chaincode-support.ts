@@ -159,8 +159,7 @@ export class ChaincodeSupport {
    */
   async invoke(txParams: TransactionParams, cccid: CCContext, input: ChaincodeInput): Promise<ChaincodeMessage> {
     const handler = this.handlerFor(chaincodeCanonicalName(cccid), txParams.channelId);
-    const msg = newMessage(MessageTypes.TRANSACTION, input.serializeBinary(), txParams.txId, txParams.channelId);
-    return handler.execute(txParams, cccid, msg, this.executeTimeoutMs);
+    return handler.execute(txParams, cccid, chaincodeMessage(MessageTypes.TRANSACTION, txParams, input), this.executeTimeoutMs);
   }
 
   /** Serves the peer's side of one chaincode stream until it ends. */
@@ -200,8 +199,7 @@ export class ChaincodeSupport {
     cccid: CCContext,
     input: ChaincodeInput,
   ): Promise<ExecutionResult> {
-    const msg = newMessage(type, input.serializeBinary(), txParams.txId, txParams.channelId);
-    if (txParams.signedProposal !== undefined) msg.setProposal(txParams.signedProposal);
+    const msg = chaincodeMessage(type, txParams, input);
     let reply: ChaincodeMessage;
     try {
       reply = await handler.execute(txParams, cccid, msg, this.executeTimeoutMs);
@@ -230,6 +228,13 @@ export class ChaincodeSupport {
     }
     throw new ChaincodeError('CHAINCODE_ERROR', `unexpected response type ${type} for transaction ${txId}`);
   }
+}
+
+/** INIT or TRANSACTION for a chaincode, with the client's proposal when there is one. */
+function chaincodeMessage(type: number, txParams: TransactionParams, input: ChaincodeInput): ChaincodeMessage {
+  const msg = newMessage(type, input.serializeBinary(), txParams.txId, txParams.channelId);
+  if (txParams.signedProposal !== undefined) msg.setProposal(txParams.signedProposal);
+  return msg;
 }
 
 const TYPE_NAMES = ['UNDEFINED', 'GOLANG', 'NODE', 'CAR', 'JAVA'];

@@ -453,7 +453,13 @@ export class Handler {
     const reply = await this.invoker.invoke(
       { name: target.name, channelId },
       spec.getInput() ?? new ChaincodeInput(),
-      { txId: ctx.txId, channelId: ctx.channelId, txSimulator: ctx.txSimulator, historyQueryExecutor: ctx.historyQueryExecutor },
+      {
+        txId: ctx.txId,
+        channelId: ctx.channelId,
+        txSimulator: ctx.txSimulator,
+        historyQueryExecutor: ctx.historyQueryExecutor,
+        signedProposal: ctx.signedProposal,
+      },
     );
     return reply.serializeBinary();
   }

@@ -1,3 +1,4 @@
+import type { SignedProposal } from '../common/protos/proposal.js';
 import type { ChaincodeMessage } from '../common/protos/peer.js';
 import { ChaincodeError } from './chaincode-error.js';
 import type { StateHistoryExecutor, StateQueryExecutor, StateSimulator, TransactionParams } from './chaincode-context.js';
@@ -12,6 +13,8 @@ export interface TransactionContext {
   /** A query executor without writes makes the transaction read-only. */
   readonly txSimulator: StateSimulator | StateQueryExecutor | undefined;
   readonly historyQueryExecutor: StateHistoryExecutor | undefined;
+  /** The client's proposal, passed on to chaincodes this one calls. */
+  readonly signedProposal: SignedProposal | undefined;
   /** Its open range and history queries; made at the first one (most transactions have none). */
   queries: QueryIterators | undefined;
   /** Set when execute returns: open queries are closed and no more are taken. */
@@ -50,6 +53,7 @@ export class TransactionContexts {
       namespaceId,
       txSimulator: txParams.txSimulator,
       historyQueryExecutor: txParams.historyQueryExecutor,
+      signedProposal: txParams.signedProposal,
       queries: undefined,
       ended: false,
       notify,

@@ -94,6 +94,21 @@ describe('weft chaincode, with a fabric-contract-api chaincode the peer builds a
     assert.equal((await query(['ReadAsset', 'a2'])).stdout, '{"id":"a2","owner":"bob"}\n');
   });
 
+  test('a contract calls another chaincode on its channel: reads come back, writes join its transaction', async () => {
+    assert.equal((await runWeft(cc('install', fixtureSource('asset-contract'), '-n', 'other', '-v', '1.0'), client)).code, 0);
+    const inst = await runWeft(cc('instantiate', '-C', 'ch', '-n', 'other', '-v', '1.0', '-c', '{"Args":[]}'), client);
+    assert.equal(inst.code, 0, inst.stderr);
+    assert.equal((await runWeft(cc('invoke', '-C', 'ch', '-n', 'other', '-c', '{"Args":["CreateAsset","b1","eve"]}'), client)).code, 0);
+    const called = await query(['CallOther', 'other', '["ReadAsset","b1"]']);
+    assert.equal(called.stdout, '{"id":"b1","owner":"eve"}\n', called.stderr);
+    const written = await invoke(['CallOther', 'other', '["CreateAsset","b2","frank"]']);
+    assert.equal(written.code, 0, written.stderr);
+    const read = await runWeft(cc('query', '-C', 'ch', '-n', 'other', '-c', '{"Args":["ReadAsset","b2"]}'), client);
+    assert.equal(read.stdout, '{"id":"b2","owner":"frank"}\n', read.stderr);
+    const refused = await query(['CallOther', 'cscc', '["GetChannels"]']);
+    assert.match(refused.stderr, /system chaincode cscc cannot be invoked with a cc2cc invocation/);
+  });
+
   test('stopping the peer stops the chaincode it runs', async () => {
     const started = await peer.waitFor(/started chaincode assets-1\.0 \(pid \d+\)/);
     const pid = Number(/\(pid (\d+)\)/.exec(started)?.[1]);
