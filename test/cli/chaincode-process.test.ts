@@ -49,6 +49,13 @@ describe('weft chaincode, with a fabric-contract-api chaincode the peer builds a
     assert.deepEqual(JSON.parse(history.stdout), ['carol', 'alice']);
   });
 
+  test('range queries page by page, with a bookmark', async () => {
+    const first = JSON.parse((await query(['Page', '1', ''])).stdout) as { ids: string[]; fetched: number; bookmark: string };
+    assert.deepEqual(first, { ids: ['a1'], fetched: 1, bookmark: 'a2' });
+    const second = JSON.parse((await query(['Page', '5', first.bookmark])).stdout) as { ids: string[]; fetched: number; bookmark: string };
+    assert.deepEqual(second, { ids: ['a2'], fetched: 1, bookmark: '' });
+  });
+
   test('composite keys and partial composite key queries', async () => {
     assert.equal((await invoke(['Tag', 'red', 'a1'])).code, 0);
     assert.equal((await invoke(['Tag', 'red', 'a2'])).code, 0);
