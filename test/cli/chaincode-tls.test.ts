@@ -164,7 +164,9 @@ describe('chaincode TLS: the chaincode listener requires client certificates fro
     assert.equal(await peer.exitCode(), 1);
     const fatal = peer.lines.find((l) => l.includes('FATA'));
     assert.match(fatal ?? peer.lines.join('\n'), new RegExp(`peer\\.tls\\.cert\\.file: cannot read ${join(root, 'tls', 'missing.crt')}: ENOENT`));
-    const unset = new WeftProcess(['node', 'start'], { ...peerEnv('bad'), FABRIC_CFG_PATH: cfgDir, CORE_PEER_TLS_KEY_FILE: '' });
+    const unsetCfg = join(root, 'unset-config');
+    await writeTlsCoreYaml(unsetCfg, { cert: tls.serverCert, key: '', rootcert: tls.rootCert });
+    const unset = new WeftProcess(['node', 'start'], { ...peerEnv('bad'), FABRIC_CFG_PATH: unsetCfg });
     assert.equal(await unset.exitCode(), 1);
     assert.ok(unset.lines.some((l) => l.endsWith('peer.tls.key.file must be set when peer.tls.enabled is true')), unset.lines.join('\n'));
   });
