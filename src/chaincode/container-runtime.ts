@@ -16,7 +16,7 @@ export interface Processor {
 
 /** Issues each launched chaincode its TLS client key and certificate (base64 PEM, as the shims read them). */
 export interface CertGenerator {
-  generate(cname: string): { key: string; cert: string };
+  generate(cname: string): Promise<{ key: string; cert: string }>;
   /** The CA certificate chaincodes use to verify the peer. */
   readonly rootCert: Uint8Array;
 }
@@ -45,7 +45,7 @@ export class ContainerRuntime implements Runtime {
   async start(ccci: ChaincodeContainerInfo): Promise<void> {
     const { logger, processor } = this.opts;
     const cname = chaincodeCanonicalName(ccci);
-    const lc = this.launchConfig(cname, ccci.type);
+    const lc = await this.launchConfig(cname, ccci.type);
     if (logger.debugEnabled) {
       logger.debug('Start', `start container: ${cname}`);
       logger.debug('Start', `start container with args: ${lc.args.join(' ')}`);
@@ -66,7 +66,7 @@ export class ContainerRuntime implements Runtime {
   }
 
   /** Arguments, environment and files for one chaincode, by its language. */
-  launchConfig(cname: string, ccType: string): LaunchConfig {
+  async launchConfig(cname: string, ccType: string): Promise<LaunchConfig> {
     const { commonEnv, certGenerator, logger } = this.opts;
     const peerAddress = this.opts.peerAddress();
     const envs = [...commonEnv, `CORE_CHAINCODE_ID_NAME=${cname}`];
@@ -83,7 +83,7 @@ export class ContainerRuntime implements Runtime {
         args = ['chaincode', `-peer.address=${peerAddress}`];
     }
     if (certGenerator !== undefined) {
-      const pair = certGenerator.generate(cname);
+      const pair = await certGenerator.generate(cname);
       files.set(TLS_CLIENT_CERT_PATH, Buffer.from(pair.cert));
       files.set(TLS_CLIENT_KEY_PATH, Buffer.from(pair.key));
       files.set(TLS_CLIENT_ROOT_CERT_PATH, certGenerator.rootCert);

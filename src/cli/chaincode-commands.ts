@@ -8,6 +8,7 @@ import { ChaincodeDeploymentSpec, ChaincodeID, ChaincodeInput, ChaincodeSpec, ty
 import { HeaderType, type HeaderTypeValue, type ProposalResponse } from '../common/protos/proposal.js';
 import { ChaincodeQueryResponse } from '../common/protos/query.js';
 import { CliError } from './cli-error.js';
+import { writeDevCredentials } from './dev-credentials.js';
 import { clientContext, type ClientContext } from './peer-call.js';
 
 const LANGUAGES: Record<string, number> = { golang: 1, node: 2, car: 3, java: 4 };
@@ -117,7 +118,7 @@ function deploymentSpec(name: string, version: string, language: string, args: U
 
 /** `weft chaincode ...`: the legacy lifecycle and invocation commands of `peer chaincode`. */
 export function addChaincodeCommands(program: Command, env: NodeJS.ProcessEnv): void {
-  const chaincode = program.command('chaincode').description('Operate a chaincode: install|instantiate|invoke|query|list');
+  const chaincode = program.command('chaincode').description('Operate a chaincode: install|instantiate|invoke|query|list|dev-credentials');
 
   chaincode
     .command('install')
@@ -206,5 +207,15 @@ export function addChaincodeCommands(program: Command, env: NodeJS.ProcessEnv): 
       const list = ChaincodeQueryResponse.deserializeBinary(okResponse(reply, 'list').getPayload_asU8()).getChaincodesList();
       const title = opts.installed === true ? 'Get installed chaincodes on peer:' : `Get instantiated chaincodes on channel ${opts.channelID ?? ''}:`;
       process.stdout.write(`${title}\n${list.map((c) => `Name: ${c.getName()}, Version: ${c.getVersion()}\n`).join('')}`);
+    });
+
+  chaincode
+    .command('dev-credentials')
+    .description("Issue TLS credentials from the peer's chaincode CA for a chaincode started by hand (dev mode with TLS).")
+    .argument('<chaincode>', 'the chaincode as name:version')
+    .requiredOption('-o, --output <dir>', 'folder to write client.key, client.crt and peer.crt to')
+    .action(async (chaincodeId: string, opts: { output: string }) => {
+      const lines = await writeDevCredentials({ chaincodeId, outDir: opts.output, env });
+      process.stdout.write(`${lines.join('\n')}\n`);
     });
 }

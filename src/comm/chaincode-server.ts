@@ -4,7 +4,7 @@ import type { Logger } from '../common/logging/logging.js';
 import type { ChaincodeMessage } from '../common/protos/peer.js';
 import type { ChaincodeStream } from './chaincode-stream.js';
 import { GrpcChaincodeStream } from './grpc-chaincode-stream.js';
-import { GrpcListener } from './grpc-listener.js';
+import { GrpcListener, type CredentialsFactory } from './grpc-listener.js';
 
 export { ListenError } from './grpc-listener.js';
 
@@ -14,6 +14,14 @@ export interface ChaincodeServerOptions {
   /** Serves one chaincode's stream until it ends (ChaincodeSupport.register). */
   register(stream: ChaincodeStream): Promise<void>;
   logger: Logger;
+  /** When present, the listener serves TLS and requires client certificates issued by `clientCaPem`. */
+  tls?: ChaincodeServerTls | undefined;
+}
+
+export interface ChaincodeServerTls {
+  keyPem: Buffer;
+  certPem: Buffer;
+  clientCaPem: Buffer;
 }
 
 /** Starts the gRPC listener chaincodes connect to: the ChaincodeSupport service on peer.chaincodeListenAddress. */
@@ -32,5 +40,14 @@ export function startChaincodeServer(opts: ChaincodeServerOptions): Promise<Grpc
         );
       },
     });
-  });
+  }, tlsCredentials(opts.tls));
+}
+
+/**
+ * Mutual TLS: a chaincode without a certificate from the chaincode CA fails the handshake. grpc-js
+ * gives no hook on a failed handshake, so such a refusal is seen by the chaincode, not logged here.
+ */
+function tlsCredentials(tls: ChaincodeServerTls | undefined): CredentialsFactory | undefined {
+  if (tls === undefined) return undefined;
+  return (grpc) => grpc.ServerCredentials.createSsl(tls.clientCaPem, [{ private_key: tls.keyPem, cert_chain: tls.certPem }], true);
 }

@@ -1,9 +1,12 @@
-import type { Server } from '@grpc/grpc-js';
+import type { Server, ServerCredentials } from '@grpc/grpc-js';
 import { WeftError } from '../common/errors/weft-error.js';
 
 export class ListenError extends WeftError<'LISTEN_FAILED'> {}
 
 export type GrpcModule = typeof import('@grpc/grpc-js');
+
+/** Chooses the server's credentials once gRPC is loaded; insecure when absent. */
+export type CredentialsFactory = (grpc: GrpcModule) => ServerCredentials;
 
 /** One bound gRPC server: the services it was given, on one address. */
 export class GrpcListener {
@@ -17,12 +20,16 @@ export class GrpcListener {
    * Loads gRPC (here rather than at start-up, so the peer does other work meanwhile), lets
    * `addServices` add the services, and binds `address` (host:port; port 0 picks a free one).
    */
-  static async start(address: string, addServices: (server: Server, grpc: GrpcModule) => Promise<void> | void): Promise<GrpcListener> {
+  static async start(
+    address: string,
+    addServices: (server: Server, grpc: GrpcModule) => Promise<void> | void,
+    credentials?: CredentialsFactory,
+  ): Promise<GrpcListener> {
     const grpc = await import('@grpc/grpc-js');
     const server = new grpc.Server();
     await addServices(server, grpc);
     const port = await new Promise<number>((resolve, reject) => {
-      server.bindAsync(address, grpc.ServerCredentials.createInsecure(), (err, boundPort) =>
+      server.bindAsync(address, credentials?.(grpc) ?? grpc.ServerCredentials.createInsecure(), (err, boundPort) =>
         err === null ? resolve(boundPort) : reject(new ListenError('LISTEN_FAILED', `failed to listen on ${address}: ${err.message}`)),
       );
     });

@@ -1,5 +1,5 @@
 import { ChaincodeSupport } from '../chaincode/chaincode-support.js';
-import { ContainerRuntime } from '../chaincode/container-runtime.js';
+import { ContainerRuntime, type CertGenerator } from '../chaincode/container-runtime.js';
 import type { Handler } from '../chaincode/handler.js';
 import { HandlerRegistry } from '../chaincode/handler-registry.js';
 import { RuntimeLauncher } from '../chaincode/runtime-launcher.js';
@@ -22,6 +22,8 @@ export interface ChaincodeStackOptions {
    * for system chaincode, which always serves `SYSTEM`.
    */
   vmProviders?: ReadonlyMap<string, VMProvider>;
+  /** Issues launched chaincodes their TLS credentials, when the chaincode listener serves TLS. */
+  certGenerator?: CertGenerator | undefined;
 }
 
 /** The chaincode machinery of the seed, wired: core.chaincode over core.container over the shim. */
@@ -54,6 +56,7 @@ export function createChaincodeStack(opts: ChaincodeStackOptions): ChaincodeStac
       `CORE_CHAINCODE_LOGGING_SHIM=${chaincode.logging.shim}`,
       `CORE_CHAINCODE_LOGGING_FORMAT=${chaincode.logging.format}`,
     ],
+    certGenerator: opts.certGenerator,
     logger: chaincodeLogger,
   });
   const launcher = new RuntimeLauncher({

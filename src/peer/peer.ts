@@ -26,6 +26,8 @@ import { ChaincodeSupportInvoker } from '../chaincode/chaincode-support-invoker.
 import { ChannelManager } from './channel-manager.js';
 import { ChannelRegistry } from './channel-registry.js';
 import { createChaincodeStack } from './chaincode-stack.js';
+import { loadPeerTls } from './peer-tls.js';
+import { caCertGenerator } from '../chaincode/tls/ca-cert-generator.js';
 
 export interface PeerOptions {
   config: CoreConfig;
@@ -70,6 +72,8 @@ export class Peer {
     const logger = logging.logger('nodeCmd');
     logger.info('serve', `Starting peer:\n Version: ${opts.version}\n Node.js: ${process.version}\n OS/Arch: ${process.platform}/${process.arch}`);
 
+    // Read before anything is built, so that a TLS misconfiguration stops start-up with nothing to undo.
+    const tls = config.peer.tls.enabled ? await loadPeerTls(config.peer.tls, config.peer.fileSystemPath) : undefined;
     let chaincodeAddress: string | undefined;
     // With no peer.chaincodeAddress, chaincodes dial the listener where it actually bound.
     const peerAddress = (): string => config.peer.chaincodeAddress ?? chaincodeAddress ?? config.peer.chaincodeListenAddress;
@@ -100,7 +104,8 @@ export class Peer {
       userVMs.set(PROCESS_CONTAINER_TYPE, processes);
       stoppable.push(processes);
     }
-    const stack = createChaincodeStack({ chaincode: config.chaincode, peerAddress, vmProviders: userVMs, logging });
+    const certGenerator = tls === undefined ? undefined : caCertGenerator({ issuer: tls.chaincodeCa, rootCertPem: tls.rootCertPem });
+    const stack = createChaincodeStack({ chaincode: config.chaincode, peerAddress, vmProviders: userVMs, certGenerator, logging });
     const { chaincodeSupport, inprocRegistry } = stack;
     ccaas.attach(chaincodeSupport);
 
@@ -158,6 +163,7 @@ export class Peer {
       const chaincodeListener = startChaincodeServer({
         address: config.peer.chaincodeListenAddress,
         register: (stream) => chaincodeSupport.register(stream),
+        tls: tls === undefined ? undefined : { keyPem: tls.keyPem, certPem: tls.certPem, clientCaPem: Buffer.from(tls.chaincodeCa.certPem) },
         logger: grpcLogger,
       });
       const peerListener = startPeerServer({ address: config.peer.listenAddress, endorser, orderer, logger: grpcLogger });
@@ -171,7 +177,7 @@ export class Peer {
 
       const bound = { chaincode: await chaincodeListener, peer: await peerListener };
       chaincodeAddress = bound.chaincode.address;
-      grpcLogger.info('start', `Chaincode server listening on ${bound.chaincode.address}`);
+      grpcLogger.info('start', `Chaincode server listening on ${bound.chaincode.address}${tls === undefined ? '' : ' (TLS, chaincode client certificates required)'}`);
       grpcLogger.info('start', `Peer server listening on ${bound.peer.address}`);
       const peer = new Peer(logger, parts, channelManager, bound, chaincodeSupport);
       logger.info(

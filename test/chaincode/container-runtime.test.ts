@@ -22,7 +22,7 @@ function runtimeWith(opts: { tls?: boolean } = {}) {
     peerAddress: () => 'peer0:7052',
     commonEnv: ['CORE_CHAINCODE_LOGGING_LEVEL=info'],
     certGenerator: opts.tls
-      ? { generate: (cname) => ({ key: `key-of-${cname}`, cert: `cert-of-${cname}` }), rootCert: Buffer.from('root-ca') }
+      ? { generate: async (cname) => ({ key: `key-of-${cname}`, cert: `cert-of-${cname}` }), rootCert: Buffer.from('root-ca') }
       : undefined,
     logger: logging.logger('chaincode'),
   });
@@ -30,18 +30,18 @@ function runtimeWith(opts: { tls?: boolean } = {}) {
 }
 
 describe('ContainerRuntime', () => {
-  test('the launch config names the chaincode and the peer address, without TLS', () => {
+  test('the launch config names the chaincode and the peer address, without TLS', async () => {
     const { runtime } = runtimeWith();
-    const lc = runtime.launchConfig('mycc:1.0', 'GOLANG');
+    const lc = await runtime.launchConfig('mycc:1.0', 'GOLANG');
     assert.deepEqual(lc.args, ['chaincode', '-peer.address=peer0:7052']);
     assert.deepEqual(lc.envs, ['CORE_CHAINCODE_LOGGING_LEVEL=info', 'CORE_CHAINCODE_ID_NAME=mycc:1.0', 'CORE_PEER_TLS_ENABLED=false']);
     assert.equal(lc.files.size, 0);
-    assert.deepEqual(runtime.launchConfig('n:1', 'NODE').args, ['/bin/sh', '-c', 'cd /usr/local/src; npm start -- --peer.address peer0:7052']);
+    assert.deepEqual((await runtime.launchConfig('n:1', 'NODE')).args, ['/bin/sh', '-c', 'cd /usr/local/src; npm start -- --peer.address peer0:7052']);
   });
 
-  test('with TLS on, the key, certificate and root certificate are handed over as files with their paths in env', () => {
+  test('with TLS on, the key, certificate and root certificate are handed over as files with their paths in env', async () => {
     const { runtime } = runtimeWith({ tls: true });
-    const lc = runtime.launchConfig('mycc:1.0', 'GOLANG');
+    const lc = await runtime.launchConfig('mycc:1.0', 'GOLANG');
     assert.equal(Buffer.from(lc.files.get(TLS_CLIENT_KEY_PATH) ?? []).toString(), 'key-of-mycc:1.0');
     assert.equal(Buffer.from(lc.files.get(TLS_CLIENT_CERT_PATH) ?? []).toString(), 'cert-of-mycc:1.0');
     assert.equal(Buffer.from(lc.files.get(TLS_CLIENT_ROOT_CERT_PATH) ?? []).toString(), 'root-ca');

@@ -1,0 +1,45 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { ChaincodeCa } from '../chaincode/tls/chaincode-ca.js';
+import type { TlsConfig } from '../common/config/core-config.js';
+import { ConfigError } from '../common/config/config-error.js';
+import { errorMessage } from '../common/errors/weft-error.js';
+
+/** What the peer serves chaincodes with when peer.tls.enabled. */
+export interface PeerTls {
+  /** The peer's server key and certificate (PEM). */
+  keyPem: Buffer;
+  certPem: Buffer;
+  /** The root that signed the peer's certificate (PEM): chaincodes verify the peer with it. */
+  rootCertPem: Buffer;
+  /** Issues chaincode client certificates; the listener requires them. */
+  chaincodeCa: ChaincodeCa;
+}
+
+/** Where the chaincode client CA is kept, under peer.fileSystemPath. */
+export function chaincodeCaDir(fileSystemPath: string): string {
+  return join(fileSystemPath, 'chaincodes', 'tls');
+}
+
+/**
+ * Reads the peer's TLS files and opens (or, on first start, creates) the chaincode client CA.
+ * Each missing setting or unreadable file is named, with its core.yaml key.
+ */
+export async function loadPeerTls(tls: TlsConfig, fileSystemPath: string): Promise<PeerTls> {
+  const [certPem, keyPem, rootCertPem] = await Promise.all([
+    readTlsFile('peer.tls.cert.file', tls.certFile),
+    readTlsFile('peer.tls.key.file', tls.keyFile),
+    readTlsFile('peer.tls.rootcert.file', tls.rootCertFile),
+  ]);
+  const chaincodeCa = await ChaincodeCa.loadOrCreate(chaincodeCaDir(fileSystemPath));
+  return { certPem, keyPem, rootCertPem, chaincodeCa };
+}
+
+async function readTlsFile(key: string, path: string): Promise<Buffer> {
+  if (path === '') throw new ConfigError('CONFIG_INVALID_VALUE', `${key} must be set when peer.tls.enabled is true`);
+  try {
+    return await readFile(path);
+  } catch (err) {
+    throw new ConfigError('CONFIG_INVALID_VALUE', `${key}: cannot read ${path}: ${errorMessage(err)}`, { cause: err });
+  }
+}
