@@ -29,8 +29,12 @@ await esbuild.build({
   // Less to parse at start; keepNames keeps class names, which error names are made from.
   minify: true,
   keepNames: true,
-  // The native LevelDB binding finds its prebuilt binary from its own folder.
-  external: ['classic-level'],
+  // The native LevelDB binding finds its prebuilt binary from its own folder. The others are
+  // needed off the start path only (a user's core.yaml, installing a package, making an
+  // identity or TLS credentials): left out, they cost start-up nothing, and load when asked for.
+  external: ['classic-level', 'yaml', 'tar', '@peculiar/x509', 'reflect-metadata'],
+  // import() becomes a require() in a promise, which the bundle's runner provides.
+  supported: { 'dynamic-import': false },
   logLevel: 'warning',
   legalComments: 'none',
 });
