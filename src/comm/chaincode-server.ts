@@ -40,13 +40,12 @@ export function startChaincodeServer(opts: ChaincodeServerOptions): Promise<Grpc
         );
       },
     });
-  }, tlsCredentials(opts.tls));
+  }, tlsCredentials(opts.tls), (remote, reason) =>
+    opts.logger.warn('Register', `refused a chaincode connection from ${remote}: TLS handshake failed: ${reason}`),
+  );
 }
 
-/**
- * Mutual TLS: a chaincode without a certificate from the chaincode CA fails the handshake. grpc-js
- * gives no hook on a failed handshake, so such a refusal is seen by the chaincode, not logged here.
- */
+/** Mutual TLS: a chaincode without a certificate from the chaincode CA fails the handshake. */
 function tlsCredentials(tls: ChaincodeServerTls | undefined): CredentialsFactory | undefined {
   if (tls === undefined) return undefined;
   return (grpc) => grpc.ServerCredentials.createSsl(tls.clientCaPem, [{ private_key: tls.keyPem, cert_chain: tls.certPem }], true);

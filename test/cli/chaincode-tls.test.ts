@@ -99,6 +99,8 @@ describe('chaincode TLS: the chaincode listener requires client certificates fro
       await chaincode.exited;
       assert.match(chaincode.output, /Chat stream with peer - on error: .*14 UNAVAILABLE: No connection established/);
       assert.ok(!peer.lines.some((l) => l.includes('plain:1.0')), 'the peer never saw the chaincode register');
+      const refusal = await peer.waitFor(/refused a chaincode connection from 127\.0\.0\.1: TLS handshake failed: /);
+      assert.match(refusal, / WARN [0-9a-f]+ refused a chaincode connection from 127\.0\.0\.1: TLS handshake failed: wrong version number$/);
     });
 
     test('a chaincode with a client certificate from another CA cannot register', async () => {
@@ -115,6 +117,10 @@ describe('chaincode TLS: the chaincode listener requires client certificates fro
       await chaincode.exited;
       assert.match(chaincode.output, /Chat stream with peer - on error: .*14 UNAVAILABLE: No connection established/);
       assert.ok(!peer.lines.some((l) => l.includes('foreign:1.0')), 'the peer never saw the chaincode register');
+      // The peer logs the refused handshake too (OpenSSL tells it no more than that the client gave up).
+      const refusals = () => peer.lines.filter((l) => l.includes('refused a chaincode connection from ')).length;
+      for (let i = 0; i < 100 && refusals() < 2; i++) await new Promise((r) => setTimeout(r, 20));
+      assert.equal(refusals(), 2, peer.lines.slice(-10).join('\n'));
     });
 
     test('dev-credentials issues what a hand-started chaincode needs; install, instantiate, query work', async () => {
