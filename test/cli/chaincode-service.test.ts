@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { installedFixture } from '../helpers/chaincode-fixture.js';
+import { makeTestTls } from '../helpers/test-tls.js';
 import { tempDir } from '../helpers/temp-dir.js';
 import { runWeft, startPeerProcess, type WeftProcess } from '../helpers/weft-process.js';
 
@@ -69,5 +70,39 @@ describe('weft chaincode, with a chaincode served as a service the peer dials', 
     await runWeft(['chaincode', 'install', bad, '-n', 'noaddr', '-v', '1.0'], client);
     const noAddr = await runWeft(['chaincode', 'instantiate', '-C', 'ch', '-n', 'noaddr', '-v', '1.0'], client);
     assert.match(noAddr.stderr, /noaddr\.1\.0\/connection\.json: \\"address\\" must be host:port, got undefined/);
+  });
+
+  test('over TLS: the peer checks the chaincode server against the root in connection.json', async () => {
+    const tls = await makeTestTls(await tempDir('weft-ccaas-tls-'));
+    const tlsAddress = `127.0.0.1:${await freePort()}`;
+    const tlsServer = spawn(process.execPath, ['index.js'], {
+      cwd: await installedFixture('kv-shim'),
+      env: {
+        PATH: process.env.PATH,
+        CHAINCODE_SERVER_ADDRESS: tlsAddress,
+        CHAINCODE_ID: 'svctls:1.0',
+        CHAINCODE_TLS_KEY_FILE: tls.serverKey,
+        CHAINCODE_TLS_CERT_FILE: tls.serverCert,
+      },
+      stdio: 'ignore',
+    });
+    try {
+      const rootCert = await readFile(tls.rootCert, 'utf8');
+      const pkg = await servicePackage({ address: tlsAddress, dial_timeout: '10s', tls_required: true, root_cert: rootCert });
+      assert.equal((await runWeft(['chaincode', 'install', pkg, '-n', 'svctls', '-v', '1.0'], client)).code, 0);
+      const inst = await runWeft(['chaincode', 'instantiate', '-C', 'ch', '-n', 'svctls', '-v', '1.0', '-c', '{"Args":["init","t","secure"]}'], client);
+      assert.equal(inst.code, 0, inst.stderr);
+      assert.equal((await runWeft(['chaincode', 'query', '-C', 'ch', '-n', 'svctls', '-c', '{"Args":["get","t"]}'], client)).stdout, 'secure\n');
+
+      // A root that did not sign the server's certificate: the peer refuses to talk to it.
+      const other = await makeTestTls(await tempDir('weft-ccaas-tls-'));
+      const wrong = await servicePackage({ address: tlsAddress, dial_timeout: '2s', tls_required: true, root_cert: await readFile(other.rootCert, 'utf8') });
+      await runWeft(['chaincode', 'install', wrong, '-n', 'svcwrong', '-v', '1.0'], client);
+      const refused = await runWeft(['chaincode', 'instantiate', '-C', 'ch', '-n', 'svcwrong', '-v', '1.0'], client);
+      assert.equal(refused.code, 1);
+      assert.match(refused.stderr, /could not launch chaincode svcwrong:1\.0: error starting container: could not connect to chaincode server at 127\.0\.0\.1:\d+/);
+    } finally {
+      tlsServer.kill('SIGKILL');
+    }
   });
 });
