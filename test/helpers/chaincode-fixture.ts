@@ -21,10 +21,7 @@ export function fixtureSource(name: string): string {
 export async function installedFixture(name: string): Promise<string> {
   const source = fixtureSource(name);
   const hash = createHash('sha256');
-  for (const file of (await readdir(source)).sort()) {
-    if (file === 'node_modules') continue;
-    hash.update(file).update(await readFile(join(source, file)));
-  }
+  for (const file of await sourceFiles(source)) hash.update(file).update(await readFile(join(source, file)));
   const dir = join(tmpdir(), 'weft-test-chaincodes', `${name}-${hash.digest('hex').slice(0, 16)}`);
   const ready = await stat(join(dir, 'node_modules')).then(
     () => true,
@@ -34,11 +31,23 @@ export async function installedFixture(name: string): Promise<string> {
   const staging = `${dir}.${process.pid}`;
   await rm(staging, { recursive: true, force: true });
   await mkdir(staging, { recursive: true });
-  await cp(source, staging, { recursive: true, filter: (src) => !src.includes('node_modules') });
+  await cp(source, staging, { recursive: true, filter: (src) => !/[\\/](node_modules|dist)([\\/]|$)/.test(src) });
   await run('npm', ['install', '--no-audit', '--no-fund', '--omit=dev'], { cwd: staging, env: process.env });
   await rename(staging, dir).catch(async () => {
     // Another test file finished the same install first: use its copy.
     await rm(staging, { recursive: true, force: true });
   });
   return dir;
+}
+
+/** The fixture's own files, relative to it, sorted; dependencies and build output left out. */
+async function sourceFiles(dir: string, prefix = ''): Promise<string[]> {
+  const found: string[] = [];
+  for (const entry of (await readdir(join(dir, prefix), { withFileTypes: true })).sort((a, b) => a.name.localeCompare(b.name))) {
+    if (entry.name === 'node_modules' || entry.name === 'dist') continue;
+    const path = join(prefix, entry.name);
+    if (entry.isDirectory()) found.push(...(await sourceFiles(dir, path)));
+    else found.push(path);
+  }
+  return found;
 }
