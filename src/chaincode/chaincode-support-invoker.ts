@@ -1,6 +1,6 @@
 import type { ChaincodeInput, ChaincodeMessage } from '../common/protos/peer.js';
 import { ChaincodeError } from './chaincode-error.js';
-import type { CCContext, StateHistoryExecutor, StateQueryExecutor, TransactionParams } from './chaincode-context.js';
+import type { CCContext, ChaincodeContainerInfo, StateHistoryExecutor, StateQueryExecutor, TransactionParams } from './chaincode-context.js';
 import type { CallerTransaction, ChaincodeInvoker, ChaincodeTarget } from './chaincode-invoker.js';
 
 /** What the invoker needs of a channel's ledger: read-only executors for calls from other channels. */
@@ -10,11 +10,21 @@ export interface InvokerLedger {
 }
 
 export interface ChaincodeSupportInvokerOptions {
-  /** Runs a TRANSACTION and resolves with the callee's COMPLETED or ERROR (ChaincodeSupport.invoke). */
-  support: { invoke(txParams: TransactionParams, cccid: CCContext, input: ChaincodeInput): Promise<ChaincodeMessage> };
+  /**
+   * Runs a TRANSACTION and resolves with the callee's COMPLETED or ERROR (ChaincodeSupport.invoke);
+   * with a container info it launches a callee that is not running first.
+   */
+  support: {
+    invoke(txParams: TransactionParams, cccid: CCContext, input: ChaincodeInput, ccci?: ChaincodeContainerInfo): Promise<ChaincodeMessage>;
+  };
   ledgers: { getLedger(channelId: string): InvokerLedger | undefined };
   /** The version the chaincode runs at on the channel: its handler is registered as `name:version`. */
   version: (name: string, channelId: string) => string;
+  /**
+   * How to launch a user chaincode, from its definition read through `state` (the callee's view of
+   * the channel); undefined for a system chaincode, or when the peer cannot tell.
+   */
+  containerInfo?: (name: string, state: StateQueryExecutor) => Promise<ChaincodeContainerInfo | undefined>;
 }
 
 /**
@@ -27,7 +37,6 @@ export class ChaincodeSupportInvoker implements ChaincodeInvoker {
   constructor(private readonly opts: ChaincodeSupportInvokerOptions) {}
 
   async invoke(target: ChaincodeTarget, input: ChaincodeInput, callerTx: CallerTransaction): Promise<ChaincodeMessage> {
-    const cccid: CCContext = { name: target.name, version: this.opts.version(target.name, target.channelId) };
     if (target.channelId === callerTx.channelId) {
       const txParams: TransactionParams = {
         txId: callerTx.txId,
@@ -36,7 +45,7 @@ export class ChaincodeSupportInvoker implements ChaincodeInvoker {
         historyQueryExecutor: callerTx.historyQueryExecutor,
         signedProposal: callerTx.signedProposal,
       };
-      return this.opts.support.invoke(txParams, cccid, input);
+      return this.run(target, txParams, input);
     }
     const ledger = this.opts.ledgers.getLedger(target.channelId);
     if (ledger === undefined) {
@@ -51,9 +60,17 @@ export class ChaincodeSupportInvoker implements ChaincodeInvoker {
         historyQueryExecutor: await ledger.newHistoryQueryExecutor(),
         signedProposal: callerTx.signedProposal,
       };
-      return await this.opts.support.invoke(txParams, cccid, input);
+      return await this.run(target, txParams, input);
     } finally {
       queryExecutor.done();
     }
+  }
+
+  /** Runs the callee, launching it first when it has a definition and is not running. */
+  private async run(target: ChaincodeTarget, txParams: TransactionParams, input: ChaincodeInput): Promise<ChaincodeMessage> {
+    const state = txParams.txSimulator;
+    const ccci = state === undefined ? undefined : await this.opts.containerInfo?.(target.name, state);
+    const cccid: CCContext = { name: target.name, version: ccci?.version ?? this.opts.version(target.name, target.channelId) };
+    return this.opts.support.invoke(txParams, cccid, input, ccci);
   }
 }

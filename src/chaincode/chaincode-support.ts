@@ -157,8 +157,8 @@ export class ChaincodeSupport {
    * Runs a TRANSACTION on a running chaincode and resolves with its reply as it is, COMPLETED or
    * ERROR: what a cc2cc call hands back to the calling chaincode.
    */
-  async invoke(txParams: TransactionParams, cccid: CCContext, input: ChaincodeInput): Promise<ChaincodeMessage> {
-    const handler = this.handlerFor(chaincodeCanonicalName(cccid), txParams.channelId);
+  async invoke(txParams: TransactionParams, cccid: CCContext, input: ChaincodeInput, ccci?: ChaincodeContainerInfo): Promise<ChaincodeMessage> {
+    const handler = ccci === undefined ? this.handlerFor(chaincodeCanonicalName(cccid), txParams.channelId) : await this.launch(ccci);
     return handler.execute(txParams, cccid, chaincodeMessage(MessageTypes.TRANSACTION, txParams, input), this.executeTimeoutMs);
   }
 

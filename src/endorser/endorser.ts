@@ -2,7 +2,8 @@ import type { ExecutionResult } from '../chaincode/chaincode-support.js';
 import type { CCContext, ChaincodeContainerInfo, StateHistoryExecutor, StateSimulator, TransactionParams } from '../chaincode/chaincode-context.js';
 import { errorMessage } from '../common/errors/weft-error.js';
 import type { Logger } from '../common/logging/logging.js';
-import { ChaincodeData, ChaincodeID, Response, type ChaincodeDeploymentSpec, type ChaincodeEvent, type ChaincodeInput } from '../common/protos/peer.js';
+import { ChaincodeID, Response, type ChaincodeDeploymentSpec, type ChaincodeEvent, type ChaincodeInput } from '../common/protos/peer.js';
+import { readChaincodeDefinition } from '../scc/lscc/chaincode-definition.js';
 import { decodeSpec } from '../scc/lscc/lscc.js';
 import {
   ChaincodeAction,
@@ -118,14 +119,14 @@ export class Endorser {
     txParams: TransactionParams,
     sim: StateSimulator | undefined,
   ): Promise<{ response: Response; version: string; event?: ChaincodeEvent | undefined }> {
-    const definition = await sim?.getState('lscc', up.chaincodeName);
-    if (definition === undefined || definition.length === 0) {
+    const definition = sim === undefined ? undefined : await readChaincodeDefinition(sim, up.chaincodeName);
+    if (definition === undefined) {
       throw new EndorserError(
         'CHAINCODE_NOT_FOUND',
         `make sure the chaincode ${up.chaincodeName} has been successfully defined on channel ${up.channelId} and try again: chaincode ${up.chaincodeName} not found`,
       );
     }
-    const version = ChaincodeData.deserializeBinary(definition).getVersion();
+    const version = definition.version;
     const containerType = this.opts.containerTypeOf(up.chaincodeName, version);
     const ccci: ChaincodeContainerInfo = { name: up.chaincodeName, version, path: '', type: 'NODE', containerType };
     const { response, message } = await this.opts.chaincodes.execute(txParams, { name: up.chaincodeName, version }, up.input, ccci);

@@ -19,6 +19,7 @@ import { KvLedgerProvider, newBlock, type LedgerManager, type PeerLedger } from 
 import { SoloOrderer } from '../orderer/solo-orderer.js';
 import { Cscc } from '../scc/cscc/cscc.js';
 import { LifecycleScc } from '../scc/lifecycle/lifecycle-scc.js';
+import { readChaincodeDefinition } from '../scc/lscc/chaincode-definition.js';
 import { Lscc } from '../scc/lscc/lscc.js';
 import { loadPluginSysCCs, type ModuleImporter } from '../scc/plugin-loader.js';
 import { Qscc } from '../scc/qscc/qscc.js';
@@ -128,6 +129,13 @@ export class Peer {
       support: chaincodeSupport,
       ledgers: channels,
       version: (name) => (sccProvider.isSysCC(name) ? opts.version : (stack.handlerRegistry.registeredVersion(name) ?? '')),
+      // A user chaincode not yet running is launched from its definition, as for a proposal.
+      containerInfo: async (name, state) => {
+        if (sccProvider.isSysCC(name)) return undefined;
+        const definition = await readChaincodeDefinition(state, name);
+        if (definition === undefined) return undefined;
+        return { name, version: definition.version, path: '', type: 'NODE', containerType: containerTypeOf(name, definition.version) };
+      },
     });
     chaincodeSupport.attachInvoker(invoker, sccProvider);
     const parts: Parts = { sccProvider, userVMs: stoppable, listeners: [], ledgers };

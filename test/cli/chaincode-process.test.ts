@@ -116,6 +116,15 @@ describe('weft chaincode, with a fabric-contract-api chaincode the peer builds a
     assert.match(refused.stderr, /system chaincode cscc cannot be invoked with a cc2cc invocation/);
   });
 
+  test('a called chaincode that is not running is launched for the call', async () => {
+    const started = await peer.waitFor(/started chaincode other-1\.0 \(pid \d+\)/);
+    process.kill(Number(/\(pid (\d+)\)/.exec(started)?.[1]), 'SIGKILL');
+    await peer.waitFor(/chaincode other-1\.0 exited with/);
+    const called = await query(['CallOther', 'other', '["ReadAsset","b1"]']);
+    assert.equal(called.stdout, '{"id":"b1","owner":"eve"}\n', called.stderr);
+    assert.equal(peer.lines.filter((l) => /started chaincode other-1\.0 \(pid/.test(l)).length, 2);
+  });
+
   test('stopping the peer stops the chaincode it runs', async () => {
     const started = await peer.waitFor(/started chaincode assets-1\.0 \(pid \d+\)/);
     const pid = Number(/\(pid (\d+)\)/.exec(started)?.[1]);
