@@ -36,25 +36,23 @@ export function startPeerServer(opts: PeerServerOptions): Promise<GrpcListener> 
     const { default: peerGrpc } = await import('@hyperledger/fabric-protos/lib/peer/peer_grpc_pb.js');
     server.addService(peerGrpc.EndorserService, {
       processProposal: (call: ServerUnaryCall<SignedProposal, ProposalResponse>, callback: sendUnaryData<ProposalResponse>) => {
-        const caller = call.getPeer();
-        if (!isLocalCaller(caller)) {
-          opts.logger.warn('ProcessProposal', `refused a proposal from ${caller}: proposals are accepted from this machine only`);
-          callback({ code: grpc.status.PERMISSION_DENIED, details: `proposals from ${caller} are refused: this peer accepts proposals from this machine only` });
+        const refusal = refuseRemote(call.getPeer(), 'proposals', 'ProcessProposal', opts.logger);
+        if (refusal !== undefined) {
+          callback({ code: grpc.status.PERMISSION_DENIED, details: refusal });
           return;
         }
         opts.endorser.processProposal(call.request).then(
           (response) => callback(null, response),
-          (err: unknown) => callback({ code: grpc.status.INTERNAL, details: err instanceof Error ? err.message : String(err) }),
+          (err: unknown) => callback({ code: grpc.status.INTERNAL, details: errorMessage(err) }),
         );
       },
     });
     const { default: abGrpc } = await import('@hyperledger/fabric-protos/lib/orderer/ab_grpc_pb.js');
     server.addService(abGrpc.AtomicBroadcastService, {
       broadcast: (call: ServerDuplexStream<Envelope, BroadcastResponse>) => {
-        const caller = call.getPeer();
-        if (!isLocalCaller(caller)) {
-          opts.logger.warn('Broadcast', `refused a broadcast from ${caller}: transactions are accepted from this machine only`);
-          call.emit('error', { code: grpc.status.PERMISSION_DENIED, details: `broadcasts from ${caller} are refused: this peer accepts them from this machine only` });
+        const refusal = refuseRemote(call.getPeer(), 'broadcasts', 'Broadcast', opts.logger);
+        if (refusal !== undefined) {
+          call.emit('error', { code: grpc.status.PERMISSION_DENIED, details: refusal });
           return;
         }
         // Answers go back in the order the envelopes came, each once its block is committed.
@@ -79,4 +77,14 @@ export function startPeerServer(opts: PeerServerOptions): Promise<GrpcListener> 
       },
     });
   });
+}
+
+/**
+ * Until signatures are checked, only callers on this machine are served: for any other, logs the
+ * refusal and returns what to answer; undefined for a local caller.
+ */
+function refuseRemote(caller: string, what: string, func: string, logger: Logger): string | undefined {
+  if (isLocalCaller(caller)) return undefined;
+  logger.warn(func, `refused ${what} from ${caller}: they are accepted from this machine only`);
+  return `${what} from ${caller} are refused: this peer accepts them from this machine only`;
 }
