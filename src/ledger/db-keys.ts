@@ -47,6 +47,31 @@ export class DbKeys {
   historyPrefix(namespace: string, key: string): string {
     return `h\x00${this.ch}${namespace}\x00${hex(key.length, 8)}${key}`;
   }
+
+  /** A transaction's private writes, waiting in the transient store for its block. */
+  transient(txId: string): string {
+    return `t\x00${this.ch}${txId}`;
+  }
+
+  transientRange(): { gte: string; lt: string } {
+    return { gte: `t\x00${this.ch}`, lt: `t\x00${this.ch.slice(0, -1)}\x01` };
+  }
+
+  /** A private (or hashed) state key to purge at `blockNum`, its collection's blockToLive after its write. */
+  expiry(blockNum: number, namespace: string, key: string): string {
+    return `e\x00${this.ch}${hex(blockNum, 16)}${namespace}\x00${key}`;
+  }
+
+  /** Every expiry entry of the channel, the earliest due first. */
+  expiryRange(): { gte: string; lt: string } {
+    return { gte: `e\x00${this.ch}`, lt: `e\x00${this.ch.slice(0, -1)}\x01` };
+  }
+
+  parseExpiry(dbKey: string): { blockNum: number; namespace: string; key: string } {
+    const rest = dbKey.slice(2 + this.ch.length);
+    const sep = rest.indexOf('\x00', 16);
+    return { blockNum: Number.parseInt(rest.slice(0, 16), 16), namespace: rest.slice(16, sep), key: rest.slice(sep + 1) };
+  }
 }
 
 function hex(value: number, width: number): string {

@@ -2,7 +2,9 @@
  * The ledger's public API: what the peer, chaincode support and the SCCs import. Everything else
  * in this folder is the implementation behind it.
  */
+export type { CollectionInfo, CollectionInfoProvider, CommittedStateReader } from './collection-info.js';
 export type {
+  CollectionRwSet,
   HistoryQueryExecutor,
   KeyMetadataWrite,
   KeyModificationRecord,
@@ -27,6 +29,7 @@ export { createGenesisBlock } from './genesis-block.js';
 export { newBlock, type NewBlockOptions } from './block-builder.js';
 export { createEndorserTxEnvelope, type EndorserTxEnvelopeOptions } from './tx-envelope.js';
 export { blockDataHash, blockHeaderHash, hashOfBlock } from './block-hash.js';
+export { hashedNamespace, privateNamespace } from './private-data-keys.js';
 export { createCompositeKey, splitCompositeKey, EMPTY_KEY_SUBSTITUTE, MAX_UNICODE_RUNE } from './composite-key.js';
 export { validateChannelId } from './channel-id.js';
 export { toTxReadWriteSet } from './rwset-codec.js';

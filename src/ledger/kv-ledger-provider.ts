@@ -1,6 +1,8 @@
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { Logger } from '../common/logging/logging.js';
 import { validateChannelId } from './channel-id.js';
+import type { CollectionInfoProvider } from './collection-info.js';
 import { KvLedger } from './kv-ledger.js';
 import type { LedgerManager, PeerLedger } from './ledger.js';
 import { LedgerDb } from './ledger-db.js';
@@ -20,7 +22,13 @@ export interface KvLedgerProviderOptions {
   maxBlockfileSize?: number;
   /** Flush to disk at each commit, so committed blocks survive power loss (default true). */
   sync?: boolean;
+  /** The chaincodes' private data collections, read from their definitions; without it, none exist. */
+  collections?: CollectionInfoProvider | undefined;
+  /** Where the ledgers report what they leave out (missing private data). */
+  logger?: Logger | undefined;
 }
+
+type ProviderSettings = Required<Omit<KvLedgerProviderOptions, 'collections' | 'logger'>> & Pick<KvLedgerProviderOptions, 'collections' | 'logger'>;
 
 export const DEFAULT_MAX_BLOCKFILE_SIZE = 64 * 1024 * 1024;
 
@@ -44,13 +52,13 @@ export class KvLedgerProvider implements LedgerManager {
   private closed = false;
 
   private constructor(
-    private readonly opts: Required<KvLedgerProviderOptions>,
+    private readonly opts: ProviderSettings,
     private readonly idStore: LedgerDb,
     private readonly db: LedgerDb,
   ) {}
 
   static async start(options: KvLedgerProviderOptions): Promise<KvLedgerProvider> {
-    const opts: Required<KvLedgerProviderOptions> = {
+    const opts: ProviderSettings = {
       totalQueryLimit: DEFAULT_QUERY_LIMITS.totalQueryLimit,
       internalQueryLimit: DEFAULT_QUERY_LIMITS.internalQueryLimit,
       maxBlockfileSize: DEFAULT_MAX_BLOCKFILE_SIZE,
@@ -142,6 +150,8 @@ export class KvLedgerProvider implements LedgerManager {
         limits: { totalQueryLimit: this.opts.totalQueryLimit, internalQueryLimit: this.opts.internalQueryLimit },
         maxBlockfileSize: this.opts.maxBlockfileSize,
         sync: this.opts.sync,
+        collections: this.opts.collections,
+        logger: this.opts.logger,
         onClose: () => this.ledgers.delete(channelId),
       });
       this.ledgers.set(channelId, ledger);

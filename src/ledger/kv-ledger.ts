@@ -1,5 +1,7 @@
+import type { Logger } from '../common/logging/logging.js';
 import { BlockFileStore, type BlockLocation, type RecoveredBlock } from './block-file-store.js';
 import { blockDataHash, hashOfBlock } from './block-hash.js';
+import type { CollectionInfoProvider } from './collection-info.js';
 import { deserializeBlock, serializeBlock, type TxOffset } from './block-serialization.js';
 import { DbKeys } from './db-keys.js';
 import { HistoryQueryExecutorImpl } from './history-query-executor-impl.js';
@@ -20,6 +22,8 @@ import {
   type TxIndexEntry,
 } from './ledger-records.js';
 import { preloadCommitted, validateAndPrepare, type BlockTx } from './mvcc-validator.js';
+import { isDerivedNamespace } from './private-data-keys.js';
+import { PrivateDataStore } from './private-data-store.js';
 import { common, peer, type Block, type BlockchainInfo, type ProcessedTransaction } from './protos.js';
 import { QueryExecutorImpl, type QueryLimits } from './query-executor-impl.js';
 import { fromTxReadWriteSetBytes } from './rwset-codec.js';
@@ -39,6 +43,10 @@ export interface KvLedgerOptions {
   /** Flush block files and database writes to disk at each commit. */
   sync: boolean;
   onClose: () => void;
+  /** The chaincodes' private data collections; without it, no collection exists. */
+  collections?: CollectionInfoProvider | undefined;
+  /** Where missing private data is reported (Fabric's kvledger logger). */
+  logger?: Logger | undefined;
 }
 
 const { VALID, DUPLICATE_TXID } = peer.TxValidationCode;
@@ -63,6 +71,7 @@ export class KvLedger implements PeerLedger {
   private constructor(
     private readonly opts: KvLedgerOptions,
     private readonly blocks: BlockFileStore,
+    private readonly privateData: PrivateDataStore,
     savepoint: Savepoint,
   ) {
     this.channelId = opts.channelId;
@@ -82,7 +91,21 @@ export class KvLedger implements PeerLedger {
       { dir: opts.blocksDir, maxFileSize: opts.maxBlockfileSize, sync: opts.sync },
       savepoint.filesEnd,
     );
-    const ledger = new KvLedger(opts, store, savepoint);
+    let ledger: KvLedger;
+    try {
+      const privateData = await PrivateDataStore.open({
+        channelId: opts.channelId,
+        db: opts.db,
+        keys,
+        state: new StateDb(opts.db, keys),
+        collections: opts.collections,
+        logger: opts.logger,
+      });
+      ledger = new KvLedger(opts, store, privateData, savepoint);
+    } catch (err) {
+      await store.close();
+      throw err;
+    }
     try {
       for (const found of recovered) await ledger.replay(found);
     } catch (err) {
@@ -94,12 +117,12 @@ export class KvLedger implements PeerLedger {
 
   async newTxSimulator(txId: string): Promise<TxSimulator> {
     this.checkOpen();
-    return new TxSimulatorImpl({ state: this.state, limits: this.opts.limits, txId });
+    return new TxSimulatorImpl({ state: this.state, limits: this.opts.limits, txId, collections: this.opts.collections });
   }
 
   async newQueryExecutor(): Promise<QueryExecutor> {
     this.checkOpen();
-    return new QueryExecutorImpl({ state: this.state, limits: this.opts.limits, txId: '' });
+    return new QueryExecutorImpl({ state: this.state, limits: this.opts.limits, txId: '', collections: this.opts.collections });
   }
 
   async newHistoryQueryExecutor(): Promise<HistoryQueryExecutor> {
@@ -153,6 +176,11 @@ export class KvLedger implements PeerLedger {
     return (await this.txIndexEntry(txId)).validationCode;
   }
 
+  async storeTransientPrivateData(txId: string, pvtSimulationBytes: Uint8Array): Promise<void> {
+    this.checkOpen();
+    await this.privateData.storeTransient(txId, this.savepoint.height, pvtSimulationBytes);
+  }
+
   commit(block: Block): Promise<number[]> {
     // Commits run one at a time, in call order; a failed commit does not block the next one.
     const run = this.commitQueue.then(() => this.commitBlock(block));
@@ -203,7 +231,10 @@ export class KvLedger implements PeerLedger {
       if (codes[i] === VALID) codes[i] = tx.code;
       return tx;
     });
-    const txs = toBlockTxs(parsed, codes);
+    const { txs, expected } = toBlockTxs(parsed, codes);
+    const txIds = parsed.map((tx) => tx.txId);
+    // Before the state reads, which must include the private keys written.
+    await this.privateData.attachPrivateWrites(blockNum, txIds, txs, expected);
     // The txid look-ups and the state reads are independent: run them side by side.
     const [, committed] = await Promise.all([
       this.markDuplicates(parsed, codes, txs),
@@ -211,6 +242,7 @@ export class KvLedger implements PeerLedger {
     ]);
     const updates = await validateAndPrepare({ state: this.state, committed, blockNum, txs, checkConflicts: true });
     txs.forEach((tx, i) => (codes[i] = tx.code));
+    const privateOps = await this.privateData.commitOps({ blockNum, txIds, txs, expected, updates });
 
     setTransactionsFilter(block, codes);
     const serialized = serializeBlock(block);
@@ -218,6 +250,7 @@ export class KvLedger implements PeerLedger {
     const { location, end } = this.blocks.append(serialized.bytes);
     const next: Savepoint = { height: blockNum + 1, currentBlockHash: hashOfBlock(block), previousBlockHash: previousHash, filesEnd: end };
     const ops = this.batchOps({ blockNum, parsed, txs, codes, updates, location, txOffsets: serialized.txOffsets, savepoint: next });
+    ops.push(...privateOps.ops);
     try {
       await this.opts.db.write(ops, this.opts.sync);
     } catch (err) {
@@ -227,6 +260,7 @@ export class KvLedger implements PeerLedger {
       });
     }
     this.savepoint = next;
+    this.privateData.committed(privateOps.nextExpiry);
     return codes;
   }
 
@@ -251,12 +285,18 @@ export class KvLedger implements PeerLedger {
     }
     const codes = Array.from(filter);
     const parsed = data.map((envelope) => parseTransaction(envelope, this.channelId));
-    const txs = toBlockTxs(parsed, codes);
+    const { txs, expected } = toBlockTxs(parsed, codes);
+    const txIds = parsed.map((tx) => tx.txId);
+    await this.privateData.attachPrivateWrites(blockNum, txIds, txs, expected);
     const committed = await preloadCommitted({ state: this.state, txs, checkConflicts: false });
     const updates = await validateAndPrepare({ state: this.state, committed, blockNum, txs, checkConflicts: false });
+    const privateOps = await this.privateData.commitOps({ blockNum, txIds, txs, expected, updates });
     const next: Savepoint = { height: blockNum + 1, currentBlockHash: hashOfBlock(block), previousBlockHash: previousHash, filesEnd: end };
-    await this.opts.db.write(this.batchOps({ blockNum, parsed, txs, codes, updates, location, txOffsets, savepoint: next }), this.opts.sync);
+    const ops = this.batchOps({ blockNum, parsed, txs, codes, updates, location, txOffsets, savepoint: next });
+    ops.push(...privateOps.ops);
+    await this.opts.db.write(ops, this.opts.sync);
     this.savepoint = next;
+    this.privateData.committed(privateOps.nextExpiry);
   }
 
   private batchOps(b: {
@@ -289,6 +329,7 @@ export class KvLedger implements PeerLedger {
       if (code !== VALID || tx.rwsetBytes === undefined) return;
       const location = encodeLocation(txLocation);
       for (const ns of b.txs[txNum]?.namespaces ?? []) {
+        if (isDerivedNamespace(ns.namespace)) continue;
         for (const w of ns.writes) ops.push({ type: 'put', key: keys.history(ns.namespace, w.key, b.blockNum, txNum), value: location });
       }
     });
@@ -338,21 +379,30 @@ export class KvLedger implements PeerLedger {
   }
 }
 
-// Parses the read-write sets of the transactions still valid.
-function toBlockTxs(parsed: ParsedTransaction[], codes: number[]): BlockTx[] {
-  return parsed.map((tx, txNum) => {
+/**
+ * Parses the read-write sets of the transactions still valid. Collection hashes become reads and
+ * writes of the hashed namespaces; `expected` lists, per transaction, the collections whose
+ * private write sets it promises.
+ */
+function toBlockTxs(parsed: ParsedTransaction[], codes: number[]): { txs: BlockTx[]; expected: Array<ReturnType<typeof PrivateDataStore.hashedNamespaces>['expected']> } {
+  const expected: Array<ReturnType<typeof PrivateDataStore.hashedNamespaces>['expected']> = [];
+  const txs = parsed.map((tx, txNum) => {
+    expected.push([]);
     const blockTx: BlockTx = { txNum, code: codes[txNum] as number, namespaces: undefined, hasMerkleSummaries: false };
     if (blockTx.code !== VALID || tx.rwsetBytes === undefined) return blockTx;
     try {
       const namespaces = fromTxReadWriteSetBytes(tx.rwsetBytes);
-      blockTx.namespaces = namespaces;
       blockTx.hasMerkleSummaries = namespaces.some((ns) => ns.hasMerkleSummaries);
+      const hashed = PrivateDataStore.hashedNamespaces(namespaces);
+      blockTx.namespaces = hashed.derived.length === 0 ? namespaces : [...namespaces, ...hashed.derived];
+      expected[txNum] = hashed.expected;
     } catch {
       blockTx.code = peer.TxValidationCode.INVALID_ENDORSER_TRANSACTION;
       codes[txNum] = blockTx.code;
     }
     return blockTx;
   });
+  return { txs, expected };
 }
 
 function transactionsFilter(block: Block): Uint8Array | undefined {

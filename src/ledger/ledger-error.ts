@@ -16,7 +16,11 @@ export type LedgerErrorCode =
   | 'BLOCK_MALFORMED'
   | 'BLOCK_NOT_FOUND'
   | 'TX_NOT_FOUND'
-  | 'LEDGER_CLOSED';
+  | 'LEDGER_CLOSED'
+  | 'COLLECTION_CONFIG_NOT_DEFINED'
+  | 'INVALID_COLLECTION'
+  | 'PVT_DATA_NOT_AVAILABLE'
+  | 'PVT_QUERY_AND_WRITES';
 
 /** Every failure of the ledger; callers switch on `code`. */
 export class LedgerError extends WeftError<LedgerErrorCode> {}

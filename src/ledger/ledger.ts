@@ -68,6 +68,18 @@ export interface QueryExecutor {
   ): Promise<StateIterator>;
   /** Rich (JSON selector) queries need CouchDB; this state database refuses them. */
   executeQuery(namespace: string, query: string): Promise<StateIterator>;
+  /**
+   * The key's value in a private data collection; undefined when there is none. Fails when this
+   * peer holds the key's hash but not its value (its organisation is not a member).
+   */
+  getPrivateData(namespace: string, collection: string, key: string): Promise<Uint8Array | undefined>;
+  /** The SHA-256 hash of the key's private value, which every peer of the channel keeps. */
+  getPrivateDataHash(namespace: string, collection: string, key: string): Promise<Uint8Array | undefined>;
+  getPrivateDataMetadata(namespace: string, collection: string, key: string): Promise<Map<string, Uint8Array> | undefined>;
+  /** Private keys in [startKey, endKey), as getStateRangeScanIterator; such scans are not re-checked at commit. */
+  getPrivateDataRangeScanIterator(namespace: string, collection: string, startKey: string, endKey: string): Promise<StateIterator>;
+  /** Rich queries on private data need CouchDB too. */
+  executeQueryOnPrivateData(namespace: string, collection: string, query: string): Promise<StateIterator>;
   /** Releases the executor; later calls fail. */
   done(): void;
 }
@@ -80,6 +92,13 @@ export interface TxSimulator extends QueryExecutor {
   /** Replaces all metadata of the key (Fabric's SetStateMetadata); an empty map removes it. */
   setStateMetadata(namespace: string, key: string, metadata: Map<string, Uint8Array>): void;
   deleteStateMetadata(namespace: string, key: string): void;
+  /** Writes a private value: its hash goes into the public results, the value into the private ones. */
+  setPrivateData(namespace: string, collection: string, key: string, value: Uint8Array): Promise<void>;
+  deletePrivateData(namespace: string, collection: string, key: string): Promise<void>;
+  /** Deletes the key's private value and hash, leaving no trace of earlier values (Fabric 2.5's purge). */
+  purgePrivateData(namespace: string, collection: string, key: string): Promise<void>;
+  /** Replaces all metadata of a private key (kept with its hash); an empty map removes it. */
+  setPrivateDataMetadata(namespace: string, collection: string, key: string, metadata: Map<string, Uint8Array>): Promise<void>;
   /** What the transaction read (with versions) and wrote; ends the simulation. */
   getTxSimulationResults(): TxSimulationResults;
 }
@@ -130,6 +149,18 @@ export interface NamespaceRwSet {
   rangeQueries: RangeQuery[];
   writes: KeyWrite[];
   metadataWrites: KeyMetadataWrite[];
+  /** What the transaction did in the chaincode's private data collections, sorted by name. */
+  collections?: CollectionRwSet[];
+}
+
+/** One collection's part of a simulation, keys in the clear; the public results carry only hashes. */
+export interface CollectionRwSet {
+  collection: string;
+  /** Keys read, with the version of their hash; sorted by key. */
+  reads: KeyRead[];
+  /** Sorted by key; a purge is also a delete. */
+  writes: Array<KeyWrite & { isPurge: boolean }>;
+  metadataWrites: KeyMetadataWrite[];
 }
 
 export interface TxSimulationResults {
@@ -140,6 +171,11 @@ export interface TxSimulationResults {
   pubSimulationResults: TxReadWriteSet;
   /** `pubSimulationResults` serialized: the `results` of the ChaincodeAction. */
   pubSimulationBytes: Uint8Array;
+  /**
+   * The private writes, a serialized `rwset.TxPvtReadWriteSet`: never in a block; the endorser
+   * leaves them in the transient store for the commit. Undefined when no collection was written.
+   */
+  pvtSimulationBytes: Uint8Array | undefined;
 }
 
 /** The ledger of one channel. */
@@ -155,6 +191,11 @@ export interface PeerLedger {
   getBlockByTxID(txId: string): Promise<Block>;
   /** The validation code recorded for the transaction. */
   getTxValidationCodeByTxID(txId: string): Promise<number>;
+  /**
+   * Keeps a transaction's private writes (its `pvtSimulationBytes`) until the block holding the
+   * transaction commits them (Fabric's transient store).
+   */
+  storeTransientPrivateData(txId: string, pvtSimulationBytes: Uint8Array): Promise<void>;
   /**
    * Validates the block's transactions (MVCC and phantom reads), records the codes in its
    * TRANSACTIONS_FILTER metadata, and commits it; resolves the codes, one per transaction.

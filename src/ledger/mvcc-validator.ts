@@ -188,7 +188,7 @@ function toMetadata(entries: Array<{ name: string; value: Uint8Array }>): Map<st
   return new Map([...entries].sort((a, b) => compareKeys(a.name, b.name)).map((e) => [e.name, e.value]));
 }
 
-function sameVersion(a: Version | undefined, b: Version | undefined): boolean {
+export function sameVersion(a: Version | undefined, b: Version | undefined): boolean {
   if (a === undefined || b === undefined) return a === b;
   return a.blockNum === b.blockNum && a.txNum === b.txNum;
 }

@@ -31,6 +31,7 @@ export type Envelope = commonPb.Envelope;
 export type ChannelHeader = commonPb.ChannelHeader;
 export type BlockchainInfo = ledgerPb.BlockchainInfo;
 export type TxReadWriteSet = rwsetPb.TxReadWriteSet;
+export type TxPvtReadWriteSet = rwsetPb.TxPvtReadWriteSet;
 export type KVRWSet = kvRwsetPb.KVRWSet;
 export type RangeQueryInfo = kvRwsetPb.RangeQueryInfo;
 export type ProcessedTransaction = transactionPb.ProcessedTransaction;

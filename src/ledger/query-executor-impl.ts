@@ -1,6 +1,9 @@
+import type { CollectionInfo, CollectionInfoProvider } from './collection-info.js';
 import { createCompositeKey, EMPTY_KEY_SUBSTITUTE, MAX_UNICODE_RUNE, validateSimpleKey } from './composite-key.js';
 import type { QueryExecutor, RangeQuery, RangeQueryOptions, StateIterator, Version } from './ledger.js';
 import { LedgerError } from './ledger-error.js';
+import { sameVersion } from './mvcc-validator.js';
+import { hashedNamespace, hashedStateKey, privateNamespace, sha256 } from './private-data-keys.js';
 import type { StateDb } from './state-db.js';
 import { StateRangeIterator } from './state-range-iterator.js';
 
@@ -18,6 +21,8 @@ export interface QueryExecutorImplOptions {
   limits: QueryLimits;
   /** Names the executor in errors: the txid of a simulator, '' for a plain query executor. */
   txId: string;
+  /** The chaincodes' private data collections; without it, no collection exists. */
+  collections?: CollectionInfoProvider | undefined;
 }
 
 /**
@@ -27,6 +32,8 @@ export interface QueryExecutorImplOptions {
 export class QueryExecutorImpl implements QueryExecutor {
   protected finished = false;
   private readonly iterators = new Set<StateIterator>();
+  /** Each chaincode's collections, read once per executor (Fabric's collection name validator). */
+  private readonly collectionsOf = new Map<string, Promise<ReadonlyMap<string, CollectionInfo> | undefined>>();
 
   constructor(protected readonly opts: QueryExecutorImplOptions) {}
 
@@ -98,6 +105,62 @@ export class QueryExecutorImpl implements QueryExecutor {
     throw new LedgerError('QUERY_NOT_SUPPORTED', 'ExecuteQuery not supported for leveldb');
   }
 
+  async getPrivateData(namespace: string, collection: string, key: string): Promise<Uint8Array | undefined> {
+    await this.checkCollection(namespace, collection);
+    this.checkOpen();
+    const [found, hashed] = await Promise.all([
+      this.opts.state.get(privateNamespace(namespace, collection), key),
+      this.opts.state.get(hashedNamespace(namespace, collection), hashedStateKey(sha256(key))),
+    ]);
+    // A peer outside the collection keeps the hash but not the value: say so rather than answer "no value".
+    if (!sameVersion(found?.version, hashed?.version)) {
+      throw new LedgerError(
+        'PVT_DATA_NOT_AVAILABLE',
+        `private data matching public hash version is not available. Public hash version = ${formatVersion(hashed?.version)}, Private data version = ${formatVersion(found?.version)}`,
+      );
+    }
+    this.recordPrivateRead(namespace, collection, key, hashed?.version);
+    return found?.value;
+  }
+
+  async getPrivateDataHash(namespace: string, collection: string, key: string): Promise<Uint8Array | undefined> {
+    await this.checkCollection(namespace, collection);
+    this.checkOpen();
+    const hashed = await this.opts.state.get(hashedNamespace(namespace, collection), hashedStateKey(sha256(key)));
+    this.recordPrivateRead(namespace, collection, key, hashed?.version);
+    return hashed?.value;
+  }
+
+  async getPrivateDataMetadata(namespace: string, collection: string, key: string): Promise<Map<string, Uint8Array> | undefined> {
+    await this.checkCollection(namespace, collection);
+    this.checkOpen();
+    const hashed = await this.opts.state.get(hashedNamespace(namespace, collection), hashedStateKey(sha256(key)));
+    this.recordPrivateRead(namespace, collection, key, hashed?.version);
+    return hashed?.metadata;
+  }
+
+  async getPrivateDataRangeScanIterator(namespace: string, collection: string, startKey: string, endKey: string): Promise<StateIterator> {
+    await this.checkCollection(namespace, collection);
+    this.checkOpen();
+    this.beforePrivateDataQuery();
+    const iterator = new StateRangeIterator({
+      namespace,
+      cursor: this.opts.state.range(privateNamespace(namespace, collection), startKey, endKey),
+      limit: this.opts.limits.totalQueryLimit,
+      batchSize: this.opts.limits.internalQueryLimit,
+      record: undefined,
+      endKey,
+    });
+    this.iterators.add(iterator);
+    return iterator;
+  }
+
+  async executeQueryOnPrivateData(namespace: string, collection: string, _query: string): Promise<StateIterator> {
+    await this.checkCollection(namespace, collection);
+    this.checkOpen();
+    throw new LedgerError('QUERY_NOT_SUPPORTED', 'ExecuteQueryOnPrivateData not supported for leveldb');
+  }
+
   done(): void {
     if (this.finished) return;
     this.finished = true;
@@ -112,7 +175,37 @@ export class QueryExecutorImpl implements QueryExecutor {
     }
   }
 
+  /** The collection, or an error naming the chaincode and the collection it lacks. */
+  protected async checkCollection(namespace: string, collection: string): Promise<CollectionInfo> {
+    let pending = this.collectionsOf.get(namespace);
+    if (pending === undefined) {
+      const provider = this.opts.collections;
+      pending =
+        provider === undefined
+          ? Promise.resolve(undefined)
+          : provider.collections(namespace, async (ns, key) => (await this.opts.state.get(ns, key))?.value);
+      this.collectionsOf.set(namespace, pending);
+    }
+    const collections = await pending;
+    if (collections === undefined) {
+      throw new LedgerError(
+        'COLLECTION_CONFIG_NOT_DEFINED',
+        `collection config not defined for chaincode [${namespace}], pass the collection configuration upon chaincode definition/instantiation`,
+      );
+    }
+    const info = collections.get(collection);
+    if (info === undefined) {
+      throw new LedgerError('INVALID_COLLECTION', `collection [${collection}] not defined in the collection config for chaincode [${namespace}]`);
+    }
+    return info;
+  }
+
   protected recordRead(_namespace: string, _key: string, _version: Version | undefined): void {}
+
+  /** A private key read: the simulator records its hash with the version seen. */
+  protected recordPrivateRead(_namespace: string, _collection: string, _key: string, _version: Version | undefined): void {}
+
+  protected beforePrivateDataQuery(): void {}
 
   protected recordRangeQuery(_namespace: string, _startKey: string, _endKey: string): RangeQuery | undefined {
     return undefined;
@@ -121,3 +214,8 @@ export class QueryExecutorImpl implements QueryExecutor {
   protected beforePaginatedQuery(): void {}
 }
 
+
+/** A version as Fabric prints a height; "<nil>" for none. */
+function formatVersion(version: Version | undefined): string {
+  return version === undefined ? '<nil>' : `{BlockNum: ${version.blockNum}, TxNum: ${version.txNum}}`;
+}

@@ -1,5 +1,6 @@
 import { byKey, compareKeys, isWellFormedKey } from './key-order.js';
 import type {
+  CollectionRwSet,
   KeyMetadataWrite,
   KeyRead,
   KeyWrite,
@@ -11,12 +12,19 @@ import type {
 } from './ledger.js';
 import { LedgerError } from './ledger-error.js';
 import { QueryExecutorImpl, type QueryExecutorImplOptions } from './query-executor-impl.js';
-import { toTxReadWriteSet } from './rwset-codec.js';
+import { toTxRwSets } from './rwset-codec.js';
 
 interface NamespaceSets {
   reads: Map<string, KeyRead>;
   rangeQueries: RangeQuery[];
   writes: Map<string, KeyWrite>;
+  metadataWrites: Map<string, KeyMetadataWrite>;
+  collections: Map<string, CollectionSets>;
+}
+
+interface CollectionSets {
+  reads: Map<string, KeyRead>;
+  writes: Map<string, KeyWrite & { isPurge: boolean }>;
   metadataWrites: Map<string, KeyMetadataWrite>;
 }
 
@@ -24,12 +32,14 @@ interface NamespaceSets {
  * A transaction simulator: reads go to committed state and are recorded with the version seen;
  * writes are kept aside. As in Fabric, a read after a write still sees committed state, and a
  * transaction may either write or run paginated queries, not both (a page of a scan cannot be
- * re-checked for phantoms at commit).
+ * re-checked for phantoms at commit). Likewise a range scan of private data is allowed in a
+ * read-only transaction only.
  */
 export class TxSimulatorImpl extends QueryExecutorImpl implements TxSimulator {
   private readonly sets = new Map<string, NamespaceSets>();
   private writePerformed = false;
   private paginatedQueryPerformed = false;
+  private privateDataQueryPerformed = false;
 
   constructor(opts: QueryExecutorImplOptions) {
     super(opts);
@@ -59,27 +69,85 @@ export class TxSimulatorImpl extends QueryExecutorImpl implements TxSimulator {
     this.setStateMetadata(namespace, key, new Map());
   }
 
+  async setPrivateData(namespace: string, collection: string, key: string, value: Uint8Array): Promise<void> {
+    await this.checkCollection(namespace, collection);
+    this.checkWrite(key);
+    this.collection(namespace, collection).writes.set(key, { key, value, isDelete: false, isPurge: false });
+  }
+
+  async deletePrivateData(namespace: string, collection: string, key: string): Promise<void> {
+    await this.checkCollection(namespace, collection);
+    this.checkWrite(key);
+    this.collection(namespace, collection).writes.set(key, { key, value: undefined, isDelete: true, isPurge: false });
+  }
+
+  async purgePrivateData(namespace: string, collection: string, key: string): Promise<void> {
+    await this.checkCollection(namespace, collection);
+    this.checkWrite(key);
+    this.collection(namespace, collection).writes.set(key, { key, value: undefined, isDelete: true, isPurge: true });
+  }
+
+  async setPrivateDataMetadata(namespace: string, collection: string, key: string, metadata: Map<string, Uint8Array>): Promise<void> {
+    await this.checkCollection(namespace, collection);
+    this.checkWrite(key);
+    const entries = [...metadata].map(([name, value]) => ({ name, value })).sort((a, b) => compareKeys(a.name, b.name));
+    this.collection(namespace, collection).metadataWrites.set(key, { key, entries });
+  }
+
   getTxSimulationResults(): TxSimulationResults {
     // Ends the simulation first: open scans are closed, so their range records are final.
     this.done();
     const namespaces: NamespaceRwSet[] = [];
     for (const namespace of [...this.sets.keys()].sort(compareKeys)) {
       const sets = this.sets.get(namespace) as NamespaceSets;
-      namespaces.push({
+      const ns: NamespaceRwSet = {
         namespace,
         reads: [...sets.reads.values()].sort(byKey),
         rangeQueries: sets.rangeQueries,
         writes: [...sets.writes.values()].sort(byKey),
         metadataWrites: [...sets.metadataWrites.values()].sort(byKey),
-      });
+      };
+      if (sets.collections.size > 0) {
+        ns.collections = [...sets.collections.keys()].sort(compareKeys).map((collection): CollectionRwSet => {
+          const c = sets.collections.get(collection) as CollectionSets;
+          return {
+            collection,
+            reads: [...c.reads.values()].sort(byKey),
+            writes: [...c.writes.values()].sort(byKey),
+            metadataWrites: [...c.metadataWrites.values()].sort(byKey),
+          };
+        });
+      }
+      namespaces.push(ns);
     }
-    const pubSimulationResults = toTxReadWriteSet(namespaces);
-    return { txId: this.txId, namespaces, pubSimulationResults, pubSimulationBytes: pubSimulationResults.serializeBinary() };
+    const { pub, pvt } = toTxRwSets(namespaces);
+    return {
+      txId: this.txId,
+      namespaces,
+      pubSimulationResults: pub,
+      pubSimulationBytes: pub.serializeBinary(),
+      pvtSimulationBytes: pvt?.serializeBinary(),
+    };
   }
 
   protected override recordRead(namespace: string, key: string, version: Version | undefined): void {
     const reads = this.namespace(namespace).reads;
     if (!reads.has(key)) reads.set(key, { key, version });
+  }
+
+  protected override recordPrivateRead(namespace: string, collection: string, key: string, version: Version | undefined): void {
+    const reads = this.collection(namespace, collection).reads;
+    if (!reads.has(key)) reads.set(key, { key, version });
+  }
+
+  protected override beforePrivateDataQuery(): void {
+    if (this.writePerformed) {
+      throw new LedgerError(
+        'PVT_QUERY_AND_WRITES',
+        `txid [${this.txId}]: Transaction has already performed write(s). Queries on private data are allowed in a read-only transaction only`,
+      );
+    }
+    this.privateDataQueryPerformed = true;
   }
 
   protected override recordRangeQuery(namespace: string, startKey: string, endKey: string): RangeQuery {
@@ -100,6 +168,12 @@ export class TxSimulatorImpl extends QueryExecutorImpl implements TxSimulator {
 
   private checkWrite(key: string): void {
     this.checkOpen();
+    if (this.privateDataQueryPerformed) {
+      throw new LedgerError(
+        'PVT_QUERY_AND_WRITES',
+        `txid [${this.txId}]: Transaction has already performed queries on private data. Writes are not allowed`,
+      );
+    }
     if (this.paginatedQueryPerformed) {
       throw new LedgerError(
         'PAGINATED_QUERY_AND_WRITES',
@@ -115,8 +189,18 @@ export class TxSimulatorImpl extends QueryExecutorImpl implements TxSimulator {
   private namespace(namespace: string): NamespaceSets {
     let sets = this.sets.get(namespace);
     if (sets === undefined) {
-      sets = { reads: new Map(), rangeQueries: [], writes: new Map(), metadataWrites: new Map() };
+      sets = { reads: new Map(), rangeQueries: [], writes: new Map(), metadataWrites: new Map(), collections: new Map() };
       this.sets.set(namespace, sets);
+    }
+    return sets;
+  }
+
+  private collection(namespace: string, collection: string): CollectionSets {
+    const collections = this.namespace(namespace).collections;
+    let sets = collections.get(collection);
+    if (sets === undefined) {
+      sets = { reads: new Map(), writes: new Map(), metadataWrites: new Map() };
+      collections.set(collection, sets);
     }
     return sets;
   }

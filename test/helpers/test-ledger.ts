@@ -1,12 +1,15 @@
 import { after } from 'node:test';
 import { createEndorserTxEnvelope, createGenesisBlock, KvLedgerProvider, newBlock } from '../../src/ledger/index.js';
-import type { LedgerManager, PeerLedger } from '../../src/ledger/index.js';
+import type { CollectionInfoProvider, LedgerManager, PeerLedger } from '../../src/ledger/index.js';
 import { tempDir } from './temp-dir.js';
 
 /** A real channel ledger on LevelDB in a temporary folder, closed when the test file ends. */
-export async function testLedger(channelId = 'testchannel'): Promise<{ ledger: PeerLedger; provider: LedgerManager; root: string }> {
+export async function testLedger(
+  channelId = 'testchannel',
+  collections?: CollectionInfoProvider,
+): Promise<{ ledger: PeerLedger; provider: LedgerManager; root: string }> {
   const root = await tempDir('weft-ledger-');
-  const provider = await KvLedgerProvider.start({ rootPath: root, sync: false });
+  const provider = await KvLedgerProvider.start({ rootPath: root, sync: false, collections });
   after(() => provider.close());
   const ledger = await provider.create(createGenesisBlock(channelId));
   return { ledger, provider, root };

@@ -45,7 +45,10 @@ export type Simulation = (sim: TxSimulator) => Promise<void> | void;
 
 let txCounter = 0;
 
-/** Simulates each function as one transaction against current state. */
+/**
+ * Simulates each function as one transaction against current state; private writes go to the
+ * transient store, as the endorser leaves them.
+ */
 export async function simulate(ledger: PeerLedger, simulations: Simulation[], chaincodeName = 'mycc'): Promise<Uint8Array[]> {
   const envelopes: Uint8Array[] = [];
   for (const run of simulations) {
@@ -53,6 +56,7 @@ export async function simulate(ledger: PeerLedger, simulations: Simulation[], ch
     const sim = await ledger.newTxSimulator(txId);
     await run(sim);
     const results = sim.getTxSimulationResults();
+    if (results.pvtSimulationBytes !== undefined) await ledger.storeTransientPrivateData(txId, results.pvtSimulationBytes);
     envelopes.push(createEndorserTxEnvelope({ channelId: ledger.channelId, txId, results, chaincodeName }).serializeBinary());
   }
   return envelopes;
