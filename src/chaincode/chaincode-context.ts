@@ -43,6 +43,13 @@ export interface StateQueryExecutor {
     options?: { pageSize?: number; bookmark?: string },
   ): Promise<StateRangeIterator>;
   executeQuery(namespace: string, query: string): Promise<QueryResultsIterator<StateKV>>;
+  /** A private data collection's value of the key. */
+  getPrivateData(namespace: string, collection: string, key: string): Promise<Uint8Array | undefined>;
+  /** The hash of the key's private value, which non-members can read too. */
+  getPrivateDataHash(namespace: string, collection: string, key: string): Promise<Uint8Array | undefined>;
+  getPrivateDataMetadata(namespace: string, collection: string, key: string): Promise<Map<string, Uint8Array> | undefined>;
+  getPrivateDataRangeScanIterator(namespace: string, collection: string, startKey: string, endKey: string): Promise<StateRangeIterator>;
+  executeQueryOnPrivateData(namespace: string, collection: string, query: string): Promise<QueryResultsIterator<StateKV>>;
 }
 
 /** What the chaincode layer needs of a transaction simulator: the read calls plus the writes. */
@@ -51,6 +58,10 @@ export interface StateSimulator extends StateQueryExecutor {
   deleteState(namespace: string, key: string): void;
   /** Replaces all metadata entries of the key. */
   setStateMetadata(namespace: string, key: string, metadata: Map<string, Uint8Array>): void;
+  setPrivateData(namespace: string, collection: string, key: string, value: Uint8Array): Promise<void>;
+  deletePrivateData(namespace: string, collection: string, key: string): Promise<void>;
+  purgePrivateData(namespace: string, collection: string, key: string): Promise<void>;
+  setPrivateDataMetadata(namespace: string, collection: string, key: string, metadata: Map<string, Uint8Array>): Promise<void>;
 }
 
 /** A key's history, newest first (Fabric's HistoryQueryExecutor). */

@@ -12,6 +12,8 @@ export type ChaincodeErrorCode =
   | 'STREAM_ENDED'
   | 'BAD_MESSAGE'
   | 'NO_SUCH_COLLECTION'
+  | 'PRIVATE_DATA_IN_INIT'
+  | 'PRIVATE_DATA_ACCESS_DENIED'
   | 'READ_ONLY'
   | 'QUERY_NOT_FOUND'
   | 'TX_ENDED'

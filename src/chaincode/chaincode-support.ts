@@ -16,7 +16,7 @@ import {
   type TransactionParams,
 } from './chaincode-context.js';
 import type { ChaincodeInvoker, SystemChaincodeInfo } from './chaincode-invoker.js';
-import { Handler, newMessage } from './handler.js';
+import { Handler, newMessage, type CollectionAccess } from './handler.js';
 import type { HandlerRegistry } from './handler-registry.js';
 import type { Runtime } from './runtime-launcher.js';
 
@@ -41,6 +41,8 @@ export interface ChaincodeSupportOptions {
   invoker?: ChaincodeInvoker;
   /** Which system chaincodes may not be called by other chaincodes. */
   systemChaincodes?: SystemChaincodeInfo;
+  /** Who may read and write private data collections (memberOnlyRead / memberOnlyWrite). */
+  collectionAccess?: CollectionAccess | undefined;
   logger: Logger;
 }
 
@@ -72,6 +74,7 @@ export class ChaincodeSupport {
     },
   };
   private systemChaincodes: SystemChaincodeInfo | undefined;
+  private readonly collectionAccess: CollectionAccess | undefined;
   private readonly logger: Logger;
 
   constructor(opts: ChaincodeSupportOptions) {
@@ -83,6 +86,7 @@ export class ChaincodeSupport {
     this.totalQueryLimit = opts.totalQueryLimit;
     this.invoker = opts.invoker;
     this.systemChaincodes = opts.systemChaincodes;
+    this.collectionAccess = opts.collectionAccess;
     this.logger = opts.logger;
   }
 
@@ -172,6 +176,7 @@ export class ChaincodeSupport {
       invoker: this.invokerDelegate,
       systemChaincodes: { isSysCCAndNotInvokableCC2CC: (name) => this.systemChaincodes?.isSysCCAndNotInvokableCC2CC(name) === true },
       containerExit: (cname) => this.launcher.containerExit?.(cname),
+      collectionAccess: this.collectionAccess,
     });
     await handler.processStream(stream);
   }

@@ -30,6 +30,7 @@ import {
 import type { ChaincodeStream } from '../comm/chaincode-stream.js';
 import { StreamClosedError } from '../comm/stream-closed-error.js';
 import { ChaincodeError } from './chaincode-error.js';
+import { creatorMspId } from './proposal-creator.js';
 import {
   canWrite,
   type CCContext,
@@ -72,6 +73,17 @@ export interface HandlerOptions {
    * the stream breaks mid-transaction, the transaction's error says why (its exit code, its last words).
    */
   containerExit?: (cname: string) => Promise<Error> | undefined;
+  /** Who may read and write collections; without it only the ledger's checks apply. */
+  collectionAccess?: CollectionAccess | undefined;
+}
+
+/** A collection's limits on its readers and writers (memberOnlyRead / memberOnlyWrite). */
+export interface CollectionAccess {
+  /**
+   * Whether a client of the MSP `mspId` may read and write the chaincode's collection; both true
+   * when the collection sets no limit or does not exist (the ledger then names what is missing).
+   */
+  permissions(channelId: string, namespace: string, collection: string, mspId: string): Promise<{ read: boolean; write: boolean }>;
 }
 
 /** Fabric's default ledger.state.totalQueryLimit. */
@@ -103,6 +115,7 @@ export class Handler {
   private readonly maxResultLimit: number;
   private readonly invoker: ChaincodeInvoker | undefined;
   private readonly systemChaincodes: SystemChaincodeInfo | undefined;
+  private readonly collectionAccess: CollectionAccess | undefined;
   private keepalive: NodeJS.Timeout | undefined;
 
   constructor(opts: HandlerOptions) {
@@ -114,6 +127,7 @@ export class Handler {
     this.invoker = opts.invoker;
     this.systemChaincodes = opts.systemChaincodes;
     this.containerExit = opts.containerExit;
+    this.collectionAccess = opts.collectionAccess;
     this.stateCalls = new Map<number, StateCall>([
       [T.GET_STATE, (msg, ctx) => this.handleGetState(msg, ctx)],
       [T.PUT_STATE, (msg, ctx) => this.handlePutState(msg, ctx)],
@@ -125,8 +139,8 @@ export class Handler {
       [T.GET_HISTORY_FOR_KEY, (msg, ctx) => this.handleGetHistoryForKey(msg, ctx)],
       [T.GET_STATE_METADATA, (msg, ctx) => this.handleGetStateMetadata(msg, ctx)],
       [T.PUT_STATE_METADATA, (msg, ctx) => this.handlePutStateMetadata(msg, ctx)],
-      [T.GET_PRIVATE_DATA_HASH, (msg, ctx) => this.handlePrivateDataOnly(msg, ctx)],
-      [T.PURGE_PRIVATE_DATA, (msg, ctx) => this.handlePrivateDataOnly(msg, ctx)],
+      [T.GET_PRIVATE_DATA_HASH, (msg, ctx) => this.handleGetPrivateDataHash(msg, ctx)],
+      [T.PURGE_PRIVATE_DATA, (msg, ctx) => this.handlePurgePrivateData(msg, ctx)],
       [T.INVOKE_CHAINCODE, (msg, ctx) => this.handleInvokeChaincode(msg, ctx)],
     ]);
   }
@@ -183,7 +197,7 @@ export class Handler {
   async execute(txParams: TransactionParams, cccid: CCContext, msg: ChaincodeMessage, timeoutMs: number): Promise<ChaincodeMessage> {
     const debug = this.logger.debugEnabled;
     if (debug) this.logger.debug('Execute', 'Entry');
-    const ctx = this.txContexts.create(txParams, cccid.name, timeoutMs);
+    const ctx = this.txContexts.create(txParams, cccid.name, timeoutMs, msg.getType() === T.INIT);
     try {
       await this.sendOrThrow(msg);
       return await ctx.response;
@@ -308,8 +322,13 @@ export class Handler {
 
   private async handleGetState(msg: ChaincodeMessage, ctx: TransactionContext): Promise<Uint8Array | undefined> {
     const req = GetState.deserializeBinary(msg.getPayload_asU8());
-    rejectCollection(ctx, req.getCollection());
-    const value = await ctx.txSimulator?.getState(ctx.namespaceId, req.getKey());
+    const collection = req.getCollection();
+    let value: Uint8Array | undefined;
+    if (collection === '') value = await ctx.txSimulator?.getState(ctx.namespaceId, req.getKey());
+    else {
+      await this.checkPrivateAccess(ctx, collection, 'read');
+      value = await reader(ctx).getPrivateData(ctx.namespaceId, collection, req.getKey());
+    }
     if (value === undefined && this.logger.debugEnabled) {
       this.logger.debug('HandleGetState', `[${shortTxid(ctx.txId)}] No state associated with key: ${req.getKey()}. Sending RESPONSE with an empty payload`);
     }
@@ -318,30 +337,47 @@ export class Handler {
 
   private async handlePutState(msg: ChaincodeMessage, ctx: TransactionContext): Promise<undefined> {
     const req = PutState.deserializeBinary(msg.getPayload_asU8());
-    rejectCollection(ctx, req.getCollection());
-    writer(ctx, msg).setState(ctx.namespaceId, req.getKey(), req.getValue_asU8());
+    const collection = req.getCollection();
+    if (collection === '') {
+      writer(ctx, msg).setState(ctx.namespaceId, req.getKey(), req.getValue_asU8());
+      return undefined;
+    }
+    await this.checkPrivateAccess(ctx, collection, 'write');
+    await writer(ctx, msg).setPrivateData(ctx.namespaceId, collection, req.getKey(), req.getValue_asU8());
     return undefined;
   }
 
   private async handleDelState(msg: ChaincodeMessage, ctx: TransactionContext): Promise<undefined> {
     const req = DelState.deserializeBinary(msg.getPayload_asU8());
-    rejectCollection(ctx, req.getCollection());
-    writer(ctx, msg).deleteState(ctx.namespaceId, req.getKey());
+    const collection = req.getCollection();
+    if (collection === '') {
+      writer(ctx, msg).deleteState(ctx.namespaceId, req.getKey());
+      return undefined;
+    }
+    await this.checkPrivateAccess(ctx, collection, 'write');
+    await writer(ctx, msg).deletePrivateData(ctx.namespaceId, collection, req.getKey());
     return undefined;
   }
 
   /**
    * A range scan. The peer does not tell a partial composite key query from a simple range, as in
    * Fabric: the shim sends the composite prefix and prefix + U+10FFFF, or substitutes U+0001 for an
-   * empty simple start key, and the keys go to the ledger's raw range scan as they are.
+   * empty simple start key, and the keys go to the ledger's raw range scan as they are. A scan of
+   * a collection is never paginated (Fabric ignores the page asked for).
    */
   private async handleGetStateByRange(msg: ChaincodeMessage, ctx: TransactionContext): Promise<Uint8Array> {
     const req = GetStateByRange.deserializeBinary(msg.getPayload_asU8());
     const metadata = queryMetadata(req.getMetadata_asU8());
-    rejectCollection(ctx, req.getCollection());
+    const collection = req.getCollection();
+    const sim = reader(ctx);
+    if (collection !== '') {
+      await this.checkPrivateAccess(ctx, collection, 'read');
+      const iterator = await sim.getPrivateDataRangeScanIterator(ctx.namespaceId, collection, req.getStartkey(), req.getEndkey());
+      const cursor: QueryCursor = { next: async () => encodeKV(await iterator.next()), close: () => iterator.close() };
+      return this.firstResponse(ctx, cursor, false, this.totalQueryLimit);
+    }
     const paginated = isPaginated(metadata);
     const limit = this.totalReturnLimit(metadata);
-    const sim = reader(ctx);
     const iterator = paginated
       ? await sim.getStateRangeScanIterator(ctx.namespaceId, req.getStartkey(), req.getEndkey(), {
           pageSize: limit,
@@ -377,8 +413,12 @@ export class Handler {
   private async handleGetQueryResult(msg: ChaincodeMessage, ctx: TransactionContext): Promise<Uint8Array> {
     const req = GetQueryResult.deserializeBinary(msg.getPayload_asU8());
     const metadata = queryMetadata(req.getMetadata_asU8());
-    rejectCollection(ctx, req.getCollection());
-    const iterator = await reader(ctx).executeQuery(ctx.namespaceId, req.getQuery());
+    const collection = req.getCollection();
+    if (collection !== '') await this.checkPrivateAccess(ctx, collection, 'read');
+    const iterator =
+      collection === ''
+        ? await reader(ctx).executeQuery(ctx.namespaceId, req.getQuery())
+        : await reader(ctx).executeQueryOnPrivateData(ctx.namespaceId, collection, req.getQuery());
     const cursor: QueryCursor = { next: async () => encodeKV(await iterator.next()), close: () => iterator.close() };
     return this.firstResponse(ctx, cursor, isPaginated(metadata), this.totalReturnLimit(metadata));
   }
@@ -394,8 +434,12 @@ export class Handler {
 
   private async handleGetStateMetadata(msg: ChaincodeMessage, ctx: TransactionContext): Promise<Uint8Array> {
     const req = GetStateMetadata.deserializeBinary(msg.getPayload_asU8());
-    rejectCollection(ctx, req.getCollection());
-    const metadata = await reader(ctx).getStateMetadata(ctx.namespaceId, req.getKey());
+    const collection = req.getCollection();
+    if (collection !== '') await this.checkPrivateAccess(ctx, collection, 'read');
+    const metadata =
+      collection === ''
+        ? await reader(ctx).getStateMetadata(ctx.namespaceId, req.getKey())
+        : await reader(ctx).getPrivateDataMetadata(ctx.namespaceId, collection, req.getKey());
     const result = new StateMetadataResult();
     for (const [metakey, value] of metadata ?? []) {
       const entry = new StateMetadata();
@@ -412,24 +456,56 @@ export class Handler {
    */
   private async handlePutStateMetadata(msg: ChaincodeMessage, ctx: TransactionContext): Promise<undefined> {
     const req = PutStateMetadata.deserializeBinary(msg.getPayload_asU8());
-    rejectCollection(ctx, req.getCollection());
+    const collection = req.getCollection();
     const sim = writer(ctx, msg);
     const entry = req.getMetadata();
     if (entry === undefined) throw new ChaincodeError('BAD_MESSAGE', 'PUT_STATE_METADATA carries no metadata entry');
-    const metadata = new Map(await sim.getStateMetadata(ctx.namespaceId, req.getKey()));
+    if (collection === '') {
+      const metadata = new Map(await sim.getStateMetadata(ctx.namespaceId, req.getKey()));
+      metadata.set(entry.getMetakey(), entry.getValue_asU8());
+      sim.setStateMetadata(ctx.namespaceId, req.getKey(), metadata);
+      return undefined;
+    }
+    await this.checkPrivateAccess(ctx, collection, 'write');
+    const metadata = new Map(await sim.getPrivateDataMetadata(ctx.namespaceId, collection, req.getKey()));
     metadata.set(entry.getMetakey(), entry.getValue_asU8());
-    sim.setStateMetadata(ctx.namespaceId, req.getKey(), metadata);
+    await sim.setPrivateDataMetadata(ctx.namespaceId, collection, req.getKey(), metadata);
     return undefined;
   }
 
-  /** GET_PRIVATE_DATA_HASH and PURGE_PRIVATE_DATA: private data only, and this peer has no collections. */
-  private async handlePrivateDataOnly(msg: ChaincodeMessage, ctx: TransactionContext): Promise<undefined> {
-    // Both carry their key and collection as GetState and DelState do (fields 1 and 2).
-    const collection = DelState.deserializeBinary(msg.getPayload_asU8()).getCollection();
-    if (collection === '' && msg.getType() === T.PURGE_PRIVATE_DATA) {
-      throw new ChaincodeError('NO_SUCH_COLLECTION', 'only applicable for private data');
+  /** The hash of a private value: every peer of the channel has it, so any client may read it. */
+  private async handleGetPrivateDataHash(msg: ChaincodeMessage, ctx: TransactionContext): Promise<Uint8Array | undefined> {
+    const req = GetState.deserializeBinary(msg.getPayload_asU8());
+    const collection = req.getCollection();
+    if (collection === '') throw new ChaincodeError('NO_SUCH_COLLECTION', 'only applicable for private data');
+    if (ctx.isInitTransaction) throw privateDataInInit();
+    return reader(ctx).getPrivateDataHash(ctx.namespaceId, collection, req.getKey());
+  }
+
+  private async handlePurgePrivateData(msg: ChaincodeMessage, ctx: TransactionContext): Promise<undefined> {
+    const req = DelState.deserializeBinary(msg.getPayload_asU8());
+    const collection = req.getCollection();
+    if (collection === '') throw new ChaincodeError('NO_SUCH_COLLECTION', 'only applicable for private data');
+    await this.checkPrivateAccess(ctx, collection, 'write');
+    await writer(ctx, msg).purgePrivateData(ctx.namespaceId, collection, req.getKey());
+    return undefined;
+  }
+
+  /**
+   * Private data is refused in Init, and a collection with memberOnlyRead / memberOnlyWrite admits
+   * only clients of its member organisations (Fabric's errorIfCreatorHasNo*Permission).
+   */
+  private async checkPrivateAccess(ctx: TransactionContext, collection: string, mode: 'read' | 'write'): Promise<void> {
+    if (ctx.isInitTransaction) throw privateDataInInit();
+    const mspId = this.collectionAccess === undefined ? undefined : creatorMspId(ctx.signedProposal);
+    if (this.collectionAccess === undefined || mspId === undefined) return;
+    const allowed = await this.collectionAccess.permissions(ctx.channelId, ctx.namespaceId, collection, mspId);
+    if (!allowed[mode]) {
+      throw new ChaincodeError(
+        'PRIVATE_DATA_ACCESS_DENIED',
+        `tx creator does not have ${mode} access permission on privatedata in chaincodeName:${ctx.namespaceId} collectionName: ${collection}`,
+      );
     }
-    throw noSuchCollection(ctx, collection);
   }
 
   /**
@@ -511,13 +587,8 @@ export class Handler {
   }
 }
 
-/** No collections are configured on this peer: any call naming one is refused. */
-function rejectCollection(ctx: TransactionContext, collection: string): void {
-  if (collection !== '') throw noSuchCollection(ctx, collection);
-}
-
-function noSuchCollection(ctx: TransactionContext, collection: string): ChaincodeError {
-  return new ChaincodeError('NO_SUCH_COLLECTION', `collection ${ctx.channelId}/${ctx.namespaceId}/${collection} could not be found`);
+function privateDataInInit(): ChaincodeError {
+  return new ChaincodeError('PRIVATE_DATA_IN_INIT', 'private data APIs are not allowed in chaincode Init()');
 }
 
 function reader(ctx: TransactionContext): NonNullable<TransactionContext['txSimulator']> {

@@ -15,6 +15,8 @@ export interface TransactionContext {
   readonly historyQueryExecutor: StateHistoryExecutor | undefined;
   /** The client's proposal, passed on to chaincodes this one calls. */
   readonly signedProposal: SignedProposal | undefined;
+  /** An Init (INIT message): private data may not be used in it. */
+  readonly isInitTransaction: boolean;
   /** Its open range and history queries; made at the first one (most transactions have none). */
   queries: QueryIterators | undefined;
   /** Set when execute returns: open queries are closed and no more are taken. */
@@ -33,7 +35,7 @@ export interface TransactionContext {
 export class TransactionContexts {
   private readonly contexts = new Map<string, TransactionContext>();
 
-  create(txParams: TransactionParams, namespaceId: string, timeoutMs: number): TransactionContext {
+  create(txParams: TransactionParams, namespaceId: string, timeoutMs: number, isInitTransaction = false): TransactionContext {
     const { channelId, txId } = txParams;
     const key = contextKey(channelId, txId);
     if (this.contexts.has(key)) {
@@ -54,6 +56,7 @@ export class TransactionContexts {
       txSimulator: txParams.txSimulator,
       historyQueryExecutor: txParams.historyQueryExecutor,
       signedProposal: txParams.signedProposal,
+      isInitTransaction,
       queries: undefined,
       ended: false,
       notify,

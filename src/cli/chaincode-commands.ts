@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { BroadcastClient } from '../client/broadcast-client.js';
 import { readChaincodePackage } from '../client/chaincode-package.js';
+import { readCollectionConfigFile } from '../client/collection-config-file.js';
 import { ClientError, EndorserClient } from '../client/endorser-client.js';
 import { createSignedProposal } from '../client/signed-proposal.js';
 import { createTransactionEnvelope } from '../client/transaction-envelope.js';
@@ -145,9 +146,11 @@ export function addChaincodeCommands(program: Command, env: NodeJS.ProcessEnv): 
     .requiredOption('-v, --version <version>', 'version of the chaincode')
     .option('-c, --ctor <json>', 'constructor message for the chaincode in JSON format', '{"Args":[]}')
     .option('-l, --lang <language>', 'language the chaincode is written in', 'node')
-    .action(async (opts: { channelID: string; name: string; version: string; ctor: string; lang: string }) => {
+    .option('--collections-config <file>', "the chaincode's private data collections, a JSON file")
+    .action(async (opts: { channelID: string; name: string; version: string; ctor: string; lang: string; collectionsConfig?: string }) => {
       const cds = deploymentSpec(opts.name, opts.version, opts.lang, parseCtor(opts.ctor));
       const args = [text('deploy'), text(opts.channelID), cds.serializeBinary(), new Uint8Array(), text('escc'), text('vscc')];
+      if (opts.collectionsConfig !== undefined) args.push(await readCollectionConfigFile(opts.collectionsConfig));
       const endorsed = await endorse(env, { channelId: opts.channelID, chaincodeName: 'lscc', args });
       okResponse(endorsed.reply, 'instantiate');
       const committed = await order(endorsed);

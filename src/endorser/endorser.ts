@@ -30,8 +30,12 @@ export interface SystemChaincodes {
 export interface SimulationLedgers {
   getLedger(channelId: string):
     | {
-        newTxSimulator(txId: string): Promise<StateSimulator & { done(): void; getTxSimulationResults(): { pubSimulationBytes?: Uint8Array } }>;
+        newTxSimulator(txId: string): Promise<
+          StateSimulator & { done(): void; getTxSimulationResults(): { pubSimulationBytes?: Uint8Array; pvtSimulationBytes?: Uint8Array | undefined } }
+        >;
         newHistoryQueryExecutor(): Promise<StateHistoryExecutor>;
+        /** Keeps the private writes of a simulated transaction until its block commits (the transient store). */
+        storeTransientPrivateData(txId: string, pvtSimulationBytes: Uint8Array): Promise<void>;
       }
     | undefined;
 }
@@ -82,8 +86,8 @@ export class Endorser {
     }
     const txParams: TransactionParams = { txId: up.txId, channelId: up.channelId, signedProposal: up.signed };
     let sim: Awaited<ReturnType<NonNullable<ReturnType<SimulationLedgers['getLedger']>>['newTxSimulator']>> | undefined;
+    const ledger = up.channelId === '' ? undefined : ledgers.getLedger(up.channelId);
     if (up.channelId !== '') {
-      const ledger = ledgers.getLedger(up.channelId);
       if (ledger === undefined) throw new EndorserError('CHANNEL_NOT_FOUND', `channel '${up.channelId}' not found`);
       sim = await ledger.newTxSimulator(up.txId);
       txParams.txSimulator = sim;
@@ -91,8 +95,14 @@ export class Endorser {
     }
     try {
       const { response, version, event } = isSystem ? await this.callSystemChaincode(up, txParams) : await this.callUserChaincode(up, txParams, sim);
-      const results = sim?.getTxSimulationResults().pubSimulationBytes ?? new Uint8Array();
-      return proposalResponse(up, version, response, results, event);
+      const simulation = sim?.getTxSimulationResults();
+      const pvt = simulation?.pvtSimulationBytes;
+      if (pvt !== undefined && response.getStatus() < 400) {
+        // Init runs inside lscc's deploy, whose results every peer sees in full.
+        if (isSystem) throw new EndorserError('PRIVATE_DATA_IN_INSTANTIATE', 'Private data is forbidden to be used in instantiate');
+        await ledger?.storeTransientPrivateData(up.txId, pvt);
+      }
+      return proposalResponse(up, version, response, simulation?.pubSimulationBytes ?? new Uint8Array(), event);
     } finally {
       sim?.done();
     }

@@ -1,6 +1,6 @@
 import { ChaincodeSupport } from '../chaincode/chaincode-support.js';
 import { ContainerRuntime, type CertGenerator } from '../chaincode/container-runtime.js';
-import type { Handler } from '../chaincode/handler.js';
+import type { CollectionAccess, Handler } from '../chaincode/handler.js';
 import { HandlerRegistry } from '../chaincode/handler-registry.js';
 import { RuntimeLauncher } from '../chaincode/runtime-launcher.js';
 import type { ChaincodeConfig } from '../common/config/core-config.js';
@@ -24,6 +24,8 @@ export interface ChaincodeStackOptions {
   vmProviders?: ReadonlyMap<string, VMProvider>;
   /** Issues launched chaincodes their TLS credentials, when the chaincode listener serves TLS. */
   certGenerator?: CertGenerator | undefined;
+  /** Who may read and write private data collections. */
+  collectionAccess?: CollectionAccess | undefined;
 }
 
 /** The chaincode machinery of the seed, wired: core.chaincode over core.container over the shim. */
@@ -71,6 +73,7 @@ export function createChaincodeStack(opts: ChaincodeStackOptions): ChaincodeStac
     handlerRegistry,
     executeTimeoutMs: chaincode.executeTimeoutMs,
     keepaliveMs: (chaincode.keepaliveSeconds ?? 0) * 1000,
+    collectionAccess: opts.collectionAccess,
     logger: chaincodeLogger,
   });
   inprocRegistry.attach(chaincodeSupport);

@@ -20,6 +20,7 @@ import { SoloOrderer } from '../orderer/solo-orderer.js';
 import { Cscc } from '../scc/cscc/cscc.js';
 import { LifecycleScc } from '../scc/lifecycle/lifecycle-scc.js';
 import { readChaincodeDefinition } from '../scc/lscc/chaincode-definition.js';
+import { LsccCollectionStore } from '../scc/lscc/collection-config.js';
 import { Lscc } from '../scc/lscc/lscc.js';
 import { loadPluginSysCCs, type ModuleImporter } from '../scc/plugin-loader.js';
 import { Qscc } from '../scc/qscc/qscc.js';
@@ -28,6 +29,7 @@ import { ChaincodeDefinitions } from './chaincode-definitions.js';
 import { createChaincodeStack } from './chaincode-stack.js';
 import { ChannelManager } from './channel-manager.js';
 import { ChannelRegistry } from './channel-registry.js';
+import { LsccCollectionAccess } from './collection-access.js';
 import { loadPeerTls } from './peer-tls.js';
 
 export interface PeerOptions {
@@ -106,14 +108,17 @@ export class Peer {
       stoppable.push(processes);
     }
     const certGenerator = tls === undefined ? undefined : caCertGenerator({ issuer: tls.chaincodeCa, rootCertPem: tls.rootCertPem });
-    const stack = createChaincodeStack({ chaincode: config.chaincode, peerAddress, vmProviders: userVMs, certGenerator, logging });
+    const channels = new ChannelRegistry();
+    // Private data collections as lscc records them; this peer keeps the values of its organisation's ones.
+    const collections = new LsccCollectionStore(config.peer.localMspId);
+    const collectionAccess = new LsccCollectionAccess({ store: collections, ledgers: channels });
+    const stack = createChaincodeStack({ chaincode: config.chaincode, peerAddress, vmProviders: userVMs, certGenerator, collectionAccess, logging });
     const { chaincodeSupport, inprocRegistry } = stack;
     ccaas.attach(chaincodeSupport);
 
     // The ledgers open (on LevelDB's threads) while the system chaincodes deploy and gRPC loads.
-    const ledgers = KvLedgerProvider.start({ rootPath: config.peer.fileSystemPath });
+    const ledgers = KvLedgerProvider.start({ rootPath: config.peer.fileSystemPath, collections, logger: logging.logger('kvledger') });
     const packages = PackageStore.open({ root: join(config.peer.fileSystemPath, 'chaincodes') });
-    const channels = new ChannelRegistry();
     const sccProvider = new SccProvider({
       registrar: inprocRegistry,
       chaincodeProvider: chaincodeSupport,

@@ -71,6 +71,15 @@ function tracking(sim: TxSimulator): { sim: StateSimulator; iterators: Array<{ c
     setState: (ns, key, value) => sim.setState(ns, key, value),
     deleteState: (ns, key) => sim.deleteState(ns, key),
     setStateMetadata: (ns, key, md) => sim.setStateMetadata(ns, key, md),
+    getPrivateData: (ns, coll, key) => sim.getPrivateData(ns, coll, key),
+    getPrivateDataHash: (ns, coll, key) => sim.getPrivateDataHash(ns, coll, key),
+    getPrivateDataMetadata: (ns, coll, key) => sim.getPrivateDataMetadata(ns, coll, key),
+    getPrivateDataRangeScanIterator: (ns, coll, start, end) => sim.getPrivateDataRangeScanIterator(ns, coll, start, end),
+    executeQueryOnPrivateData: (ns, coll, q) => sim.executeQueryOnPrivateData(ns, coll, q),
+    setPrivateData: (ns, coll, key, value) => sim.setPrivateData(ns, coll, key, value),
+    deletePrivateData: (ns, coll, key) => sim.deletePrivateData(ns, coll, key),
+    purgePrivateData: (ns, coll, key) => sim.purgePrivateData(ns, coll, key),
+    setPrivateDataMetadata: (ns, coll, key, md) => sim.setPrivateDataMetadata(ns, coll, key, md),
     async getStateRangeScanIterator(ns, start, end, options) {
       const it = await sim.getStateRangeScanIterator(ns, start, end, options);
       const record = { closed: false };
@@ -367,11 +376,11 @@ describe('Handler: state metadata', () => {
 });
 
 describe('Handler: collections and read-only contexts', () => {
-  test('any call naming a collection is refused: this peer has no collection configured', async () => {
+  test('a chaincode without a collection configuration: each private data call says so, naming the chaincode', async () => {
     const { ledger } = await testLedger();
     const session = await readyHandler();
     const tx = await startTx(session, { txId: 'tx1', channelId: ledger.channelId, txSimulator: await ledger.newTxSimulator('tx1') });
-    const notFound = 'collection testchannel/mycc/secret could not be found';
+    const notFound = 'collection config not defined for chaincode [mycc], pass the collection configuration upon chaincode definition/instantiation';
     const get = new GetState();
     get.setKey('k');
     get.setCollection('secret');
@@ -389,6 +398,8 @@ describe('Handler: collections and read-only contexts', () => {
     assert.equal(errorText(await tx.call(T.PURGE_PRIVATE_DATA, del.serializeBinary())), `PURGE_PRIVATE_DATA failed: transaction ID: tx1: ${notFound}`);
     del.setCollection('');
     assert.equal(errorText(await tx.call(T.PURGE_PRIVATE_DATA, del.serializeBinary())), 'PURGE_PRIVATE_DATA failed: transaction ID: tx1: only applicable for private data');
+    get.setCollection('');
+    assert.equal(errorText(await tx.call(T.GET_PRIVATE_DATA_HASH, get.serializeBinary())), 'GET_PRIVATE_DATA_HASH failed: transaction ID: tx1: only applicable for private data');
     const range = GetStateByRange.deserializeBinary(rangeRequest('a', 'z'));
     range.setCollection('secret');
     assert.equal(errorText(await tx.call(T.GET_STATE_BY_RANGE, range.serializeBinary())), `GET_STATE_BY_RANGE failed: transaction ID: tx1: ${notFound}`);

@@ -32,13 +32,15 @@ export async function startTx(
   session: { handler: Handler; cc: FakeChaincodeEnd },
   txParams: TransactionParams,
   timeoutMs = 10_000,
+  messageType: typeof T.TRANSACTION | typeof T.INIT = T.TRANSACTION,
 ) {
   const { handler, cc } = session;
   const { txId, channelId } = txParams;
-  const running = handler.execute(txParams, { name: 'mycc', version: '1.0' }, newMessage(T.TRANSACTION, undefined, txId, channelId), timeoutMs);
+  const running = handler.execute(txParams, { name: 'mycc', version: '1.0' }, newMessage(messageType, undefined, txId, channelId), timeoutMs);
   running.catch(() => undefined);
   const first = await cc.next();
-  if (first.type !== 'TRANSACTION') throw new Error(`expected TRANSACTION, got ${first.type}`);
+  const expected = messageType === T.INIT ? 'INIT' : 'TRANSACTION';
+  if (first.type !== expected) throw new Error(`expected ${expected}, got ${first.type}`);
   return {
     running,
     /** Sends one call of this transaction and resolves with the peer's answer. */
@@ -65,13 +67,14 @@ export function responsePayload(msg: ChaincodeMessage): Uint8Array {
   return msg.getPayload_asU8();
 }
 
-/** Commits one transaction whose simulation `simulate` performs; resolves its txid. */
+/** Commits one transaction whose simulation `simulate` performs (private writes included); resolves its txid. */
 export async function commitTx(ledger: PeerLedger, ns: string, simulate: (sim: TxSimulator) => void | Promise<void>): Promise<string> {
   const txId = `commit-${Math.random().toString(16).slice(2)}`;
   const sim = await ledger.newTxSimulator(txId);
   await simulate(sim);
   const results = sim.getTxSimulationResults();
   sim.done();
+  if (results.pvtSimulationBytes !== undefined) await ledger.storeTransientPrivateData(txId, results.pvtSimulationBytes);
   const info = await ledger.getBlockchainInfo();
   const envelope = createEndorserTxEnvelope({ channelId: ledger.channelId, txId, results, chaincodeName: ns });
   await ledger.commit(newBlock({ number: info.getHeight(), previousHash: info.getCurrentblockhash_asU8(), envelopes: [envelope] }));

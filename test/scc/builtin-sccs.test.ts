@@ -7,6 +7,8 @@ import queryPb from '@hyperledger/fabric-protos/lib/peer/query_pb.js';
 import { Cscc } from '../../src/scc/cscc/cscc.js';
 import { LifecycleScc } from '../../src/scc/lifecycle/lifecycle-scc.js';
 import { Lscc } from '../../src/scc/lscc/lscc.js';
+import { decodeCollections, LsccCollectionStore } from '../../src/scc/lscc/collection-config.js';
+import { collectionConfigFromJson } from '../../src/client/collection-config-file.js';
 import { PackageStore } from '../../src/chaincode/package-store.js';
 import { ChaincodeDefinitions } from '../../src/peer/chaincode-definitions.js';
 import { ChaincodeDeploymentSpec, ChaincodeID, ChaincodeSpec } from '../../src/common/protos/peer.js';
@@ -259,6 +261,47 @@ describe('lscc and _lifecycle', () => {
     assert.deepEqual(listed.map((c) => `${c.getName()}:${c.getVersion()}`), ['mycc:1.0']);
     assert.equal((await invoke('chan', 'deploy', 'chan', cds)).message, "chaincode with name 'mycc' already exists");
     assert.equal((await invoke('chan', 'getccdata', 'chan', 'other')).message, "could not find chaincode with name 'other'");
+  });
+
+  test('deploy with a collection configuration records it beside the definition; GetCollectionsConfig reads it back', async () => {
+    const { invoke, ledger } = await lsccOnChannel();
+    const cds = await deploymentSpec('pdc', '1.0');
+    await invoke('', 'install', cds);
+    const config = collectionConfigFromJson(JSON.stringify([{ name: 'secrets', policy: "OR('SampleOrg.member')", maxPeerCount: 2, blockToLive: 5 }]));
+    const args = ['deploy', 'chan', cds, new Uint8Array(), 'escc', 'vscc'] as const;
+    const dup = collectionConfigFromJson(JSON.stringify([{ name: 'a', policy: "OR('X.member')" }, { name: 'a', policy: "OR('Y.member')" }]));
+    assert.equal((await invoke('chan', ...args, dup)).message, 'collection-name: a -- found duplicate collection configuration');
+    const badName = collectionConfigFromJson(JSON.stringify([{ name: 'no spaces', policy: "OR('X.member')" }]));
+    assert.equal((await invoke('chan', ...args, badName)).message, 'collection-name: no spaces not allowed. A valid collection name follows the pattern: [A-Za-z0-9_-]+');
+    assert.match((await invoke('chan', ...args, Buffer.from([0xff]))).message, /^invalid collection configuration supplied for chaincode pdc:1\.0/);
+
+    const deployed = await invoke('chan', ...args, config);
+    assert.equal(deployed.status, 200, deployed.message);
+    assert.deepEqual(deployed.writes, ['lscc/pdc', 'lscc/pdc~collection']);
+    const sim = await ledger.newTxSimulator('commit-pdc');
+    sim.setState('lscc', 'pdc', deployed.payload);
+    sim.setState('lscc', 'pdc~collection', config);
+    const results = sim.getTxSimulationResults();
+    sim.done();
+    const info = await ledger.getBlockchainInfo();
+    await ledger.commit(newBlock({ number: info.getHeight(), previousHash: info.getCurrentblockhash_asU8(), envelopes: [createEndorserTxEnvelope({ channelId: 'chan', txId: 'commit-pdc', results, chaincodeName: 'lscc' })] }));
+
+    const read = await invoke('chan', 'GetCollectionsConfig', 'pdc');
+    assert.equal(read.status, 200, read.message);
+    assert.deepEqual(decodeCollections(read.payload), [
+      { name: 'secrets', memberOrgs: ['SampleOrg'], requiredPeerCount: 0, maximumPeerCount: 2, blockToLive: 5, memberOnlyRead: false, memberOnlyWrite: false },
+    ]);
+    assert.equal((await invoke('chan', 'GetCollectionsConfig', 'other')).message, 'collections config not defined for chaincode other');
+    const listed = queryPb.ChaincodeQueryResponse.deserializeBinary((await invoke('chan', 'getchaincodes')).payload).getChaincodesList();
+    assert.deepEqual(listed.map((c) => c.getName()), ['pdc'], 'the collection configuration is not listed as a chaincode');
+
+    const store = new LsccCollectionStore('SampleOrg');
+    const qe = await ledger.newQueryExecutor();
+    const infos = await store.collections('pdc', (ns, key) => qe.getState(ns, key));
+    assert.deepEqual([...(infos ?? [])], [['secrets', { name: 'secrets', blockToLive: 5, memberOfThisPeer: true }]]);
+    assert.equal((await new LsccCollectionStore('Org2MSP').collections('pdc', (ns, key) => qe.getState(ns, key)))?.get('secrets')?.memberOfThisPeer, false);
+    assert.equal(await store.collections('other', (ns, key) => qe.getState(ns, key)), undefined);
+    qe.done();
   });
 
   test('lscc names an unknown function and missing arguments', async () => {

@@ -6,6 +6,7 @@ import type { ChaincodeResponse } from '../../shim/chaincode.js';
 import { error, success } from '../../shim/chaincode.js';
 import type { ChaincodeStub } from '../../shim/chaincode-stub.js';
 import { BuiltinScc } from '../builtin-scc.js';
+import { checkCollectionConfig, collectionKey } from './collection-config.js';
 
 export const LSCC_PATH = 'weft/src/scc/lscc';
 
@@ -57,7 +58,8 @@ export class Lscc extends BuiltinScc {
         return this.install(arg(1) ?? new Uint8Array());
       case 'deploy':
         if (args.length < 3) return error(`Incorrect number of arguments, ${args.length}`);
-        return this.deploy(stub, text(1), arg(2) ?? new Uint8Array());
+        // As in Fabric 1.x: deploy, channel, deployment spec, policy, escc, vscc, collections.
+        return this.deploy(stub, text(1), arg(2) ?? new Uint8Array(), arg(6) ?? new Uint8Array());
       case 'getccdata':
       case 'getid':
       case 'getdepspec': {
@@ -66,6 +68,12 @@ export class Lscc extends BuiltinScc {
         if (data.length === 0) return error(`could not find chaincode with name '${text(2)}'`);
         if (fn.toLowerCase() === 'getccdata') return success(data);
         return success(ChaincodeData.deserializeBinary(data).getName());
+      }
+      case 'getcollectionsconfig': {
+        if (args.length !== 2) return error(`Incorrect number of arguments, ${args.length}`);
+        const config = await stub.getState(collectionKey(text(1)));
+        if (config.length === 0) return error(`collections config not defined for chaincode ${text(1)}`);
+        return success(config);
       }
       case 'getchaincodes':
         return this.getChaincodes(stub.getChannelID());
@@ -92,7 +100,7 @@ export class Lscc extends BuiltinScc {
     return success('OK');
   }
 
-  private async deploy(stub: ChaincodeStub, channelId: string, cdsBytes: Uint8Array): Promise<ChaincodeResponse> {
+  private async deploy(stub: ChaincodeStub, channelId: string, cdsBytes: Uint8Array, collectionConfig: Uint8Array): Promise<ChaincodeResponse> {
     if (channelId !== stub.getChannelID()) {
       return error(`chaincode deploy on channel '${channelId}' must be proposed on that channel, not on '${stub.getChannelID()}'`);
     }
@@ -103,6 +111,11 @@ export class Lscc extends BuiltinScc {
       return error(`cannot get package for chaincode (${name}:${version}): it is not installed on this peer`);
     }
     if ((await stub.getState(name)).length > 0) return error(`chaincode with name '${name}' already exists`);
+    if (collectionConfig.length > 0) {
+      const checked = checkCollectionConfig(collectionConfig, `${name}:${version}`);
+      if (typeof checked === 'string') return error(checked);
+      await stub.putState(collectionKey(name), collectionConfig);
+    }
     const data = new ChaincodeData();
     data.setName(name);
     data.setVersion(version);
@@ -117,7 +130,9 @@ export class Lscc extends BuiltinScc {
   private async getChaincodes(channelId: string): Promise<ChaincodeResponse> {
     if (channelId === '') return error('getchaincodes is a query of one channel: propose it on that channel');
     const resp = new ChaincodeQueryResponse();
-    for (const { value } of await this.opts.definitions.definitions(channelId)) {
+    for (const { key, value } of await this.opts.definitions.definitions(channelId)) {
+      // Collection configurations share the namespace, under `<name>~collection`.
+      if (key.includes('~')) continue;
       const data = ChaincodeData.deserializeBinary(value);
       const info = new ChaincodeInfo();
       info.setName(data.getName());

@@ -1,0 +1,5 @@
+import { WeftError } from '../errors/weft-error.js';
+
+export type PolicyErrorCode = 'BAD_POLICY';
+
+export class PolicyError extends WeftError<PolicyErrorCode> {}
