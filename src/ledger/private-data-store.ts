@@ -159,14 +159,17 @@ export class PrivateDataStore {
     const ops: BatchOp[] = [];
     let first: number | undefined;
     const infos = new Map<string, Promise<CollectionInfo | undefined>>();
-    for (const [namespace, key, update] of updates.entries()) {
+    for (const namespace of updates.namespaces()) {
       const derived = parseDerived(namespace);
-      if (derived === undefined || update.value === undefined) continue;
+      if (derived === undefined) continue;
       const info = await this.collectionInfo(infos, derived.namespace, derived.collection);
       if (info === undefined || info.blockToLive <= 0) continue;
       const due = blockNum + info.blockToLive + 1;
-      ops.push({ type: 'put', key: this.opts.keys.expiry(due, namespace, key), value: encodeVersion(update.version) });
-      first = earliest(first, due);
+      for (const [key, update] of updates.of(namespace)) {
+        if (update.value === undefined) continue;
+        ops.push({ type: 'put', key: this.opts.keys.expiry(due, namespace, key), value: encodeVersion(update.version) });
+        first = earliest(first, due);
+      }
     }
     return { ops, earliest: first };
   }

@@ -41,6 +41,16 @@ export class StateUpdates {
     return out.sort(compareKeys);
   }
 
+  /** The namespaces the block updates. */
+  namespaces(): IterableIterator<string> {
+    return this.byNamespace.keys();
+  }
+
+  /** The updates of one namespace, by key. */
+  of(namespace: string): ReadonlyMap<string, StateUpdate> {
+    return this.byNamespace.get(namespace) ?? new Map();
+  }
+
   *entries(): IterableIterator<[string, string, StateUpdate]> {
     for (const [namespace, keys] of this.byNamespace) {
       for (const [key, update] of keys) yield [namespace, key, update];
