@@ -1,12 +1,13 @@
-import { basename, dirname } from 'node:path';
+import { readdir } from 'node:fs/promises';
 import { Readable } from 'node:stream';
+import type Docker from 'dockerode';
 import { create as createTar } from 'tar';
 import { errorMessage } from '../../common/errors/weft-error.js';
 import type { Logger } from '../../common/logging/logging.js';
 import { containerName, type CCID } from '../ccintf.js';
 import { ContainerError } from '../container-error.js';
+import { BUILD_MARK } from '../process/package-builder.js';
 import type { DockerEngine } from './docker-engine.js';
-import { memoryTar } from './memory-tar.js';
 
 /** Image labels that say what an image was built from, so that a launch can tell whether it is current. */
 export const PACKAGE_LABEL = 'org.hyperledger.weft.package.hash';
@@ -34,9 +35,9 @@ export interface ImageRequest {
 }
 
 /**
- * Turns a built chaincode package into an image: `FROM <runtime>` and one COPY of the built
- * folder, sent as a tar build context. Nothing runs inside Docker, so a build needs no network
- * and no package manager in the image; the dependencies were installed on the peer's side.
+ * Turns a built chaincode package into an image: the runtime image with the built folder at
+ * /usr/local/src. Nothing runs inside Docker, so a build needs no network and no package manager
+ * in the image; the dependencies were installed on the peer's side.
  */
 export class DockerImageBuilder {
   constructor(private readonly opts: DockerImageBuilderOptions) {}
@@ -60,74 +61,82 @@ export class DockerImageBuilder {
     return true;
   }
 
+  /**
+   * Builds without a Dockerfile: a container is created (never started) from the runtime image,
+   * the package is unpacked into it, and it is committed as the image. The engine's builder would
+   * do the same through more intermediate containers (one per step, labels included), each a full
+   * copy of the file system on storage drivers without layers to share (vfs).
+   */
   private async build(req: ImageRequest): Promise<void> {
     const { engine, runtimeImage, logger } = this.opts;
     const name = containerName(req.ccid);
-    const folder = basename(req.buildDir);
+    const what = (step: string): string => `build image ${req.image} for chaincode ${name} failed at step "${step}"`;
     logger.info('deployImage', `building image ${req.image} for chaincode ${name} from ${runtimeImage}`);
     const started = performance.now();
-    const dockerfile = `FROM ${runtimeImage}\nCOPY ${folder} ${CHAINCODE_DIR}\n`;
-    const context = Readable.from(buildContext(dockerfile, createTar({ cwd: dirname(req.buildDir), portable: true }, [folder])));
-    const what = `build image ${req.image} for chaincode ${name}`;
-    const output = await engine.call(what, (d) =>
-      d.buildImage(context, {
-        t: req.image,
-        labels: { [PACKAGE_LABEL]: req.hash, [RUNTIME_LABEL]: runtimeImage },
-        // Intermediate containers go, even when a step fails.
-        rm: true,
-        forcerm: true,
+    const base = await this.runtime(what);
+    const created = await this.step(what(`create a build container from ${runtimeImage}`), (d) =>
+      d.createContainer({
+        Image: runtimeImage,
+        // Never run: only a placeholder for images that declare no command, kept as the base's when it has one.
+        Cmd: base.Config.Cmd ?? ['/bin/sh'],
+        Labels: { ...base.Config.Labels, [PACKAGE_LABEL]: req.hash, [RUNTIME_LABEL]: runtimeImage },
       }),
     );
-    if (output === undefined) throw new ContainerError('BUILD_FAILED', `${what}: the engine gave no build output`);
-    const result = await readBuildOutput(output, (line) => logger.debug('deployImage', line));
-    if (result.error !== undefined) {
-      const step = result.step === undefined ? '' : ` at ${result.step}`;
-      throw new ContainerError('BUILD_FAILED', `${what} failed${step}: ${result.error}`);
+    try {
+      const entries = (await readdir(req.buildDir)).filter((entry) => entry !== BUILD_MARK);
+      const archive = Readable.from(createTar({ cwd: req.buildDir, portable: true, prefix: CHAINCODE_DIR.slice(1) }, entries));
+      await this.step(what(`copy ${req.buildDir} to ${CHAINCODE_DIR}`), (d) => d.getContainer(created.id).putArchive(archive, { path: '/' }));
+      await this.step(what('commit the image'), (d) => d.getContainer(created.id).commit({ repo: req.image, tag: 'latest' }));
+    } finally {
+      await engine.call(`remove build container ${created.id}`, (d) => d.getContainer(created.id).remove({ force: true }), [404]).catch(() => undefined);
     }
     logger.info('deployImage', `Created image: ${req.image} (${Math.round(performance.now() - started)} ms)`);
   }
-}
 
-/** The build context: the Dockerfile, then the package folder. */
-async function* buildContext(dockerfile: string, pack: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
-  yield memoryTar(new Map([['Dockerfile', Buffer.from(dockerfile)]]), { mode: 0o644, end: false });
-  yield* pack;
-}
+  /** The runtime image, pulled when the engine does not have it. */
+  private async runtime(what: (step: string) => string): Promise<Docker.ImageInspectInfo> {
+    const { engine, runtimeImage, logger } = this.opts;
+    const local = await engine.call(`inspect ${runtimeImage}`, (d) => d.getImage(runtimeImage).inspect(), [404]);
+    if (local !== undefined) return local;
+    logger.info('deployImage', `pulling image ${runtimeImage}`);
+    const progress = await this.step(what(`pull ${runtimeImage}`), (d) => d.pull(runtimeImage) as Promise<NodeJS.ReadableStream>);
+    const error = await progressError(progress);
+    if (error !== undefined) throw new ContainerError('BUILD_FAILED', `${what(`pull ${runtimeImage}`)}: ${error}`);
+    const pulled = await this.step(what(`inspect ${runtimeImage}`), (d) => d.getImage(runtimeImage).inspect());
+    return pulled;
+  }
 
-interface BuildResult {
-  /** The step the build was at (`Step 2/2 : COPY ...`). */
-  step: string | undefined;
-  error: string | undefined;
-}
-
-/** Reads the engine's build progress (JSON lines) to its end: the last step reached, and the error, if any. */
-async function readBuildOutput(output: NodeJS.ReadableStream, onLine: (line: string) => void): Promise<BuildResult> {
-  const result: BuildResult = { step: undefined, error: undefined };
-  let partial = '';
-  const take = (text: string): void => {
-    if (text.trim() === '') return;
-    let message: { stream?: unknown; error?: unknown; errorDetail?: { message?: unknown } };
+  /** One step of a build; its failure is BUILD_FAILED, naming the step (unless the engine is unreachable). */
+  private async step<T>(what: string, fn: (d: Docker) => Promise<T>): Promise<T> {
     try {
-      message = JSON.parse(text) as typeof message;
+      return await fn(this.opts.engine.docker);
+    } catch (err) {
+      const failure = this.opts.engine.failure(what, err);
+      throw failure.code === 'ENGINE_FAILED' ? new ContainerError('BUILD_FAILED', failure.message, { cause: err }) : failure;
+    }
+  }
+}
+
+
+/** Reads the engine's progress messages (JSON lines) to their end: the error one of them reports, if any. */
+async function progressError(progress: NodeJS.ReadableStream): Promise<string | undefined> {
+  let error: string | undefined;
+  let partial = '';
+  const take = (line: string): void => {
+    if (line.trim() === '') return;
+    try {
+      const message = JSON.parse(line) as { error?: unknown; errorDetail?: { message?: unknown } };
+      const text = message.errorDetail?.message ?? message.error;
+      if (typeof text === 'string') error = text.trim();
     } catch {
-      onLine(text);
-      return;
+      // Not a progress message: nothing to learn from it.
     }
-    if (typeof message.stream === 'string') {
-      for (const line of message.stream.split('\n')) {
-        if (line.trim() === '') continue;
-        onLine(line.trimEnd());
-        if (/^Step \d+\/\d+ : /.test(line)) result.step = line.trim();
-      }
-    }
-    const error = message.errorDetail?.message ?? message.error;
-    if (typeof error === 'string') result.error = error.trim();
   };
-  for await (const chunk of output) {
+  for await (const chunk of progress) {
     const lines = (partial + chunk.toString()).split('\n');
     partial = lines.pop() ?? '';
-    for (const line of lines) take(line);
+    lines.forEach(take);
   }
   take(partial);
-  return result;
+  return error;
 }

@@ -20,7 +20,7 @@ export interface PackageBuilderOptions {
 /** Folders of a package that are outputs or tooling, never its source. */
 const NOT_SOURCE = new Set(['node_modules', '.git']);
 /** Written last into a finished build: the hash of the source it was built from. */
-const BUILD_MARK = '.weft-build-hash';
+export const BUILD_MARK = '.weft-build-hash';
 
 /**
  * Turns an installed Node.js chaincode package into a runnable folder: a copy of its source with
