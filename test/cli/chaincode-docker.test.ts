@@ -2,9 +2,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { PEER_LABEL } from '../../src/container/docker/docker-vm-provider.js';
 import { fixtureSource } from '../helpers/chaincode-fixture.js';
-import { dockerClient, dockerTestEngine, requireEndpoint, testRuntimeImage } from '../helpers/docker-engine.js';
+import { dockerClient, dockerTestEngine, removePeerArtifacts, requireEndpoint, testRuntimeImage } from '../helpers/docker-engine.js';
 import { runWeft, startPeerProcess, type WeftProcess } from '../helpers/weft-process.js';
-import { removePeerArtifacts } from '../container/docker/docker-stack.js';
 
 const engine = dockerTestEngine();
 const cc = (...args: string[]): string[] => ['chaincode', ...args];

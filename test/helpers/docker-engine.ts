@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import Docker from 'dockerode';
 import { create as createTar } from 'tar';
+import { PEER_LABEL } from '../../src/container/docker/docker-vm-provider.js';
 
 /** The variable naming the Docker engine the Docker tests run against (`.ci/run` sets it). */
 export const ENDPOINT_VARIABLE = 'WEFT_TEST_DOCKER_ENDPOINT';
@@ -93,4 +94,17 @@ async function copyInto(root: string, from: string, to: string): Promise<void> {
 function sharedLibraries(binary: string): string[] {
   const out = execFileSync('ldd', [binary], { encoding: 'utf8' });
   return [...out.matchAll(/(?:=>\s*)?(\/\S+)\s+\(0x/g)].map((m) => m[1] as string);
+}
+
+/** Removes the containers and images of one test peer, so that test runs do not fill the engine's disk. */
+export async function removePeerArtifacts(endpoint: string, networkId: string, peerId: string): Promise<void> {
+  const docker = dockerClient(endpoint);
+  const containers = await docker.listContainers({ all: true, filters: { label: [`${PEER_LABEL}=${networkId}-${peerId}`] } }).catch(() => []);
+  for (const c of containers) await docker.getContainer(c.Id).remove({ force: true }).catch(() => undefined);
+  const images = await docker.listImages().catch(() => []);
+  for (const image of images) {
+    if ((image.RepoTags ?? []).some((tag) => tag.startsWith(`${networkId}-${peerId}-`))) {
+      await docker.getImage(image.Id).remove({ force: true }).catch(() => undefined);
+    }
+  }
 }

@@ -88,7 +88,10 @@ export class DockerImageBuilder {
       await this.step(what(`copy ${req.buildDir} to ${CHAINCODE_DIR}`), (d) => d.getContainer(created.id).putArchive(archive, { path: '/' }));
       await this.step(what('commit the image'), (d) => d.getContainer(created.id).commit({ repo: req.image, tag: 'latest' }));
     } finally {
-      await engine.call(`remove build container ${created.id}`, (d) => d.getContainer(created.id).remove({ force: true }), [404]).catch(() => undefined);
+      // Not waited for: the image is complete without it, and removing a copy of a file system takes a while on some storage drivers.
+      void engine.call(`remove build container ${created.id}`, (d) => d.getContainer(created.id).remove({ force: true }), [404]).catch((err: unknown) => {
+        logger.warn('deployImage', `could not remove build container ${created.id}: ${errorMessage(err)}`);
+      });
     }
     logger.info('deployImage', `Created image: ${req.image} (${Math.round(performance.now() - started)} ms)`);
   }

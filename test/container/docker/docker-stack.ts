@@ -6,10 +6,10 @@ import type { DockerHostConfig } from '../../../src/common/config/core-config.js
 import type { Logger } from '../../../src/common/logging/logging.js';
 import type { CCID } from '../../../src/container/ccintf.js';
 import { DOCKER_CONTAINER_TYPE } from '../../../src/container/docker/docker-container-type.js';
-import { DockerVMProvider, PEER_LABEL } from '../../../src/container/docker/docker-vm-provider.js';
+import { DockerVMProvider } from '../../../src/container/docker/docker-vm-provider.js';
 import { createChaincodeStack, type ChaincodeStack } from '../../../src/peer/chaincode-stack.js';
 import { captureLogging } from '../../helpers/capture-logging.js';
-import { dockerClient } from '../../helpers/docker-engine.js';
+import { removePeerArtifacts } from '../../helpers/docker-engine.js';
 import { FIXTURES, SHARED_BUILD_ROOT } from '../process/process-stack.js';
 
 export interface DockerStack extends ChaincodeStack {
@@ -89,17 +89,4 @@ export async function dockerStack(opts: {
 
 export function ccciOf(name: string): ChaincodeContainerInfo {
   return { name, version: '1.0', path: name, type: 'NODE', containerType: DOCKER_CONTAINER_TYPE };
-}
-
-/** Removes the containers and images of one test peer, so that test runs do not fill the engine's disk. */
-export async function removePeerArtifacts(endpoint: string, networkId: string, peerId: string): Promise<void> {
-  const docker = dockerClient(endpoint);
-  const containers = await docker.listContainers({ all: true, filters: { label: [`${PEER_LABEL}=${networkId}-${peerId}`] } }).catch(() => []);
-  for (const c of containers) await docker.getContainer(c.Id).remove({ force: true }).catch(() => undefined);
-  const images = await docker.listImages().catch(() => []);
-  for (const image of images) {
-    if ((image.RepoTags ?? []).some((tag) => tag.startsWith(`${networkId}-${peerId}-`))) {
-      await docker.getImage(image.Id).remove({ force: true }).catch(() => undefined);
-    }
-  }
 }
