@@ -72,6 +72,8 @@ export class DockerVMProvider implements VMProvider {
   private readonly images: DockerImageBuilder;
   /** By container name; an ended container stays listed until stopped or started again, so wait() still answers. */
   private readonly instances = new Map<string, Instance>();
+  /** Containers being started: not leftovers, though not yet listed in `instances`. */
+  private readonly starting = new Set<string>();
   /** Images built afresh in this run, when forceRebuild asks for it: only the first launch rebuilds. */
   private readonly rebuilt = new Set<string>();
   private readonly keepLines: number;
@@ -120,7 +122,7 @@ export class DockerVMProvider implements VMProvider {
       found.map(async (info) => {
         const name = info.Names[0]?.replace(/^\//, '') ?? info.Id;
         // A chaincode this run has started since is not left over.
-        if (this.instances.has(name)) return;
+        if (this.instances.has(name) || this.starting.has(name)) return;
         await this.engine.call(`remove container ${name}`, (d) => d.getContainer(info.Id).remove({ force: true }), [404, 409]);
         logger.info('removeLeftovers', `removed container ${name} (${info.State}) left by an earlier run of this peer`);
       }),
@@ -129,7 +131,7 @@ export class DockerVMProvider implements VMProvider {
 
   /** @internal */
   async start(ccid: CCID, args: string[], env: string[], filesToUpload: ReadonlyMap<string, Uint8Array>): Promise<void> {
-    const { logger, peer, packages, attachStdout } = this.opts;
+    const { peer, packages } = this.opts;
     const name = dockerContainerName(peer, ccid);
     if (this.instances.get(name)?.running === true) throw new ContainerError('ALREADY_RUNNING', `chaincode running ${canonicalName(ccid)}`);
     const sourceDir = packages.sourceDir(ccid);
@@ -137,6 +139,24 @@ export class DockerVMProvider implements VMProvider {
     const image = dockerImageName(peer, ccid);
     // Before any work: a chaincode cannot run in Docker without an engine, and should say so at once.
     await this.engine.ping(this.pingTimeoutMs);
+    this.starting.add(name);
+    try {
+      await this.startContainer(ccid, name, image, sourceDir, args, env, filesToUpload);
+    } finally {
+      this.starting.delete(name);
+    }
+  }
+
+  private async startContainer(
+    ccid: CCID,
+    name: string,
+    image: string,
+    sourceDir: string,
+    args: string[],
+    env: string[],
+    filesToUpload: ReadonlyMap<string, Uint8Array>,
+  ): Promise<void> {
+    const { logger, attachStdout } = this.opts;
     logger.debug('Start', `Start container ${name}`);
     // Whatever holds the name (an earlier run of this chaincode) goes first, as Fabric does.
     this.instances.delete(name);
