@@ -6,6 +6,7 @@ const benchmarks: Array<() => Promise<Benchmark>> = [
   async () => (await import('./seed.js')).seedBenchmark,
   async () => (await import('./ledger.js')).ledgerBenchmark,
   async () => (await import('./process.js')).processBenchmark,
+  async () => (await import('./docker.js')).dockerBenchmark,
 ];
 
 const report: Report = (bench, value, unit) => {

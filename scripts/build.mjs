@@ -32,7 +32,8 @@ await esbuild.build({
   // The native LevelDB binding finds its prebuilt binary from its own folder. The others are
   // needed off the start path only (a user's core.yaml, installing a package, making an
   // identity or TLS credentials): left out, they cost start-up nothing, and load when asked for.
-  external: ['classic-level', 'yaml', 'tar', '@peculiar/x509', 'reflect-metadata'],
+  // dockerode (with ssh2 and its optional native parts) loads only for a peer with vm.type docker.
+  external: ['classic-level', 'yaml', 'tar', '@peculiar/x509', 'reflect-metadata', 'dockerode'],
   // import() becomes a require() in a promise, which the bundle's runner provides.
   supported: { 'dynamic-import': false },
   logLevel: 'warning',

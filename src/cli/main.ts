@@ -26,10 +26,12 @@ export async function main(argv: string[], deps: CliDeps): Promise<void> {
     .description('Starts the node.')
     .option('--join <channel...>', 'be on these channels: created when new, loaded when already on disk', [])
     .addOption(new Option('--peer-chaincodedev', 'start the peer in chaincode development mode (chaincode.mode: dev)').default(false))
-    .action(async (opts: { join: string[]; peerChaincodedev: boolean }) => {
+    .addOption(new Option('--force-rebuild', "build each chaincode's Docker image afresh on its first launch (vm.docker.forceRebuild)").default(false))
+    .action(async (opts: { join: string[]; peerChaincodedev: boolean; forceRebuild: boolean }) => {
       process.exitCode = await runNodeStart({
         join: opts.join,
         chaincodeDev: opts.peerChaincodedev,
+        forceRebuild: opts.forceRebuild,
         env: process.env,
         importModule: deps.importModule,
       });

@@ -8,6 +8,8 @@ import { WEFT_VERSION } from '../version.js';
 export interface NodeStartOptions {
   join: string[];
   chaincodeDev: boolean;
+  /** --force-rebuild: sets vm.docker.forceRebuild. */
+  forceRebuild?: boolean;
   env: NodeJS.ProcessEnv;
   importModule: ModuleImporter;
 }
@@ -34,6 +36,7 @@ export async function runNodeStart(opts: NodeStartOptions): Promise<number> {
   try {
     const config = await loadCoreConfig({ env: opts.env });
     if (opts.chaincodeDev) config.chaincode.mode = 'dev';
+    if (opts.forceRebuild === true) config.vm.docker.forceRebuild = true;
     if (config.chaincode.mode === 'dev') logger.info('serve', 'Running in chaincode development mode');
     peer = await Peer.start({ config, logging, version: WEFT_VERSION, join: opts.join, importModule: opts.importModule });
   } catch (err) {

@@ -8,7 +8,9 @@ export type ContainerErrorCode =
   | 'NOT_RUNNING'
   | 'START_FAILED'
   | 'PACKAGE_NOT_FOUND'
-  | 'BUILD_FAILED';
+  | 'BUILD_FAILED'
+  | 'ENGINE_UNAVAILABLE'
+  | 'ENGINE_FAILED';
 
 export class ContainerError extends WeftError<ContainerErrorCode> {}
 

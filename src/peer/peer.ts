@@ -11,11 +11,14 @@ import { errorMessage } from '../common/errors/weft-error.js';
 import type { Logger, Logging } from '../common/logging/logging.js';
 import { CCAAS_CONTAINER_TYPE, CcaasVMProvider } from '../container/ccaas/ccaas-vm-provider.js';
 import { DEV_CONTAINER_TYPE, DevVMProvider } from '../container/dev/dev-vm-provider.js';
+import { DOCKER_CONTAINER_TYPE } from '../container/docker/docker-container-type.js';
 import { INPROC_CONTAINER_TYPE } from '../container/inproc/inproc-registry.js';
 import { PROCESS_CONTAINER_TYPE, ProcessVMProvider } from '../container/process/process-vm-provider.js';
 import type { VMProvider } from '../container/vm.js';
 import { Endorser } from '../endorser/endorser.js';
 import { KvLedgerProvider, newBlock, type LedgerManager, type PeerLedger } from '../ledger/index.js';
+import { HealthRegistry } from '../operations/health-registry.js';
+import { OperationsServer } from '../operations/operations-server.js';
 import { SoloOrderer } from '../orderer/solo-orderer.js';
 import { Cscc } from '../scc/cscc/cscc.js';
 import { LifecycleScc } from '../scc/lifecycle/lifecycle-scc.js';
@@ -52,6 +55,7 @@ interface Parts {
   userVMs: Array<{ stopAll(timeoutMs: number): Promise<void> }>;
   listeners: Array<Promise<GrpcListener>>;
   ledgers: Promise<LedgerManager>;
+  operations?: OperationsServer;
 }
 
 /**
@@ -81,10 +85,13 @@ export class Peer {
     // With no peer.chaincodeAddress, chaincodes dial the listener where it actually bound.
     const peerAddress = (): string => config.peer.chaincodeAddress ?? chaincodeAddress ?? config.peer.chaincodeListenAddress;
     const devMode = config.chaincode.mode === 'dev';
+    const userType = devMode ? DEV_CONTAINER_TYPE : config.vm.type === 'docker' ? DOCKER_CONTAINER_TYPE : PROCESS_CONTAINER_TYPE;
     let packageStore: PackageStore | undefined;
-    // A service package is dialled wherever it runs; otherwise the peer runs the code, or in dev mode the developer does.
+    // A service package is dialled wherever it runs; otherwise the peer runs the code (in a process
+    // or a Docker container, by vm.type), or in dev mode the developer does.
     const containerTypeOf = (name: string, version: string): string =>
-      packageStore?.get(name, version)?.service === true ? CCAAS_CONTAINER_TYPE : devMode ? DEV_CONTAINER_TYPE : PROCESS_CONTAINER_TYPE;
+      packageStore?.get(name, version)?.service === true ? CCAAS_CONTAINER_TYPE : userType;
+    const health = new HealthRegistry();
     const ccaas = new CcaasVMProvider({
       packages: { sourceDir: (ccid) => packageStore?.sourceDir(ccid) },
       logger: logging.logger('container.ccaas'),
@@ -106,6 +113,27 @@ export class Peer {
       });
       userVMs.set(PROCESS_CONTAINER_TYPE, processes);
       stoppable.push(processes);
+    }
+    if (userType === DOCKER_CONTAINER_TYPE) {
+      // Loaded only when configured: the Docker client library stays off every other peer's start-up.
+      const { DockerVMProvider } = await import('../container/docker/docker-vm-provider.js');
+      const docker = new DockerVMProvider({
+        endpoint: config.vm.endpoint,
+        peer: { networkId: config.peer.networkId, peerId: config.peer.id },
+        packages: { sourceDir: (ccid) => packageStore?.sourceDir(ccid) },
+        buildRoot: join(config.peer.fileSystemPath, 'chaincodes', 'build'),
+        runtimeImage: config.chaincode.node.runtime,
+        hostConfig: config.vm.docker.hostConfig,
+        attachStdout: config.vm.docker.attachStdout,
+        forceRebuild: config.vm.docker.forceRebuild,
+        logger: logging.logger('dockercontroller'),
+        logging,
+      });
+      userVMs.set(DOCKER_CONTAINER_TYPE, docker);
+      stoppable.push(docker);
+      health.register('docker', docker);
+      // In the background: start-up does not wait on the engine, which may not even answer.
+      void docker.removeLeftovers();
     }
     const certGenerator = tls === undefined ? undefined : caCertGenerator({ issuer: tls.chaincodeCa, rootCertPem: tls.rootCertPem });
     const channels = new ChannelRegistry();
@@ -182,6 +210,10 @@ export class Peer {
       const peerListener = startPeerServer({ address: config.peer.listenAddress, endorser, orderer, logger: grpcLogger });
       parts.listeners.push(chaincodeListener, peerListener);
       for (const listener of parts.listeners) listener.catch(() => undefined);
+      const operationsAddress = config.operations.listenAddress;
+      if (operationsAddress !== undefined) {
+        parts.operations = await OperationsServer.start({ address: operationsAddress, health, logger: logging.logger('operations') });
+      }
 
       await channelManager.loadAll(await ledgers);
       for (const channelId of opts.join ?? []) {
@@ -234,6 +266,7 @@ async function takeDown(parts: Parts, logger: Logger): Promise<void> {
     const listener = await listening.catch(() => undefined);
     await listener?.stop();
   }
+  await parts.operations?.stop();
   await Promise.all(parts.userVMs.map((vm) => vm.stopAll(CHAINCODE_STOP_TIMEOUT_MS).catch((err: unknown) => logger.error('stop', `stopping chaincodes: ${errorMessage(err)}`))));
   await parts.sccProvider.deDeployAll();
   const ledgers = await parts.ledgers.catch(() => undefined);

@@ -4,7 +4,52 @@ export interface CoreConfig {
   configDir: string | undefined;
   peer: PeerConfig;
   chaincode: ChaincodeConfig;
-  vm: { endpoint: string };
+  vm: VmConfig;
+  operations: OperationsConfig;
+}
+
+/** The operations service (Fabric's `operations`): health checks over HTTP. */
+export interface OperationsConfig {
+  /** operations.listenAddress; undefined leaves the service off. */
+  listenAddress: string | undefined;
+}
+
+/** What runs user chaincode, and how it talks to a Docker engine. */
+export interface VmConfig {
+  /** vm.endpoint: the Docker engine's API (`unix:///var/run/docker.sock`, `tcp://host:2375`). */
+  endpoint: string;
+  /** vm.type: where the peer runs installed chaincode outside dev mode: a child process or a Docker container. */
+  type: 'process' | 'docker';
+  docker: DockerConfig;
+}
+
+export interface DockerConfig {
+  /** vm.docker.attachStdout: the chaincode's output goes to the peer's log. */
+  attachStdout: boolean;
+  /** vm.docker.forceRebuild: each chaincode's image is built afresh on its first launch by this peer. */
+  forceRebuild: boolean;
+  /** vm.docker.hostConfig: Docker's HostConfig for each chaincode container, in Docker's key names. */
+  hostConfig: DockerHostConfig;
+}
+
+/** The part of Docker's HostConfig a peer sets on chaincode containers (Fabric's core.yaml keys). */
+export interface DockerHostConfig {
+  NetworkMode: string;
+  /** Runs docker-init as the container's first process, which passes signals on. */
+  Init?: boolean;
+  Memory?: number;
+  MemorySwap?: number;
+  CpuShares?: number;
+  CpuQuota?: number;
+  CpuPeriod?: number;
+  CpusetCpus?: string;
+  CpusetMems?: string;
+  Dns?: string[];
+  DnsSearch?: string[];
+  ExtraHosts?: string[];
+  CapAdd?: string[];
+  CapDrop?: string[];
+  LogConfig?: { Type: string; Config: Record<string, string> };
 }
 
 export interface PeerConfig {
@@ -37,6 +82,8 @@ export interface ChaincodeConfig {
   keepaliveSeconds: number;
   /** Node.js options for process-launched chaincode (chaincode.nodeOptions). */
   nodeOptions: string;
+  /** chaincode.node.runtime: the base image Node.js chaincode images are built from. */
+  node: { runtime: string };
   /** chaincode.system: SCC name -> its enable/disable word, as written. */
   system: Record<string, string>;
   systemPlugins: SystemPluginConfig[];

@@ -29,6 +29,9 @@ export const EMBEDDED_DEFAULTS: Record<string, unknown> = {
     "mode": "net",
     "keepalive": 0,
     "nodeOptions": "",
+    "node": {
+      "runtime": "hyperledger/fabric-nodeenv:2.5"
+    },
     "system": {
       "_lifecycle": "disable",
       "cscc": "enable",
@@ -43,6 +46,26 @@ export const EMBEDDED_DEFAULTS: Record<string, unknown> = {
     }
   },
   "vm": {
-    "endpoint": "unix:///var/run/docker.sock"
+    "type": "process",
+    "endpoint": "unix:///var/run/docker.sock",
+    "docker": {
+      "attachStdout": true,
+      "forceRebuild": false,
+      "hostConfig": {
+        "NetworkMode": "host",
+        "Init": true,
+        "Memory": 0,
+        "LogConfig": {
+          "Type": "json-file",
+          "Config": {
+            "max-size": "50m",
+            "max-file": "5"
+          }
+        }
+      }
+    }
+  },
+  "operations": {
+    "listenAddress": null
   }
 };

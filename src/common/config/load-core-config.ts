@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, join, resolve } from 'node:path';
 import { ConfigError } from './config-error.js';
-import type { CoreConfig, SystemPluginConfig } from './core-config.js';
+import type { CoreConfig, DockerHostConfig, SystemPluginConfig } from './core-config.js';
 import { parseDuration } from './duration.js';
 import { EMBEDDED_DEFAULTS } from './embedded-defaults.js';
 
@@ -39,6 +39,14 @@ export async function loadCoreConfig(opts: LoadCoreConfigOptions): Promise<CoreC
   const startupTimeoutMs = values.duration('chaincode.startuptimeout');
   const mode = values.string('chaincode.mode');
   if (mode !== 'net' && mode !== 'dev') values.invalid('chaincode.mode', mode, "is not 'net' or 'dev'");
+  const vmType = values.string('vm.type') || 'process';
+  if (vmType !== 'process' && vmType !== 'docker') values.invalid('vm.type', vmType, "is not 'process' or 'docker'");
+  const endpoint = values.string('vm.endpoint');
+  if (vmType === 'docker' && !DOCKER_ENDPOINT.test(endpoint)) {
+    values.invalid('vm.endpoint', endpoint, 'is not a Docker engine address (unix:///path, tcp://host:port, http://host:port or https://host:port)');
+  }
+  const runtime = values.string('chaincode.node.runtime');
+  if (vmType === 'docker' && runtime === '') values.invalid('chaincode.node.runtime', runtime, 'must name the base image of Node.js chaincode');
   const fileSystemPath = values.string('peer.fileSystemPath');
   if (fileSystemPath === '') values.invalid('peer.fileSystemPath', fileSystemPath, 'must name a folder');
 
@@ -67,6 +75,7 @@ export async function loadCoreConfig(opts: LoadCoreConfigOptions): Promise<CoreC
       mode: mode === 'dev' ? 'dev' : 'net',
       keepaliveSeconds: values.integer('chaincode.keepalive'),
       nodeOptions: values.string('chaincode.nodeOptions'),
+      node: { runtime },
       system: values.stringMap('chaincode.system'),
       systemPlugins: values.plugins('chaincode.systemPlugins'),
       logging: {
@@ -75,9 +84,39 @@ export async function loadCoreConfig(opts: LoadCoreConfigOptions): Promise<CoreC
         format: values.string('chaincode.logging.format'),
       },
     },
-    vm: { endpoint: values.string('vm.endpoint') },
+    vm: {
+      endpoint,
+      type: vmType === 'docker' ? 'docker' : 'process',
+      docker: {
+        attachStdout: values.boolean('vm.docker.attachStdout'),
+        forceRebuild: values.boolean('vm.docker.forceRebuild'),
+        hostConfig: values.hostConfig('vm.docker.hostConfig'),
+      },
+    },
+    operations: { listenAddress: values.optionalAddress('operations.listenAddress') },
   };
 }
+
+const DOCKER_ENDPOINT = /^(unix:\/\/\/.+|(tcp|https?):\/\/[^/\s]+:\d+\/?)$/;
+
+/** The HostConfig keys a peer passes on, as Fabric's core.yaml spells them, by how each is read. */
+const HOST_CONFIG_KEYS = {
+  NetworkMode: 'string',
+  Init: 'boolean',
+  Memory: 'integer',
+  MemorySwap: 'integer',
+  CpuShares: 'integer',
+  CpuQuota: 'integer',
+  CpuPeriod: 'integer',
+  CpusetCpus: 'string',
+  CpusetMems: 'string',
+  Dns: 'list',
+  DnsSearch: 'list',
+  ExtraHosts: 'list',
+  CapAdd: 'list',
+  CapDrop: 'list',
+  LogConfig: 'logConfig',
+} as const;
 
 /** Reads a user's core.yaml; the YAML parser is loaded only then, keeping it off the default start path. */
 async function readYaml(file: string): Promise<Tree> {
@@ -202,6 +241,59 @@ class Values {
       out[existing ?? name] = v;
     }
     return out;
+  }
+
+  /** A list of words: a YAML list, or one string of words separated by spaces or commas (as from a CORE_* variable). */
+  stringList(key: string): string[] | undefined {
+    const value = this.raw(key);
+    if (value === undefined || value === null || value === '') return undefined;
+    if (typeof value === 'string') return value.split(/[\s,]+/).filter((word) => word !== '');
+    if (Array.isArray(value) && value.every((v) => typeof v === 'string')) return value as string[];
+    return this.invalid(key, value, 'is not a list of words');
+  }
+
+  /**
+   * vm.docker.hostConfig: the keys Weft passes to Docker, each checked; an unknown key (a typo,
+   * or one Weft does not pass on) stops start-up rather than being silently dropped.
+   */
+  hostConfig(key: string): DockerHostConfig {
+    const tree = this.raw(key, false) ?? {};
+    if (!isTree(tree)) return this.invalid(key, tree, 'is not a mapping of Docker HostConfig keys');
+    const known = Object.keys(HOST_CONFIG_KEYS);
+    for (const name of Object.keys(tree)) {
+      if (!known.some((k) => k.toLowerCase() === name.toLowerCase())) {
+        this.invalid(`${key}.${name}`, tree[name], `is not a HostConfig key Weft passes on (${known.join(', ')})`);
+      }
+    }
+    const out: Record<string, unknown> = {};
+    for (const [name, kind] of Object.entries(HOST_CONFIG_KEYS)) {
+      const at = `${key}.${name}`;
+      let value: unknown;
+      if (kind === 'string') value = this.string(at) || undefined;
+      else if (kind === 'integer') value = this.raw(at) === undefined || this.raw(at) === null ? undefined : this.integer(at);
+      else if (kind === 'boolean') value = this.raw(at) === undefined || this.raw(at) === null ? undefined : this.boolean(at);
+      else if (kind === 'list') value = this.stringList(at);
+      else value = this.logConfig(at);
+      if (value !== undefined) out[name] = value;
+    }
+    // Host networking by default, as in Fabric: the chaincode reaches the peer on its own addresses.
+    return { ...out, NetworkMode: typeof out['NetworkMode'] === 'string' ? out['NetworkMode'] : 'host' };
+  }
+
+  private logConfig(key: string): DockerHostConfig['LogConfig'] {
+    const value = this.raw(key, false);
+    if (value === undefined || value === null) return undefined;
+    if (!isTree(value)) return this.invalid(key, value, 'is not a mapping with Type and Config');
+    const item = new Values(value, {}, `${key}.`);
+    const type = item.string('Type');
+    const config = item.raw('Config', false) ?? {};
+    if (!isTree(config)) return item.invalid('Config', config, 'is not a mapping of log options');
+    const options: Record<string, string> = {};
+    for (const [name, v] of Object.entries(config)) {
+      if (typeof v !== 'string' && typeof v !== 'number' && typeof v !== 'boolean') item.invalid(`Config.${name}`, v, 'is not a single value');
+      options[name] = String(v);
+    }
+    return { Type: type || 'json-file', Config: options };
   }
 
   plugins(key: string): SystemPluginConfig[] {

@@ -20,7 +20,7 @@ export interface PackageBuilderOptions {
 /** Folders of a package that are outputs or tooling, never its source. */
 const NOT_SOURCE = new Set(['node_modules', '.git']);
 /** Written last into a finished build: the hash of the source it was built from. */
-const BUILD_MARK = '.weft-build-hash';
+export const BUILD_MARK = '.weft-build-hash';
 
 /**
  * Turns an installed Node.js chaincode package into a runnable folder: a copy of its source with
@@ -29,13 +29,16 @@ const BUILD_MARK = '.weft-build-hash';
 export class PackageBuilder {
   constructor(private readonly opts: PackageBuilderOptions) {}
 
-  /** The folder to run the chaincode from, built now unless an up-to-date build is there. */
-  async build(ccid: CCID, sourceDir: string): Promise<string> {
+  /**
+   * The folder to run the chaincode from, built now unless an up-to-date build is there (or
+   * `force` asks for a fresh one).
+   */
+  async build(ccid: CCID, sourceDir: string, opts: { force?: boolean } = {}): Promise<string> {
     const { buildRoot, logger } = this.opts;
     const dir = join(buildRoot, containerName(ccid));
     const hash = await hashPackage(sourceDir);
-    const built = await readFile(join(dir, BUILD_MARK), 'utf8').catch(() => undefined);
-    if (built === hash) {
+    const built = await builtHash(dir);
+    if (built === hash && opts.force !== true) {
       logger.debug('build', `reusing the build of ${containerName(ccid)} in ${dir}`);
       return dir;
     }
@@ -75,6 +78,11 @@ export class PackageBuilder {
       );
     }
   }
+}
+
+/** The hash of the source a finished build in `dir` was made from; undefined when there is none. */
+export function builtHash(dir: string): Promise<string | undefined> {
+  return readFile(join(dir, BUILD_MARK), 'utf8').catch(() => undefined);
 }
 
 /** A hash of every source file's path and contents, so that any change to the package is a new build. */

@@ -60,6 +60,14 @@ describe('loadCoreConfig: the packaged defaults', () => {
       '%{color}%{time:2006-01-02 15:04:05.000 MST} [%{module}] %{shortfunc} -> %{level:.4s} %{id:03x}%{color:reset} %{message}',
     );
     assert.equal(cfg.vm.endpoint, 'unix:///var/run/docker.sock');
+    assert.equal(cfg.vm.type, 'process');
+    assert.equal(cfg.chaincode.node.runtime, 'hyperledger/fabric-nodeenv:2.5');
+    assert.deepEqual(cfg.vm.docker, {
+      attachStdout: true,
+      forceRebuild: false,
+      hostConfig: { NetworkMode: 'host', Init: true, Memory: 0, LogConfig: { Type: 'json-file', Config: { 'max-size': '50m', 'max-file': '5' } } },
+    });
+    assert.equal(cfg.operations.listenAddress, undefined);
   });
 
   test('an empty FABRIC_CFG_PATH means the packaged defaults', async () => {
@@ -442,5 +450,47 @@ describe('loadCoreConfig: chaincode.systemPlugins', () => {
   test('systemPlugins that is not a list', async () => {
     const dir = await cfgDir('chaincode:\n  systemPlugins: mysyscc\n');
     await assertConfigError(() => loadCoreConfig({ env: { FABRIC_CFG_PATH: dir } }), 'CONFIG_INVALID_VALUE', 'chaincode.systemPlugins', 'not a list');
+  });
+});
+
+describe('loadCoreConfig: the Docker VM and operations keys', () => {
+  test('CORE_VM_TYPE=docker, the endpoint, the runtime image and HostConfig keys from the environment', async () => {
+    const cfg = await loadCoreConfig({
+      env: {
+        CORE_VM_TYPE: 'docker',
+        CORE_VM_ENDPOINT: 'tcp://127.0.0.1:2375',
+        CORE_CHAINCODE_NODE_RUNTIME: 'my/nodeenv:1',
+        CORE_VM_DOCKER_HOSTCONFIG_MEMORY: '268435456',
+        CORE_VM_DOCKER_HOSTCONFIG_DNS: '10.0.0.2 10.0.0.3',
+        CORE_VM_DOCKER_ATTACHSTDOUT: 'false',
+        CORE_OPERATIONS_LISTENADDRESS: '127.0.0.1:9443',
+      },
+    });
+    assert.equal(cfg.vm.type, 'docker');
+    assert.equal(cfg.vm.endpoint, 'tcp://127.0.0.1:2375');
+    assert.equal(cfg.chaincode.node.runtime, 'my/nodeenv:1');
+    assert.equal(cfg.vm.docker.hostConfig.Memory, 268435456);
+    assert.deepEqual(cfg.vm.docker.hostConfig.Dns, ['10.0.0.2', '10.0.0.3']);
+    assert.equal(cfg.vm.docker.attachStdout, false);
+    assert.equal(cfg.operations.listenAddress, '127.0.0.1:9443');
+  });
+
+  test("a vm.type other than process or docker stops start naming the key and the value", async () => {
+    await assertConfigError(() => loadCoreConfig({ env: { CORE_VM_TYPE: 'kubernetes' } }), 'CONFIG_INVALID_VALUE', 'vm.type (from CORE_VM_TYPE)', '"kubernetes"');
+  });
+
+  test('with vm.type docker, an endpoint that is not a Docker address is refused', async () => {
+    await assertConfigError(() => loadCoreConfig({ env: { CORE_VM_TYPE: 'docker', CORE_VM_ENDPOINT: '/var/run/docker.sock' } }), 'CONFIG_INVALID_VALUE', 'vm.endpoint', '"/var/run/docker.sock"');
+  });
+
+  test('a HostConfig key Weft does not pass on is refused, not dropped', async () => {
+    const dir = await cfgDir('vm:\n  docker:\n    hostConfig:\n      NetworkMode: host\n      Memroy: 100\n');
+    await assertConfigError(() => loadCoreConfig({ env: { FABRIC_CFG_PATH: dir } }), 'CONFIG_INVALID_VALUE', 'vm.docker.hostConfig.Memroy', 'not a HostConfig key');
+  });
+
+  test("HostConfig's NetworkMode is host unless set, and a bad Memory names the key", async () => {
+    const dir = await cfgDir('vm:\n  docker:\n    hostConfig:\n      Memory: 100\n');
+    assert.equal((await loadCoreConfig({ env: { FABRIC_CFG_PATH: dir } })).vm.docker.hostConfig.NetworkMode, 'host');
+    await assertConfigError(() => loadCoreConfig({ env: { CORE_VM_DOCKER_HOSTCONFIG_MEMORY: 'lots' } }), 'CONFIG_INVALID_VALUE', 'vm.docker.hostConfig.Memory', '"lots"');
   });
 });
