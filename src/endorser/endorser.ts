@@ -97,11 +97,9 @@ export class Endorser {
       const { response, version, event } = isSystem ? await this.callSystemChaincode(up, txParams) : await this.callUserChaincode(up, txParams, sim);
       const simulation = sim?.getTxSimulationResults();
       const pvt = simulation?.pvtSimulationBytes;
-      if (pvt !== undefined && response.getStatus() < 400) {
-        // Init runs inside lscc's deploy, whose results every peer sees in full.
-        if (isSystem) throw new EndorserError('PRIVATE_DATA_IN_INSTANTIATE', 'Private data is forbidden to be used in instantiate');
-        await ledger?.storeTransientPrivateData(up.txId, pvt);
-      }
+      // Private writes wait for their block in the transient store. (Init, run inside lscc's
+      // deploy, cannot make any: the handler refuses private data in Init.)
+      if (pvt !== undefined && response.getStatus() < 400) await ledger?.storeTransientPrivateData(up.txId, pvt);
       return proposalResponse(up, version, response, simulation?.pubSimulationBytes ?? new Uint8Array(), event);
     } finally {
       sim?.done();
