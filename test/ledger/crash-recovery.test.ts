@@ -4,7 +4,7 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { KvLedgerProvider } from '../../src/ledger/kv-ledger-provider.js';
 import { peer } from '../../src/ledger/protos.js';
-import { CRASH_CHANNEL, CRASH_MAX_BLOCKFILE_SIZE, TXS_PER_BLOCK } from './fixtures/commit-loop.js';
+import { CRASH_CHANNEL, CRASH_COLLECTIONS, CRASH_MAX_BLOCKFILE_SIZE, TXS_PER_BLOCK } from './fixtures/commit-loop.js';
 import { collect, text, withTempDir } from './ledger-test-kit.js';
 
 const CHILD = fileURLToPath(new URL('./fixtures/commit-loop.js', import.meta.url));
@@ -32,13 +32,13 @@ async function runAndKill(root: string, afterReady: boolean): Promise<void> {
   assert.equal(stderr, '', 'the commit loop reported an error');
 }
 
-test('after kill -9 at random moments of commit, block files, state and history agree on reopen', async () => {
+test('after kill -9 at random moments of commit, block files, state, private data and history agree on reopen', async () => {
   await withTempDir(async (root) => {
     let lastHeight = 0;
     for (let round = 0; round < ROUNDS; round++) {
       // The first rounds may kill the child while it is still creating the ledger.
       await runAndKill(root, round >= 3);
-      const provider = await KvLedgerProvider.start({ rootPath: root, sync: false, maxBlockfileSize: CRASH_MAX_BLOCKFILE_SIZE });
+      const provider = await KvLedgerProvider.start({ rootPath: root, sync: false, maxBlockfileSize: CRASH_MAX_BLOCKFILE_SIZE, collections: CRASH_COLLECTIONS });
       try {
         if (!(await provider.exists(CRASH_CHANNEL))) {
           assert.equal(lastHeight, 0, 'a created ledger disappeared');
@@ -54,6 +54,8 @@ test('after kill -9 at random moments of commit, block files, state and history 
         const history = await ledger.newHistoryQueryExecutor();
         for (let j = 0; j < TXS_PER_BLOCK; j++) {
           assert.equal(text(await qe.getState('cc', `key-${j}`)), last === 0 ? undefined : String(last), `key-${j} in round ${round}`);
+          // The private value of the last block, with its hash: replayed blocks take it from the transient store.
+          assert.equal(text(await qe.getPrivateData('cc', 'pvt', `pvt-${j}`)), last === 0 ? undefined : String(last), `pvt-${j} in round ${round}`);
           const mods = await collect(await history.getHistoryForKey('cc', `key-${j}`));
           assert.equal(mods.length, last, `history of key-${j} in round ${round}`);
           if (last > 0) {
