@@ -8,6 +8,7 @@ import type { LedgerManager, PeerLedger } from './ledger.js';
 import { LedgerDb } from './ledger-db.js';
 import { LedgerError } from './ledger-error.js';
 import { common, type Block } from './protos.js';
+import { DEFAULT_TRANSIENT_RETENTION_BLOCKS } from './private-data-store.js';
 import { DEFAULT_QUERY_LIMITS } from './query-executor-impl.js';
 import { channelIdOfEnvelope } from './tx-envelope.js';
 
@@ -26,6 +27,8 @@ export interface KvLedgerProviderOptions {
   collections?: CollectionInfoProvider | undefined;
   /** Where the ledgers report what they leave out (missing private data). */
   logger?: Logger | undefined;
+  /** Blocks private data waits in the transient store (peer.gossip.pvtData.transientstoreMaxBlockRetention, Fabric: 1000). */
+  transientRetentionBlocks?: number;
 }
 
 type ProviderSettings = Required<Omit<KvLedgerProviderOptions, 'collections' | 'logger'>> & Pick<KvLedgerProviderOptions, 'collections' | 'logger'>;
@@ -63,6 +66,7 @@ export class KvLedgerProvider implements LedgerManager {
       internalQueryLimit: DEFAULT_QUERY_LIMITS.internalQueryLimit,
       maxBlockfileSize: DEFAULT_MAX_BLOCKFILE_SIZE,
       sync: true,
+      transientRetentionBlocks: DEFAULT_TRANSIENT_RETENTION_BLOCKS,
       ...options,
     };
     const dir = join(opts.rootPath, 'ledgersData');
@@ -152,6 +156,7 @@ export class KvLedgerProvider implements LedgerManager {
         sync: this.opts.sync,
         collections: this.opts.collections,
         logger: this.opts.logger,
+        transientRetentionBlocks: this.opts.transientRetentionBlocks,
         onClose: () => this.ledgers.delete(channelId),
       });
       this.ledgers.set(channelId, ledger);

@@ -47,6 +47,8 @@ export interface KvLedgerOptions {
   collections?: CollectionInfoProvider | undefined;
   /** Where missing private data is reported (Fabric's kvledger logger). */
   logger?: Logger | undefined;
+  /** Blocks private data waits in the transient store for its transaction (Fabric: 1000). */
+  transientRetentionBlocks?: number;
 }
 
 const { VALID, DUPLICATE_TXID } = peer.TxValidationCode;
@@ -100,6 +102,7 @@ export class KvLedger implements PeerLedger {
         state: new StateDb(opts.db, keys),
         collections: opts.collections,
         logger: opts.logger,
+        transientRetentionBlocks: opts.transientRetentionBlocks,
       });
       ledger = new KvLedger(opts, store, privateData, savepoint);
     } catch (err) {

@@ -13,9 +13,9 @@ import type { StateDb } from './state-db.js';
 import type { StateUpdates } from './state-updates.js';
 
 /** Blocks a transaction's private writes wait in the transient store for their block (Fabric's transientstoreMaxBlockRetention). */
-export const TRANSIENT_RETENTION_BLOCKS = 1000;
-/** How often (in blocks) transient entries older than the retention are swept. */
-const TRANSIENT_SWEEP_INTERVAL = 100;
+export const DEFAULT_TRANSIENT_RETENTION_BLOCKS = 1000;
+/** The most blocks between two sweeps of transient entries older than the retention. */
+const MAX_TRANSIENT_SWEEP_INTERVAL = 100;
 const { VALID } = peer.TxValidationCode;
 
 export interface PrivateDataStoreOptions {
@@ -25,6 +25,7 @@ export interface PrivateDataStoreOptions {
   state: StateDb;
   collections: CollectionInfoProvider | undefined;
   logger: Logger | undefined;
+  transientRetentionBlocks?: number | undefined;
 }
 
 /** A collection whose private write set a block transaction's hashes promise. */
@@ -43,8 +44,13 @@ interface ExpectedCollection {
 export class PrivateDataStore {
   /** The first block at which an expiry entry falls due; undefined when none is recorded. */
   private nextExpiry: number | undefined;
+  private readonly retention: number;
+  private readonly sweepInterval: number;
 
-  private constructor(private readonly opts: PrivateDataStoreOptions) {}
+  private constructor(private readonly opts: PrivateDataStoreOptions) {
+    this.retention = opts.transientRetentionBlocks ?? DEFAULT_TRANSIENT_RETENTION_BLOCKS;
+    this.sweepInterval = Math.min(MAX_TRANSIENT_SWEEP_INTERVAL, this.retention);
+  }
 
   static async open(opts: PrivateDataStoreOptions): Promise<PrivateDataStore> {
     const store = new PrivateDataStore(opts);
@@ -141,7 +147,7 @@ export class PrivateDataStore {
     b.txs.forEach((tx) => {
       if ((b.expected[tx.txNum]?.length ?? 0) > 0) ops.push({ type: 'del', key: keys.transient(b.txIds[tx.txNum] ?? '') });
     });
-    if (b.blockNum >= TRANSIENT_RETENTION_BLOCKS && b.blockNum % TRANSIENT_SWEEP_INTERVAL === 0) ops.push(...(await this.sweepTransient(b.blockNum)));
+    if (b.blockNum >= this.retention && b.blockNum % this.sweepInterval === 0) ops.push(...(await this.sweepTransient(b.blockNum)));
     const purged = await this.purgeExpired(b.blockNum, b.updates);
     const scheduled = await this.expiryEntries(b.blockNum, b.updates);
     ops.push(...purged.ops, ...scheduled.ops);
@@ -210,7 +216,7 @@ export class PrivateDataStore {
     try {
       for (let batch = await it.nextBatch(1000); batch.length > 0; batch = await it.nextBatch(1000)) {
         for (const [dbKey, raw] of batch) {
-          if (new ByteReader(raw).varint() < blockNum - TRANSIENT_RETENTION_BLOCKS) ops.push({ type: 'del', key: dbKey });
+          if (new ByteReader(raw).varint() < blockNum - this.retention) ops.push({ type: 'del', key: dbKey });
         }
       }
     } finally {

@@ -145,7 +145,12 @@ export class Peer {
     ccaas.attach(chaincodeSupport);
 
     // The ledgers open (on LevelDB's threads) while the system chaincodes deploy and gRPC loads.
-    const ledgers = KvLedgerProvider.start({ rootPath: config.peer.fileSystemPath, collections, logger: logging.logger('kvledger') });
+    const ledgers = KvLedgerProvider.start({
+      rootPath: config.peer.fileSystemPath,
+      collections,
+      transientRetentionBlocks: config.peer.transientstoreMaxBlockRetention,
+      logger: logging.logger('kvledger'),
+    });
     const packages = PackageStore.open({ root: join(config.peer.fileSystemPath, 'chaincodes') });
     const sccProvider = new SccProvider({
       registrar: inprocRegistry,

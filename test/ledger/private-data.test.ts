@@ -6,6 +6,7 @@ import { KvLedgerProvider } from '../../src/ledger/kv-ledger-provider.js';
 import type { PeerLedger } from '../../src/ledger/ledger.js';
 import { kvrwset, peer, rwset } from '../../src/ledger/protos.js';
 import { createEndorserTxEnvelope } from '../../src/ledger/tx-envelope.js';
+import { captureLogging } from '../helpers/capture-logging.js';
 import { collect, commitTxs, nextBlock, simulate, text, utf8, withChannel } from './ledger-test-kit.js';
 
 const { VALID, MVCC_READ_CONFLICT } = peer.TxValidationCode;
@@ -226,6 +227,34 @@ describe('private data in the ledger', () => {
         await reopened.close();
       }
     });
+  });
+
+  test('private data whose transaction has not committed within transientstoreMaxBlockRetention blocks is dropped from the transient store', async () => {
+    const { logging, lines } = captureLogging();
+    const options = { collections: new StaticCollections(), transientRetentionBlocks: 2, logger: logging.logger('kvledger') };
+    await withChannel(async ({ ledger }) => {
+      const endorse = async (txId: string, value: string): Promise<Uint8Array> => {
+        const sim = await ledger.newTxSimulator(txId);
+        await sim.setPrivateData('mycc', 'mine', txId, utf8(value));
+        const results = sim.getTxSimulationResults();
+        await ledger.storeTransientPrivateData(txId, results.pvtSimulationBytes ?? new Uint8Array());
+        return createEndorserTxEnvelope({ channelId: ledger.channelId, txId, results, chaincodeName: 'mycc' }).serializeBinary();
+      };
+      const late = await endorse('late', 'too late'); // endorsed at height 1
+      const tick = () => commitTxs(ledger, [(s) => s.setState('mycc', 'tick', utf8(String(Math.random())))]);
+      await tick(); // block 1
+      const inTime = await endorse('in-time', 'in time'); // endorsed at height 2
+      await tick(); // block 2: sweeps what was endorsed below height 0
+      await ledger.commit(await nextBlock(ledger, [inTime])); // block 3
+      assert.equal(await readPrivate(ledger, 'mine', 'in-time'), 'in time');
+      await tick(); // block 4: sweeps what was endorsed below height 2
+      assert.deepEqual(await ledger.commit(await nextBlock(ledger, [late])), [VALID]);
+      await assert.rejects(readPrivate(ledger, 'mine', 'late'), { code: 'PVT_DATA_NOT_AVAILABLE' });
+      assert.ok(
+        lines.some((l) => l.includes('[mychannel] block [5] transaction [late] collection [mycc:mine]: private data missing from the transient store; only its hashes are committed')),
+        lines.join('\n'),
+      );
+    }, options);
   });
 
   test('private writes stay out of key history', async () => {

@@ -66,6 +66,8 @@ export interface PeerConfig {
   mspConfigPath: string;
   localMspId: string;
   tls: TlsConfig;
+  /** peer.gossip.pvtData.transientstoreMaxBlockRetention */
+  transientstoreMaxBlockRetention: number;
 }
 
 export interface TlsConfig {

@@ -21,6 +21,11 @@ export const EMBEDDED_DEFAULTS: Record<string, unknown> = {
       "rootcert": {
         "file": null
       }
+    },
+    "gossip": {
+      "pvtData": {
+        "transientstoreMaxBlockRetention": 1000
+      }
     }
   },
   "chaincode": {

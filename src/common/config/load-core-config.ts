@@ -47,6 +47,9 @@ export async function loadCoreConfig(opts: LoadCoreConfigOptions): Promise<CoreC
   }
   const runtime = values.string('chaincode.node.runtime');
   if (vmType === 'docker' && runtime === '') values.invalid('chaincode.node.runtime', runtime, 'must name the base image of Node.js chaincode');
+  // Fabric's default when the key is absent (an older core.yaml).
+  const retention = values.integer('peer.gossip.pvtData.transientstoreMaxBlockRetention', 1000);
+  if (retention < 1) values.invalid('peer.gossip.pvtData.transientstoreMaxBlockRetention', retention, 'must be at least 1');
   const fileSystemPath = values.string('peer.fileSystemPath');
   if (fileSystemPath === '') values.invalid('peer.fileSystemPath', fileSystemPath, 'must name a folder');
 
@@ -68,6 +71,7 @@ export async function loadCoreConfig(opts: LoadCoreConfigOptions): Promise<CoreC
         keyFile: values.path('peer.tls.key.file', configDir),
         rootCertFile: values.path('peer.tls.rootcert.file', configDir),
       },
+      transientstoreMaxBlockRetention: retention,
     },
     chaincode: {
       startupTimeoutMs: Math.max(startupTimeoutMs, MIN_STARTUP_TIMEOUT_MS),
@@ -185,9 +189,10 @@ class Values {
     return this.invalid(key, value, 'is not true or false');
   }
 
-  integer(key: string): number {
+  /** A whole number; `absent` (0 unless given) when the key is not set. */
+  integer(key: string, absent = 0): number {
     const value = this.raw(key);
-    if (value === undefined || value === null || value === '') return 0;
+    if (value === undefined || value === null || value === '') return absent;
     const n = typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : value;
     if (typeof n === 'number' && Number.isInteger(n)) return n;
     return this.invalid(key, value, 'is not a whole number');

@@ -68,6 +68,7 @@ describe('loadCoreConfig: the packaged defaults', () => {
       hostConfig: { NetworkMode: 'host', Init: true, Memory: 0, LogConfig: { Type: 'json-file', Config: { 'max-size': '50m', 'max-file': '5' } } },
     });
     assert.equal(cfg.operations.listenAddress, undefined);
+    assert.equal(cfg.peer.transientstoreMaxBlockRetention, 1000);
   });
 
   test('an empty FABRIC_CFG_PATH means the packaged defaults', async () => {
@@ -278,6 +279,18 @@ describe('loadCoreConfig: chaincode.startuptimeout floor', () => {
 });
 
 describe('loadCoreConfig: invalid values', () => {
+  test('the transient store retention is a whole number of blocks, at least 1', async () => {
+    const cfg = await loadCoreConfig({ env: { CORE_PEER_GOSSIP_PVTDATA_TRANSIENTSTOREMAXBLOCKRETENTION: '20' } });
+    assert.equal(cfg.peer.transientstoreMaxBlockRetention, 20);
+    await assertConfigError(
+      () => loadCoreConfig({ env: { CORE_PEER_GOSSIP_PVTDATA_TRANSIENTSTOREMAXBLOCKRETENTION: '0' } }),
+      'CONFIG_INVALID_VALUE',
+      'peer.gossip.pvtData.transientstoreMaxBlockRetention',
+      'must be at least 1',
+      '(from CORE_PEER_GOSSIP_PVTDATA_TRANSIENTSTOREMAXBLOCKRETENTION)',
+    );
+  });
+
   test('CORE_CHAINCODE_STARTUPTIMEOUT=abc names the key, the value and the variable', async () => {
     await assertConfigError(
       () => loadCoreConfig({ env: { CORE_CHAINCODE_STARTUPTIMEOUT: 'abc' } }),
