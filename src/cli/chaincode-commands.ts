@@ -119,7 +119,7 @@ function deploymentSpec(name: string, version: string, language: string, args: U
 
 /** `weft chaincode ...`: the legacy lifecycle and invocation commands of `peer chaincode`. */
 export function addChaincodeCommands(program: Command, env: NodeJS.ProcessEnv): void {
-  const chaincode = program.command('chaincode').description('Operate a chaincode: install|instantiate|invoke|query|list|dev-credentials');
+  const chaincode = program.command('chaincode').description('Operate a chaincode: install|instantiate|upgrade|invoke|query|list|dev-credentials');
 
   chaincode
     .command('install')
@@ -138,24 +138,30 @@ export function addChaincodeCommands(program: Command, env: NodeJS.ProcessEnv): 
       process.stdout.write(`Installed remotely response:<${responseText(response)} >\n`);
     });
 
-  chaincode
-    .command('instantiate')
-    .description('Deploy the installed chaincode on a channel and run its Init.')
-    .requiredOption('-C, --channelID <channel>', 'the channel')
-    .requiredOption('-n, --name <name>', 'name of the chaincode')
-    .requiredOption('-v, --version <version>', 'version of the chaincode')
-    .option('-c, --ctor <json>', 'constructor message for the chaincode in JSON format', '{"Args":[]}')
-    .option('-l, --lang <language>', 'language the chaincode is written in', 'node')
-    .option('--collections-config <file>', "the chaincode's private data collections, a JSON file")
-    .action(async (opts: { channelID: string; name: string; version: string; ctor: string; lang: string; collectionsConfig?: string }) => {
-      const cds = deploymentSpec(opts.name, opts.version, opts.lang, parseCtor(opts.ctor));
-      const args = [text('deploy'), text(opts.channelID), cds.serializeBinary(), new Uint8Array(), text('escc'), text('vscc')];
-      if (opts.collectionsConfig !== undefined) args.push(await readCollectionConfigFile(opts.collectionsConfig));
-      const endorsed = await endorse(env, { channelId: opts.channelID, chaincodeName: 'lscc', args });
-      okResponse(endorsed.reply, 'instantiate');
-      const committed = await order(endorsed);
-      process.stdout.write(`Chaincode ${opts.name}:${opts.version} instantiated on channel ${opts.channelID} (txid ${endorsed.txId}, ${committed})\n`);
-    });
+  // instantiate and upgrade: lscc's deploy and upgrade, the new version's Init run in the same transaction.
+  for (const [command, fn, description, done] of [
+    ['instantiate', 'deploy', 'Deploy the installed chaincode on a channel and run its Init.', 'instantiated'],
+    ['upgrade', 'upgrade', 'Move the chaincode on a channel to another installed version and run its Init.', 'upgraded'],
+  ] as const) {
+    chaincode
+      .command(command)
+      .description(description)
+      .requiredOption('-C, --channelID <channel>', 'the channel')
+      .requiredOption('-n, --name <name>', 'name of the chaincode')
+      .requiredOption('-v, --version <version>', 'version of the chaincode')
+      .option('-c, --ctor <json>', 'constructor message for the chaincode in JSON format', '{"Args":[]}')
+      .option('-l, --lang <language>', 'language the chaincode is written in', 'node')
+      .option('--collections-config <file>', "the chaincode's private data collections, a JSON file")
+      .action(async (opts: { channelID: string; name: string; version: string; ctor: string; lang: string; collectionsConfig?: string }) => {
+        const cds = deploymentSpec(opts.name, opts.version, opts.lang, parseCtor(opts.ctor));
+        const args = [text(fn), text(opts.channelID), cds.serializeBinary(), new Uint8Array(), text('escc'), text('vscc')];
+        if (opts.collectionsConfig !== undefined) args.push(await readCollectionConfigFile(opts.collectionsConfig));
+        const endorsed = await endorse(env, { channelId: opts.channelID, chaincodeName: 'lscc', args });
+        okResponse(endorsed.reply, command);
+        const committed = await order(endorsed);
+        process.stdout.write(`Chaincode ${opts.name}:${opts.version} ${done} on channel ${opts.channelID} (txid ${endorsed.txId}, ${committed})\n`);
+      });
+  }
 
   chaincode
     .command('invoke')

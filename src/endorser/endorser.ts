@@ -109,9 +109,10 @@ export class Endorser {
   private async callSystemChaincode(up: UnpackedProposal, txParams: TransactionParams): Promise<{ response: Response; version: string; event?: ChaincodeEvent }> {
     const version = this.opts.sysCCVersion;
     const { response } = await this.opts.chaincodes.execute(txParams, { name: up.chaincodeName, version }, up.input);
-    // An instantiation runs the new chaincode's Init in the same simulation, as Fabric's legacy lifecycle does.
+    // An instantiation or upgrade runs the new chaincode's Init in the same simulation, as Fabric's legacy lifecycle does.
     const args = up.input.getArgsList_asU8();
-    if (up.chaincodeName === 'lscc' && response.getStatus() === 200 && Buffer.from(args[0] ?? []).toString() === 'deploy') {
+    const fn = Buffer.from(args[0] ?? []).toString();
+    if (up.chaincodeName === 'lscc' && response.getStatus() === 200 && (fn === 'deploy' || fn === 'upgrade')) {
       const cds = decodeSpec(args[2] ?? new Uint8Array());
       if (typeof cds !== 'string') {
         const containerType = this.opts.containerTypeOf(cds.name, cds.version);

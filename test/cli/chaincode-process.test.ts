@@ -125,8 +125,22 @@ describe('weft chaincode, with a fabric-contract-api chaincode the peer builds a
     assert.equal(peer.lines.filter((l) => /started chaincode other-1\.0 \(pid/.test(l)).length, 2);
   });
 
+  test('upgrade moves the chaincode to a new version: its Init runs, state stays, the new version serves calls', async () => {
+    const same = await runWeft(cc('upgrade', '-C', 'ch', '-n', 'assets', '-v', '1.0'), client);
+    assert.equal(same.code, 1);
+    assert.match(same.stderr, /version already exists for chaincode with name 'assets'/);
+    assert.equal((await runWeft(cc('install', fixtureSource('asset-contract'), '-n', 'assets', '-v', '2.0'), client)).code, 0);
+    const up = await runWeft(cc('upgrade', '-C', 'ch', '-n', 'assets', '-v', '2.0', '-c', '{"Args":["CreateAsset","u1","upgrader"]}'), client);
+    assert.match(up.stdout, /^Chaincode assets:2\.0 upgraded on channel ch \(txid [0-9a-f]{64}, /, up.stderr);
+    await peer.waitFor(/started chaincode assets-2\.0 \(pid \d+\)/);
+    assert.equal((await query(['ReadAsset', 'u1'])).stdout, '{"id":"u1","owner":"upgrader"}\n', 'Init of the new version ran');
+    assert.equal((await query(['ReadAsset', 'a2'])).stdout, '{"id":"a2","owner":"bob"}\n', 'state written by 1.0 stays');
+    const listed = await runWeft(cc('list', '--instantiated', '-C', 'ch'), client);
+    assert.match(listed.stdout, /Name: assets, Version: 2\.0/);
+  });
+
   test('stopping the peer stops the chaincode it runs', async () => {
-    const started = await peer.waitFor(/started chaincode assets-1\.0 \(pid \d+\)/);
+    const started = await peer.waitFor(/started chaincode assets-2\.0 \(pid \d+\)/);
     const pid = Number(/\(pid (\d+)\)/.exec(started)?.[1]);
     assert.doesNotThrow(() => process.kill(pid, 0), 'the chaincode runs while the peer does');
     assert.equal(await peer.stop(), 0);

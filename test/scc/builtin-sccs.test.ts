@@ -11,7 +11,7 @@ import { decodeCollections, LsccCollectionStore } from '../../src/scc/lscc/colle
 import { collectionConfigFromJson } from '../../src/client/collection-config-file.js';
 import { PackageStore } from '../../src/chaincode/package-store.js';
 import { ChaincodeDefinitions } from '../../src/peer/chaincode-definitions.js';
-import { ChaincodeDeploymentSpec, ChaincodeID, ChaincodeSpec } from '../../src/common/protos/peer.js';
+import { ChaincodeData, ChaincodeDeploymentSpec, ChaincodeID, ChaincodeSpec } from '../../src/common/protos/peer.js';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Qscc } from '../../src/scc/qscc/qscc.js';
@@ -302,6 +302,45 @@ describe('lscc and _lifecycle', () => {
     assert.equal((await new LsccCollectionStore('Org2MSP').collections('pdc', (ns, key) => qe.getState(ns, key)))?.get('secrets')?.memberOfThisPeer, false);
     assert.equal(await store.collections('other', (ns, key) => qe.getState(ns, key)), undefined);
     qe.done();
+  });
+
+  test('upgrade moves a defined chaincode to another installed version; existing collections must stay, with their blockToLive', async () => {
+    const { invoke, ledger } = await lsccOnChannel();
+    const v1 = await deploymentSpec('up', '1.0');
+    const v2 = await deploymentSpec('up', '2.0');
+    await invoke('', 'install', v1);
+    await invoke('', 'install', v2);
+    const rest = [new Uint8Array(), 'escc', 'vscc'] as const;
+    const collections = (json: unknown[]) => collectionConfigFromJson(JSON.stringify(json));
+    const a = { name: 'a', policy: "OR('SampleOrg.member')", blockToLive: 10 };
+    const b = { name: 'b', policy: "OR('SampleOrg.member')" };
+    assert.equal((await invoke('chan', 'upgrade', 'chan', v2, ...rest)).message, "could not find chaincode with name 'up'");
+
+    const deployed = await invoke('chan', 'deploy', 'chan', v1, ...rest, collections([a]));
+    assert.equal(deployed.status, 200, deployed.message);
+    const sim = await ledger.newTxSimulator('commit-up');
+    sim.setState('lscc', 'up', deployed.payload);
+    sim.setState('lscc', 'up~collection', collections([a]));
+    const results = sim.getTxSimulationResults();
+    sim.done();
+    const info = await ledger.getBlockchainInfo();
+    await ledger.commit(newBlock({ number: info.getHeight(), previousHash: info.getCurrentblockhash_asU8(), envelopes: [createEndorserTxEnvelope({ channelId: 'chan', txId: 'commit-up', results, chaincodeName: 'lscc' })] }));
+
+    assert.equal((await invoke('chan', 'upgrade', 'chan', v1, ...rest)).message, "version already exists for chaincode with name 'up'");
+    assert.equal(
+      (await invoke('chan', 'upgrade', 'chan', v2, ...rest, collections([b]))).message,
+      'the following existing collections are missing in the new collection configuration package: [a]',
+    );
+    assert.equal(
+      (await invoke('chan', 'upgrade', 'chan', v2, ...rest, collections([{ ...a, blockToLive: 5 }, b]))).message,
+      'the BlockToLive in an existing collection [a] modified. Existing value [10]',
+    );
+    const kept = await invoke('chan', 'upgrade', 'chan', v2, ...rest);
+    assert.equal(kept.status, 200, kept.message);
+    assert.deepEqual(kept.writes, ['lscc/up'], 'without a new configuration the collections stay as they are');
+    const added = await invoke('chan', 'upgrade', 'chan', v2, ...rest, collections([a, b]));
+    assert.deepEqual(added.writes, ['lscc/up', 'lscc/up~collection']);
+    assert.equal(ChaincodeData.deserializeBinary(added.payload).getVersion(), '2.0');
   });
 
   test('lscc names an unknown function and missing arguments', async () => {

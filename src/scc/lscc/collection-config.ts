@@ -48,6 +48,24 @@ export function checkCollectionConfig(bytes: Uint8Array, chaincode: string): Sta
   return collections;
 }
 
+/**
+ * Why an upgrade's collections cannot replace the existing ones, or undefined when they can: as
+ * in Fabric, every existing collection must stay, with the same blockToLive (data already
+ * committed was kept on that promise); new collections may be added.
+ */
+export function checkCollectionUpgrade(existing: StaticCollection[], proposed: StaticCollection[]): string | undefined {
+  const byName = new Map(proposed.map((c) => [c.name, c]));
+  const missing = existing.filter((c) => !byName.has(c.name)).map((c) => c.name);
+  if (missing.length > 0) return `the following existing collections are missing in the new collection configuration package: [${missing.join(', ')}]`;
+  for (const old of existing) {
+    const now = byName.get(old.name) as StaticCollection;
+    if (now.blockToLive !== old.blockToLive) {
+      return `the BlockToLive in an existing collection [${old.name}] modified. Existing value [${old.blockToLive}]`;
+    }
+  }
+  return undefined;
+}
+
 /** The static collections of a serialized CollectionConfigPackage; throws when it cannot be read. */
 export function decodeCollections(bytes: Uint8Array): StaticCollection[] {
   return CollectionConfigPackage.deserializeBinary(bytes)

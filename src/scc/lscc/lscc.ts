@@ -6,7 +6,7 @@ import type { ChaincodeResponse } from '../../shim/chaincode.js';
 import { error, success } from '../../shim/chaincode.js';
 import type { ChaincodeStub } from '../../shim/chaincode-stub.js';
 import { BuiltinScc } from '../builtin-scc.js';
-import { checkCollectionConfig, collectionKey } from './collection-config.js';
+import { checkCollectionConfig, checkCollectionUpgrade, collectionKey, decodeCollections } from './collection-config.js';
 
 export const LSCC_PATH = 'weft/src/scc/lscc';
 
@@ -57,9 +57,10 @@ export class Lscc extends BuiltinScc {
         if (args.length < 2) return error(`Incorrect number of arguments, ${args.length}`);
         return this.install(arg(1) ?? new Uint8Array());
       case 'deploy':
+      case 'upgrade':
         if (args.length < 3) return error(`Incorrect number of arguments, ${args.length}`);
-        // As in Fabric 1.x: deploy, channel, deployment spec, policy, escc, vscc, collections.
-        return this.deploy(stub, text(1), arg(2) ?? new Uint8Array(), arg(6) ?? new Uint8Array());
+        // As in Fabric 1.x: deploy|upgrade, channel, deployment spec, policy, escc, vscc, collections.
+        return this.deployOrUpgrade(fn.toLowerCase() === 'upgrade', stub, text(1), arg(2) ?? new Uint8Array(), arg(6) ?? new Uint8Array());
       case 'getccdata':
       case 'getid':
       case 'getdepspec': {
@@ -79,8 +80,6 @@ export class Lscc extends BuiltinScc {
         return this.getChaincodes(stub.getChannelID());
       case 'getinstalledchaincodes':
         return this.getInstalledChaincodes();
-      case 'upgrade':
-        return error('upgrade is not supported by this peer yet: install and instantiate a chaincode under a new name');
       default:
         return error(`invalid function to lscc: ${fn}`);
     }
@@ -100,9 +99,21 @@ export class Lscc extends BuiltinScc {
     return success('OK');
   }
 
-  private async deploy(stub: ChaincodeStub, channelId: string, cdsBytes: Uint8Array, collectionConfig: Uint8Array): Promise<ChaincodeResponse> {
+  /**
+   * Records a chaincode's definition on the channel: a new one (deploy), or a new version of one
+   * defined already (upgrade), whose collection configuration may add collections but not drop
+   * or shorten the life of existing ones. The endorser then runs the new version's Init.
+   */
+  private async deployOrUpgrade(
+    upgrade: boolean,
+    stub: ChaincodeStub,
+    channelId: string,
+    cdsBytes: Uint8Array,
+    collectionConfig: Uint8Array,
+  ): Promise<ChaincodeResponse> {
+    const action = upgrade ? 'upgrade' : 'deploy';
     if (channelId !== stub.getChannelID()) {
-      return error(`chaincode deploy on channel '${channelId}' must be proposed on that channel, not on '${stub.getChannelID()}'`);
+      return error(`chaincode ${action} on channel '${channelId}' must be proposed on that channel, not on '${stub.getChannelID()}'`);
     }
     const cds = decodeSpec(cdsBytes);
     if (typeof cds === 'string') return error(cds);
@@ -110,10 +121,20 @@ export class Lscc extends BuiltinScc {
     if (this.opts.packages.get(name, version) === undefined) {
       return error(`cannot get package for chaincode (${name}:${version}): it is not installed on this peer`);
     }
-    if ((await stub.getState(name)).length > 0) return error(`chaincode with name '${name}' already exists`);
+    const existing = await stub.getState(name);
+    if (!upgrade && existing.length > 0) return error(`chaincode with name '${name}' already exists`);
+    if (upgrade) {
+      if (existing.length === 0) return error(`could not find chaincode with name '${name}'`);
+      if (ChaincodeData.deserializeBinary(existing).getVersion() === version) return error(`version already exists for chaincode with name '${name}'`);
+    }
     if (collectionConfig.length > 0) {
       const checked = checkCollectionConfig(collectionConfig, `${name}:${version}`);
       if (typeof checked === 'string') return error(checked);
+      const previous = upgrade ? await stub.getState(collectionKey(name)) : new Uint8Array();
+      if (previous.length > 0) {
+        const refused = checkCollectionUpgrade(decodeCollections(previous), checked);
+        if (refused !== undefined) return error(refused);
+      }
       await stub.putState(collectionKey(name), collectionConfig);
     }
     const data = new ChaincodeData();
@@ -123,7 +144,8 @@ export class Lscc extends BuiltinScc {
     data.setVscc('vscc');
     const bytes = data.serializeBinary();
     await stub.putState(name, bytes);
-    this.opts.logger.info('executeDeploy', `instantiating chaincode ${name}:${version} on channel ${channelId}`);
+    if (upgrade) this.opts.logger.info('executeUpgrade', `upgrading chaincode ${name} to version ${version} on channel ${channelId}`);
+    else this.opts.logger.info('executeDeploy', `instantiating chaincode ${name}:${version} on channel ${channelId}`);
     return success(bytes);
   }
 
