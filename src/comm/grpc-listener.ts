@@ -11,9 +11,26 @@ export type CredentialsFactory = (grpc: GrpcModule) => ServerCredentials;
 /** Told of each TLS handshake a client failed: who it was and why. */
 export type TlsRefusalListener = (remoteAddress: string, reason: string) => void;
 
+/** A client's TCP socket, as a TLS server's 'connection' event gives it. */
+interface RawSocket {
+  remoteAddress?: string;
+}
+
+/** The TLS socket a failed handshake is reported with; `_parent` (Node's, undocumented) is the TCP socket it wraps. */
+interface FailedTlsSocket {
+  remoteAddress?: string;
+  _parent?: RawSocket;
+}
+
 /** The HTTP/2 servers inside a grpc-js Server: not part of its API, so looked for, not relied on. */
 interface WithHttp2Servers {
-  http2Servers?: Map<{ on(event: 'tlsClientError', listener: (err: Error, socket: { remoteAddress?: string }) => void): unknown }, unknown>;
+  http2Servers?: Map<
+    {
+      on(event: 'connection', listener: (socket: RawSocket) => void): unknown;
+      on(event: 'tlsClientError', listener: (err: Error, socket: FailedTlsSocket) => void): unknown;
+    },
+    unknown
+  >;
 }
 
 /** One bound gRPC server: the services it was given, on one address. */
@@ -46,7 +63,16 @@ export class GrpcListener {
       // grpc-js has no hook for a failed handshake; its HTTP/2 servers do. When a grpc-js release
       // hides them elsewhere, refusals go unlogged (and the test that expects the log line fails).
       for (const http2Server of (server as unknown as WithHttp2Servers).http2Servers?.keys() ?? []) {
-        http2Server.on('tlsClientError', (err, socket) => onTlsRefusal(socket.remoteAddress ?? 'an unknown address', tlsReason(err)));
+        // When the client hangs up mid-handshake, its socket is closed, and has lost its address, by
+        // the time the failure is reported: each connection's address is noted as it arrives.
+        const addresses = new WeakMap<RawSocket, string>();
+        http2Server.on('connection', (raw) => {
+          if (raw.remoteAddress !== undefined) addresses.set(raw, raw.remoteAddress);
+        });
+        http2Server.on('tlsClientError', (err, socket) => {
+          const noted = socket._parent === undefined ? undefined : addresses.get(socket._parent);
+          onTlsRefusal(socket.remoteAddress ?? noted ?? 'an unknown address', tlsReason(err));
+        });
       }
     }
     const host = address.slice(0, address.lastIndexOf(':'));
