@@ -8,8 +8,9 @@ import { inheritedEnv } from '../process/child-env.js';
 import { OutputTail } from '../process/output-tail.js';
 import { builtHash, PackageBuilder } from '../process/package-builder.js';
 import type { PackageStore } from '../process/package-store.js';
-import { describeExit, exitSummary, type ProcessExit } from '../process/process-exit.js';
+import { exitSummary, type ProcessExit } from '../process/process-exit.js';
 import type { LoggerFactory } from '../process/process-vm-provider.js';
+import { ExitTrackingVM } from '../exit-tracking-vm.js';
 import type { VM, VMProvider } from '../vm.js';
 import { DockerEngine, statusOf } from './docker-engine.js';
 import { DockerImageBuilder } from './docker-image-builder.js';
@@ -89,7 +90,7 @@ export class DockerVMProvider implements VMProvider {
   }
 
   newVM(): VM {
-    return new DockerVM(this);
+    return new ExitTrackingVM(this);
   }
 
   /** The value of this peer's label: containers carrying it are this peer's to remove. */
@@ -310,30 +311,5 @@ export class DockerVMProvider implements VMProvider {
     } catch {
       return [];
     }
-  }
-}
-
-/** The VM view of the provider, one per request as Fabric makes them. */
-class DockerVM implements VM {
-  /** What this VM's wait saw, so that exitReason describes the same exit. */
-  private exit: ProcessExit | undefined;
-
-  constructor(private readonly provider: DockerVMProvider) {}
-
-  start(ccid: CCID, args: string[], env: string[], filesToUpload: ReadonlyMap<string, Uint8Array>): Promise<void> {
-    return this.provider.start(ccid, args, env, filesToUpload);
-  }
-
-  stop(ccid: CCID, timeoutMs: number, dontKill: boolean, dontRemove: boolean): Promise<void> {
-    return this.provider.stop(ccid, timeoutMs, dontKill, dontRemove);
-  }
-
-  async wait(ccid: CCID): Promise<number> {
-    this.exit = await this.provider.exitOf(ccid);
-    return this.exit.exitCode;
-  }
-
-  async exitReason(ccid: CCID): Promise<string> {
-    return describeExit(this.exit ?? (await this.provider.exitOf(ccid)));
   }
 }

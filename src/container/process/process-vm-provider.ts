@@ -4,13 +4,14 @@ import { errorMessage } from '../../common/errors/weft-error.js';
 import type { Logger } from '../../common/logging/logging.js';
 import { containerName, type CCID } from '../ccintf.js';
 import { ContainerError } from '../container-error.js';
+import { ExitTrackingVM } from '../exit-tracking-vm.js';
 import type { VM, VMProvider } from '../vm.js';
 import { ChaincodeProcess } from './chaincode-process.js';
 import { envFromLines, inheritedEnv } from './child-env.js';
 import { PackageBuilder } from './package-builder.js';
 import type { PackageStore } from './package-store.js';
 import { peerAddressFromArgs } from './peer-address.js';
-import { describeExit, exitSummary, type ProcessExit } from './process-exit.js';
+import { exitSummary, type ProcessExit } from './process-exit.js';
 
 /** The container type of chaincode run as a child process of the peer. */
 export const PROCESS_CONTAINER_TYPE = 'PROCESS';
@@ -62,7 +63,7 @@ export class ProcessVMProvider implements VMProvider {
   }
 
   newVM(): VM {
-    return new ProcessVM(this);
+    return new ExitTrackingVM(this);
   }
 
   /** The process id of a running chaincode (its `npm start`), for diagnostics. */
@@ -155,30 +156,5 @@ export class ProcessVMProvider implements VMProvider {
       if (real !== undefined) env[key] = real;
     }
     return runDir;
-  }
-}
-
-/** The VM view of the provider, one per request as Fabric makes them. */
-class ProcessVM implements VM {
-  /** What this VM's wait saw, so that exitReason describes the same exit. */
-  private exit: ProcessExit | undefined;
-
-  constructor(private readonly provider: ProcessVMProvider) {}
-
-  start(ccid: CCID, args: string[], env: string[], filesToUpload: ReadonlyMap<string, Uint8Array>): Promise<void> {
-    return this.provider.start(ccid, args, env, filesToUpload);
-  }
-
-  stop(ccid: CCID, timeoutMs: number, dontKill: boolean, dontRemove: boolean): Promise<void> {
-    return this.provider.stop(ccid, timeoutMs, dontKill, dontRemove);
-  }
-
-  async wait(ccid: CCID): Promise<number> {
-    this.exit = await this.provider.exitOf(ccid);
-    return this.exit.exitCode;
-  }
-
-  async exitReason(ccid: CCID): Promise<string> {
-    return describeExit(this.exit ?? (await this.provider.exitOf(ccid)));
   }
 }

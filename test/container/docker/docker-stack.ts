@@ -1,16 +1,16 @@
 import { join } from 'node:path';
 import { after } from 'node:test';
 import type { ChaincodeContainerInfo } from '../../../src/chaincode/chaincode-context.js';
-import { startChaincodeServer } from '../../../src/comm/chaincode-server.js';
 import type { DockerHostConfig } from '../../../src/common/config/core-config.js';
 import type { Logger } from '../../../src/common/logging/logging.js';
 import type { CCID } from '../../../src/container/ccintf.js';
 import { DOCKER_CONTAINER_TYPE } from '../../../src/container/docker/docker-container-type.js';
 import { DockerVMProvider } from '../../../src/container/docker/docker-vm-provider.js';
-import { createChaincodeStack, type ChaincodeStack } from '../../../src/peer/chaincode-stack.js';
+import type { ChaincodeStack } from '../../../src/peer/chaincode-stack.js';
 import { captureLogging } from '../../helpers/capture-logging.js';
 import { removePeerArtifacts } from '../../helpers/docker-engine.js';
 import { FIXTURES, SHARED_BUILD_ROOT } from '../process/process-stack.js';
+import { servedStack } from '../served-stack.js';
 
 export interface DockerStack extends ChaincodeStack {
   provider: DockerVMProvider;
@@ -61,24 +61,7 @@ export async function dockerStack(opts: {
     logger,
     logging,
   });
-  let address = '';
-  const stack = createChaincodeStack({
-    chaincode: {
-      startupTimeoutMs: opts.startupTimeoutMs ?? 60_000,
-      executeTimeoutMs: 30_000,
-      mode: 'net',
-      logging: { level: 'info', shim: 'info', format: '%{message}' },
-    },
-    peerAddress: () => address,
-    logging,
-    vmProviders: new Map([[DOCKER_CONTAINER_TYPE, provider]]),
-  });
-  const server = await startChaincodeServer({
-    address: '127.0.0.1:0',
-    register: (stream) => stack.chaincodeSupport.register(stream),
-    logger: logging.logger('comm.grpc.server'),
-  });
-  address = server.address;
+  const { stack, server } = await servedStack({ logging, containerType: DOCKER_CONTAINER_TYPE, provider, startupTimeoutMs: opts.startupTimeoutMs });
   closers.push(async () => {
     await provider.stopAll(1000).catch(() => undefined);
     await server.stop();

@@ -3,13 +3,13 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after } from 'node:test';
 import type { ChaincodeContainerInfo } from '../../../src/chaincode/chaincode-context.js';
-import { startChaincodeServer } from '../../../src/comm/chaincode-server.js';
 import type { CCID } from '../../../src/container/ccintf.js';
 import { PROCESS_CONTAINER_TYPE, ProcessVMProvider } from '../../../src/container/process/process-vm-provider.js';
 import type { Logger } from '../../../src/common/logging/logging.js';
-import { createChaincodeStack, type ChaincodeStack } from '../../../src/peer/chaincode-stack.js';
+import type { ChaincodeStack } from '../../../src/peer/chaincode-stack.js';
 import { captureLogging } from '../../helpers/capture-logging.js';
 import { tempDir } from '../../helpers/temp-dir.js';
+import { servedStack } from '../served-stack.js';
 
 /** The test chaincode packages (test/fixtures/chaincode/<name>), from dist/test/container/process. */
 export const FIXTURES = fileURLToPath(new URL('../../../../test/fixtures/chaincode/', import.meta.url));
@@ -55,24 +55,7 @@ export async function processStack(
     logging,
     ...(opts.nodeOptions !== undefined ? { nodeOptions: opts.nodeOptions } : {}),
   });
-  let address = '';
-  const stack = createChaincodeStack({
-    chaincode: {
-      startupTimeoutMs: opts.startupTimeoutMs ?? 60_000,
-      executeTimeoutMs: 30_000,
-      mode: 'net',
-      logging: { level: 'info', shim: 'info', format: '%{message}' },
-    },
-    peerAddress: () => address,
-    logging,
-    vmProviders: new Map([[PROCESS_CONTAINER_TYPE, provider]]),
-  });
-  const server = await startChaincodeServer({
-    address: '127.0.0.1:0',
-    register: (stream) => stack.chaincodeSupport.register(stream),
-    logger: logging.logger('comm.grpc.server'),
-  });
-  address = server.address;
+  const { stack, server } = await servedStack({ logging, containerType: PROCESS_CONTAINER_TYPE, provider, startupTimeoutMs: opts.startupTimeoutMs });
   const launched = new Set<string>();
   after(async () => {
     for (const name of launched) {
