@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Benchmark, Report } from './harness.js';
-import { median } from './harness.js';
+import { median, runInFlight } from './harness.js';
 import type { ChaincodeContainerInfo } from '../src/chaincode/chaincode-context.js';
 import { startChaincodeServer } from '../src/comm/chaincode-server.js';
 import { Logging } from '../src/common/logging/logging.js';
@@ -154,19 +154,7 @@ async function throughput(stack: Stack, ccci: ChaincodeContainerInfo, ledger: Pe
       sim.done();
     }
   };
-  const runAt = async (inFlight: number, total: number): Promise<number> => {
-    let started = 0;
-    const t0 = performance.now();
-    await Promise.all(
-      Array.from({ length: inFlight }, async () => {
-        while (started < total) {
-          started++;
-          await one();
-        }
-      }),
-    );
-    return total / ((performance.now() - t0) / 1000);
-  };
+  const runAt = async (inFlight: number, total: number): Promise<number> => (await runInFlight(one, inFlight, total)).perSecond;
   await runAt(32, 2000);
   const rates: number[] = [];
   for (let i = 0; i < 3; i++) rates.push(await runAt(32, 4000));

@@ -25,3 +25,22 @@ export function round(value: number, digits = 3): number {
   const f = 10 ** digits;
   return Math.round(value * f) / f;
 }
+
+/**
+ * Runs `one` `total` times, `inFlight` at a time; resolves the calls per second and the value
+ * each call resolved (a latency, say), in completion order.
+ */
+export async function runInFlight<T>(one: () => Promise<T>, inFlight: number, total: number): Promise<{ perSecond: number; results: T[] }> {
+  let started = 0;
+  const results: T[] = [];
+  const t0 = performance.now();
+  await Promise.all(
+    Array.from({ length: inFlight }, async () => {
+      while (started < total) {
+        started++;
+        results.push(await one());
+      }
+    }),
+  );
+  return { perSecond: total / ((performance.now() - t0) / 1000), results };
+}

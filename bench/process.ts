@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Benchmark, Report } from './harness.js';
-import { median, percentile } from './harness.js';
+import { median, percentile, runInFlight } from './harness.js';
 import { ChaincodeInput } from '../src/common/protos/peer.js';
 import { createGenesisBlock, KvLedgerProvider } from '../src/ledger/index.js';
 import type { ChaincodeContainerInfo } from '../src/chaincode/chaincode-context.js';
@@ -89,21 +89,10 @@ async function transactions(
       return performance.now() - t0;
     };
     const run = async (inFlight: number, total: number): Promise<{ perSecond: number; latencies: number[]; cpuMs: number }> => {
-      let started = 0;
-      const latencies: number[] = [];
       const cpu0 = process.cpuUsage();
-      const t0 = performance.now();
-      await Promise.all(
-        Array.from({ length: inFlight }, async () => {
-          while (started < total) {
-            started++;
-            latencies.push(await one());
-          }
-        }),
-      );
-      const seconds = (performance.now() - t0) / 1000;
+      const { perSecond, results } = await runInFlight(one, inFlight, total);
       const cpu = process.cpuUsage(cpu0);
-      return { perSecond: total / seconds, latencies, cpuMs: (cpu.user + cpu.system) / 1000 };
+      return { perSecond, latencies: results, cpuMs: (cpu.user + cpu.system) / 1000 };
     };
     await run(32, 2000); // warm-up
     const serial: number[] = [];

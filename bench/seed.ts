@@ -16,7 +16,7 @@ import { Qscc } from '../src/scc/qscc/qscc.js';
 import { SccProvider } from '../src/scc/scc-provider.js';
 import { success, type Chaincode } from '../src/shim/chaincode.js';
 import type { Benchmark, Report } from './harness.js';
-import { median } from './harness.js';
+import { median, runInFlight } from './harness.js';
 
 const WEFT_BIN = fileURLToPath(new URL('../../bin/weft.cjs', import.meta.url));
 const CHANNELS = 100;
@@ -147,18 +147,7 @@ async function inprocRoundTrips(report: Report): Promise<void> {
         sim.done();
       }
     };
-    const throughput = async (inFlight: number, total: number): Promise<number> => {
-      let started = 0;
-      const t0 = process.hrtime.bigint();
-      const worker = async () => {
-        while (started < total) {
-          started++;
-          await runTx();
-        }
-      };
-      await Promise.all(Array.from({ length: inFlight }, worker));
-      return total / (Number(process.hrtime.bigint() - t0) / 1e9);
-    };
+    const throughput = async (inFlight: number, total: number): Promise<number> => (await runInFlight(runTx, inFlight, total)).perSecond;
     await throughput(32, 5000); // warm-up
     const seq: number[] = [];
     const par: number[] = [];
