@@ -1,4 +1,5 @@
 import { errorMessage } from '../common/errors/weft-error.js';
+import { OperationsError } from './operations-error.js';
 
 /** A part of the peer that can say whether it works (Fabric's healthz.HealthChecker). */
 export interface HealthChecker {
@@ -18,7 +19,7 @@ export class HealthRegistry {
   private readonly checkers = new Map<string, HealthChecker>();
 
   register(component: string, checker: HealthChecker): void {
-    if (this.checkers.has(component)) throw new Error(`a health checker for ${component} is already registered`);
+    if (this.checkers.has(component)) throw new OperationsError('DUPLICATE_HEALTH_CHECKER', `a health checker for ${component} is already registered`);
     this.checkers.set(component, checker);
   }
 

@@ -1,6 +1,7 @@
 import type { CollectionInfo, CollectionInfoProvider, CommittedStateReader } from '../../ledger/index.js';
 import { policyMspIds } from '../../common/policies/signature-policy-dsl.js';
 import { CollectionConfigPackage } from '../../common/protos/collection.js';
+import { SccError } from '../scc-error.js';
 
 /** Where lscc keeps a chaincode's collection configuration: next to its definition, under `<name>~collection`. */
 export function collectionKey(chaincodeName: string): string {
@@ -72,7 +73,7 @@ export function decodeCollections(bytes: Uint8Array): StaticCollection[] {
     .getConfigList()
     .map((config) => {
       const s = config.getStaticCollectionConfig();
-      if (s === undefined) throw new Error('only static collection configurations are supported');
+      if (s === undefined) throw new SccError('BAD_COLLECTION_CONFIG', 'only static collection configurations are supported');
       const policy = s.getMemberOrgsPolicy()?.getSignaturePolicy();
       return {
         name: s.getName(),
