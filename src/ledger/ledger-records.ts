@@ -53,6 +53,11 @@ export function valueOf(raw: Uint8Array): Uint8Array {
   return decodeVersionedValue(raw).value;
 }
 
+/** A version alone (an expiry entry's record of the write it expires), as it leads a versioned value. */
+export function encodeVersion(v: Version): Uint8Array {
+  return new ByteWriter(8).varint(v.blockNum).varint(v.txNum).finish();
+}
+
 /** Reads only the version, for MVCC checks and range scans that do not need the value. */
 export function decodeVersion(raw: Uint8Array): Version {
   const r = new ByteReader(raw);

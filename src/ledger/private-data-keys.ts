@@ -19,6 +19,13 @@ export function isDerivedNamespace(namespace: string): boolean {
   return namespace.includes('$$');
 }
 
+/** The chaincode and collection of a private or hashed namespace; undefined for any other. */
+export function parseDerivedNamespace(namespace: string): { namespace: string; collection: string } | undefined {
+  const at = namespace.indexOf('$$');
+  if (at < 0) return undefined;
+  return { namespace: namespace.slice(0, at), collection: namespace.slice(at + 3) };
+}
+
 export function sha256(data: Uint8Array | string): Uint8Array {
   return createHash('sha256').update(data).digest();
 }

@@ -2,11 +2,12 @@ import type { Logger } from '../common/logging/logging.js';
 import { ByteReader, ByteWriter } from './byte-codec.js';
 import type { CollectionInfo, CollectionInfoProvider } from './collection-info.js';
 import type { DbKeys } from './db-keys.js';
-import type { NamespaceRwSet, Version } from './ledger.js';
+import type { NamespaceRwSet } from './ledger.js';
 import type { BatchOp, LedgerDb } from './ledger-db.js';
+import { decodeVersion, encodeVersion } from './ledger-records.js';
 import type { BlockTx } from './mvcc-validator.js';
 import { sameVersion } from './mvcc-validator.js';
-import { hashedNamespace, hashedStateKey, privateNamespace, sha256 } from './private-data-keys.js';
+import { hashedNamespace, hashedStateKey, parseDerivedNamespace, privateNamespace, sha256 } from './private-data-keys.js';
 import { peer } from './protos.js';
 import { fromPvtKvRwSetBytes, fromTxPvtReadWriteSetBytes, type ParsedNamespaceRwSet } from './rwset-codec.js';
 import type { StateDb } from './state-db.js';
@@ -166,7 +167,7 @@ export class PrivateDataStore {
     let first: number | undefined;
     const infos = new Map<string, Promise<CollectionInfo | undefined>>();
     for (const namespace of updates.namespaces()) {
-      const derived = parseDerived(namespace);
+      const derived = parseDerivedNamespace(namespace);
       if (derived === undefined) continue;
       const info = await this.collectionInfo(infos, derived.namespace, derived.collection);
       if (info === undefined || info.blockToLive <= 0) continue;
@@ -251,20 +252,4 @@ function transientPayload(raw: Uint8Array): Uint8Array {
   const r = new ByteReader(raw);
   r.varint();
   return raw.subarray(r.pos);
-}
-
-/** The chaincode and collection of a derived namespace (`cc$$pcoll` / `cc$$hcoll`). */
-function parseDerived(namespace: string): { namespace: string; collection: string } | undefined {
-  const at = namespace.indexOf('$$');
-  if (at < 0) return undefined;
-  return { namespace: namespace.slice(0, at), collection: namespace.slice(at + 3) };
-}
-
-function encodeVersion(v: Version): Uint8Array {
-  return new ByteWriter(8).varint(v.blockNum).varint(v.txNum).finish();
-}
-
-function decodeVersion(raw: Uint8Array): Version {
-  const r = new ByteReader(raw);
-  return { blockNum: r.varint(), txNum: r.varint() };
 }

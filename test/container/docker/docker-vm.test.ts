@@ -15,6 +15,7 @@ import { tempDir } from '../../helpers/temp-dir.js';
 import { commitWrites, testLedger } from '../../helpers/test-ledger.js';
 import { FIXTURES } from '../process/process-stack.js';
 import { dockerStack, type DockerStack } from './docker-stack.js';
+import { logLine, launchFailure } from '../vm-assertions.js';
 
 const CC = { name: 'counter', version: '1.0' };
 const engine = dockerTestEngine();
@@ -30,25 +31,6 @@ function deploymentSpec(...args: string[]): InstanceType<typeof ChaincodeDeploym
   const cds = new ChaincodeDeploymentSpec();
   cds.setChaincodeSpec(spec);
   return cds;
-}
-
-async function logLine(lines: readonly string[], pattern: RegExp, timeoutMs = 30_000): Promise<string> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const line = lines.find((l) => pattern.test(l));
-    if (line !== undefined) return line;
-    if (Date.now() > deadline) assert.fail(`no log line matches ${pattern}; the log:\n${lines.join('\n')}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
-
-function launchFailure(pattern: RegExp) {
-  return (err: unknown): boolean => {
-    assert.ok(err instanceof ChaincodeError, `not a ChaincodeError: ${String(err)}`);
-    assert.equal(err.code, 'LAUNCH_FAILED');
-    assert.match(err.message, pattern);
-    return true;
-  };
 }
 
 // One stack and one chaincode container for the first suite, as a peer would keep them: each

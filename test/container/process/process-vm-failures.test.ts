@@ -11,17 +11,9 @@ import { captureLogging } from '../../helpers/capture-logging.js';
 import { input } from '../../helpers/stack.js';
 import { tempDir } from '../../helpers/temp-dir.js';
 import { FIXTURES, processStack } from './process-stack.js';
+import { launchFailure } from '../vm-assertions.js';
 
 const idle = { name: 'never-registers', version: '1.0' };
-
-function launchFailure(pattern: RegExp) {
-  return (err: unknown): boolean => {
-    assert.ok(err instanceof ChaincodeError, `not a ChaincodeError: ${String(err)}`);
-    assert.equal(err.code, 'LAUNCH_FAILED');
-    assert.match(err.message, pattern);
-    return true;
-  };
-}
 
 describe('PackageBuilder', () => {
   test('builds once, reuses the build while the package is unchanged, rebuilds when it changes', async () => {

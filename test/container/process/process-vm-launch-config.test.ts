@@ -2,19 +2,15 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { ContainerError } from '../../../src/container/container-error.js';
 import { tempDir } from '../../helpers/temp-dir.js';
+import { logLine } from '../vm-assertions.js';
 import { processStack, type ProcessStack } from './process-stack.js';
-
-const idle = { name: 'never-registers', version: '1.0' };
 
 /** The first capture of `pattern` in the log, waiting for it to be logged. */
 async function logged(stack: ProcessStack, pattern: RegExp): Promise<string> {
-  for (let polls = 0; polls < 500; polls++) {
-    const found = stack.lines.map((l) => pattern.exec(l)?.[1]).find((c) => c !== undefined);
-    if (found !== undefined) return found;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  assert.fail(`no log line matches ${pattern}; the log:\n${stack.lines.join('\n')}`);
+  return pattern.exec(await logLine(stack.lines, pattern))?.[1] ?? '';
 }
+
+const idle = { name: 'never-registers', version: '1.0' };
 
 describe('ProcessVMProvider launch config', async () => {
   const buildRoot = await tempDir('weft-cc-build-');

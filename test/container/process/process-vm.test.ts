@@ -5,7 +5,8 @@ import { ChaincodeDeploymentSpec, ChaincodeID, ChaincodeSpec } from '../../../sr
 import { PROCESS_CONTAINER_TYPE } from '../../../src/container/process/process-vm-provider.js';
 import { input } from '../../helpers/stack.js';
 import { commitWrites, testLedger } from '../../helpers/test-ledger.js';
-import { processStack, type ProcessStack } from './process-stack.js';
+import { processStack } from './process-stack.js';
+import { logLine } from '../vm-assertions.js';
 
 const CC = { name: 'counter', version: '1.0' };
 const NODE = 2;
@@ -21,16 +22,6 @@ function deploymentSpec(...args: string[]): InstanceType<typeof ChaincodeDeploym
   const cds = new ChaincodeDeploymentSpec();
   cds.setChaincodeSpec(spec);
   return cds;
-}
-
-/** Resolves with the first log line matching `pattern` once it is logged; fails with the log if it never is. */
-async function logLine(stack: ProcessStack, pattern: RegExp): Promise<string> {
-  for (let polls = 0; polls < 1500; polls++) {
-    const line = stack.lines.find((l) => pattern.test(l));
-    if (line !== undefined) return line;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  assert.fail(`no log line matches ${pattern}; the log:\n${stack.lines.join('\n')}`);
 }
 
 function isAlive(pid: number): boolean {
@@ -100,7 +91,7 @@ describe('ProcessVMProvider with a fabric-shim chaincode', async () => {
   });
 
   test("the chaincode's output goes to the peer log under its own logger", async () => {
-    const line = await logLine(stack, /counter initialised to 5/);
+    const line = await logLine(stack.lines, /counter initialised to 5/);
     assert.match(line, /\[peer\.chaincode\.counter-1\.0\]/);
   });
 
@@ -108,7 +99,7 @@ describe('ProcessVMProvider with a fabric-shim chaincode', async () => {
     const firstPid = stack.provider.pid(CC);
     const sim = await ledger.newTxSimulator('tx-hang');
     const hanging = stack.chaincodeSupport.execute({ txId: 'tx-hang', channelId: ledger.channelId, txSimulator: sim }, CC, input('hang'), ccci);
-    const said = await logLine(stack, /hanging, pid \d+/);
+    const said = await logLine(stack.lines, /hanging, pid \d+/);
     const pid = Number(/hanging, pid (\d+)/.exec(said)?.[1]);
     process.kill(pid, 'SIGKILL');
     await assert.rejects(hanging, (err: unknown) => {
@@ -132,7 +123,7 @@ describe('ProcessVMProvider with a fabric-shim chaincode', async () => {
     await stack.chaincodeSupport.stop(ccci);
     assert.equal(isAlive(pid), false);
     assert.equal(stack.provider.pid(CC), undefined);
-    await logLine(stack, /deregister handler: counter:1.0/);
+    await logLine(stack.lines, /deregister handler: counter:1.0/);
     assert.equal(stack.handlerRegistry.handler('counter:1.0'), undefined);
   });
 });
