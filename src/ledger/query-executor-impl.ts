@@ -32,8 +32,8 @@ export interface QueryExecutorImplOptions {
 export class QueryExecutorImpl implements QueryExecutor {
   protected finished = false;
   private readonly iterators = new Set<StateIterator>();
-  /** Each chaincode's collections, read once per executor (Fabric's collection name validator). */
-  private readonly collectionsOf = new Map<string, Promise<ReadonlyMap<string, CollectionInfo> | undefined>>();
+  /** Each chaincode's collections, read once per executor (Fabric's collection name validator); made at first use. */
+  private collectionsOf: Map<string, Promise<ReadonlyMap<string, CollectionInfo> | undefined>> | undefined;
 
   constructor(protected readonly opts: QueryExecutorImplOptions) {}
 
@@ -177,6 +177,7 @@ export class QueryExecutorImpl implements QueryExecutor {
 
   /** The collection, or an error naming the chaincode and the collection it lacks. */
   protected async checkCollection(namespace: string, collection: string): Promise<CollectionInfo> {
+    this.collectionsOf ??= new Map();
     let pending = this.collectionsOf.get(namespace);
     if (pending === undefined) {
       const provider = this.opts.collections;

@@ -38,29 +38,9 @@ export function toTxRwSets(namespaces: readonly NamespaceRwSet[]): { pub: TxRead
       const nsRwSet = new rwset.NsReadWriteSet();
       nsRwSet.setNamespace(ns.namespace);
       nsRwSet.setRwset(kv.serializeBinary());
-      const pvtCollections: InstanceType<typeof rwset.CollectionPvtReadWriteSet>[] = [];
-      nsRwSet.setCollectionHashedRwsetList(
-        (ns.collections ?? []).map((c) => {
-          const hashed = toCollectionHashedRwSet(c);
-          if (c.writes.length > 0 || c.metadataWrites.length > 0) {
-            const pvtKv = new kvrwset.KVRWSet();
-            pvtKv.setWritesList(c.writes.map(toKvWrite));
-            pvtKv.setMetadataWritesList(c.metadataWrites.map(toKvMetadataWrite));
-            const pvtBytes = pvtKv.serializeBinary();
-            hashed.setPvtRwsetHash(sha256(pvtBytes));
-            const pvtCollection = new rwset.CollectionPvtReadWriteSet();
-            pvtCollection.setCollectionName(c.collection);
-            pvtCollection.setRwset(pvtBytes);
-            pvtCollections.push(pvtCollection);
-          }
-          return hashed;
-        }),
-      );
-      if (pvtCollections.length > 0) {
-        const nsPvt = new rwset.NsPvtReadWriteSet();
-        nsPvt.setNamespace(ns.namespace);
-        nsPvt.setCollectionPvtRwsetList(pvtCollections);
-        pvtNamespaces.push(nsPvt);
+      if (ns.collections !== undefined) {
+        const pvt = addCollections(nsRwSet, ns.namespace, ns.collections);
+        if (pvt !== undefined) pvtNamespaces.push(pvt);
       }
       return nsRwSet;
     }),
@@ -70,6 +50,39 @@ export function toTxRwSets(namespaces: readonly NamespaceRwSet[]): { pub: TxRead
   pvt.setDataModel(rwset.TxReadWriteSet.DataModel.KV);
   pvt.setNsPvtRwsetList(pvtNamespaces);
   return { pub: txRwSet, pvt };
+}
+
+/**
+ * Adds each collection's hashes to the namespace's public set, and returns the collections'
+ * private writes (undefined when the transaction only read them).
+ */
+function addCollections(
+  nsRwSet: InstanceType<typeof rwset.NsReadWriteSet>,
+  namespace: string,
+  collections: readonly CollectionRwSet[],
+): InstanceType<typeof rwset.NsPvtReadWriteSet> | undefined {
+  const pvtCollections: InstanceType<typeof rwset.CollectionPvtReadWriteSet>[] = [];
+  nsRwSet.setCollectionHashedRwsetList(
+    collections.map((c) => {
+      const hashed = toCollectionHashedRwSet(c);
+      if (c.writes.length === 0 && c.metadataWrites.length === 0) return hashed;
+      const pvtKv = new kvrwset.KVRWSet();
+      pvtKv.setWritesList(c.writes.map(toKvWrite));
+      pvtKv.setMetadataWritesList(c.metadataWrites.map(toKvMetadataWrite));
+      const pvtBytes = pvtKv.serializeBinary();
+      hashed.setPvtRwsetHash(sha256(pvtBytes));
+      const pvtCollection = new rwset.CollectionPvtReadWriteSet();
+      pvtCollection.setCollectionName(c.collection);
+      pvtCollection.setRwset(pvtBytes);
+      pvtCollections.push(pvtCollection);
+      return hashed;
+    }),
+  );
+  if (pvtCollections.length === 0) return undefined;
+  const nsPvt = new rwset.NsPvtReadWriteSet();
+  nsPvt.setNamespace(namespace);
+  nsPvt.setCollectionPvtRwsetList(pvtCollections);
+  return nsPvt;
 }
 
 function toCollectionHashedRwSet(c: CollectionRwSet): InstanceType<typeof rwset.CollectionHashedReadWriteSet> {

@@ -19,7 +19,8 @@ interface NamespaceSets {
   rangeQueries: RangeQuery[];
   writes: Map<string, KeyWrite>;
   metadataWrites: Map<string, KeyMetadataWrite>;
-  collections: Map<string, CollectionSets>;
+  /** Made at the namespace's first private data call: most transactions have none. */
+  collections: Map<string, CollectionSets> | undefined;
 }
 
 interface CollectionSets {
@@ -107,9 +108,10 @@ export class TxSimulatorImpl extends QueryExecutorImpl implements TxSimulator {
         writes: [...sets.writes.values()].sort(byKey),
         metadataWrites: [...sets.metadataWrites.values()].sort(byKey),
       };
-      if (sets.collections.size > 0) {
-        ns.collections = [...sets.collections.keys()].sort(compareKeys).map((collection): CollectionRwSet => {
-          const c = sets.collections.get(collection) as CollectionSets;
+      const collections = sets.collections;
+      if (collections !== undefined) {
+        ns.collections = [...collections.keys()].sort(compareKeys).map((collection): CollectionRwSet => {
+          const c = collections.get(collection) as CollectionSets;
           return {
             collection,
             reads: [...c.reads.values()].sort(byKey),
@@ -189,14 +191,14 @@ export class TxSimulatorImpl extends QueryExecutorImpl implements TxSimulator {
   private namespace(namespace: string): NamespaceSets {
     let sets = this.sets.get(namespace);
     if (sets === undefined) {
-      sets = { reads: new Map(), rangeQueries: [], writes: new Map(), metadataWrites: new Map(), collections: new Map() };
+      sets = { reads: new Map(), rangeQueries: [], writes: new Map(), metadataWrites: new Map(), collections: undefined };
       this.sets.set(namespace, sets);
     }
     return sets;
   }
 
   private collection(namespace: string, collection: string): CollectionSets {
-    const collections = this.namespace(namespace).collections;
+    const collections = (this.namespace(namespace).collections ??= new Map());
     let sets = collections.get(collection);
     if (sets === undefined) {
       sets = { reads: new Map(), writes: new Map(), metadataWrites: new Map() };
