@@ -179,7 +179,7 @@ function timeProcess(args: string[], env: NodeJS.ProcessEnv, ready?: RegExp): Pr
       const ms = Number(process.hrtime.bigint() - t0) / 1e6;
       // Idle memory: settle, then read the resident set of the peer process.
       setTimeout(() => {
-        readFile(`/proc/${child.pid}/status`, 'utf8')
+        readFile(`/proc/${String(child.pid)}/status`, 'utf8')
           .then((status) => {
             const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 'NaN');
             child.kill('SIGTERM');
@@ -190,7 +190,7 @@ function timeProcess(args: string[], env: NodeJS.ProcessEnv, ready?: RegExp): Pr
     });
     child.on('exit', (code) => {
       if (ready === undefined) resolve({ ms: Number(process.hrtime.bigint() - t0) / 1e6, rssMb: 0 });
-      else if (!done) reject(new Error(`weft exited with ${code} before it was ready:\n${log}`));
+      else if (!done) reject(new Error(`weft exited with ${String(code)} before it was ready:\n${log}`));
     });
   });
 }

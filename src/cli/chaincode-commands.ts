@@ -13,7 +13,7 @@ import { writeDevCredentials } from './dev-credentials.js';
 import { clientContext, type ClientContext } from './peer-call.js';
 
 const LANGUAGES: Record<string, number> = { golang: 1, node: 2, car: 3, java: 4 };
-const text = (s: string) => Buffer.from(s);
+const text = (s: string): Buffer => Buffer.from(s);
 
 /** `-c '{"Args":["fn","a"]}'` (or `{"Function":"fn","Args":[...]}`), as Fabric's CLI reads it. */
 export function parseCtor(json: string): Uint8Array[] {
@@ -30,7 +30,7 @@ export function parseCtor(json: string): Uint8Array[] {
   if (!Array.isArray(args) || !args.every((a) => typeof a === 'string')) {
     throw new CliError('BAD_INPUT', `chaincode argument error: expected {"Args":["function","arg",...]}, got ${json}`);
   }
-  return [...(typeof fn === 'string' ? [fn] : []), ...(args as string[])].map(text);
+  return [...(typeof fn === 'string' ? [fn] : []), ...args].map(text);
 }
 
 /** `--transient '{"key":"<base64>"}'`, as Fabric's CLI reads it. */

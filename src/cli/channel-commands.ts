@@ -6,10 +6,11 @@ import { createGenesisBlock, validateChannelId } from '../ledger/index.js';
 import { CliError } from './cli-error.js';
 import { BlockchainInfo } from '../common/protos/common.js';
 import { HeaderType } from '../common/protos/proposal.js';
+import type { Response } from '../common/protos/peer.js';
 import { ChannelQueryResponse } from '../common/protos/query.js';
 import { callPeer } from './peer-call.js';
 
-const text = (s: string) => Buffer.from(s);
+const text = (s: string): Buffer => Buffer.from(s);
 
 /** `weft channel ...`: the channel operations of `peer channel`, sent to the running peer. */
 export function addChannelCommands(program: Command, env: NodeJS.ProcessEnv): void {
@@ -82,7 +83,7 @@ export function addChannelCommands(program: Command, env: NodeJS.ProcessEnv): vo
     .argument('[outputFile]', 'where to write the block (default: <channel>_<which>.block)')
     .requiredOption('-c, --channelID <channel>', 'the channel ID')
     .action(async (which: string, outputFile: string | undefined, opts: { channelID: string }) => {
-      const ask = (args: Array<string | Uint8Array>) =>
+      const ask = (args: Array<string | Uint8Array>): Promise<Response> =>
         callPeer(env, {
           channelId: '',
           chaincodeName: args[0] === 'GetConfigBlock' ? 'cscc' : 'qscc',

@@ -17,7 +17,7 @@ export class BroadcastClient {
       import('@grpc/grpc-js'),
       import('@hyperledger/fabric-protos/lib/orderer/ab_grpc_pb.js'),
     ]);
-    return new BroadcastClient(new abGrpc.AtomicBroadcastClient(address, credentials.createInsecure()) as Broadcaster, address);
+    return new BroadcastClient(new abGrpc.AtomicBroadcastClient(address, credentials.createInsecure()), address);
   }
 
   /** Sends one envelope and waits for the orderer's answer. */

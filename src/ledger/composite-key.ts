@@ -33,7 +33,7 @@ function validateCompositeKeyAttribute(text: string): void {
   let position = 0;
   for (const ch of text) {
     if (ch === '\x00' || ch === MAX_UNICODE_RUNE) {
-      const u = `U+${ch.codePointAt(0)?.toString(16).toUpperCase().padStart(4, '0')}`;
+      const u = `U+${(ch.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}`;
       throw new LedgerError(
         'INVALID_KEY',
         `input contains unicode ${u} starting at position [${position}]. U+0000 and U+10FFFF are not allowed in the input attribute of a composite key`,

@@ -242,7 +242,8 @@ function readKvRwSet(kv: Uint8Array, ns: NamespaceRwSet & { hasMerkleSummaries: 
       ns.rangeQueries.push(rq);
     } else if (field === 3) {
       let key = '';
-      let isDelete = false;
+      // Set by the callback; `as boolean` keeps TypeScript from taking it for always false.
+      let isDelete = false as boolean;
       let value: Uint8Array = new Uint8Array(0);
       forEachField(b, (f, v, inner) => {
         if (f === 1) key = utf8(inner);

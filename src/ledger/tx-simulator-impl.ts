@@ -11,7 +11,7 @@ import type {
   Version,
 } from './ledger.js';
 import { LedgerError } from './ledger-error.js';
-import { QueryExecutorImpl, type QueryExecutorImplOptions } from './query-executor-impl.js';
+import { QueryExecutorImpl } from './query-executor-impl.js';
 import { toTxRwSets } from './rwset-codec.js';
 
 interface NamespaceSets {
@@ -41,10 +41,6 @@ export class TxSimulatorImpl extends QueryExecutorImpl implements TxSimulator {
   private writePerformed = false;
   private paginatedQueryPerformed = false;
   private privateDataQueryPerformed = false;
-
-  constructor(opts: QueryExecutorImplOptions) {
-    super(opts);
-  }
 
   get txId(): string {
     return this.opts.txId;
@@ -198,7 +194,7 @@ export class TxSimulatorImpl extends QueryExecutorImpl implements TxSimulator {
   }
 
   private collection(namespace: string, collection: string): CollectionSets {
-    const collections = (this.namespace(namespace).collections ??= new Map());
+    const collections = (this.namespace(namespace).collections ??= new Map<string, CollectionSets>());
     let sets = collections.get(collection);
     if (sets === undefined) {
       sets = { reads: new Map(), writes: new Map(), metadataWrites: new Map() };

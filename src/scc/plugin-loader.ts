@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { SystemPluginConfig } from '../common/config/core-config.js';
 import { errorMessage } from '../common/errors/weft-error.js';
-import type { Chaincode } from '../shim/chaincode.js';
+import type { Chaincode, ChaincodeResponse } from '../shim/chaincode.js';
 import { error } from '../shim/chaincode.js';
 import { SccError } from './scc-error.js';
 import type { SystemChaincode } from './system-chaincode.js';
@@ -75,6 +75,6 @@ function isChaincode(value: unknown): value is Chaincode {
 }
 
 function notLoaded(name: string): Chaincode {
-  const refuse = () => error(`system chaincode plugin ${name} is disabled`);
+  const refuse = (): ChaincodeResponse => error(`system chaincode plugin ${name} is disabled`);
   return { init: refuse, invoke: refuse };
 }

@@ -70,7 +70,7 @@ export class SccProvider {
       this.sysCCs.push(scc);
     }
     if (!this.isEnabled(scc)) {
-      this.logger.info('registerSysCC', `system chaincode (${scc.name},${scc.path},${scc.enabled}) disabled`);
+      this.logger.info('registerSysCC', `system chaincode (${scc.name},${scc.path},${String(scc.enabled)}) disabled`);
       return false;
     }
     try {

@@ -128,7 +128,8 @@ export class ShimHandler implements PeerCalls {
     try {
       const input = ChaincodeInput.deserializeBinary(msg.getPayload_asU8());
       const stub = new ChaincodeStub(this, channelId, txId, input);
-      const res: ChaincodeResponse | undefined = await this.chaincode[method](stub);
+      // User chaincode is JavaScript: what it returns is checked, whatever its type says.
+      const res = (await this.chaincode[method](stub)) as Partial<ChaincodeResponse> | null | undefined;
       if (res === undefined || res === null || typeof res.status !== 'number') {
         throw new ShimError('PEER_ERROR', `${method}() returned no response`);
       }

@@ -90,7 +90,7 @@ describe('ChaincodeSupport', () => {
     assert.deepEqual(rw.namespaces.map((n) => n.namespace), ['kv']);
     assert.deepEqual(rw.namespaces[0]?.reads, [{ key: 'a', version: { blockNum, txNum: 0 } }]);
     assert.deepEqual(
-      rw.namespaces[0]?.writes.map((w) => [w.key, Buffer.from(w.value ?? []).toString(), w.isDelete]),
+      rw.namespaces[0].writes.map((w) => [w.key, Buffer.from(w.value ?? []).toString(), w.isDelete]),
       [['a', '1+2', false]],
     );
     sim.done();

@@ -58,7 +58,7 @@ describe('ContainerRuntime', () => {
     await runtime.start({ name: 'mycc', version: '1.0', path: '', type: 'GOLANG', containerType: 'SYSTEM' });
     await runtime.stop({ name: 'mycc', version: '1.0', path: '', type: 'GOLANG', containerType: 'SYSTEM' });
     assert.equal(requests[0]?.type, 'SYSTEM');
-    const start = requests[0]?.req;
+    const start = requests[0].req;
     assert.ok(start instanceof StartContainerReq);
     assert.deepEqual(start.ccid, { name: 'mycc', version: '1.0' });
     assert.ok(start.env.includes('CORE_CHAINCODE_ID_NAME=mycc:1.0'));

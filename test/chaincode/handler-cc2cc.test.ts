@@ -77,7 +77,7 @@ describe('Handler: INVOKE_CHAINCODE', () => {
     await tx.complete();
     const ns = sim.getTxSimulationResults().namespaces.find((n) => n.namespace === 'callee');
     assert.deepEqual(ns?.writes.map((w) => [w.key, Buffer.from(w.value ?? []).toString()]), [['k2', 'v2']]);
-    assert.deepEqual(ns?.reads.map((r) => r.key), ['k']);
+    assert.deepEqual(ns.reads.map((r) => r.key), ['k']);
   });
 
   test('on another channel (name/channel) the callee reads that channel\'s state, its writes are refused, and the caller\'s set is untouched', async () => {

@@ -367,7 +367,7 @@ describe('Handler: state metadata', () => {
       [{ key: 'k', entries: [['OTHER', 'kept'], ['VALIDATION_PARAMETER', 'policy-bytes']] }],
     );
 
-    await commitTx(ledger, NS, (sim) => sim.setStateMetadata(NS, 'k', new Map(written?.[0]?.entries.map((e) => [e.name, e.value]))));
+    await commitTx(ledger, NS, (sim) => sim.setStateMetadata(NS, 'k', new Map(written[0]?.entries.map((e) => [e.name, e.value]))));
     const tx2 = await startTx(session, { txId: 'tx2', channelId: ledger.channelId, txSimulator: await ledger.newTxSimulator('tx2') });
     assert.deepEqual(entries(responsePayload(await tx2.call(T.GET_STATE_METADATA, getMetadata('k')))), { OTHER: 'kept', VALIDATION_PARAMETER: 'policy-bytes' });
     assert.deepEqual(entries(responsePayload(await tx2.call(T.GET_STATE_METADATA, getMetadata('nokey')))), {});

@@ -23,12 +23,12 @@ describe('PackageStore', () => {
     await store.install({ name: 'acc', version: '1.0', type: 'NODE' }, await readChaincodePackage(src), Buffer.from('cds'));
     const reopened = await PackageStore.open({ root });
     assert.deepEqual(reopened.list(), [{ name: 'acc', version: '1.0', type: 'NODE', service: false }]);
-    const dir = await reopened.sourceDir({ name: 'acc', version: '1.0' });
+    const dir = reopened.sourceDir({ name: 'acc', version: '1.0' });
     assert.ok(dir);
     assert.equal(await readFile(join(dir, 'lib/a.js'), 'utf8'), 'module.exports = 1;');
     await assert.rejects(readFile(join(dir, 'node_modules/x/index.js')), /ENOENT/);
     assert.equal(await readFile(join(root, 'acc.1.0'), 'utf8'), 'cds');
-    assert.equal(await reopened.sourceDir({ name: 'acc', version: '2.0' }), undefined);
+    assert.equal(reopened.sourceDir({ name: 'acc', version: '2.0' }), undefined);
   });
 
   test('a package with its sources under src/ is found there; a bad version or an empty package is refused', async () => {
@@ -36,7 +36,7 @@ describe('PackageStore', () => {
     const store = await PackageStore.open({ root });
     const src = await sourceFolder({ 'src/package.json': '{"name":"b"}' });
     await store.install({ name: 'bcc', version: '1', type: 'NODE' }, await readChaincodePackage(src), new Uint8Array());
-    assert.equal(await store.sourceDir({ name: 'bcc', version: '1' }), join(root, 'src', 'bcc.1', 'src'));
+    assert.equal(store.sourceDir({ name: 'bcc', version: '1' }), join(root, 'src', 'bcc.1', 'src'));
     await assert.rejects(
       store.install({ name: 'ccc', version: 'v 1', type: 'NODE' }, await readChaincodePackage(src), new Uint8Array()),
       (err: unknown) => err instanceof PackageStoreError && err.code === 'BAD_PACKAGE' && /invalid chaincode version 'v 1'/.test(err.message),

@@ -41,9 +41,9 @@ function launchError(pattern: RegExp) {
 
 describe('RuntimeLauncher', () => {
   test('resolves once the chaincode registers; concurrent launches start one container', async () => {
-    let registry!: HandlerRegistry;
+    let registry: HandlerRegistry | undefined = undefined;
     const runtime = new ScriptedRuntime(async () => {
-      setTimeout(() => registry.ready('mycc:1.0'), 10);
+      setTimeout(() => registry?.ready('mycc:1.0'), 10);
     });
     const s = setUp(runtime);
     registry = s.registry;
@@ -97,16 +97,16 @@ describe('RuntimeLauncher', () => {
   });
 
   test('a registration the handler reports as failed fails every launch waiting on it', async () => {
-    let registry!: HandlerRegistry;
+    let registry: HandlerRegistry | undefined = undefined;
     const runtime = new ScriptedRuntime(async () => {
-      setTimeout(() => registry.failed('mycc:1.0', new Error('stream broke')), 5);
+      setTimeout(() => registry?.failed('mycc:1.0', new Error('stream broke')), 5);
     });
     const s = setUp(runtime);
     registry = s.registry;
     const results = await Promise.allSettled([s.launcher.launch(ccci), s.launcher.launch(ccci)]);
     for (const r of results) {
       assert.equal(r.status, 'rejected');
-      assert.match(String((r as PromiseRejectedResult).reason), /chaincode registration failed: stream broke/);
+      assert.match(String(r.reason), /chaincode registration failed: stream broke/);
     }
   });
 });

@@ -44,7 +44,8 @@ describe('weft node start with vm.type docker and peer.tls.enabled', { skip: eng
   });
 
   after(async () => {
-    await peer?.stop();
+    // before() may have failed before it was set.
+    await (peer as WeftProcess | undefined)?.stop();
     if (engine.endpoint !== undefined) await removePeerArtifacts(engine.endpoint, 'dev', peerId);
   });
 

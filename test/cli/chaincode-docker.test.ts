@@ -45,7 +45,8 @@ describe('weft node start with vm.type docker', { skip: engine.skip }, () => {
   });
 
   after(async () => {
-    await peer?.stop();
+    // before() may have failed before it was set.
+    await (peer as WeftProcess | undefined)?.stop();
     if (engine.endpoint !== undefined) await removePeerArtifacts(engine.endpoint, 'dev', peerId);
   });
 
@@ -108,7 +109,8 @@ describe('weft node start with vm.type docker and no engine at vm.endpoint', () 
   });
 
   after(async () => {
-    await peer?.stop();
+    // before() may have failed before it was set.
+    await (peer as WeftProcess | undefined)?.stop();
   });
 
   test('the peer starts, and says it cannot look for leftovers', async () => {
@@ -120,8 +122,8 @@ describe('weft node start with vm.type docker and no engine at vm.endpoint', () 
     assert.equal(status, 503);
     assert.equal(body.status, 'Service Unavailable');
     assert.equal(body.failed_checks?.length, 1);
-    assert.equal(body.failed_checks?.[0]?.component, 'docker');
-    assert.match(body.failed_checks?.[0]?.reason ?? '', /^the Docker engine at unix:\/\/\/tmp\/weft-no-engine-\d+\.sock \(vm\.endpoint\) does not answer: connect ENOENT/);
+    assert.equal(body.failed_checks[0]?.component, 'docker');
+    assert.match(body.failed_checks[0].reason, /^the Docker engine at unix:\/\/\/tmp\/weft-no-engine-\d+\.sock \(vm\.endpoint\) does not answer: connect ENOENT/);
   });
 
   test('instantiating a chaincode fails at once naming the endpoint; the peer stays up', async () => {

@@ -62,7 +62,7 @@ describe('weft chaincode, with a fabric-contract-api chaincode the peer builds a
     assert.equal((await invoke(['Tag', 'blue', 'a3'])).code, 0);
     assert.deepEqual(JSON.parse((await query(['ByColor', 'red'])).stdout), ['a1', 'a2']);
     // Composite keys stay out of a simple range scan.
-    assert.equal(JSON.parse((await query(['GetAllAssets'])).stdout).length, 2);
+    assert.equal((JSON.parse((await query(['GetAllAssets'])).stdout) as unknown[]).length, 2);
   });
 
   test('an event set by the contract is recorded in the committed transaction', async () => {
@@ -70,14 +70,15 @@ describe('weft chaincode, with a fabric-contract-api chaincode the peer builds a
     const file = join(await tempDir('weft-fetch-'), 'newest.block');
     assert.equal((await runWeft(['channel', 'fetch', 'newest', file, '-c', 'ch'], client)).code, 0);
     const block = commonPb.Block.deserializeBinary(await readFile(file));
-    const payload = commonPb.Payload.deserializeBinary(commonPb.Envelope.deserializeBinary(block.getData()!.getDataList_asU8()[0]!).getPayload_asU8());
+    const envelope = block.getData()?.getDataList_asU8()[0] ?? new Uint8Array();
+    const payload = commonPb.Payload.deserializeBinary(commonPb.Envelope.deserializeBinary(envelope).getPayload_asU8());
     const tx = transactionPb.Transaction.deserializeBinary(payload.getData_asU8());
-    const cap = transactionPb.ChaincodeActionPayload.deserializeBinary(tx.getActionsList()[0]!.getPayload_asU8());
-    const prp = responsePb.ProposalResponsePayload.deserializeBinary(cap.getAction()!.getProposalResponsePayload_asU8());
+    const cap = transactionPb.ChaincodeActionPayload.deserializeBinary(tx.getActionsList()[0]?.getPayload_asU8() ?? new Uint8Array());
+    const prp = responsePb.ProposalResponsePayload.deserializeBinary(cap.getAction()?.getProposalResponsePayload_asU8() ?? new Uint8Array());
     const action = proposalPb.ChaincodeAction.deserializeBinary(prp.getExtension_asU8());
     const event = eventPb.ChaincodeEvent.deserializeBinary(action.getEvents_asU8());
     assert.deepEqual([event.getChaincodeId(), event.getEventName(), Buffer.from(event.getPayload_asU8()).toString()], ['assets', 'AssetCreated', 'a9']);
-    assert.equal(event.getTxId(), commonPb.ChannelHeader.deserializeBinary(payload.getHeader()!.getChannelHeader_asU8()).getTxId());
+    assert.equal(event.getTxId(), commonPb.ChannelHeader.deserializeBinary(payload.getHeader()?.getChannelHeader_asU8() ?? new Uint8Array()).getTxId());
   });
 
   test('transient data reaches the contract', async () => {

@@ -88,7 +88,7 @@ describe('weft node start', () => {
     let from = 0;
     for (const re of expectations) {
       const at = texts.findIndex((t, i) => i >= from && re.test(t));
-      assert.ok(at >= 0, `missing, or out of order: ${re}\nlog:\n${texts.join('\n')}`);
+      assert.ok(at >= 0, `missing, or out of order: ${String(re)}\nlog:\n${texts.join('\n')}`);
       from = at + 1;
     }
     assert.equal(await proc.stop(), 0);

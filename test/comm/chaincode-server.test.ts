@@ -15,7 +15,7 @@ type Call = ClientDuplexStream<ChaincodeMessage, ChaincodeMessage>;
 
 /** The chaincode's end: the same stream class over the client half of the call. */
 function chaincodeSide(call: Call): GrpcChaincodeStream {
-  return new GrpcChaincodeStream(call as unknown as ConstructorParameters<typeof GrpcChaincodeStream>[0]);
+  return new GrpcChaincodeStream(call);
 }
 
 interface Registered {
@@ -139,7 +139,10 @@ describe('ChaincodeServer over real gRPC', () => {
       // cancellation follows, and from then on sends fail.
       let sendError: unknown;
       for (let i = 0; i < 100 && sendError === undefined; i++) {
-        await registered.stream.send(message(MessageTypes.TRANSACTION, 't', 'c', '')).catch((err: unknown) => (sendError = err));
+        sendError = await registered.stream.send(message(MessageTypes.TRANSACTION, 't', 'c', '')).then(
+          () => undefined,
+          (err: unknown) => err,
+        );
         if (sendError === undefined) await new Promise((r) => setTimeout(r, 10));
       }
       assert.ok(isStreamClosed(sendError), `sends still accepted after the call was cancelled: ${String(sendError)}`);
@@ -156,7 +159,8 @@ describe('ChaincodeServer over real gRPC', () => {
       const sends: Array<Promise<void>> = [];
       let blocked: Promise<void> | undefined;
       for (let i = 0; i < 200 && blocked === undefined; i++) {
-        let resolved = false;
+        // Set by the callbacks; `as boolean` keeps TypeScript from taking it for always false.
+        let resolved = false as boolean;
         const p = registered.stream.send(message(MessageTypes.TRANSACTION, `t${i}`, 'c', big));
         p.then(
           () => (resolved = true),

@@ -8,7 +8,7 @@ export type VMCall =
   | { op: 'wait'; ccid: CCID };
 
 export class FakeVM implements VM {
-  startError: unknown;
+  startError: Error | undefined;
   waitResult: () => Promise<number> = () => Promise.resolve(0);
 
   constructor(readonly calls: VMCall[]) {}

@@ -7,7 +7,7 @@ export async function logLine(lines: readonly string[], pattern: RegExp, timeout
   for (;;) {
     const line = lines.find((l) => pattern.test(l));
     if (line !== undefined) return line;
-    if (Date.now() > deadline) assert.fail(`no log line matches ${pattern}; the log:\n${lines.join('\n')}`);
+    if (Date.now() > deadline) assert.fail(`no log line matches ${String(pattern)}; the log:\n${lines.join('\n')}`);
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }

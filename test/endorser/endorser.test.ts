@@ -33,7 +33,7 @@ describe('Endorser, through the peer listener', () => {
   }
 
   const proposal = (req: { channelId: string; chaincodeName: string; args: string[]; headerType?: number }) =>
-    createSignedProposal({ headerType: HeaderType.ENDORSER_TRANSACTION, ...req, args: req.args.map((a) => Buffer.from(a)) } as Parameters<typeof createSignedProposal>[0]).signed;
+    createSignedProposal({ headerType: HeaderType.ENDORSER_TRANSACTION, ...req, args: req.args.map((a) => Buffer.from(a)) }).signed;
 
   test('a system chaincode answers on the system channel; the response carries the simulation', async () => {
     const reply = await client.send(proposal({ channelId: '', chaincodeName: 'cscc', args: ['GetChannels'] }));

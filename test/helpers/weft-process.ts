@@ -57,7 +57,7 @@ export class WeftProcess {
       const found = this.lines.find((l) => pattern.test(l));
       if (found !== undefined) return found;
       if (this.child.exitCode !== null || Date.now() > deadline) {
-        throw new Error(`no line matching ${pattern} (exit ${this.child.exitCode}); log:\n${this.lines.join('\n')}`);
+        throw new Error(`no line matching ${String(pattern)} (exit ${String(this.child.exitCode)}); log:\n${this.lines.join('\n')}`);
       }
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, 50);

@@ -23,7 +23,7 @@ async function runAndKill(root: string, afterReady: boolean): Promise<void> {
       child.stdout.on('data', (d: Buffer) => {
         if (d.toString().includes('ready')) resolve();
       });
-      child.on('exit', (code) => reject(new Error(`commit loop exited (${code}) before it was ready: ${stderr}`)));
+      child.on('exit', (code) => reject(new Error(`commit loop exited (${String(code)}) before it was ready: ${stderr}`)));
     });
   }
   await new Promise((r) => setTimeout(r, afterReady ? 20 + Math.random() * 200 : 50 + Math.random() * 250));

@@ -8,10 +8,10 @@ test('the genesis block is block 0 with a CONFIG envelope naming the channel', (
   const block = createGenesisBlock('mychannel');
   const header = block.getHeader();
   assert.equal(header?.getNumber(), 0);
-  assert.equal(header?.getPreviousHash_asU8().length, 0);
+  assert.equal(header.getPreviousHash_asU8().length, 0);
   const data = block.getData()?.getDataList_asU8() ?? [];
   assert.equal(data.length, 1);
-  assert.deepEqual(Buffer.from(header?.getDataHash_asU8() ?? []), Buffer.from(blockDataHash(data)));
+  assert.deepEqual(Buffer.from(header.getDataHash_asU8()), Buffer.from(blockDataHash(data)));
 
   const payload = common.Payload.deserializeBinary(common.Envelope.deserializeBinary(data[0] as Uint8Array).getPayload_asU8());
   const channelHeader = common.ChannelHeader.deserializeBinary(payload.getHeader()?.getChannelHeader_asU8() ?? new Uint8Array(0));

@@ -42,7 +42,11 @@ test('a read of a key changed since simulation is an MVCC_READ_CONFLICT, also wi
     await commitTxs(ledger, [(s) => s.setState('mycc', 'a', utf8('5'))]);
     assert.deepEqual(await ledger.commit(await nextBlock(ledger, stale)), [C.MVCC_READ_CONFLICT]);
     // A read of a missing key conflicts once the key exists.
-    const missing = await simulate(ledger, [async (s) => void (await s.getState('mycc', 'new'))]);
+    const missing = await simulate(ledger, [
+      async (s) => {
+        await s.getState('mycc', 'new');
+      },
+    ]);
     await commitTxs(ledger, [(s) => s.setState('mycc', 'new', utf8('x'))]);
     assert.deepEqual(await ledger.commit(await nextBlock(ledger, missing)), [C.MVCC_READ_CONFLICT]);
     assert.equal(text(await (await ledger.newQueryExecutor()).getState('mycc', 'a')), '5');
@@ -80,7 +84,11 @@ test('a range that gained, lost or changed a key is a PHANTOM_READ_CONFLICT', as
     await commitTxs(ledger, [(s) => s.setState('cc', 'k7', utf8('late')), (s) => s.setState('cc', 'z', utf8('outside'))]);
     assert.deepEqual(await ledger.commit(await nextBlock(ledger, partial)), [C.VALID]);
     // As in Fabric, a scan opened but never read covers its whole range, end key included.
-    const unread = await simulate(ledger, [async (s) => void (await s.getStateRangeScanIterator('cc', 'm0', 'm9'))]);
+    const unread = await simulate(ledger, [
+      async (s) => {
+        await s.getStateRangeScanIterator('cc', 'm0', 'm9');
+      },
+    ]);
     await commitTxs(ledger, [(s) => s.setState('cc', 'm9', utf8('end key'))]);
     assert.deepEqual(await ledger.commit(await nextBlock(ledger, unread)), [C.PHANTOM_READ_CONFLICT]);
   });

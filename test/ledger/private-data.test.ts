@@ -61,14 +61,14 @@ describe('private data in the ledger', () => {
       const pub = rwset.TxReadWriteSet.deserializeBinary(results.pubSimulationBytes);
       const hashedSet = pub.getNsRwsetList()[0]?.getCollectionHashedRwsetList()[0];
       assert.equal(hashedSet?.getCollectionName(), 'mine');
-      const hashed = kvrwset.HashedRWSet.deserializeBinary(hashedSet?.getHashedRwset_asU8() ?? new Uint8Array());
+      const hashed = kvrwset.HashedRWSet.deserializeBinary(hashedSet.getHashedRwset_asU8());
       const write = hashed.getHashedWritesList()[0];
       assert.deepEqual(Buffer.from(write?.getKeyHash_asU8() ?? []), sha256('k1'));
       assert.deepEqual(Buffer.from(write?.getValueHash_asU8() ?? []), sha256('secret-value'));
 
       const pvt = rwset.TxPvtReadWriteSet.deserializeBinary(results.pvtSimulationBytes ?? new Uint8Array());
       const pvtSet = pvt.getNsPvtRwsetList()[0]?.getCollectionPvtRwsetList()[0];
-      assert.deepEqual(Buffer.from(hashedSet?.getPvtRwsetHash_asU8() ?? []), createHash('sha256').update(pvtSet?.getRwset_asU8() ?? new Uint8Array()).digest());
+      assert.deepEqual(Buffer.from(hashedSet.getPvtRwsetHash_asU8()), createHash('sha256').update(pvtSet?.getRwset_asU8() ?? new Uint8Array()).digest());
       assert.equal(kvrwset.KVRWSet.deserializeBinary(pvtSet?.getRwset_asU8() ?? new Uint8Array()).getWritesList()[0]?.getKey(), 'k1');
 
       await ledger.storeTransientPrivateData('t1', results.pvtSimulationBytes ?? new Uint8Array());
@@ -118,7 +118,11 @@ describe('private data in the ledger', () => {
       qe.done();
 
       // Reading only the hash records the same read.
-      const [hashReader] = await simulate(ledger, [async (s) => void (await s.getPrivateDataHash('mycc', 'mine', 'k'))]);
+      const [hashReader] = await simulate(ledger, [
+        async (s) => {
+          await s.getPrivateDataHash('mycc', 'mine', 'k');
+        },
+      ]);
       await commitTxs(ledger, [(s) => s.deletePrivateData('mycc', 'mine', 'k')]);
       assert.deepEqual(await ledger.commit(await nextBlock(ledger, [hashReader as Uint8Array])), [MVCC_READ_CONFLICT]);
     });

@@ -56,7 +56,7 @@ describe('SoloOrderer', () => {
 
 function envelopeOfType(type: number, channelId: string) {
   const ch = new ChannelHeader();
-  ch.setType(type as 3);
+  ch.setType(type);
   ch.setChannelId(channelId);
   ch.setTxId('t');
   const header = new Header();

@@ -33,7 +33,7 @@ async function qscc(peer: Peer, ...args: string[]): Promise<Uint8Array> {
     });
     const response = (await client.send(signed)).getResponse();
     assert.equal(response?.getStatus(), 200, response?.getMessage());
-    return response?.getPayload_asU8() ?? new Uint8Array();
+    return response.getPayload_asU8();
   } finally {
     client.close();
   }

@@ -65,7 +65,7 @@ async function csccOnLedgers() {
 describe('cscc', () => {
   test('Init logs "Init CSCC"; JoinChain creates the channel from its genesis block and deploys the SCCs on it', async () => {
     const { cscc, invoke, deployed, lines, provider } = await csccOnLedgers();
-    assert.equal((await cscc.init()).status, 200);
+    assert.equal(cscc.init().status, 200);
     assert.match(lines[0] ?? '', /\[cscc\] Init -> INFO \w+ Init CSCC$/);
     const joined = await invokeBytes(invoke, 'JoinChain', createGenesisBlock('alpha').serializeBinary());
     assert.equal(joined.status, 200, joined.message);
@@ -150,16 +150,16 @@ describe('qscc blocks and transactions', () => {
     const hash = hashOfBlock(block);
     const byHash = await invoke('GetBlockByHash', 'chan', hash);
     assert.equal(commonPb.Block.deserializeBinary(byHash.payload).getHeader()?.getNumber(), 1);
-    const envelope = commonPb.Envelope.deserializeBinary(block.getData()!.getDataList_asU8()[0]!);
+    const envelope = commonPb.Envelope.deserializeBinary(block.getData()?.getDataList_asU8()[0] ?? new Uint8Array());
     const header = commonPb.ChannelHeader.deserializeBinary(
-      commonPb.Header.deserializeBinary(commonPb.Payload.deserializeBinary(envelope.getPayload_asU8()).getHeader()!.serializeBinary()).getChannelHeader_asU8(),
+      commonPb.Header.deserializeBinary(commonPb.Payload.deserializeBinary(envelope.getPayload_asU8()).getHeader()?.serializeBinary() ?? new Uint8Array()).getChannelHeader_asU8(),
     );
     const id = header.getTxId();
     const tx = await invoke('GetTransactionByID', 'chan', id);
     assert.equal(tx.status, 200, tx.message);
     const processed = transactionPb.ProcessedTransaction.deserializeBinary(tx.payload);
     assert.equal(processed.getValidationcode(), 0);
-    assert.deepEqual(Buffer.from(processed.getTransactionenvelope()!.serializeBinary()), Buffer.from(envelope.serializeBinary()));
+    assert.deepEqual(Buffer.from(processed.getTransactionenvelope()?.serializeBinary() ?? []), Buffer.from(envelope.serializeBinary()));
     const byTx = await invoke('GetBlockByTxID', 'chan', id);
     assert.equal(commonPb.Block.deserializeBinary(byTx.payload).getHeader()?.getNumber(), 1);
   });
@@ -224,7 +224,7 @@ describe('lscc and _lifecycle', () => {
     const cds = await deploymentSpec('mycc', '1.0');
     const res = await invoke('', 'install', cds);
     assert.equal(res.status, 200, res.message);
-    assert.ok(await packages.sourceDir({ name: 'mycc', version: '1.0' }));
+    assert.ok(packages.sourceDir({ name: 'mycc', version: '1.0' }));
     const listed = queryPb.ChaincodeQueryResponse.deserializeBinary((await invoke('', 'getinstalledchaincodes')).payload).getChaincodesList();
     assert.deepEqual(listed.map((c) => `${c.getName()}:${c.getVersion()}`), ['mycc:1.0']);
     assert.equal((await invoke('', 'install', cds)).message, "chaincode with name 'mycc' and version '1.0' already exists");

@@ -43,6 +43,6 @@ describe('loadPluginSysCCs', () => {
     const dir = await tempDir();
     const [off] = await loadPluginSysCCs([conf('off', 'does-not-exist.mjs', false)], dir);
     assert.equal(off?.enabled, false);
-    assert.equal((await off?.chaincode.invoke({} as never))?.message, 'system chaincode plugin off is disabled');
+    assert.equal((await off.chaincode.invoke({} as never)).message, 'system chaincode plugin off is disabled');
   });
 });

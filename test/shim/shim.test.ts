@@ -52,7 +52,7 @@ async function ready(peer: FakeChaincodeEnd): Promise<void> {
 
 describe('shim handler', () => {
   test('registers, then answers INIT and TRANSACTION with COMPLETED carrying the Response', async () => {
-    const { peer } = shimWith({ init: () => success('inited'), invoke: (stub) => error(`no ${stub.getStringArgs()[0]}`) });
+    const { peer } = shimWith({ init: () => success('inited'), invoke: (stub) => error(`no ${String(stub.getStringArgs()[0])}`) });
     await ready(peer);
     await peer.send(T.INIT, { txId: 't1', channelId: 'c', payload: inputOf('a').serializeBinary() });
     const done = await peer.next();
@@ -150,7 +150,7 @@ describe('shim handler', () => {
       async invoke(stub) {
         const results: string[] = [];
         for (const call of [() => stub.putState('', 'v'), () => stub.deleteState('')]) {
-          await call().catch((err: Error) => results.push(err.message));
+          await call().catch((err: unknown) => results.push(err instanceof Error ? err.message : String(err)));
         }
         return success(results.join('|'));
       },

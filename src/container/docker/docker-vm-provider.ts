@@ -239,7 +239,8 @@ export class DockerVMProvider implements VMProvider {
   private async stopContainer(name: string, id: string, timeoutMs: number, dontKill: boolean, dontRemove: boolean, mustExist: boolean): Promise<void> {
     const { logger } = this.opts;
     const container = (d: Docker): Docker.Container => d.getContainer(id);
-    let gone = false;
+    // Set inside the call below; `as boolean` keeps TypeScript from taking it for always false.
+    let gone = false as boolean;
     await this.engine.call(`stop container ${name}`, async (d) => {
       try {
         await container(d).stop({ t: Math.ceil(timeoutMs / 1000) });

@@ -121,8 +121,9 @@ export class InprocRegistry<CC> implements VMProvider {
   ): InprocInstance {
     const peerRcvCCSend = streamQueue(this.queueCapacity, `${instName} chaincode to peer stream`);
     const ccRcvPeerSend = streamQueue(this.queueCapacity, `${instName} peer to chaincode stream`);
-    let failed = false;
-    let stopping = false;
+    // Both are set from the tasks below; `as boolean` keeps TypeScript from taking them for always false.
+    let failed = false as boolean;
+    let stopping = false as boolean;
 
     const shimTask = (async () => {
       this.logger.debug('func1', `chaincode started for ${instName}`);

@@ -38,8 +38,8 @@ export class ChaincodeProcess {
       if (stream === 'stderr') opts.output.warn('output', line);
       else opts.output.info('output', line);
     });
-    child.stdout?.setEncoding('utf8').on('data', (chunk: string) => tail.push('stdout', chunk));
-    child.stderr?.setEncoding('utf8').on('data', (chunk: string) => tail.push('stderr', chunk));
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => tail.push('stdout', chunk));
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => tail.push('stderr', chunk));
     await new Promise<void>((resolve, reject) => {
       child.once('spawn', resolve);
       child.once('error', reject);

@@ -40,4 +40,6 @@ export class OutputTail {
   }
 }
 
+// The escape character is what it matches.
+// eslint-disable-next-line no-control-regex
 const ANSI_ESCAPE = /\u001b\[[0-9;]*[A-Za-z]/g;

@@ -164,7 +164,7 @@ describe('AsyncQueue', () => {
     }
     await producer;
     assert.equal(got.length, n);
-    for (let i = 0; i < n; i++) if (got[i] !== i) assert.fail(`item ${i} was ${got[i]}`);
+    for (let i = 0; i < n; i++) if (got[i] !== i) assert.fail(`item ${i} was ${String(got[i])}`);
   });
 
   test('many queued items survive the internal compaction in order', async () => {

@@ -77,7 +77,7 @@ describe('ProcessVMProvider with a fabric-shim chaincode', async () => {
     assert.deepEqual(rw.namespaces.map((n) => n.namespace), ['counter']);
     assert.deepEqual(rw.namespaces[0]?.reads, [{ key: 'counter', version: { blockNum, txNum: 0 } }]);
     assert.deepEqual(
-      rw.namespaces[0]?.writes.map((w) => [w.key, text(w.value ?? new Uint8Array()), w.isDelete]),
+      rw.namespaces[0].writes.map((w) => [w.key, text(w.value ?? new Uint8Array()), w.isDelete]),
       [
         ['colour', 'blue', false],
         ['counter', '6', false],
