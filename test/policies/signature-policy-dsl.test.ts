@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { parseSignaturePolicy, policyMspIds } from '../../../src/common/policies/signature-policy-dsl.js';
-import { MSPRole, type SignaturePolicy } from '../../../src/common/protos/collection.js';
+import { parseSignaturePolicy, policyMspIds } from '../../src/policies/signature-policy-dsl.js';
+import { MSPRole, type SignaturePolicy } from '../../src/common/protos/collection.js';
 
 /** A rule as text: `s<i>` for signed_by, `n-of(...)` for n_out_of. */
 function show(rule: SignaturePolicy | undefined): string {

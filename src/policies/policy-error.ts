@@ -1,4 +1,4 @@
-import { WeftError } from '../errors/weft-error.js';
+import { WeftError } from '../common/errors/weft-error.js';
 
 export type PolicyErrorCode = 'BAD_POLICY';
 

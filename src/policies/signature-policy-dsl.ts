@@ -1,4 +1,4 @@
-import { MSPPrincipal, MSPRole, SignaturePolicy, SignaturePolicyEnvelope, type MSPRoleType } from '../protos/collection.js';
+import { MSPPrincipal, MSPRole, SignaturePolicy, SignaturePolicyEnvelope, type MSPRoleType } from '../common/protos/collection.js';
 import { PolicyError } from './policy-error.js';
 
 const ROLES: Record<string, MSPRoleType> = {
