@@ -1,7 +1,7 @@
 import { errorMessage } from '../common/errors/weft-error.js';
 import type { Logger } from '../common/logging/logging.js';
 import { ImplicitMetaPolicy as ImplicitMetaPolicyProto } from '../common/protos/policies.js';
-import type { Policy } from './policy.js';
+import { isCompiledPolicy, type CompiledPolicy, type Policy } from './policy.js';
 import { PolicyError } from './policy-error.js';
 import type { PolicyIdentity, PolicyIdentityDeserializer } from './policy-identity.js';
 import type { SignedData } from './signed-data.js';
@@ -14,7 +14,7 @@ const RULES = ImplicitMetaPolicyProto.Rule;
  * ImplicitMetaPolicy). A child group without that policy counts as not satisfied. With no child
  * groups the threshold is 0 and the policy is always satisfied, as in Fabric.
  */
-export class ImplicitMetaPolicy implements Policy {
+export class ImplicitMetaPolicy implements CompiledPolicy {
   readonly threshold: number;
 
   private constructor(
@@ -59,21 +59,37 @@ export class ImplicitMetaPolicy implements Policy {
     this.evaluateDistinct(distinctIdentities(identities));
   }
 
+  satisfiedBy(distinct: readonly PolicyIdentity[]): boolean {
+    return this.countSatisfied(distinct) >= this.threshold;
+  }
+
   private evaluateDistinct(identities: readonly PolicyIdentity[]): void {
-    let satisfied = 0;
-    for (const policy of this.subPolicies) {
-      try {
-        policy.evaluateIdentities(identities);
-      } catch (err) {
-        if (err instanceof PolicyError && err.code === 'POLICY_NOT_SATISFIED') continue;
-        throw err;
-      }
-      if (++satisfied === this.threshold) return;
-    }
+    const satisfied = this.countSatisfied(identities);
+    if (satisfied >= this.threshold) return;
     throw new PolicyError(
       'POLICY_NOT_SATISFIED',
       `implicit policy evaluation failed - ${satisfied} sub-policies were satisfied, but this policy requires ${this.threshold} of the '${this.subPolicyName}' sub-policies to be satisfied`,
     );
+  }
+
+  /** Sub-policies satisfied, stopping at the threshold. */
+  private countSatisfied(identities: readonly PolicyIdentity[]): number {
+    let satisfied = 0;
+    for (const policy of this.subPolicies) {
+      if (satisfies(policy, identities) && ++satisfied === this.threshold) break;
+    }
+    return satisfied;
+  }
+}
+
+function satisfies(policy: Policy, identities: readonly PolicyIdentity[]): boolean {
+  if (isCompiledPolicy(policy)) return policy.satisfiedBy(identities);
+  try {
+    policy.evaluateIdentities(identities);
+    return true;
+  } catch (err) {
+    if (err instanceof PolicyError) return false;
+    throw err;
   }
 }
 
@@ -93,8 +109,12 @@ function threshold(rule: number, count: number): number {
 }
 
 /** A child group lacking the sub-policy (Fabric's rejectPolicy). */
-class NoSuchPolicy implements Policy {
+class NoSuchPolicy implements CompiledPolicy {
   constructor(private readonly name: string) {}
+
+  satisfiedBy(): boolean {
+    return false;
+  }
 
   evaluateSignedData(): void {
     throw this.error();

@@ -8,3 +8,15 @@ export interface Policy {
   /** For already-verified identities (Fabric's EvaluateIdentities). */
   evaluateIdentities(identities: readonly PolicyIdentity[]): void;
 }
+
+/**
+ * A policy this module compiled: it answers for distinct, verified identities without throwing,
+ * so that an ImplicitMeta policy over many groups does not build an error per unsatisfied group.
+ */
+export interface CompiledPolicy extends Policy {
+  satisfiedBy(distinctIdentities: readonly PolicyIdentity[]): boolean;
+}
+
+export function isCompiledPolicy(policy: Policy): policy is CompiledPolicy {
+  return 'satisfiedBy' in policy;
+}

@@ -1,7 +1,7 @@
 import { SignaturePolicy as SignaturePolicyProto, SignaturePolicyEnvelope, type MSPPrincipal } from '../common/protos/collection.js';
 import { errorMessage } from '../common/errors/weft-error.js';
 import type { Logger } from '../common/logging/logging.js';
-import type { Policy } from './policy.js';
+import type { CompiledPolicy } from './policy.js';
 import { PolicyError } from './policy-error.js';
 import type { PolicyIdentity, PolicyIdentityDeserializer } from './policy-identity.js';
 import type { SignedData } from './signed-data.js';
@@ -17,7 +17,7 @@ type Evaluator = (identities: readonly PolicyIdentity[], used: boolean[]) => boo
  * A signature policy (common.SignaturePolicyEnvelope, Fabric's cauthdsl policy) compiled once
  * into an evaluator: evaluation touches no protobuf but the principals handed to the identities.
  */
-export class SignaturePolicy implements Policy {
+export class SignaturePolicy implements CompiledPolicy {
   private constructor(
     private readonly evaluator: Evaluator,
     private readonly deserializer: PolicyIdentityDeserializer,
@@ -50,10 +50,12 @@ export class SignaturePolicy implements Policy {
     this.evaluateDistinct(distinctIdentities(identities));
   }
 
+  satisfiedBy(distinct: readonly PolicyIdentity[]): boolean {
+    return this.evaluator(distinct, new Array<boolean>(distinct.length).fill(false));
+  }
+
   private evaluateDistinct(identities: readonly PolicyIdentity[]): void {
-    if (!this.evaluator(identities, new Array<boolean>(identities.length).fill(false))) {
-      throw new PolicyError('POLICY_NOT_SATISFIED', 'signature set did not satisfy policy');
-    }
+    if (!this.satisfiedBy(identities)) throw new PolicyError('POLICY_NOT_SATISFIED', 'signature set did not satisfy policy');
   }
 }
 
