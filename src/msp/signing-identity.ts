@@ -2,9 +2,10 @@ import { createPrivateKey, sign, webcrypto, type KeyObject } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import identitiesPb from '@hyperledger/fabric-protos/lib/msp/identities_pb.js';
-import { errorMessage, WeftError } from '../common/errors/weft-error.js';
+import { errorMessage } from '../common/errors/weft-error.js';
+import { MspError } from './msp-error.js';
 
-export class MspError extends WeftError<'MSP_UNREADABLE'> {}
+export { MspError };
 
 /** A client identity: its MSP, its X.509 certificate, and the key that signs for it. */
 export interface SigningIdentity {
