@@ -5,7 +5,7 @@ import { WeftError } from '../common/errors/weft-error.js';
  * (an MSPConfig that cannot be set up). Lookup: MSP_UNKNOWN, MSP_MISMATCH (an identity of another
  * MSP). Identities: IDENTITY_MALFORMED (not a SerializedIdentity with an X.509 certificate),
  * IDENTITY_UNTRUSTED (no chain to this MSP's CAs), IDENTITY_EXPIRED (outside its validity dates),
- * IDENTITY_REVOKED (in a CRL), IDENTITY_NODEOU (Node OU rules).
+ * IDENTITY_REVOKED (in a CRL), IDENTITY_OU (OU rules: OrganizationalUnitIdentifiers, NodeOUs).
  */
 export type MspErrorCode =
   | 'MSP_UNREADABLE'
@@ -16,6 +16,6 @@ export type MspErrorCode =
   | 'IDENTITY_UNTRUSTED'
   | 'IDENTITY_EXPIRED'
   | 'IDENTITY_REVOKED'
-  | 'IDENTITY_NODEOU';
+  | 'IDENTITY_OU';
 
 export class MspError extends WeftError<MspErrorCode> {}

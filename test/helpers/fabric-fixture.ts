@@ -2,7 +2,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Block } from '../../src/common/protos/common.js';
+import { Block, BlockData, BlockHeader, BlockMetadata } from '../../src/common/protos/common.js';
 
 /** The fixture folder, beside the repository's root (tests run from dist/test/...). */
 export const FABRIC_FIXTURE = fileURLToPath(new URL('../../../../shared/fixtures/fabric-2.4.9/', import.meta.url));
@@ -20,26 +20,66 @@ export const FIXTURE_MSP = {
   ordererNode: join(ORDERER_ORG, 'orderers/orderer.example.com/msp'),
 } as const;
 
-/** The channel's blocks 0..25, from Fabric's block-file framing: each block preceded by its length as a protobuf varint. */
+/**
+ * The channel's blocks 0..25 as the Fabric peer stored them: each preceded by its length as a
+ * varint, and each in Fabric's block-file serialization (blkstorage/block_serialization.go), not
+ * a protobuf Block: number (varint), data hash and previous hash (varint-length bytes), the count
+ * of envelopes then each (varint-length bytes), the count of metadata entries then each.
+ */
 export async function readFixtureBlocks(): Promise<Block[]> {
   const bytes = await readFile(join(FABRIC_FIXTURE, 'mychannel-blocks-0-25.bin'));
   const blocks: Block[] = [];
-  let at = 0;
-  while (at < bytes.length) {
-    let length = 0;
-    let shift = 0;
-    for (;;) {
-      const byte = bytes[at++];
-      if (byte === undefined) throw new Error('truncated block length');
-      length += (byte & 0x7f) * 2 ** shift;
-      shift += 7;
-      if (byte < 0x80) break;
-    }
-    if (at + length > bytes.length) throw new Error(`truncated block at offset ${at}`);
-    blocks.push(Block.deserializeBinary(bytes.subarray(at, at + length)));
-    at += length;
+  const reader = new VarintReader(bytes);
+  while (!reader.done) {
+    const length = reader.varint();
+    const block = new VarintReader(reader.bytes(length));
+    const header = new BlockHeader();
+    header.setNumber(block.varint());
+    header.setDataHash(block.rawBytes());
+    header.setPreviousHash(block.rawBytes());
+    const data = new BlockData();
+    data.setDataList(Array.from({ length: block.varint() }, () => block.rawBytes()));
+    const metadata = new BlockMetadata();
+    metadata.setMetadataList(Array.from({ length: block.varint() }, () => block.rawBytes()));
+    if (!block.done) throw new Error(`trailing bytes in block ${header.getNumber()}`);
+    const whole = new Block();
+    whole.setHeader(header);
+    whole.setData(data);
+    whole.setMetadata(metadata);
+    blocks.push(whole);
   }
   return blocks;
+}
+
+class VarintReader {
+  private at = 0;
+
+  constructor(private readonly buf: Uint8Array) {}
+
+  get done(): boolean {
+    return this.at >= this.buf.length;
+  }
+
+  varint(): number {
+    let value = 0;
+    for (let shift = 0; ; shift += 7) {
+      const byte = this.buf[this.at++];
+      if (byte === undefined) throw new Error('truncated varint');
+      value += (byte & 0x7f) * 2 ** shift;
+      if (byte < 0x80) return value;
+    }
+  }
+
+  bytes(length: number): Uint8Array {
+    if (this.at + length > this.buf.length) throw new Error(`truncated at offset ${this.at}`);
+    const out = this.buf.subarray(this.at, this.at + length);
+    this.at += length;
+    return out;
+  }
+
+  rawBytes(): Uint8Array {
+    return this.bytes(this.varint());
+  }
 }
 
 /** The config block configtxgen made (mychannel.block). */

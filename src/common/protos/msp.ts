@@ -12,7 +12,7 @@ export type FabricNodeOUs = InstanceType<typeof configPb.FabricNodeOUs>;
 export const { SerializedIdentity } = identitiesPb;
 export type SerializedIdentity = InstanceType<typeof identitiesPb.SerializedIdentity>;
 
-export const { MSPPrincipal, MSPRole, OrganizationUnit } = principalPb;
+export const { MSPPrincipal, MSPRole, OrganizationUnit, MSPIdentityAnonymity, CombinedPrincipal } = principalPb;
 export type MSPPrincipal = InstanceType<typeof principalPb.MSPPrincipal>;
 export type MSPRole = InstanceType<typeof principalPb.MSPRole>;
 export type OrganizationUnit = InstanceType<typeof principalPb.OrganizationUnit>;
