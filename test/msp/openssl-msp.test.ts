@@ -1,9 +1,13 @@
 import assert from 'node:assert/strict';
+import { X509Certificate } from 'node:crypto';
 import { copyFile, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { MSPPrincipal, MSPRole, SerializedIdentity } from '../../src/common/protos/msp.js';
+import { childrenOf, concatBytes, contentOf, encodeTlv, readTlv, TAG, wholeOf } from '../../src/msp/der.js';
+import { curveOrderOf, encodeEcdsaSignature, parseEcdsaSignature } from '../../src/msp/ecdsa-signature.js';
 import { FabricMsp } from '../../src/msp/fabric-msp.js';
+import { toPem } from '../../src/msp/pem.js';
 import { MspError } from '../../src/msp/msp-error.js';
 import { readMspFolder } from '../../src/msp/msp-folder.js';
 import { loadSigningIdentity } from '../../src/msp/signing-identity.js';
@@ -110,6 +114,27 @@ describe('FabricMsp with certificates made by openssl (root, intermediate, CRL)'
   it('refuses a leaf with two NodeOU roles, and one with none', () => {
     assert.throws(() => identity('both').validate(), expectMspError('IDENTITY_OU', /not a combination of them\. OUs: \[client\([0-9A-F]{16}\) peer\([0-9A-F]{16}\)\], MSP: \[TestMSP\]/));
     assert.throws(() => identity('noOu').validate(), expectMspError('IDENTITY_OU', /does not have an OU that resolves to client, peer, orderer, or admin role/));
+  });
+
+  it('gives the high-S twin of a certificate the same id and IDENTITY match, as Fabric sanitizes certificates', () => {
+    const original = identity('client');
+    const der = new Uint8Array(original.certificate.raw);
+    // The intermediate signed it: its curve's order.
+    const order = curveOrderOf(new X509Certificate(inter.certPem).publicKey) ?? 0n;
+    const [tbs, algorithm, signature] = childrenOf(der, readTlv(der, 0));
+    assert.ok(tbs && algorithm && signature);
+    const parsed = parseEcdsaSignature(contentOf(der, signature).subarray(1));
+    assert.ok(parsed);
+    const flipped = encodeEcdsaSignature(parsed.r, order - parsed.s);
+    const twinDer = encodeTlv(TAG.SEQUENCE, concatBytes([wholeOf(der, tbs), wholeOf(der, algorithm), encodeTlv(TAG.BIT_STRING, concatBytes([Uint8Array.of(0), flipped]))]));
+    const twin = msp.deserializeIdentity(serialize(toPem('CERTIFICATE', twinDer)));
+    assert.notDeepEqual(new Uint8Array(twin.certificate.raw), der);
+    twin.validate();
+    assert.equal(twin.id, original.id);
+    const principal = new MSPPrincipal();
+    principal.setPrincipalClassification(MSPPrincipal.Classification.IDENTITY);
+    principal.setPrincipal(serialize(original.certificate.toString()));
+    assert.equal(twin.satisfiesPrincipal(principal), true);
   });
 
   it('refuses a CA certificate as an identity', () => {
