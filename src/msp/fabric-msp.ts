@@ -371,9 +371,9 @@ export class FabricMsp implements IdentityDeserializer, IdentityOwner {
     for (const ca of [...this.roots, ...this.intermediates]) {
       checkCaAttributes(ca);
       const chain = this.uniqueChain(ca, issuanceTime(ca));
-      if (!Array.isArray(chain)) throw configError(`CA Certificate is not valid, (SN: ${ca.fields.serialNumber}): could not obtain certification chain: ${chain.message}`);
+      if (!Array.isArray(chain)) throw configError(`CA Certificate is not valid, (SN: ${ca.fields.serialNumber.toString()}): could not obtain certification chain: ${chain.message}`);
       if (chain.length > 1 && this.isRevoked(ca, chain)) {
-        throw configError(`CA Certificate is not valid, (SN: ${ca.fields.serialNumber}): The certificate has been revoked`);
+        throw configError(`CA Certificate is not valid, (SN: ${ca.fields.serialNumber.toString()}): The certificate has been revoked`);
       }
     }
     for (const ca of this.intermediates) {
