@@ -463,10 +463,12 @@ export class FabricMsp implements IdentityDeserializer, IdentityOwner {
       timeProblem ??= problem;
       return problem === undefined;
     };
+    // A certificate appears once in a chain (a CA listed both as root and intermediate would loop).
+    const fresh = (chain: readonly CertRef[], ca: CertRef): boolean => !chain.some((c) => c.key === ca.key);
     const extend = (chain: CertRef[], child: CertRef): void => {
-      for (const ca of this.roots) if (issues(ca, child)) chains.push([...chain, ca]);
+      for (const ca of this.roots) if (fresh(chain, ca) && issues(ca, child)) chains.push([...chain, ca]);
       if (chain.length >= MAX_CHAIN_DEPTH) return;
-      for (const ca of this.intermediates) if (!chain.includes(ca) && issues(ca, child)) extend([...chain, ca], ca);
+      for (const ca of this.intermediates) if (fresh(chain, ca) && !this.rootKeys.has(ca.key) && issues(ca, child)) extend([...chain, ca], ca);
     };
     if (timeProblem === undefined) extend([leaf], leaf);
     if (chains.length === 1 && chains[0] !== undefined) return chains[0];
