@@ -18,6 +18,7 @@ import type { IdentityDeserializer, NodeRole } from './identity.js';
 import { MspError, type MspErrorCode } from './msp-error.js';
 import { firstPemBlock } from './pem.js';
 import { RevocationList } from './revocation-list.js';
+import { sanitizeCertificate } from './sanitize-certificate.js';
 import { X509Identity, type IdentityOwner } from './x509-identity.js';
 
 export interface FabricMspOptions {
@@ -33,9 +34,10 @@ export interface FabricMspOptions {
   identityCacheSize?: number;
 }
 
-/** A certificate with what the chain checks read from it; `key` is its DER as a latin1 string. */
+/** A certificate with what the chain checks read from it; `raw` is its sanitized DER, `key` that DER as a latin1 string. */
 interface CertRef {
   readonly cert: X509Certificate;
+  readonly raw: Uint8Array;
   readonly key: string;
   readonly fields: CertificateFields;
 }
@@ -107,8 +109,17 @@ export class FabricMsp implements IdentityDeserializer, IdentityOwner {
 
     const rootCerts = config.getRootCertsList_asU8();
     if (rootCerts.length === 0) throw configError('expected at least one CA certificate');
-    for (const pem of rootCerts) this.addCa(this.roots, certFromPem(pem), true);
-    for (const pem of config.getIntermediateCertsList_asU8()) this.addCa(this.intermediates, certFromPem(pem), false);
+    // Parsed first, then sanitized: an intermediate's issuer may come later in the lists.
+    const roots = rootCerts.map(certFromPem);
+    const intermediates = config.getIntermediateCertsList_asU8().map(certFromPem);
+    this.roots.push(...roots);
+    this.intermediates.push(...intermediates);
+    const sanitizedRoots = roots.map((ca) => this.sanitized(ca));
+    const sanitizedIntermediates = intermediates.map((ca) => this.sanitized(ca));
+    this.roots.length = 0;
+    this.intermediates.length = 0;
+    for (const ca of sanitizedRoots) this.addCa(this.roots, ca, true);
+    for (const ca of sanitizedIntermediates) this.addCa(this.intermediates, ca, false);
 
     this.crls = config.getRevocationListList_asU8().map((bytes) => {
       let crl: RevocationList;
@@ -125,7 +136,7 @@ export class FabricMsp implements IdentityDeserializer, IdentityOwner {
     this.finalizeCas();
     this.nodeOUs = this.setupNodeOUs(config);
 
-    for (const pem of config.getAdminsList_asU8()) this.admins.add(certFromPem(pem).key);
+    for (const pem of config.getAdminsList_asU8()) this.admins.add(this.sanitized(certFromPem(pem)).key);
     if (this.admins.size === 0 && this.nodeOUs?.admin === undefined) {
       throw configError('administrators must be declared when no admin ou classification is set');
     }
@@ -205,8 +216,9 @@ export class FabricMsp implements IdentityDeserializer, IdentityOwner {
     } catch (err) {
       throw new MspError('IDENTITY_MALFORMED', `parseCertificate failed: ${errorMessage(err)}`, { cause: err });
     }
-    const id = createHash(this.identifierHash).update(block.der).digest('hex');
-    return new X509Identity(this, serialized, id, cert, fields);
+    const raw = this.sanitized({ cert, fields, raw: block.der, key: '' }).raw;
+    const id = createHash(this.identifierHash).update(raw).digest('hex');
+    return new X509Identity(this, serialized, id, cert, fields, raw);
   }
 
   currentTime(): Date | undefined {
@@ -214,7 +226,7 @@ export class FabricMsp implements IdentityDeserializer, IdentityOwner {
   }
 
   checkIdentity(identity: X509Identity): MspError | { certifiersIdentifier: Uint8Array } {
-    const ref = refOf(identity.certificate, identity.fields);
+    const ref: CertRef = { cert: identity.certificate, fields: identity.fields, raw: identity.raw, key: Buffer.from(identity.raw).toString('latin1') };
     if (identity.certificate.ca) {
       return new MspError(
         'IDENTITY_UNTRUSTED',
@@ -340,6 +352,14 @@ export class FabricMsp implements IdentityDeserializer, IdentityOwner {
     return undefined;
   }
 
+  /** The certificate in Fabric's sanitized form (low-S signature), its issuer found among this MSP's CAs. */
+  private sanitized(ref: CertRef): CertRef {
+    const { cert } = ref;
+    const issuer = cert.checkIssued(cert) ? cert : [...this.roots, ...this.intermediates].find((ca) => cert.checkIssued(ca.cert))?.cert;
+    const raw = sanitizeCertificate(ref.raw, issuer?.publicKey);
+    return raw === ref.raw ? ref : { ...ref, raw, key: Buffer.from(raw).toString('latin1') };
+  }
+
   private addCa(list: CertRef[], ref: CertRef, root: boolean): void {
     if (list.some((known) => known.key === ref.key)) return;
     list.push(ref);
@@ -351,9 +371,9 @@ export class FabricMsp implements IdentityDeserializer, IdentityOwner {
     for (const ca of [...this.roots, ...this.intermediates]) {
       checkCaAttributes(ca);
       const chain = this.uniqueChain(ca, issuanceTime(ca));
-      if (!Array.isArray(chain)) throw configError(`CA Certificate is not valid, (SN: ${ca.fields.serialNumber}): could not obtain certification chain: ${chain.message}`);
+      if (!Array.isArray(chain)) throw configError(`CA Certificate is not valid, (SN: ${ca.fields.serialNumber.toString()}): could not obtain certification chain: ${chain.message}`);
       if (chain.length > 1 && this.isRevoked(ca, chain)) {
-        throw configError(`CA Certificate is not valid, (SN: ${ca.fields.serialNumber}): The certificate has been revoked`);
+        throw configError(`CA Certificate is not valid, (SN: ${ca.fields.serialNumber.toString()}): The certificate has been revoked`);
       }
     }
     for (const ca of this.intermediates) {
@@ -401,7 +421,7 @@ export class FabricMsp implements IdentityDeserializer, IdentityOwner {
 
   /** Fabric's getCertifiersIdentifier: the hash of the chain from a root or intermediate CA of this MSP up to its root. */
   private certifiersIdentifierOf(pem: Uint8Array): Uint8Array {
-    const ref = certFromPem(pem);
+    const ref = this.sanitized(certFromPem(pem));
     if (this.rootKeys.has(ref.key)) return this.chainIdentifier([ref]);
     if (!this.intermediates.some((ca) => ca.key === ref.key)) {
       throw configError(`Failed adding OU. Certificate [${ref.cert.subject.replace(/\n/g, ',')}] not in root or intermediate certs.`);
@@ -413,7 +433,7 @@ export class FabricMsp implements IdentityDeserializer, IdentityOwner {
 
   private chainIdentifier(chain: readonly CertRef[]): Uint8Array {
     const hash = createHash(this.identifierHash);
-    for (const ca of chain) hash.update(ca.cert.raw);
+    for (const ca of chain) hash.update(ca.raw);
     return hash.digest();
   }
 
@@ -443,10 +463,12 @@ export class FabricMsp implements IdentityDeserializer, IdentityOwner {
       timeProblem ??= problem;
       return problem === undefined;
     };
+    // A certificate appears once in a chain (a CA listed both as root and intermediate would loop).
+    const fresh = (chain: readonly CertRef[], ca: CertRef): boolean => !chain.some((c) => c.key === ca.key);
     const extend = (chain: CertRef[], child: CertRef): void => {
-      for (const ca of this.roots) if (issues(ca, child)) chains.push([...chain, ca]);
+      for (const ca of this.roots) if (fresh(chain, ca) && issues(ca, child)) chains.push([...chain, ca]);
       if (chain.length >= MAX_CHAIN_DEPTH) return;
-      for (const ca of this.intermediates) if (!chain.includes(ca) && issues(ca, child)) extend([...chain, ca], ca);
+      for (const ca of this.intermediates) if (fresh(chain, ca) && !this.rootKeys.has(ca.key) && issues(ca, child)) extend([...chain, ca], ca);
     };
     if (timeProblem === undefined) extend([leaf], leaf);
     if (chains.length === 1 && chains[0] !== undefined) return chains[0];
@@ -472,16 +494,12 @@ export class FabricMsp implements IdentityDeserializer, IdentityOwner {
   }
 }
 
-function refOf(cert: X509Certificate, fields: CertificateFields): CertRef {
-  return { cert, fields, key: cert.raw.toString('latin1') };
-}
-
 /** Fabric's getCertFromPem. */
 function certFromPem(pem: Uint8Array): CertRef {
   const block = firstPemBlock(pem);
   if (block === undefined) throw configError(`getCertFromPem error: could not decode pem bytes [${Buffer.from(pem).toString('latin1').slice(0, 80)}]`);
   try {
-    return refOf(new X509Certificate(block.der), readCertificateFields(block.der));
+    return { cert: new X509Certificate(block.der), fields: readCertificateFields(block.der), raw: block.der, key: Buffer.from(block.der).toString('latin1') };
   } catch (err) {
     throw configError(`getCertFromPem error: failed to parse x509 cert: ${errorMessage(err)}`, err);
   }

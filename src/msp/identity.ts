@@ -6,7 +6,7 @@ export interface Identity {
   readonly mspId: string;
   /** The SerializedIdentity bytes it was read from (mspid + PEM). */
   readonly serialized: Uint8Array;
-  /** Unique within its MSP (hex SHA-256 of the certificate DER): one identity counts once in a policy. */
+  /** Unique within its MSP (hex SHA-256 of the certificate DER, its signature in low-S form as Fabric sanitizes it): one identity counts once in a policy. */
   readonly id: string;
   readonly certificate: X509Certificate;
   /** Throws MspError naming why it is not valid in its MSP: chain to a root/intermediate CA of the MSP, validity dates, CRLs, NodeOU rules. Cached. */

@@ -27,9 +27,8 @@ export interface SigningIdentity {
  */
 export async function loadSigningIdentity(mspDir: string, mspId: string): Promise<SigningIdentity> {
   const signcerts = join(mspDir, 'signcerts');
-  const certFiles = await pemFilesIn(signcerts, 'CERTIFICATE');
-  const first = certFiles[0];
-  if (first === undefined) throw new MspError('MSP_UNREADABLE', `could not load a valid signer certificate from directory ${signcerts}`);
+  const first = (await pemFilesIn(signcerts, 'CERTIFICATE'))[0];
+  if (first === undefined) throw new MspError('MSP_UNREADABLE', `could not load a valid signer certificate from directory ${signcerts}: it holds no PEM certificate`);
   let certificate: X509Certificate;
   try {
     certificate = new X509Certificate(first.text);
@@ -87,7 +86,7 @@ async function pemFilesIn(dir: string, label: string | undefined): Promise<{ fil
   try {
     names = (await readdir(dir, { withFileTypes: true })).filter((e) => !e.isDirectory()).map((e) => e.name);
   } catch (err) {
-    throw new MspError('MSP_UNREADABLE', `cannot read ${dir}: ${errorMessage(err)}`, { cause: err });
+    throw new MspError('MSP_UNREADABLE', `could not read directory ${dir}: ${errorMessage(err)}`, { cause: err });
   }
   const out: { file: string; text: string }[] = [];
   for (const name of names.sort()) {

@@ -31,6 +31,8 @@ export class X509Identity implements Identity {
     readonly id: string,
     readonly certificate: X509Certificate,
     readonly fields: CertificateFields,
+    /** The certificate's DER in Fabric's sanitized form (low-S signature): what ids, admin certificates and IDENTITY principals compare. */
+    readonly raw: Uint8Array,
   ) {
     this.publicKey = certificate.publicKey;
     this.curveOrder = curveOrderOf(this.publicKey);
@@ -38,11 +40,6 @@ export class X509Identity implements Identity {
 
   get mspId(): string {
     return this.owner.id;
-  }
-
-  /** The certificate's DER, as admin certificates and IDENTITY principals are compared. */
-  get raw(): Uint8Array {
-    return this.certificate.raw;
   }
 
   validate(): void {

@@ -7,6 +7,7 @@ import commonPb from '@hyperledger/fabric-protos/lib/common/common_pb.js';
 import transactionPb from '@hyperledger/fabric-protos/lib/peer/transaction_pb.js';
 import { Envelope, Payload } from '../../src/common/protos/common.js';
 import { MSPPrincipal, MSPRole, OrganizationUnit, SerializedIdentity, type MSPPrincipal as Principal } from '../../src/common/protos/msp.js';
+import { concatBytes, encodeTlv, encodeUnsignedInteger, TAG } from '../../src/msp/der.js';
 import { curveOrderOf, encodeEcdsaSignature, parseEcdsaSignature } from '../../src/msp/ecdsa-signature.js';
 import { FabricMsp } from '../../src/msp/fabric-msp.js';
 import { loadLocalMsp } from '../../src/msp/local-msp.js';
@@ -210,6 +211,42 @@ describe('MspManager over the fixture channel', () => {
     assert.throws(() => manager.deserializeIdentity(Buffer.from([0xff, 0xff, 0xff])), expectMspError('IDENTITY_MALFORMED', /could not deserialize a SerializedIdentity/));
     assert.deepEqual(manager.mspIds.sort(), ['OrdererMSP', 'Org1MSP']);
     assert.equal(manager.getMsp('Org1MSP')?.id, 'Org1MSP');
+  });
+
+  it("verifies the orderer's signature on blocks 1..25 of the fixture (block 0, made by configtxgen, is unsigned)", async () => {
+    for (const block of (await readFixtureBlocks()).slice(1)) {
+      const header = block.getHeader();
+      assert.ok(header);
+      // Fabric signs metadata value || signature header || the ASN.1 DER of (number, previous hash, data hash).
+      const headerDer = encodeTlv(
+        TAG.SEQUENCE,
+        concatBytes([
+          encodeUnsignedInteger(BigInt(header.getNumber())),
+          encodeTlv(TAG.OCTET_STRING, header.getPreviousHash_asU8()),
+          encodeTlv(TAG.OCTET_STRING, header.getDataHash_asU8()),
+        ]),
+      );
+      const metadata = commonPb.Metadata.deserializeBinary(block.getMetadata()?.getMetadataList_asU8()[0] ?? new Uint8Array());
+      const signatures = metadata.getSignaturesList();
+      assert.equal(signatures.length, 1, `block ${header.getNumber()}`);
+      for (const sig of signatures) {
+        const signatureHeader = sig.getSignatureHeader_asU8();
+        const signer = manager.deserializeIdentity(commonPb.SignatureHeader.deserializeBinary(signatureHeader).getCreator_asU8());
+        assert.equal(signer.mspId, 'OrdererMSP');
+        assert.equal(signer.satisfiesPrincipal(rolePrincipal('OrdererMSP', MSPRoleType.MEMBER)), true);
+        assert.equal(signer.satisfiesPrincipal(rolePrincipal('OrdererMSP', MSPRoleType.ADMIN)), false, 'the orderer node is not an admin');
+        const signed = concatBytes([metadata.getValue_asU8(), signatureHeader, headerDer]);
+        assert.equal(signer.verify(signed, sig.getSignature_asU8()), true, `block ${header.getNumber()}`);
+      }
+    }
+  });
+
+  it('finds the admin of an org without NodeOUs in its admincerts', async () => {
+    const adminPem = await readFile(join(FIXTURE_MSP.orderer, 'admincerts/Admin@example.com-cert.pem'), 'utf8');
+    const admin = manager.deserializeIdentity(serialize('OrdererMSP', adminPem));
+    assert.equal(admin.nodeRole(), undefined);
+    assert.equal(admin.satisfiesPrincipal(rolePrincipal('OrdererMSP', MSPRoleType.ADMIN)), true);
+    assert.equal(admin.satisfiesPrincipal(rolePrincipal('OrdererMSP', MSPRoleType.CLIENT)), false, 'no NodeOUs: no client role');
   });
 
   it("verifies every creator and endorsement signature of the fixture's blocks 3..25", async () => {
