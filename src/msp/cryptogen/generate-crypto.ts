@@ -68,8 +68,8 @@ async function generateOrg(org: RenderedOrg, kind: 'peer' | 'orderer', outputDir
 
 async function writeOrgFiles(root: string, org: OrgFiles): Promise<void> {
   // Only the deepest folders: creating those makes their parents, with fewer calls.
-  const dirs = [...org.dirs].sort();
-  const leaves = dirs.filter((d, i) => !(dirs[i + 1]?.startsWith(`${d}/`) ?? false));
+  const dirs = [...org.dirs];
+  const leaves = dirs.filter((d) => !dirs.some((other) => other.startsWith(`${d}/`)));
   await Promise.all(leaves.map((d) => mkdir(join(root, d), { recursive: true, mode: 0o755 })));
   await Promise.all([...org.files].map(([path, f]) => writeFile(join(root, path), f.content, { mode: f.mode })));
 }

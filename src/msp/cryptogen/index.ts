@@ -4,3 +4,4 @@ export type { CryptoConfig, NodeSpec, NodeTemplate, OrgSpec } from './crypto-con
 export { CryptogenError } from './cryptogen-error.js';
 export { generateCrypto } from './generate-crypto.js';
 export type { GeneratedOrg } from './generate-crypto.js';
+export { cryptoConfigYaml } from './crypto-config-yaml.js';

@@ -68,6 +68,6 @@ export function renderTemplate(input: string, data: Readonly<Record<string, stri
     }
     return value;
   });
-  if (out.includes('{{')) throw new CryptogenError('TEMPLATE_INVALID', `${path}: cannot render "${input}": unclosed {{`);
+  if (input.replace(ACTION, '').includes('{{')) throw new CryptogenError('TEMPLATE_INVALID', `${path}: cannot render "${input}": unclosed {{`);
   return out;
 }
