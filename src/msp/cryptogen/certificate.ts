@@ -14,7 +14,7 @@ import {
   tlv,
   time,
   unsignedInteger,
-} from './der.js';
+} from './der-encoder.js';
 
 /** A subject or issuer, with the attributes cryptogen sets; empty lists are left out. */
 export interface CertificateName {
