@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { errorMessage, WeftError } from '../common/errors/weft-error.js';
-import { parseSignaturePolicy } from '../common/policies/signature-policy-dsl.js';
+import { parseSignaturePolicy } from '../policies/signature-policy-dsl.js';
 import { CollectionConfig, CollectionConfigPackage, CollectionPolicyConfig, StaticCollectionConfig } from '../common/protos/collection.js';
 
 export class CollectionConfigError extends WeftError<'BAD_COLLECTION_CONFIG'> {}

@@ -1,84 +1,104 @@
-import { createPrivateKey, sign, webcrypto, type KeyObject } from 'node:crypto';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { createPrivateKey, createPublicKey, sign, X509Certificate, type KeyObject } from 'node:crypto';
+import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import identitiesPb from '@hyperledger/fabric-protos/lib/msp/identities_pb.js';
-import { errorMessage, WeftError } from '../common/errors/weft-error.js';
+import { errorMessage } from '../common/errors/weft-error.js';
+import { SerializedIdentity } from '../common/protos/msp.js';
+import { curveOrderOf, toLowS } from './ecdsa-signature.js';
+import { MspError } from './msp-error.js';
+import { firstPemBlock } from './pem.js';
 
-export class MspError extends WeftError<'MSP_UNREADABLE'> {}
+export { MspError };
 
-/** A client identity: its MSP, its X.509 certificate, and the key that signs for it. */
+/** An identity that signs: its MSP, its X.509 certificate, and the key that signs for it. */
 export interface SigningIdentity {
   mspId: string;
   certificatePem: string;
   /** The SerializedIdentity (mspid + PEM certificate) that goes into proposals as their creator. */
   serialize(): Uint8Array;
-  /** An ECDSA signature over `message` with SHA-256, DER-encoded, as Fabric signs. */
+  /** ECDSA over SHA-256 (DER, low-S as Fabric requires), or Ed25519 over the message itself. */
   sign(message: Uint8Array): Uint8Array;
 }
 
-const CERT_FILE = join('signcerts', 'cert.pem');
-const KEY_FILE = join('keystore', 'priv_sk');
-
 /**
- * The identity kept in an MSP folder (Fabric's layout: signcerts/cert.pem, keystore/priv_sk).
- * When the folder holds none, a development identity is made there: an ECDSA P-256 key and a
- * self-signed certificate, the way a dev network's cryptogen would give one.
+ * The signing identity of a Fabric MSP folder: the certificate in signcerts/ and its private key
+ * in keystore/, whatever their file names (cryptogen writes `User1@org1.example.com-cert.pem` and
+ * `priv_sk`; Fabric CA writes `cert.pem` and `<ski>_sk`). Of several keys, the one matching the
+ * certificate is used.
  */
 export async function loadSigningIdentity(mspDir: string, mspId: string): Promise<SigningIdentity> {
-  let certificatePem: string;
-  let keyPem: string;
+  const signcerts = join(mspDir, 'signcerts');
+  const first = (await pemFilesIn(signcerts, 'CERTIFICATE'))[0];
+  if (first === undefined) throw new MspError('MSP_UNREADABLE', `could not load a valid signer certificate from directory ${signcerts}: it holds no PEM certificate`);
+  let certificate: X509Certificate;
   try {
-    [certificatePem, keyPem] = await Promise.all([readFile(join(mspDir, CERT_FILE), 'utf8'), readFile(join(mspDir, KEY_FILE), 'utf8')]);
+    certificate = new X509Certificate(first.text);
   } catch (err) {
-    if ((err as { code?: string }).code !== 'ENOENT') {
-      throw new MspError('MSP_UNREADABLE', `cannot read the MSP at ${mspDir}: ${errorMessage(err)}`, { cause: err });
-    }
-    ({ certificatePem, keyPem } = await createDevIdentity(mspDir, mspId));
+    throw new MspError('MSP_UNREADABLE', `the certificate ${first.file} cannot be read: ${errorMessage(err)}`, { cause: err });
   }
-  let key: KeyObject;
-  try {
-    key = createPrivateKey(keyPem);
-  } catch (err) {
-    throw new MspError('MSP_UNREADABLE', `the key at ${join(mspDir, KEY_FILE)} cannot be read: ${errorMessage(err)}`, { cause: err });
-  }
+  const key = await keyOf(join(mspDir, 'keystore'), certificate.publicKey);
+  return signingIdentity(mspId, first.text, key);
+}
+
+/** A SigningIdentity over a certificate and its key. */
+export function signingIdentity(mspId: string, certificatePem: string, key: KeyObject): SigningIdentity {
+  const order = curveOrderOf(key);
+  const ed25519 = key.asymmetricKeyType === 'ed25519';
+  let serialized: Uint8Array | undefined;
   return {
     mspId,
     certificatePem,
-    serialize: () => {
-      const id = new identitiesPb.SerializedIdentity();
-      id.setMspid(mspId);
-      id.setIdBytes(Buffer.from(certificatePem));
-      return id.serializeBinary();
+    serialize: (): Uint8Array => {
+      if (serialized === undefined) {
+        const id = new SerializedIdentity();
+        id.setMspid(mspId);
+        id.setIdBytes(Buffer.from(certificatePem));
+        serialized = id.serializeBinary();
+      }
+      return serialized;
     },
-    sign: (message) => sign('sha256', message, key),
+    sign: (message: Uint8Array): Uint8Array => {
+      if (ed25519) return sign(null, message, key);
+      const signature = sign('sha256', message, key);
+      return order === undefined ? signature : toLowS(signature, order);
+    },
   };
 }
 
-async function createDevIdentity(mspDir: string, mspId: string): Promise<{ certificatePem: string; keyPem: string }> {
-  // The x509 library's dependency injection needs the Reflect metadata API loaded first.
-  await import('reflect-metadata');
-  const x509 = await import('@peculiar/x509');
-  // The x509 library speaks WebCrypto; node's implementation is that API (typed apart from the DOM's).
-  const crypto = webcrypto;
-  x509.cryptoProvider.set(crypto as never);
-  const algorithm = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' };
-  const keys = await crypto.subtle.generateKey(algorithm, true, ['sign', 'verify']);
-  const now = new Date();
-  const cert = await x509.X509CertificateGenerator.createSelfSigned({
-    serialNumber: Buffer.from(crypto.getRandomValues(new Uint8Array(16))).toString('hex'),
-    name: `CN=Admin@${mspId.toLowerCase()}.weft.local, OU=client, O=${mspId}`,
-    notBefore: new Date(now.getTime() - 60_000),
-    notAfter: new Date(now.getTime() + 10 * 365 * 24 * 3600 * 1000),
-    keys: keys as never,
-    signingAlgorithm: algorithm,
-    extensions: [new x509.BasicConstraintsExtension(false, undefined, true), new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true)],
-  });
-  const pkcs8 = Buffer.from(await crypto.subtle.exportKey('pkcs8', keys.privateKey));
-  const keyPem = `-----BEGIN PRIVATE KEY-----\n${pkcs8.toString('base64').replace(/(.{64})/g, '$1\n')}\n-----END PRIVATE KEY-----\n`;
-  const certificatePem = cert.toString('pem');
-  await mkdir(join(mspDir, 'signcerts'), { recursive: true });
-  await mkdir(join(mspDir, 'keystore'), { recursive: true, mode: 0o700 });
-  await writeFile(join(mspDir, KEY_FILE), keyPem, { mode: 0o600 });
-  await writeFile(join(mspDir, CERT_FILE), certificatePem);
-  return { certificatePem, keyPem };
+/** The private key in `keystore` whose public half is `publicKey`. */
+async function keyOf(keystore: string, publicKey: KeyObject): Promise<KeyObject> {
+  const wanted = publicKey.export({ type: 'spki', format: 'der' });
+  const files = await pemFilesIn(keystore, undefined);
+  for (const { text } of files) {
+    let key: KeyObject;
+    try {
+      key = createPrivateKey(text);
+    } catch {
+      continue;
+    }
+    if (createPublicKey(key).export({ type: 'spki', format: 'der' }).equals(wanted)) return key;
+  }
+  throw new MspError('MSP_UNREADABLE', `no private key in ${keystore} matches the signing certificate`);
+}
+
+/** The files of `dir` (name order) holding a PEM block (of `label`, when given). */
+async function pemFilesIn(dir: string, label: string | undefined): Promise<{ file: string; text: string }[]> {
+  let names: string[];
+  try {
+    names = (await readdir(dir, { withFileTypes: true })).filter((e) => !e.isDirectory()).map((e) => e.name);
+  } catch (err) {
+    throw new MspError('MSP_UNREADABLE', `could not read directory ${dir}: ${errorMessage(err)}`, { cause: err });
+  }
+  const out: { file: string; text: string }[] = [];
+  for (const name of names.sort()) {
+    const file = join(dir, name);
+    let bytes: Buffer;
+    try {
+      bytes = await readFile(file);
+    } catch {
+      continue;
+    }
+    const block = firstPemBlock(bytes);
+    if (block !== undefined && (label === undefined || block.label === label)) out.push({ file, text: bytes.toString('utf8') });
+  }
+  return out;
 }

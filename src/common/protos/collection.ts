@@ -13,6 +13,8 @@ export type SignaturePolicyEnvelope = InstanceType<typeof policiesPb.SignaturePo
 export type SignaturePolicy = InstanceType<typeof policiesPb.SignaturePolicy>;
 
 export const { MSPPrincipal, MSPRole } = principalPb;
+export type MSPPrincipal = InstanceType<typeof principalPb.MSPPrincipal>;
+export type MSPRole = InstanceType<typeof principalPb.MSPRole>;
 export type MSPRoleType = ReturnType<InstanceType<typeof principalPb.MSPRole>['getRole']>;
 
 export const { SerializedIdentity } = identitiesPb;

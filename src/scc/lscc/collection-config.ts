@@ -1,5 +1,5 @@
 import type { CollectionInfo, CollectionInfoProvider, CommittedStateReader } from '../../ledger/index.js';
-import { policyMspIds } from '../../common/policies/signature-policy-dsl.js';
+import { policyMspIds } from '../../policies/signature-policy-dsl.js';
 import { CollectionConfigPackage } from '../../common/protos/collection.js';
 import { SccError } from '../scc-error.js';
 

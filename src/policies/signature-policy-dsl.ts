@@ -1,4 +1,4 @@
-import { MSPPrincipal, MSPRole, SignaturePolicy, SignaturePolicyEnvelope, type MSPRoleType } from '../protos/collection.js';
+import { MSPPrincipal, MSPRole, SignaturePolicy, SignaturePolicyEnvelope, type MSPRoleType } from '../common/protos/collection.js';
 import { PolicyError } from './policy-error.js';
 
 const ROLES: Record<string, MSPRoleType> = {
@@ -9,36 +9,58 @@ const ROLES: Record<string, MSPRoleType> = {
   orderer: MSPRole.MSPRoleType.ORDERER,
 };
 
-type Node = { kind: 'principal'; mspId: string; role: string } | { kind: 'outOf'; n: number; rules: Node[] };
+type Principal = { kind: 'principal'; mspId: string; role: string };
+type Node = Principal | { kind: 'outOf'; n: number; rules: Node[] };
+
+const ROLE_NAMES = new Map<number, string>(Object.entries(ROLES).map(([name, role]) => [role, name]));
 
 /**
  * Parses a signature policy in the language of Fabric's CLI and configtx (`OR('Org1MSP.member',
  * AND('Org2MSP.peer', 'Org3MSP.admin'))`, `OutOf(2, 'A.member', 'B.member', 'C.member')`) into the
- * SignaturePolicyEnvelope Fabric stores. Principals are listed once each, in order of appearance.
+ * SignaturePolicyEnvelope Fabric stores, byte for byte as Fabric's parser makes it: the envelope
+ * goes into chaincode definitions and collection configs that every org must agree on, so the
+ * numbering of principals is Fabric's (each occurrence listed, a gate's nested gates numbered
+ * before its own principals) and `OutOf(t, ...)` takes any t from 0 to n+1, as Fabric does.
  * Written by hand: the grammar is a dozen lines and no npm package implements it.
  */
 export function parseSignaturePolicy(text: string): SignaturePolicyEnvelope {
   const parser = new Parser(text);
   const root = parser.expression();
   parser.end();
-  const principals: string[] = [];
+  if (root.kind === 'principal') throw new PolicyError('BAD_POLICY', `invalid policy string '${text}': expected AND, OR or OutOf around the principals`);
+  const principals: Principal[] = [];
   const rule = toRule(root, principals);
   const envelope = new SignaturePolicyEnvelope();
   envelope.setVersion(0);
   envelope.setRule(rule);
-  envelope.setIdentitiesList(
-    principals.map((p) => {
-      const [mspId, role] = JSON.parse(p) as [string, string];
-      const mspRole = new MSPRole();
-      mspRole.setMspIdentifier(mspId);
-      mspRole.setRole(ROLES[role] as MSPRoleType);
-      const principal = new MSPPrincipal();
-      principal.setPrincipalClassification(MSPPrincipal.Classification.ROLE);
-      principal.setPrincipal(mspRole.serializeBinary());
-      return principal;
-    }),
-  );
+  envelope.setIdentitiesList(principals.map(rolePrincipal));
   return envelope;
+}
+
+/** The policy language text of an envelope whose principals are all roles (AND for n of n, OR for 1 of n). */
+export function formatSignaturePolicy(envelope: SignaturePolicyEnvelope): string {
+  const names = envelope.getIdentitiesList().map((principal) => {
+    if (principal.getPrincipalClassification() !== MSPPrincipal.Classification.ROLE) return undefined;
+    const role = MSPRole.deserializeBinary(principal.getPrincipal_asU8());
+    const roleName = ROLE_NAMES.get(role.getRole());
+    return roleName === undefined ? undefined : `'${role.getMspIdentifier()}.${roleName}'`;
+  });
+  const format = (rule: SignaturePolicy | undefined): string => {
+    if (rule === undefined) throw new PolicyError('BAD_POLICY', 'the policy has an empty rule');
+    const outOf = rule.getNOutOf();
+    if (outOf === undefined) {
+      const index = rule.getSignedBy();
+      const name = names[index];
+      if (name === undefined) throw new PolicyError('BAD_POLICY', `principal ${index} is not a role the policy language can name`);
+      return name;
+    }
+    const rules = outOf.getRulesList().map(format);
+    const n = outOf.getN();
+    if (n === 1) return `OR(${rules.join(', ')})`;
+    if (n === rules.length) return `AND(${rules.join(', ')})`;
+    return `OutOf(${n}, ${rules.join(', ')})`;
+  };
+  return format(envelope.getRule());
 }
 
 /** The MSP ids a signature policy names, in order; principals other than roles are skipped. */
@@ -52,18 +74,31 @@ export function policyMspIds(envelope: SignaturePolicyEnvelope): string[] {
   return ids;
 }
 
-function toRule(node: Node, principals: string[]): SignaturePolicy {
-  const rule = new SignaturePolicy();
-  if (node.kind === 'principal') {
-    const key = JSON.stringify([node.mspId, node.role]);
-    let index = principals.indexOf(key);
-    if (index < 0) index = principals.push(key) - 1;
-    rule.setSignedBy(index);
-    return rule;
-  }
+function rolePrincipal(p: Principal): MSPPrincipal {
+  const mspRole = new MSPRole();
+  mspRole.setMspIdentifier(p.mspId);
+  mspRole.setRole(ROLES[p.role] as MSPRoleType);
+  const principal = new MSPPrincipal();
+  principal.setPrincipalClassification(MSPPrincipal.Classification.ROLE);
+  principal.setPrincipal(mspRole.serializeBinary());
+  return principal;
+}
+
+/** Fabric evaluates a gate's arguments before the gate: nested gates take their numbers first. */
+function toRule(node: Node & { kind: 'outOf' }, principals: Principal[]): SignaturePolicy {
+  const rules = node.rules.map((child) => (child.kind === 'outOf' ? toRule(child, principals) : undefined));
   const outOf = new SignaturePolicy.NOutOf();
   outOf.setN(node.n);
-  outOf.setRulesList(node.rules.map((r) => toRule(r, principals)));
+  outOf.setRulesList(
+    node.rules.map((child, i) => {
+      const nested = rules[i];
+      if (nested !== undefined) return nested;
+      const signedBy = new SignaturePolicy();
+      signedBy.setSignedBy(principals.push(child as Principal) - 1);
+      return signedBy;
+    }),
+  );
+  const rule = new SignaturePolicy();
   rule.setNOutOf(outOf);
   return rule;
 }
@@ -96,7 +131,8 @@ class Parser {
     this.expect(')');
     if (gate === 'and') n = rules.length;
     if (gate === 'or') n = 1;
-    if (gate === 'outof' && (n < 1 || n > rules.length)) throw this.error(`OutOf(${n}, ...) needs between 1 and ${rules.length} signatures`);
+    // Fabric allows 0 (always satisfied) and n+1 (never satisfied, for keys nobody may change).
+    if (gate === 'outof' && n > rules.length + 1) throw this.error(`invalid t-out-of-n predicate, t ${n}, n ${rules.length}`);
     return { kind: 'outOf', n, rules };
   }
 
@@ -127,7 +163,15 @@ class Parser {
     return this.text.slice(start, this.pos);
   }
 
+  /** OutOf's threshold; Fabric also takes it quoted (`OutOf('1', ...)`). */
   private integer(): number {
+    const quote = this.peek();
+    if (quote === "'" || quote === '"') {
+      this.pos++;
+      const n = this.integer();
+      this.expect(quote);
+      return n;
+    }
     this.skipSpace();
     const start = this.pos;
     while (this.pos < this.text.length && /[0-9]/.test(this.text[this.pos] as string)) this.pos++;

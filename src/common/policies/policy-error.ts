@@ -1,5 +1,0 @@
-import { WeftError } from '../errors/weft-error.js';
-
-export type PolicyErrorCode = 'BAD_POLICY';
-
-export class PolicyError extends WeftError<PolicyErrorCode> {}

@@ -1,0 +1,106 @@
+import { verify, type KeyObject, type X509Certificate } from 'node:crypto';
+import type { MSPPrincipal } from '../common/protos/msp.js';
+import type { CertificateFields } from './certificate-fields.js';
+import { curveOrderOf, isLowS, parseEcdsaSignature } from './ecdsa-signature.js';
+import type { Identity, NodeRole } from './identity.js';
+import { MspError } from './msp-error.js';
+
+/** What an identity asks of the MSP that read it (FabricMsp): the rules live there, as in Fabric. */
+export interface IdentityOwner {
+  readonly id: string;
+  /** The digest signatures are made over ('sha256' for Fabric's SHA2 family). */
+  readonly signatureHash: string;
+  /** Chain, CRL and OU checks: an MspError, or the identity's certifiers identifier (hash of its CA chain). */
+  checkIdentity(identity: X509Identity): MspError | { certifiersIdentifier: Uint8Array };
+  /** The current time when validity dates are checked, or undefined when they are not. */
+  currentTime(): Date | undefined;
+  satisfiesPrincipal(identity: X509Identity, principal: MSPPrincipal): boolean;
+  nodeRoleOf(identity: X509Identity): NodeRole | undefined;
+}
+
+/** An identity of an X.509 (Fabric type) MSP. */
+export class X509Identity implements Identity {
+  private readonly publicKey: KeyObject;
+  /** ECDSA: the curve order, for the low-S rule. */
+  private readonly curveOrder: bigint | undefined;
+  private checked: MspError | { certifiersIdentifier: Uint8Array } | undefined;
+
+  constructor(
+    private readonly owner: IdentityOwner,
+    readonly serialized: Uint8Array,
+    readonly id: string,
+    readonly certificate: X509Certificate,
+    readonly fields: CertificateFields,
+    /** The certificate's DER in Fabric's sanitized form (low-S signature): what ids, admin certificates and IDENTITY principals compare. */
+    readonly raw: Uint8Array,
+  ) {
+    this.publicKey = certificate.publicKey;
+    this.curveOrder = curveOrderOf(this.publicKey);
+  }
+
+  get mspId(): string {
+    return this.owner.id;
+  }
+
+  validate(): void {
+    const checked = this.structuralCheck();
+    if (checked instanceof MspError) throw checked;
+    const now = this.owner.currentTime();
+    if (now === undefined) return;
+    // The chain was checked as Fabric does, at the certificate's issuance; its own dates against the clock.
+    const { notBefore, notAfter } = this.fields;
+    if (now.getTime() > notAfter.getTime() || now.getTime() < notBefore.getTime()) {
+      const relation = now.getTime() > notAfter.getTime() ? `is after ${notAfter.toISOString()}` : `is before ${notBefore.toISOString()}`;
+      throw new MspError(
+        'IDENTITY_EXPIRED',
+        `the supplied identity is not valid: x509: certificate has expired or is not yet valid: current time ${now.toISOString()} ${relation}`,
+      );
+    }
+  }
+
+  /** Is the identity valid (no throw)? */
+  isValid(): boolean {
+    try {
+      this.validate();
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /** The subject's OUs with the identifier of the CA chain that certified them (Fabric's OUIdentifier); empty when there is no chain. */
+  organizationalUnits(): { ou: string; certifiersIdentifier: Uint8Array }[] {
+    const checked = this.structuralCheck();
+    const certifiersIdentifier = checked instanceof MspError ? new Uint8Array(0) : checked.certifiersIdentifier;
+    return this.fields.organizationalUnits.map((ou) => ({ ou, certifiersIdentifier }));
+  }
+
+  /** client, peer, admin or orderer when the MSP classifies identities by NodeOUs. */
+  nodeRole(): NodeRole | undefined {
+    return this.owner.nodeRoleOf(this);
+  }
+
+  verify(message: Uint8Array, signature: Uint8Array): boolean {
+    try {
+      if (this.curveOrder !== undefined) {
+        const parsed = parseEcdsaSignature(signature);
+        // Fabric refuses the high-S twin of a signature, which anyone can make from a valid one.
+        if (parsed === undefined || !isLowS(parsed.s, this.curveOrder)) return false;
+        return verify(this.owner.signatureHash, message, this.publicKey, signature);
+      }
+      if (this.publicKey.asymmetricKeyType === 'ed25519') return verify(null, message, this.publicKey, signature);
+      return false;
+    } catch {
+      return false;
+    }
+  }
+
+  satisfiesPrincipal(principal: MSPPrincipal): boolean {
+    return this.owner.satisfiesPrincipal(this, principal);
+  }
+
+  private structuralCheck(): MspError | { certifiersIdentifier: Uint8Array } {
+    this.checked ??= this.owner.checkIdentity(this);
+    return this.checked;
+  }
+}
