@@ -24,7 +24,11 @@ export default defineConfig(
       },
     },
     rules: {
-      complexity: ['error', 10],
+      // fabric-gateway's limit is 10, but ESLint 9 counts every `?.`, `??` and default value as a
+      // branch, and code over optional protobuf fields is full of them (over 20 of today's functions
+      // exceed 10, most by `?.`/`??` alone). 15 still stops the long functions that do too much;
+      // 'modified' counts a switch that dispatches on a name or a message type once.
+      complexity: ['error', { max: 15, variant: 'modified' }],
       '@typescript-eslint/explicit-function-return-type': ['error', { allowExpressions: true }],
       // Numbers (counts, block numbers, status and validation codes) belong in messages and log
       // lines as they are; other non-strings (undefined, objects) still have to be made explicit.

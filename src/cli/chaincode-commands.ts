@@ -2,17 +2,21 @@ import type { Command } from 'commander';
 import { BroadcastClient } from '../client/broadcast-client.js';
 import { readChaincodePackage } from '../client/chaincode-package.js';
 import { readCollectionConfigFile } from '../client/collection-config-file.js';
-import { ClientError, EndorserClient } from '../client/endorser-client.js';
+import { ClientError } from '../client/client-error.js';
+import { EndorserClient } from '../client/endorser-client.js';
 import { createSignedProposal } from '../client/signed-proposal.js';
 import { createTransactionEnvelope } from '../client/transaction-envelope.js';
+import { TxValidationCode, type BroadcastResponse } from '../common/protos/orderer.js';
 import { ChaincodeDeploymentSpec, ChaincodeID, ChaincodeInput, ChaincodeSpec, type Response } from '../common/protos/peer.js';
 import { HeaderType, type HeaderTypeValue, type ProposalResponse } from '../common/protos/proposal.js';
 import { ChaincodeQueryResponse } from '../common/protos/query.js';
 import { CliError } from './cli-error.js';
 import { writeDevCredentials } from './dev-credentials.js';
-import { clientContext, type ClientContext } from './peer-call.js';
+import { clientContext, validationCodeOf, type ClientContext } from './peer-call.js';
 
 const LANGUAGES: Record<string, number> = { golang: 1, node: 2, car: 3, java: 4 };
+// common.Status.SUCCESS: the orderer took the transaction.
+const SUCCESS = 200;
 const text = (s: string): Buffer => Buffer.from(s);
 
 /** `-c '{"Args":["fn","a"]}'` (or `{"Function":"fn","Args":[...]}`), as Fabric's CLI reads it. */
@@ -76,19 +80,26 @@ async function endorse(
   }
 }
 
-/** Sends the endorsed transaction to the peer's embedded orderer; resolves the block it was committed in. */
-async function order(endorsed: Awaited<ReturnType<typeof endorse>>): Promise<string> {
+/**
+ * Sends the endorsed transaction to the peer's embedded orderer, which answers once the block is
+ * committed; then asks the peer for the transaction's validation code. Resolves the orderer's
+ * words on the commit ("VALID in block 3").
+ */
+async function order(endorsed: Awaited<ReturnType<typeof endorse>>, channelId: string): Promise<string> {
   const client = await BroadcastClient.connect(endorsed.context.address);
+  let reply: BroadcastResponse;
   try {
-    const reply = await client.send(createTransactionEnvelope(endorsed.signed, endorsed.reply, endorsed.context.signer));
-    if (reply.getStatus() !== 200) throw new ClientError('PROPOSAL_FAILED', `could not send transaction: status ${reply.getStatus()}: ${reply.getInfo()}`);
-    if (!reply.getInfo().startsWith('VALID ')) {
-      throw new ClientError('PROPOSAL_FAILED', `transaction ${endorsed.txId} was invalidated at commit: ${reply.getInfo()}`);
-    }
-    return reply.getInfo();
+    reply = await client.send(createTransactionEnvelope(endorsed.signed, endorsed.reply, endorsed.context.signer));
   } finally {
     client.close();
   }
+  if (reply.getStatus() !== SUCCESS) {
+    throw new ClientError('BROADCAST_REFUSED', `could not send transaction: status ${reply.getStatus()}: ${reply.getInfo()}`);
+  }
+  if ((await validationCodeOf(endorsed.context, channelId, endorsed.txId)) !== TxValidationCode.VALID) {
+    throw new ClientError('TX_INVALIDATED', `transaction ${endorsed.txId} was invalidated at commit: ${reply.getInfo()}`);
+  }
+  return reply.getInfo();
 }
 
 function okResponse(reply: ProposalResponse, what: string): Response {
@@ -158,7 +169,7 @@ export function addChaincodeCommands(program: Command, env: NodeJS.ProcessEnv): 
         if (opts.collectionsConfig !== undefined) args.push(await readCollectionConfigFile(opts.collectionsConfig));
         const endorsed = await endorse(env, { channelId: opts.channelID, chaincodeName: 'lscc', args });
         okResponse(endorsed.reply, command);
-        const committed = await order(endorsed);
+        const committed = await order(endorsed, opts.channelID);
         process.stdout.write(`Chaincode ${opts.name}:${opts.version} ${done} on channel ${opts.channelID} (txid ${endorsed.txId}, ${committed})\n`);
       });
   }
@@ -178,7 +189,7 @@ export function addChaincodeCommands(program: Command, env: NodeJS.ProcessEnv): 
         transient: parseTransient(opts.transient),
       });
       const response = okResponse(endorsed.reply, 'invoke');
-      await order(endorsed);
+      await order(endorsed, opts.channelID);
       process.stdout.write(`Chaincode invoke successful. result: ${responseText(response)}\n`);
     });
 

@@ -1,7 +1,10 @@
-import { EndorserClient, ClientError } from '../client/endorser-client.js';
+import { ClientError } from '../client/client-error.js';
+import { EndorserClient } from '../client/endorser-client.js';
 import { createSignedProposal, type ProposalRequest } from '../client/signed-proposal.js';
 import { loadCoreConfig } from '../common/config/load-core-config.js';
+import { ProcessedTransaction } from '../common/protos/orderer.js';
 import type { Response } from '../common/protos/peer.js';
+import { HeaderType } from '../common/protos/proposal.js';
 import { loadSigningIdentity, type SigningIdentity } from '../msp/signing-identity.js';
 
 /** What the CLI needs to talk to a peer: where it is, and who the client is. */
@@ -27,7 +30,11 @@ export async function clientContext(env: NodeJS.ProcessEnv): Promise<ClientConte
 
 /** Sends one proposal to the peer and returns the chaincode's Response; an error response throws. */
 export async function callPeer(env: NodeJS.ProcessEnv, req: ProposalRequest): Promise<Response> {
-  const { address, signer } = await clientContext(env);
+  return callPeerAs(await clientContext(env), req);
+}
+
+/** callPeer with a client context read already. */
+export async function callPeerAs({ address, signer }: ClientContext, req: ProposalRequest): Promise<Response> {
   const client = await EndorserClient.connect(address);
   try {
     const { signed } = createSignedProposal({ signer, ...req });
@@ -41,4 +48,18 @@ export async function callPeer(env: NodeJS.ProcessEnv, req: ProposalRequest): Pr
   } finally {
     client.close();
   }
+}
+
+/**
+ * The TxValidationCode the peer's ledger gave a committed transaction (qscc GetTransactionByID):
+ * what a caller decides on to know whether its transaction took effect.
+ */
+export async function validationCodeOf(context: ClientContext, channelId: string, txId: string): Promise<number> {
+  const response = await callPeerAs(context, {
+    channelId: '',
+    chaincodeName: 'qscc',
+    args: ['GetTransactionByID', channelId, txId].map((a) => Buffer.from(a)),
+    headerType: HeaderType.ENDORSER_TRANSACTION,
+  });
+  return ProcessedTransaction.deserializeBinary(response.getPayload_asU8()).getValidationcode();
 }

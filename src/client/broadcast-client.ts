@@ -1,7 +1,8 @@
 import type { Client, ClientDuplexStream } from '@grpc/grpc-js';
 import type { Envelope } from '../common/protos/common.js';
 import type { BroadcastResponse } from '../common/protos/orderer.js';
-import { ClientError } from './endorser-client.js';
+import { ClientError } from './client-error.js';
+import { rethrowGrpcError } from './grpc-error.js';
 
 type Broadcaster = Client & { broadcast(): ClientDuplexStream<Envelope, BroadcastResponse> };
 
@@ -22,6 +23,10 @@ export class BroadcastClient {
 
   /** Sends one envelope and waits for the orderer's answer. */
   send(envelope: Envelope): Promise<BroadcastResponse> {
+    return this.broadcastOne(envelope).catch((err: unknown) => rethrowGrpcError(err, `broadcast to ${this.address} failed`));
+  }
+
+  private broadcastOne(envelope: Envelope): Promise<BroadcastResponse> {
     return new Promise((resolve, reject) => {
       const call = this.client.broadcast();
       let answered = false;
@@ -31,10 +36,10 @@ export class BroadcastClient {
         call.end();
       });
       call.on('error', (err: Error) => {
-        if (!answered) reject(new ClientError('PROPOSAL_FAILED', `broadcast to ${this.address} failed: ${err.message}`));
+        if (!answered) reject(err);
       });
       call.on('end', () => {
-        if (!answered) reject(new ClientError('PROPOSAL_FAILED', `the orderer at ${this.address} closed the broadcast without an answer`));
+        if (!answered) reject(new ClientError('CALL_FAILED', `the orderer at ${this.address} closed the broadcast without an answer`));
       });
       call.write(envelope);
     });

@@ -1,8 +1,7 @@
 import type { Client } from '@grpc/grpc-js';
-import { WeftError } from '../common/errors/weft-error.js';
 import type { ProposalResponse, SignedProposal } from '../common/protos/proposal.js';
-
-export class ClientError extends WeftError<'PEER_UNREACHABLE' | 'PROPOSAL_FAILED'> {}
+import { ClientError } from './client-error.js';
+import { rethrowGrpcError } from './grpc-error.js';
 
 /** Sends proposals to a peer's Endorser service, as `peer chaincode query` and `peer channel` do. */
 export class EndorserClient {
@@ -25,20 +24,21 @@ export class EndorserClient {
   async send(signed: SignedProposal, connectTimeoutMs = 3000): Promise<ProposalResponse> {
     // Fabric's CLI gives up connecting after 3s (--connTimeout).
     const deadline = new Date(Date.now() + connectTimeoutMs);
-    await new Promise<void>((resolve, reject) =>
-      this.client.waitForReady(deadline, (err) =>
-        err ? reject(new ClientError('PEER_UNREACHABLE', `failed to connect to the peer at ${this.address}: ${err.message}`)) : resolve(),
-      ),
-    );
-    return new Promise((resolve, reject) => {
-      this.client.processProposal(signed, (err, res) => {
-        if (err !== null || res === undefined) {
-          reject(new ClientError('PROPOSAL_FAILED', `the peer at ${this.address} refused the proposal: ${err?.message ?? 'no response'}`));
-        } else {
-          resolve(res);
-        }
-      });
-    });
+    try {
+      await new Promise<void>((resolve, reject) => this.client.waitForReady(deadline, (err) => (err ? reject(err) : resolve())));
+    } catch (err) {
+      rethrowGrpcError(err, `failed to connect to the peer at ${this.address}`, 'PEER_UNREACHABLE');
+    }
+    let res: ProposalResponse | undefined;
+    try {
+      res = await new Promise<ProposalResponse | undefined>((resolve, reject) =>
+        this.client.processProposal(signed, (err, reply) => (err === null ? resolve(reply) : reject(err))),
+      );
+    } catch (err) {
+      rethrowGrpcError(err, `the peer at ${this.address} refused the proposal`);
+    }
+    if (res === undefined) throw new ClientError('CALL_FAILED', `the peer at ${this.address} refused the proposal: no response`);
+    return res;
   }
 
   close(): void {

@@ -138,21 +138,29 @@ export function parseTransaction(envelopeBytes: Uint8Array, channelId: string): 
   if (result.headerType === common.HeaderType.CONFIG) return result;
   if (result.headerType !== common.HeaderType.ENDORSER_TRANSACTION) return { ...result, code: codes.UNKNOWN_TX_TYPE };
   if (result.txId === '') return { ...result, code: codes.BAD_PROPOSAL_TXID };
+  const rwset = rwsetOfTransaction(data);
+  if (typeof rwset === 'number') return { ...result, code: rwset };
+  result.rwsetBytes = rwset;
+  return result;
+}
+
+/** The read-write set of a Transaction's bytes, or the TxValidationCode saying why there is none. */
+function rwsetOfTransaction(data: Uint8Array | undefined): Uint8Array | number {
+  const codes = peer.TxValidationCode;
   try {
     // Transaction.actions[0].payload -> ChaincodeActionPayload.action ->
     // ChaincodeEndorsedAction.proposal_response_payload -> ProposalResponsePayload.extension ->
     // ChaincodeAction.results
     const action = data === undefined ? undefined : repeatedBytesField(data, 1)[0];
-    if (action === undefined) return { ...result, code: codes.NIL_TXACTION };
+    if (action === undefined) return codes.NIL_TXACTION;
     const endorsed = bytesField(bytesField(action, 2) ?? new Uint8Array(0), 2);
-    if (endorsed === undefined) return { ...result, code: codes.NIL_TXACTION };
+    if (endorsed === undefined) return codes.NIL_TXACTION;
     const responsePayload = bytesField(endorsed, 1) ?? new Uint8Array(0);
     const chaincodeAction = bytesField(responsePayload, 2) ?? new Uint8Array(0);
-    result.rwsetBytes = bytesField(chaincodeAction, 1) ?? new Uint8Array(0);
+    return bytesField(chaincodeAction, 1) ?? new Uint8Array(0);
   } catch {
-    return { ...result, code: codes.INVALID_ENDORSER_TRANSACTION };
+    return codes.INVALID_ENDORSER_TRANSACTION;
   }
-  return result;
 }
 
 function readTimestamp(bytes: Uint8Array): { seconds: number; nanos: number } {

@@ -74,6 +74,9 @@ export class Peer {
     readonly chaincodeSupport: ChaincodeSupport,
   ) {}
 
+  // Over the limit: STYLE.md lists this as one to grow out of (each service built in its own
+  // function); left whole here because the Trust work rewires it next.
+  // eslint-disable-next-line complexity
   static async start(opts: PeerOptions): Promise<Peer> {
     const { config, logging } = opts;
     const logger = logging.logger('nodeCmd');

@@ -15,7 +15,7 @@ export interface ChannelAcls {
 
 export interface AclProviderOptions {
   /** The current policies and ACLs of a channel, or undefined for a channel the peer does not have. */
-  channelPolicies(channelId: string): ChannelAcls | undefined;
+  channelPolicies: (channelId: string) => ChannelAcls | undefined;
   localPolicies: LocalPolicies;
   logger?: Logger;
 }

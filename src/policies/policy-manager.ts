@@ -45,12 +45,7 @@ export class PolicyManager {
 
   /** The manager of a descendant group (`['Application', 'Org1MSP']`); this one for []. */
   manager(path: readonly string[]): PolicyManager | undefined {
-    let manager: PolicyManager | undefined = this;
-    for (const name of path) {
-      manager = manager.managers.get(name);
-      if (manager === undefined) return undefined;
-    }
-    return manager;
+    return path.reduce<PolicyManager | undefined>((manager, name) => manager?.managers.get(name), this);
   }
 
   private static build(path: string, group: ConfigGroup, deserializer: PolicyIdentityDeserializer, logger: Logger | undefined): PolicyManager {

@@ -33,7 +33,7 @@ describe('readMspFolder', () => {
     assert.deepEqual(Buffer.from(ours.serializeBinary()), Buffer.from(fabric.serializeBinary()));
     const nodeOUs = mine.getFabricNodeOus();
     assert.equal(nodeOUs?.getEnable(), true);
-    assert.equal(nodeOUs?.getPeerOuIdentifier()?.getOrganizationalUnitIdentifier(), 'peer');
+    assert.equal(nodeOUs.getPeerOuIdentifier()?.getOrganizationalUnitIdentifier(), 'peer');
     assert.equal(mine.getCryptoConfig()?.getSignatureHashFamily(), 'SHA2');
   });
 
@@ -72,12 +72,12 @@ describe('readMspFolder', () => {
     assert.deepEqual(config.getAdminsList_asU8(), []);
     const [ou] = config.getOrganizationalUnitIdentifiersList();
     assert.equal(ou?.getOrganizationalUnitIdentifier(), 'COP');
-    assert.equal(Buffer.from(ou?.getCertificate_asU8() ?? []).toString(), pem('CERTIFICATE', 'root-a'));
+    assert.equal(Buffer.from(ou.getCertificate_asU8()).toString(), pem('CERTIFICATE', 'root-a'));
     const nodeOUs = config.getFabricNodeOus();
     assert.equal(nodeOUs?.getClientOuIdentifier()?.getOrganizationalUnitIdentifier(), 'client');
-    assert.equal(nodeOUs?.getClientOuIdentifier()?.getCertificate_asU8().length, 0);
-    assert.equal(nodeOUs?.getPeerOuIdentifier()?.getOrganizationalUnitIdentifier(), 'peer');
-    assert.equal(nodeOUs?.getAdminOuIdentifier(), undefined, 'an entry without an OU name is left out');
+    assert.equal(nodeOUs.getClientOuIdentifier()?.getCertificate_asU8().length, 0);
+    assert.equal(nodeOUs.getPeerOuIdentifier()?.getOrganizationalUnitIdentifier(), 'peer');
+    assert.equal(nodeOUs.getAdminOuIdentifier(), undefined, 'an entry without an OU name is left out');
     assert.ok(warnings.some((w) => w.includes('notes.txt')));
     assert.ok(warnings.some((w) => w.includes('ClientOU') && w.includes('missing.pem')));
   });

@@ -8,7 +8,7 @@ function show(rule: SignaturePolicy | undefined): string {
   if (rule === undefined) return '?';
   if (rule.hasNOutOf()) {
     const outOf = rule.getNOutOf();
-    return `${outOf?.getN()}-of(${(outOf?.getRulesList() ?? []).map(show).join(',')})`;
+    return `${String(outOf?.getN())}-of(${(outOf?.getRulesList() ?? []).map(show).join(',')})`;
   }
   return `s${rule.getSignedBy()}`;
 }

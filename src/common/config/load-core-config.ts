@@ -22,36 +22,9 @@ type Tree = Record<string, unknown>;
 
 /** Loads core.yaml (FABRIC_CFG_PATH or the embedded defaults), applies CORE_* overrides, validates. */
 export async function loadCoreConfig(opts: LoadCoreConfigOptions): Promise<CoreConfig> {
-  let tree: Tree = opts.defaults ?? EMBEDDED_DEFAULTS;
-  const cfgPath = opts.env.FABRIC_CFG_PATH;
-  let configDir: string | undefined;
-  if (cfgPath !== undefined && cfgPath !== '') {
-    configDir = resolve(opts.cwd ?? process.cwd(), cfgPath);
-    const file = join(configDir, 'core.yaml');
-    if (!existsSync(file)) {
-      throw new ConfigError('CONFIG_NOT_FOUND', `Config File "core" Not Found in "[${configDir}]" (FABRIC_CFG_PATH)`);
-    }
-    tree = merge(tree, await readYaml(file));
-  }
+  const { tree, configDir } = await readCoreYaml(opts);
   const values = new Values(tree, opts.env);
-
-  const chaincodeListenAddress = values.address('peer.chaincodeListenAddress');
-  const startupTimeoutMs = values.duration('chaincode.startuptimeout');
-  const mode = values.string('chaincode.mode');
-  if (mode !== 'net' && mode !== 'dev') values.invalid('chaincode.mode', mode, "is not 'net' or 'dev'");
-  const vmType = values.string('vm.type') || 'process';
-  if (vmType !== 'process' && vmType !== 'docker') values.invalid('vm.type', vmType, "is not 'process' or 'docker'");
-  const endpoint = values.string('vm.endpoint');
-  if (vmType === 'docker' && !DOCKER_ENDPOINT.test(endpoint)) {
-    values.invalid('vm.endpoint', endpoint, 'is not a Docker engine address (unix:///path, tcp://host:port, http://host:port or https://host:port)');
-  }
-  const runtime = values.string('chaincode.node.runtime');
-  if (vmType === 'docker' && runtime === '') values.invalid('chaincode.node.runtime', runtime, 'must name the base image of Node.js chaincode');
-  // Fabric's default when the key is absent (an older core.yaml).
-  const retention = values.integer('peer.gossip.pvtData.transientstoreMaxBlockRetention', 1000);
-  if (retention < 1) values.invalid('peer.gossip.pvtData.transientstoreMaxBlockRetention', retention, 'must be at least 1');
-  const fileSystemPath = values.string('peer.fileSystemPath');
-  if (fileSystemPath === '') values.invalid('peer.fileSystemPath', fileSystemPath, 'must name a folder');
+  const { chaincodeListenAddress, startupTimeoutMs, mode, vmType, endpoint, runtime, retention, fileSystemPath } = checkedValues(values);
 
   return {
     configDir,
@@ -99,6 +72,52 @@ export async function loadCoreConfig(opts: LoadCoreConfigOptions): Promise<CoreC
     },
     operations: { listenAddress: values.optionalAddress('operations.listenAddress') },
   };
+}
+
+/** core.yaml from FABRIC_CFG_PATH merged over the defaults, or the defaults alone. */
+async function readCoreYaml(opts: LoadCoreConfigOptions): Promise<{ tree: Tree; configDir: string | undefined }> {
+  const defaults: Tree = opts.defaults ?? EMBEDDED_DEFAULTS;
+  const cfgPath = opts.env.FABRIC_CFG_PATH;
+  if (cfgPath === undefined || cfgPath === '') return { tree: defaults, configDir: undefined };
+  const configDir = resolve(opts.cwd ?? process.cwd(), cfgPath);
+  const file = join(configDir, 'core.yaml');
+  if (!existsSync(file)) {
+    throw new ConfigError('CONFIG_NOT_FOUND', `Config File "core" Not Found in "[${configDir}]" (FABRIC_CFG_PATH)`);
+  }
+  return { tree: merge(defaults, await readYaml(file)), configDir };
+}
+
+interface CheckedValues {
+  chaincodeListenAddress: string;
+  startupTimeoutMs: number;
+  mode: string;
+  vmType: string;
+  endpoint: string;
+  runtime: string;
+  retention: number;
+  fileSystemPath: string;
+}
+
+/** The values checked before the config is built, in the order their errors are reported. */
+function checkedValues(values: Values): CheckedValues {
+  const chaincodeListenAddress = values.address('peer.chaincodeListenAddress');
+  const startupTimeoutMs = values.duration('chaincode.startuptimeout');
+  const mode = values.string('chaincode.mode');
+  if (mode !== 'net' && mode !== 'dev') values.invalid('chaincode.mode', mode, "is not 'net' or 'dev'");
+  const vmType = values.string('vm.type') || 'process';
+  if (vmType !== 'process' && vmType !== 'docker') values.invalid('vm.type', vmType, "is not 'process' or 'docker'");
+  const endpoint = values.string('vm.endpoint');
+  if (vmType === 'docker' && !DOCKER_ENDPOINT.test(endpoint)) {
+    values.invalid('vm.endpoint', endpoint, 'is not a Docker engine address (unix:///path, tcp://host:port, http://host:port or https://host:port)');
+  }
+  const runtime = values.string('chaincode.node.runtime');
+  if (vmType === 'docker' && runtime === '') values.invalid('chaincode.node.runtime', runtime, 'must name the base image of Node.js chaincode');
+  // Fabric's default when the key is absent (an older core.yaml).
+  const retention = values.integer('peer.gossip.pvtData.transientstoreMaxBlockRetention', 1000);
+  if (retention < 1) values.invalid('peer.gossip.pvtData.transientstoreMaxBlockRetention', retention, 'must be at least 1');
+  const fileSystemPath = values.string('peer.fileSystemPath');
+  if (fileSystemPath === '') values.invalid('peer.fileSystemPath', fileSystemPath, 'must name a folder');
+  return { chaincodeListenAddress, startupTimeoutMs, mode, vmType, endpoint, runtime, retention, fileSystemPath };
 }
 
 const DOCKER_ENDPOINT = /^(unix:\/\/\/.+|(tcp|https?):\/\/[^/\s]+:\d+\/?)$/;
@@ -273,17 +292,21 @@ class Values {
     }
     const out: Record<string, unknown> = {};
     for (const [name, kind] of Object.entries(HOST_CONFIG_KEYS)) {
-      const at = `${key}.${name}`;
-      let value: unknown;
-      if (kind === 'string') value = this.string(at) || undefined;
-      else if (kind === 'integer') value = this.raw(at) === undefined || this.raw(at) === null ? undefined : this.integer(at);
-      else if (kind === 'boolean') value = this.raw(at) === undefined || this.raw(at) === null ? undefined : this.boolean(at);
-      else if (kind === 'list') value = this.stringList(at);
-      else value = this.logConfig(at);
+      const value = this.hostConfigValue(`${key}.${name}`, kind);
       if (value !== undefined) out[name] = value;
     }
     // Host networking by default, as in Fabric: the chaincode reaches the peer on its own addresses.
     return { ...out, NetworkMode: typeof out['NetworkMode'] === 'string' ? out['NetworkMode'] : 'host' };
+  }
+
+  /** One HostConfig key read as its kind; undefined when it is not set. */
+  private hostConfigValue(at: string, kind: (typeof HOST_CONFIG_KEYS)[keyof typeof HOST_CONFIG_KEYS]): unknown {
+    if (kind === 'string') return this.string(at) || undefined;
+    if (kind === 'list') return this.stringList(at);
+    if (kind === 'logConfig') return this.logConfig(at);
+    const raw = this.raw(at);
+    if (raw === undefined || raw === null) return undefined;
+    return kind === 'integer' ? this.integer(at) : this.boolean(at);
   }
 
   private logConfig(key: string): DockerHostConfig['LogConfig'] {

@@ -4,7 +4,8 @@ import transactionPb from '@hyperledger/fabric-protos/lib/peer/transaction_pb.js
 
 export const { BroadcastResponse } = abPb;
 export type BroadcastResponse = InstanceType<typeof abPb.BroadcastResponse>;
-export const { TxValidationCode } = transactionPb;
+export const { TxValidationCode, ProcessedTransaction } = transactionPb;
+export type ProcessedTransaction = InstanceType<typeof transactionPb.ProcessedTransaction>;
 
 const codeNames = new Map<number, string>(Object.entries(transactionPb.TxValidationCode).map(([name, n]) => [n, name]));
 

@@ -128,14 +128,8 @@ export class Lscc extends BuiltinScc {
       if (ChaincodeData.deserializeBinary(existing).getVersion() === version) return error(`version already exists for chaincode with name '${name}'`);
     }
     if (collectionConfig.length > 0) {
-      const checked = checkCollectionConfig(collectionConfig, `${name}:${version}`);
-      if (typeof checked === 'string') return error(checked);
-      const previous = upgrade ? await stub.getState(collectionKey(name)) : new Uint8Array();
-      if (previous.length > 0) {
-        const refused = checkCollectionUpgrade(decodeCollections(previous), checked);
-        if (refused !== undefined) return error(refused);
-      }
-      await stub.putState(collectionKey(name), collectionConfig);
+      const refused = await this.recordCollections(upgrade, stub, `${name}:${version}`, name, collectionConfig);
+      if (refused !== undefined) return error(refused);
     }
     const data = new ChaincodeData();
     data.setName(name);
@@ -147,6 +141,25 @@ export class Lscc extends BuiltinScc {
     if (upgrade) this.opts.logger.info('executeUpgrade', `upgrading chaincode ${name} to version ${version} on channel ${channelId}`);
     else this.opts.logger.info('executeDeploy', `instantiating chaincode ${name}:${version} on channel ${channelId}`);
     return success(bytes);
+  }
+
+  /** Checks and records a deploy's or upgrade's collection configuration; the reason it is refused, if it is. */
+  private async recordCollections(
+    upgrade: boolean,
+    stub: ChaincodeStub,
+    ccid: string,
+    name: string,
+    collectionConfig: Uint8Array,
+  ): Promise<string | undefined> {
+    const checked = checkCollectionConfig(collectionConfig, ccid);
+    if (typeof checked === 'string') return checked;
+    const previous = upgrade ? await stub.getState(collectionKey(name)) : new Uint8Array();
+    if (previous.length > 0) {
+      const refused = checkCollectionUpgrade(decodeCollections(previous), checked);
+      if (refused !== undefined) return refused;
+    }
+    await stub.putState(collectionKey(name), collectionConfig);
+    return undefined;
   }
 
   private async getChaincodes(channelId: string): Promise<ChaincodeResponse> {
