@@ -3,6 +3,9 @@ import type { Command } from 'commander';
 import { errorMessage } from '../common/errors/weft-error.js';
 import { Block } from '../common/protos/common.js';
 import { createGenesisBlock, validateChannelId } from '../ledger/index.js';
+import { builtInProfile } from '../channelconfig/built-in-profile.js';
+import { genesisBlockOfProfile } from '../channelconfig/config-block.js';
+import { loadProfile } from '../channelconfig/configtx.js';
 import { CliError } from './cli-error.js';
 import { BlockchainInfo } from '../common/protos/common.js';
 import { HeaderType } from '../common/protos/proposal.js';
@@ -18,12 +21,19 @@ export function addChannelCommands(program: Command, env: NodeJS.ProcessEnv): vo
 
   channel
     .command('genesis')
-    .description('Write a genesis config block for a channel, for local use (as configtxgen -outputBlock does).')
+    .description(
+      'Write a genesis config block for a channel (as configtxgen -outputBlock does): from a configtx.yaml profile (--config, --profile), ' +
+        "from fabric-samples test-network's single-org profile over a cryptogen folder (--crypto), or, with neither, a local unsigned block for a SampleOrg channel.",
+    )
     .requiredOption('-c, --channelID <channel>', 'the channel ID')
     .requiredOption('-o, --outputBlock <file>', 'where to write the block')
-    .action(async (opts: { channelID: string; outputBlock: string }) => {
+    .option('--config <path>', 'configtx.yaml, or the folder holding it (configtxgen -configPath)')
+    .option('--profile <name>', 'the profile of configtx.yaml to use (configtxgen -profile)')
+    .option('--crypto <dir>', 'a cryptogen output folder for the built-in test-network profile (OrdererMSP + Org1MSP, etcdraft at 127.0.0.1:7050)')
+    .action(async (opts: { channelID: string; outputBlock: string; config?: string; profile?: string; crypto?: string }) => {
       validateChannelId(opts.channelID);
-      await writeFile(opts.outputBlock, createGenesisBlock(opts.channelID).serializeBinary());
+      const block = await genesisBlockFor(opts);
+      await writeFile(opts.outputBlock, block.serializeBinary());
       process.stdout.write(`Wrote the genesis block of channel ${opts.channelID} to ${opts.outputBlock}\n`);
     });
 
@@ -109,4 +119,16 @@ export function addChannelCommands(program: Command, env: NodeJS.ProcessEnv): vo
       const block = Block.deserializeBinary(response.getPayload_asU8());
       process.stdout.write(`Received block: ${block.getHeader()?.getNumber() ?? 0}\nWrote it to ${file}\n`);
     });
+}
+
+/** The block `channel genesis` writes, from the options that choose where its configuration comes from. */
+async function genesisBlockFor(opts: { channelID: string; config?: string; profile?: string; crypto?: string }): Promise<Block> {
+  if (opts.config !== undefined || opts.profile !== undefined) {
+    if (opts.config === undefined || opts.profile === undefined) throw new CliError('BAD_INPUT', '--config and --profile go together');
+    if (opts.crypto !== undefined) throw new CliError('BAD_INPUT', '--crypto is for the built-in profile: not with --config');
+    return genesisBlockOfProfile(await loadProfile(opts.profile, opts.config), opts.channelID);
+  }
+  if (opts.crypto !== undefined) return genesisBlockOfProfile(builtInProfile(opts.crypto), opts.channelID);
+  // No crypto material at all: the local SampleOrg block (src/ledger/genesis-block.ts), as before.
+  return createGenesisBlock(opts.channelID);
 }

@@ -4,6 +4,7 @@ import type { ModuleImporter } from '../scc/plugin-loader.js';
 import { WEFT_VERSION } from '../version.js';
 import { addChaincodeCommands } from './chaincode-commands.js';
 import { addChannelCommands } from './channel-commands.js';
+import { addConfigtxgenCommands } from './configtxgen-commands.js';
 import { addCryptoCommands } from './crypto-commands.js';
 import { runNodeStart } from './node-start.js';
 
@@ -40,6 +41,7 @@ export async function main(argv: string[], deps: CliDeps): Promise<void> {
 
   addChannelCommands(program, process.env);
   addChaincodeCommands(program, process.env);
+  addConfigtxgenCommands(program, process.env);
   addCryptoCommands(program);
 
   program
