@@ -49,14 +49,14 @@ export function formatGoDuration(ns: bigint): string {
   const negative = ns < 0n;
   const abs = negative ? -ns : ns;
   const sign = negative ? '-' : '';
-  if (abs < 1_000n) return `${sign}${abs}ns`;
+  if (abs < 1_000n) return `${sign}${abs.toString()}ns`;
   if (abs < 1_000_000n) return `${sign}${fraction(abs, 1_000n)}µs`;
   if (abs < 1_000_000_000n) return `${sign}${fraction(abs, 1_000_000n)}ms`;
   const hours = abs / 3_600_000_000_000n;
   const minutes = (abs / 60_000_000_000n) % 60n;
   const seconds = fraction(abs % 60_000_000_000n, 1_000_000_000n);
-  if (hours > 0n) return `${sign}${hours}h${minutes}m${seconds}s`;
-  if (minutes > 0n) return `${sign}${minutes}m${seconds}s`;
+  if (hours > 0n) return `${sign}${hours.toString()}h${minutes.toString()}m${seconds}s`;
+  if (minutes > 0n) return `${sign}${minutes.toString()}m${seconds}s`;
   return `${sign}${seconds}s`;
 }
 
@@ -66,5 +66,5 @@ function fraction(value: bigint, unit: bigint): string {
   const rest = value % unit;
   if (rest === 0n) return whole.toString();
   const digits = unit.toString().length - 1;
-  return `${whole}.${rest.toString().padStart(digits, '0').replace(/0+$/, '')}`;
+  return `${whole.toString()}.${rest.toString().padStart(digits, '0').replace(/0+$/, '')}`;
 }
