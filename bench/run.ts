@@ -7,6 +7,7 @@ const benchmarks: Array<() => Promise<Benchmark>> = [
   async () => (await import('./ledger.js')).ledgerBenchmark,
   async () => (await import('./process.js')).processBenchmark,
   async () => (await import('./docker.js')).dockerBenchmark,
+  async () => (await import('./endorse.js')).endorseBenchmark,
 ];
 
 const report: Report = (bench, value, unit) => {

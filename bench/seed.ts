@@ -3,7 +3,12 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ChannelBundle } from '../src/channel/channel-bundle.js';
+import { builtInProfile } from '../src/channelconfig/built-in-profile.js';
+import { genesisBlockOfProfile } from '../src/channelconfig/config-block.js';
+import type { Block } from '../src/common/protos/common.js';
 import { INPROC_CONTAINER_TYPE } from '../src/container/inproc/inproc-registry.js';
+import { ensureDefaultCrypto } from '../src/msp/default-identities.js';
 import { Logging } from '../src/common/logging/logging.js';
 import { ChaincodeDeploymentSpec, ChaincodeInput, ChaincodeSpec } from '../src/common/protos/peer.js';
 import { createGenesisBlock, KvLedgerProvider, type PeerLedger } from '../src/ledger/index.js';
@@ -40,15 +45,25 @@ async function buildPeer(root: string) {
     containerType: INPROC_CONTAINER_TYPE,
     logger: logging.logger('sccapi'),
   });
-  const channelManager = new ChannelManager({ channels, deployer: sccp, logging });
+  const cryptoDir = join(root, 'crypto');
+  await ensureDefaultCrypto(cryptoDir);
+  const genesisBlock = (channelId: string): Promise<Block> => genesisBlockOfProfile(builtInProfile(cryptoDir), channelId);
+  const channelManager = new ChannelManager({ channels, deployer: sccp, genesisBlock, logging });
   const noPackages = { install: async () => undefined, get: () => undefined, list: () => [] };
-  const sccs = [new Lscc({ packages: noPackages, definitions: { definitions: async () => [] }, logger: logging.logger('lscc') }), new Cscc({ channels: channelManager, logger: logging.logger('cscc') }), new Qscc({ ledgers: channels, logger: logging.logger('qscc') })];
+  // The benchmark measures deployment, not access control: every check passes.
+  const acl = { checkACL: () => undefined };
+  const sccs = [
+    new Lscc({ packages: noPackages, definitions: { definitions: async () => [] }, acl, logger: logging.logger('lscc') }),
+    new Cscc({ channels: channelManager, acl, logger: logging.logger('cscc') }),
+    new Qscc({ ledgers: channels, acl, logger: logging.logger('qscc') }),
+  ];
   for (const scc of sccs) sccp.registerSysCC(scc);
   const ledgers = await KvLedgerProvider.start({ rootPath: root });
   const channelIds: string[] = [];
   for (let i = 0; i < CHANNELS; i++) {
     const id = `channel${i}`;
-    channels.add(await ledgers.create(createGenesisBlock(id)));
+    const block = await genesisBlock(id);
+    channels.add(await ledgers.create(block), ChannelBundle.fromBlock(block));
     channelIds.push(id);
   }
   return { stack, sccp, sccs, ledgers, channels, channelIds };

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { errorMessage } from '../common/errors/weft-error.js';
-import { parseSignaturePolicy } from '../common/policies/signature-policy-dsl.js';
+import { parseSignaturePolicy } from '../policies/signature-policy-dsl.js';
 import {
   ACLs,
   AnchorPeer,

@@ -18,29 +18,34 @@ const UNIT_NS: Record<string, bigint> = {
 export function parseGoDuration(text: string, where: string): bigint {
   const bad = (): ChannelConfigError =>
     new ChannelConfigError('CONFIGTX_INVALID', `${where}: '${text}' is not a duration (e.g. 2s, 100ms, 1m30s)`);
-  let rest = text;
-  let sign = 1n;
-  if (rest.startsWith('-') || rest.startsWith('+')) {
-    if (rest.startsWith('-')) sign = -1n;
-    rest = rest.slice(1);
-  }
+  const negative = text.startsWith('-');
+  const rest = negative || text.startsWith('+') ? text.slice(1) : text;
   if (rest === '0') return 0n;
   if (rest === '') throw bad();
   let total = 0n;
-  const part = /^(\d*)(?:\.(\d*))?(ns|us|µs|μs|ms|s|m|h)/;
-  while (rest !== '') {
-    const m = part.exec(rest);
-    const unit = m?.[3];
-    if (m === null || unit === undefined) throw bad();
-    const whole = m[1] ?? '';
-    const frac = m[2] ?? '';
-    if (whole === '' && frac === '') throw bad();
-    const scale = UNIT_NS[unit] ?? 1n;
-    total += BigInt(whole === '' ? '0' : whole) * scale;
-    if (frac !== '') total += (BigInt(frac) * scale) / 10n ** BigInt(frac.length);
-    rest = rest.slice(m[0].length);
+  for (let at = 0; at < rest.length; ) {
+    const parsed = durationPart(rest.slice(at));
+    if (parsed === undefined) throw bad();
+    total += parsed.ns;
+    at += parsed.length;
   }
-  return sign * total;
+  return negative ? -total : total;
+}
+
+const DURATION_PART = /^(\d*)(?:\.(\d*))?(ns|us|µs|μs|ms|s|m|h)/;
+
+/** One `<number><unit>` of a duration: its nanoseconds and how many characters it took; undefined when it is not one. */
+function durationPart(text: string): { ns: bigint; length: number } | undefined {
+  const m = DURATION_PART.exec(text);
+  const unit = m?.[3];
+  if (m === null || unit === undefined) return undefined;
+  const whole = m[1] ?? '';
+  const frac = m[2] ?? '';
+  if (whole === '' && frac === '') return undefined;
+  const scale = UNIT_NS[unit] ?? 1n;
+  let ns = BigInt(whole === '' ? '0' : whole) * scale;
+  if (frac !== '') ns += (BigInt(frac) * scale) / 10n ** BigInt(frac.length);
+  return { ns, length: m[0].length };
 }
 
 /** A duration as Go's time.Duration.String() writes it: configtxgen stores BatchTimeout this way ("2s", "100ms", "1m30s"). */

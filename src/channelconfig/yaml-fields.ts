@@ -52,7 +52,7 @@ export class YamlFields {
     const value = this.get(name);
     if (value === undefined) return 0;
     const n = typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : value;
-    if (typeof n !== 'number' || !Number.isSafeInteger(n)) throw invalid(this.path(name), `'${String(value)}' is not an integer`);
+    if (typeof n !== 'number' || !Number.isSafeInteger(n)) throw invalid(this.path(name), `'${JSON.stringify(value)}' is not an integer`);
     return n;
   }
 

@@ -71,7 +71,7 @@ async function endorse(
   req: { channelId: string; chaincodeName: string; args: Uint8Array[]; headerType?: HeaderTypeValue; transient?: Map<string, Uint8Array> | undefined },
 ): Promise<{ signed: ReturnType<typeof createSignedProposal>['signed']; txId: string; reply: ProposalResponse; context: ClientContext }> {
   const context = await clientContext(env);
-  const client = await EndorserClient.connect(context.address);
+  const client = await EndorserClient.connect(context.address, context.tls);
   try {
     const { signed, txId } = createSignedProposal({ headerType: HeaderType.ENDORSER_TRANSACTION, signer: context.signer, ...req });
     return { signed, txId, reply: await client.send(signed), context };
@@ -86,7 +86,7 @@ async function endorse(
  * words on the commit ("VALID in block 3").
  */
 async function order(endorsed: Awaited<ReturnType<typeof endorse>>, channelId: string): Promise<string> {
-  const client = await BroadcastClient.connect(endorsed.context.address);
+  const client = await BroadcastClient.connect(endorsed.context.address, endorsed.context.tls);
   let reply: BroadcastResponse;
   try {
     reply = await client.send(createTransactionEnvelope(endorsed.signed, endorsed.reply, endorsed.context.signer));

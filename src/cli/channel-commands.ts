@@ -2,7 +2,9 @@ import { readFile, writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { errorMessage } from '../common/errors/weft-error.js';
 import { Block } from '../common/protos/common.js';
-import { createGenesisBlock, validateChannelId } from '../ledger/index.js';
+import { loadCoreConfig } from '../common/config/load-core-config.js';
+import { validateChannelId } from '../ledger/index.js';
+import { defaultCryptoDir, ensureDefaultCrypto } from '../msp/default-identities.js';
 import { builtInProfile } from '../channelconfig/built-in-profile.js';
 import { genesisBlockOfProfile } from '../channelconfig/config-block.js';
 import { loadProfile } from '../channelconfig/configtx.js';
@@ -23,7 +25,7 @@ export function addChannelCommands(program: Command, env: NodeJS.ProcessEnv): vo
     .command('genesis')
     .description(
       'Write a genesis config block for a channel (as configtxgen -outputBlock does): from a configtx.yaml profile (--config, --profile), ' +
-        "from fabric-samples test-network's single-org profile over a cryptogen folder (--crypto), or, with neither, a local unsigned block for a SampleOrg channel.",
+        "or from fabric-samples test-network's single-org profile over a cryptogen folder (--crypto; by default the peer's own, <peer.fileSystemPath>/crypto).",
     )
     .requiredOption('-c, --channelID <channel>', 'the channel ID')
     .requiredOption('-o, --outputBlock <file>', 'where to write the block')
@@ -32,7 +34,7 @@ export function addChannelCommands(program: Command, env: NodeJS.ProcessEnv): vo
     .option('--crypto <dir>', 'a cryptogen output folder for the built-in test-network profile (OrdererMSP + Org1MSP, etcdraft at 127.0.0.1:7050)')
     .action(async (opts: { channelID: string; outputBlock: string; config?: string; profile?: string; crypto?: string }) => {
       validateChannelId(opts.channelID);
-      const block = await genesisBlockFor(opts);
+      const block = await genesisBlockFor(opts, env);
       await writeFile(opts.outputBlock, block.serializeBinary());
       process.stdout.write(`Wrote the genesis block of channel ${opts.channelID} to ${opts.outputBlock}\n`);
     });
@@ -122,13 +124,16 @@ export function addChannelCommands(program: Command, env: NodeJS.ProcessEnv): vo
 }
 
 /** The block `channel genesis` writes, from the options that choose where its configuration comes from. */
-async function genesisBlockFor(opts: { channelID: string; config?: string; profile?: string; crypto?: string }): Promise<Block> {
+async function genesisBlockFor(opts: { channelID: string; config?: string; profile?: string; crypto?: string }, env: NodeJS.ProcessEnv): Promise<Block> {
   if (opts.config !== undefined || opts.profile !== undefined) {
     if (opts.config === undefined || opts.profile === undefined) throw new CliError('BAD_INPUT', '--config and --profile go together');
     if (opts.crypto !== undefined) throw new CliError('BAD_INPUT', '--crypto is for the built-in profile: not with --config');
     return genesisBlockOfProfile(await loadProfile(opts.profile, opts.config), opts.channelID);
   }
   if (opts.crypto !== undefined) return genesisBlockOfProfile(builtInProfile(opts.crypto), opts.channelID);
-  // No crypto material at all: the local SampleOrg block (src/ledger/genesis-block.ts), as before.
-  return createGenesisBlock(opts.channelID);
+  // Neither: the built-in profile over the default crypto of the peer's data folder, as `node start --join` makes it.
+  const config = await loadCoreConfig({ env });
+  const cryptoDir = defaultCryptoDir(config.peer.fileSystemPath);
+  await ensureDefaultCrypto(cryptoDir);
+  return genesisBlockOfProfile(builtInProfile(cryptoDir), opts.channelID);
 }

@@ -1,10 +1,11 @@
 import { Command, Option } from 'commander';
-import { WeftError } from '../common/errors/weft-error.js';
+import { errorMessage, WeftError } from '../common/errors/weft-error.js';
 import type { ModuleImporter } from '../scc/plugin-loader.js';
 import { WEFT_VERSION } from '../version.js';
 import { addChaincodeCommands } from './chaincode-commands.js';
 import { addChannelCommands } from './channel-commands.js';
 import { addConfigtxgenCommands } from './configtxgen-commands.js';
+import { extractConnectionFlags } from './connection-flags.js';
 import { addCryptoCommands } from './crypto-commands.js';
 import { runNodeStart } from './node-start.js';
 
@@ -15,12 +16,26 @@ export interface CliDeps {
 
 /** The `weft` command line; bin/weft.cjs calls it with the process's arguments. */
 export async function main(argv: string[], deps: CliDeps): Promise<void> {
+  let args: string[];
+  let env: NodeJS.ProcessEnv;
+  try {
+    ({ argv: args, env } = extractConnectionFlags(argv, process.env));
+  } catch (err) {
+    process.stderr.write(`Error: ${errorMessage(err)}\n`);
+    process.exitCode = 1;
+    return;
+  }
   const program = new Command('weft')
     .description('A Hyperledger Fabric compatible peer')
     .version(WEFT_VERSION, '--version', 'print the version')
     // Options belong to the command they follow: `-v` is a chaincode's version, as in Fabric's CLI.
     .enablePositionalOptions()
-    .showHelpAfterError();
+    .showHelpAfterError()
+    .addHelpText(
+      'after',
+      '\nConnection flags, taken after any command as Fabric\'s CLI takes them: --tls, --cafile <file>, --clientauth,\n' +
+        '--certfile <file>, --keyfile <file> (each sets its CORE_PEER_TLS_* variable).',
+    );
 
   const node = program.command('node').description('Operate a peer node: start');
   node
@@ -34,14 +49,14 @@ export async function main(argv: string[], deps: CliDeps): Promise<void> {
         join: opts.join,
         chaincodeDev: opts.peerChaincodedev,
         forceRebuild: opts.forceRebuild,
-        env: process.env,
+        env,
         importModule: deps.importModule,
       });
     });
 
-  addChannelCommands(program, process.env);
-  addChaincodeCommands(program, process.env);
-  addConfigtxgenCommands(program, process.env);
+  addChannelCommands(program, env);
+  addChaincodeCommands(program, env);
+  addConfigtxgenCommands(program, env);
   addCryptoCommands(program);
 
   program
@@ -52,7 +67,7 @@ export async function main(argv: string[], deps: CliDeps): Promise<void> {
     });
 
   try {
-    await program.parseAsync(argv);
+    await program.parseAsync(args);
   } catch (err) {
     // One line, as Fabric's CLI prints a failed command; a bug keeps its stack.
     process.stderr.write(`Error: ${err instanceof WeftError ? err.message : err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);

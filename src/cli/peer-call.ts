@@ -1,30 +1,72 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { ClientError } from '../client/client-error.js';
+import type { ClientTls } from '../client/client-tls.js';
 import { EndorserClient } from '../client/endorser-client.js';
 import { createSignedProposal, type ProposalRequest } from '../client/signed-proposal.js';
+import type { TlsConfig } from '../common/config/core-config.js';
 import { loadCoreConfig } from '../common/config/load-core-config.js';
+import { errorMessage } from '../common/errors/weft-error.js';
 import { ProcessedTransaction } from '../common/protos/orderer.js';
 import type { Response } from '../common/protos/peer.js';
 import { HeaderType } from '../common/protos/proposal.js';
+import { defaultCryptoDir, defaultUserIdentity, ensureDefaultCrypto } from '../msp/default-identities.js';
 import { loadSigningIdentity, type SigningIdentity } from '../msp/signing-identity.js';
+import { CliError } from './cli-error.js';
 
-/** What the CLI needs to talk to a peer: where it is, and who the client is. */
+/** What the CLI needs to talk to a peer: where it is, how (TLS), and who the client is. */
 export interface ClientContext {
   address: string;
   signer: SigningIdentity;
+  tls: ClientTls | undefined;
 }
 
 /**
- * The peer's address from peer.address (CORE_PEER_ADDRESS; a wildcard host means this machine),
- * and the client identity from the MSP at peer.mspConfigPath (CORE_PEER_MSPCONFIGPATH).
+ * The peer's address from peer.address (CORE_PEER_ADDRESS; a wildcard host means this machine, localhost),
+ * the client identity from the MSP at peer.mspConfigPath (CORE_PEER_MSPCONFIGPATH, with
+ * CORE_PEER_LOCALMSPID) or, when that is unset, the Admin of the peer's default crypto; and TLS
+ * from peer.tls (CORE_PEER_TLS_ENABLED, CORE_PEER_TLS_ROOTCERT_FILE, ...), as Fabric's CLI reads them.
  */
 export async function clientContext(env: NodeJS.ProcessEnv): Promise<ClientContext> {
   const config = await loadCoreConfig({ env });
   const address = config.peer.address;
   const colon = address.lastIndexOf(':');
   const host = address.slice(0, colon);
+  let mspDir = config.peer.mspConfigPath;
+  let defaultTlsDir: string | undefined;
+  if (mspDir === undefined) {
+    const cryptoDir = defaultCryptoDir(config.peer.fileSystemPath);
+    await ensureDefaultCrypto(cryptoDir);
+    const admin = defaultUserIdentity(cryptoDir, 'Admin');
+    mspDir = admin.mspDir;
+    defaultTlsDir = admin.tlsDir;
+  }
   return {
-    address: host === '0.0.0.0' || host === '' || host === '[::]' ? `127.0.0.1${address.slice(colon)}` : address,
-    signer: await loadSigningIdentity(config.peer.mspConfigPath, config.peer.localMspId),
+    // A wildcard means this machine, by name: a TLS server name must be a host name (Node warns about
+    // an IP address there), and the certificates cryptogen makes name localhost.
+    address: host === '0.0.0.0' || host === '' || host === '[::]' ? `localhost${address.slice(colon)}` : address,
+    signer: await loadSigningIdentity(mspDir, config.peer.localMspId),
+    tls: config.peer.tls.enabled ? await clientTls(config.peer.tls, defaultTlsDir) : undefined,
+  };
+}
+
+/** The CLI's TLS files: the root to trust and, with client authentication, its own certificate and key. */
+async function clientTls(tls: TlsConfig, defaultTlsDir: string | undefined): Promise<ClientTls> {
+  const file = async (key: string, value: string, fallback: string): Promise<Buffer> => {
+    const path = value !== '' ? value : defaultTlsDir === undefined ? '' : join(defaultTlsDir, fallback);
+    if (path === '') throw new CliError('BAD_INPUT', `${key} must be set when TLS is enabled`);
+    try {
+      return await readFile(path);
+    } catch (err) {
+      throw new CliError('BAD_INPUT', `${key}: cannot read ${path}: ${errorMessage(err)}`, { cause: err });
+    }
+  };
+  const rootCertPem = await file('peer.tls.rootcert.file (--cafile)', tls.rootCertFile, 'ca.crt');
+  if (!tls.clientAuthRequired) return { rootCertPem };
+  return {
+    rootCertPem,
+    clientCertPem: await file('peer.tls.clientCert.file (--certfile)', tls.clientCertFile, 'client.crt'),
+    clientKeyPem: await file('peer.tls.clientKey.file (--keyfile)', tls.clientKeyFile, 'client.key'),
   };
 }
 
@@ -34,8 +76,8 @@ export async function callPeer(env: NodeJS.ProcessEnv, req: ProposalRequest): Pr
 }
 
 /** callPeer with a client context read already. */
-export async function callPeerAs({ address, signer }: ClientContext, req: ProposalRequest): Promise<Response> {
-  const client = await EndorserClient.connect(address);
+export async function callPeerAs({ address, signer, tls }: ClientContext, req: ProposalRequest): Promise<Response> {
+  const client = await EndorserClient.connect(address, tls);
   try {
     const { signed } = createSignedProposal({ signer, ...req });
     const reply = await client.send(signed);

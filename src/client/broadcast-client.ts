@@ -3,6 +3,7 @@ import type { Envelope } from '../common/protos/common.js';
 import type { BroadcastResponse } from '../common/protos/orderer.js';
 import { ClientError } from './client-error.js';
 import { rethrowGrpcError } from './grpc-error.js';
+import { channelCredentials, type ClientTls } from './client-tls.js';
 
 type Broadcaster = Client & { broadcast(): ClientDuplexStream<Envelope, BroadcastResponse> };
 
@@ -13,12 +14,10 @@ export class BroadcastClient {
     private readonly address: string,
   ) {}
 
-  static async connect(address: string): Promise<BroadcastClient> {
-    const [{ credentials }, { default: abGrpc }] = await Promise.all([
-      import('@grpc/grpc-js'),
-      import('@hyperledger/fabric-protos/lib/orderer/ab_grpc_pb.js'),
-    ]);
-    return new BroadcastClient(new abGrpc.AtomicBroadcastClient(address, credentials.createInsecure()), address);
+  /** A client of the ordering service at `address`; over TLS when `tls` is given. */
+  static async connect(address: string, tls?: ClientTls): Promise<BroadcastClient> {
+    const [grpc, { default: abGrpc }] = await Promise.all([import('@grpc/grpc-js'), import('@hyperledger/fabric-protos/lib/orderer/ab_grpc_pb.js')]);
+    return new BroadcastClient(new abGrpc.AtomicBroadcastClient(address, channelCredentials(grpc, tls)), address);
   }
 
   /** Sends one envelope and waits for the orderer's answer. */

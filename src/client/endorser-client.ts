@@ -2,6 +2,9 @@ import type { Client } from '@grpc/grpc-js';
 import type { ProposalResponse, SignedProposal } from '../common/protos/proposal.js';
 import { ClientError } from './client-error.js';
 import { rethrowGrpcError } from './grpc-error.js';
+import { channelCredentials, type ClientTls } from './client-tls.js';
+
+export type { ClientTls } from './client-tls.js';
 
 /** Sends proposals to a peer's Endorser service, as `peer chaincode query` and `peer channel` do. */
 export class EndorserClient {
@@ -12,12 +15,10 @@ export class EndorserClient {
     private readonly address: string,
   ) {}
 
-  static async connect(address: string): Promise<EndorserClient> {
-    const [{ credentials }, { default: peerGrpc }] = await Promise.all([
-      import('@grpc/grpc-js'),
-      import('@hyperledger/fabric-protos/lib/peer/peer_grpc_pb.js'),
-    ]);
-    return new EndorserClient(new peerGrpc.EndorserClient(address, credentials.createInsecure()), address);
+  /** A client of the peer at `address`; over TLS when `tls` is given. */
+  static async connect(address: string, tls?: ClientTls): Promise<EndorserClient> {
+    const [grpc, { default: peerGrpc }] = await Promise.all([import('@grpc/grpc-js'), import('@hyperledger/fabric-protos/lib/peer/peer_grpc_pb.js')]);
+    return new EndorserClient(new peerGrpc.EndorserClient(address, channelCredentials(grpc, tls)), address);
   }
 
   /** The chaincode's response payload; an error response or an unreachable peer is a ClientError. */

@@ -4,7 +4,7 @@ import type { Envelope } from '../common/protos/common.js';
 import { BroadcastResponse } from '../common/protos/orderer.js';
 import type { Logger } from '../common/logging/logging.js';
 import type { ProposalResponse, SignedProposal } from '../common/protos/proposal.js';
-import { GrpcListener } from './grpc-listener.js';
+import { GrpcListener, type CredentialsFactory } from './grpc-listener.js';
 
 export interface PeerServerOptions {
   /** peer.listenAddress */
@@ -12,79 +12,86 @@ export interface PeerServerOptions {
   endorser: { processProposal(signed: SignedProposal): Promise<ProposalResponse> };
   /** The embedded ordering service, served as Fabric's AtomicBroadcast.Broadcast. */
   orderer: { broadcast(envelope: Envelope): Promise<{ validationCode: string; blockNumber: number }> };
+  /** When present, the listener serves TLS (peer.tls.*). */
+  tls?: PeerServerTls | undefined;
   logger: Logger;
+}
+
+export interface PeerServerTls {
+  keyPem: Buffer;
+  certPem: Buffer;
+  /** Clients must present a certificate issued by one of `clientRootCasPem` (peer.tls.clientAuthRequired). */
+  clientAuthRequired: boolean;
+  clientRootCasPem: Buffer;
 }
 
 const SUCCESS = 200;
 const BAD_REQUEST = 400;
 
-// grpc-js names a caller "127.0.0.1:port", "[::1]:port" or "unix:..." (older versions put "ipv4:" or "ipv6:" first).
-const LOCAL_CALLER = /^(ipv4:|ipv6:)?(127\.|\[::1\]|\[::ffff:127\.|unix:)/;
-
-/** Is this gRPC caller on this machine? */
-export function isLocalCaller(peer: string): boolean {
-  return LOCAL_CALLER.test(peer);
-}
-
 /**
  * Starts the peer's client-facing listener: Fabric's Endorser service, and the embedded orderer's
- * AtomicBroadcast. Until proposals and transactions are signed and checked, it answers callers on
- * this machine only.
+ * AtomicBroadcast. Who may do what is decided by the signed identity of each request (the
+ * endorser's and orderer's checks), so the listener serves any address it is bound to.
  */
 export function startPeerServer(opts: PeerServerOptions): Promise<GrpcListener> {
-  return GrpcListener.start(opts.address, async (server, grpc) => {
-    const { default: peerGrpc } = await import('@hyperledger/fabric-protos/lib/peer/peer_grpc_pb.js');
-    server.addService(peerGrpc.EndorserService, {
-      processProposal: (call: ServerUnaryCall<SignedProposal, ProposalResponse>, callback: sendUnaryData<ProposalResponse>) => {
-        const refusal = refuseRemote(call.getPeer(), 'proposals', 'ProcessProposal', opts.logger);
-        if (refusal !== undefined) {
-          callback({ code: grpc.status.PERMISSION_DENIED, details: refusal });
-          return;
-        }
-        opts.endorser.processProposal(call.request).then(
-          (response) => callback(null, response),
-          (err: unknown) => callback({ code: grpc.status.INTERNAL, details: errorMessage(err) }),
-        );
-      },
-    });
-    const { default: abGrpc } = await import('@hyperledger/fabric-protos/lib/orderer/ab_grpc_pb.js');
-    server.addService(abGrpc.AtomicBroadcastService, {
-      broadcast: (call: ServerDuplexStream<Envelope, BroadcastResponse>) => {
-        const refusal = refuseRemote(call.getPeer(), 'broadcasts', 'Broadcast', opts.logger);
-        if (refusal !== undefined) {
-          call.emit('error', { code: grpc.status.PERMISSION_DENIED, details: refusal });
-          return;
-        }
-        // Answers go back in the order the envelopes came, each once its block is committed.
-        let answered = Promise.resolve();
-        call.on('data', (envelope: Envelope) => {
-          const ordered = opts.orderer.broadcast(envelope);
-          ordered.catch(() => undefined);
-          answered = answered.then(async () => {
-            const reply = new BroadcastResponse();
-            try {
-              const { validationCode, blockNumber } = await ordered;
-              reply.setStatus(SUCCESS);
-              reply.setInfo(`${validationCode} in block ${blockNumber}`);
-            } catch (err) {
-              reply.setStatus(BAD_REQUEST);
-              reply.setInfo(errorMessage(err));
-            }
-            call.write(reply);
+  return GrpcListener.start(
+    opts.address,
+    async (server, grpc) => {
+      const { default: peerGrpc } = await import('@hyperledger/fabric-protos/lib/peer/peer_grpc_pb.js');
+      server.addService(peerGrpc.EndorserService, {
+        processProposal: (call: ServerUnaryCall<SignedProposal, ProposalResponse>, callback: sendUnaryData<ProposalResponse>) => {
+          opts.endorser.processProposal(call.request).then(
+            (response) => {
+              callback(null, response);
+            },
+            (err: unknown) => {
+              callback({ code: grpc.status.INTERNAL, details: errorMessage(err) });
+            },
+          );
+        },
+      });
+      const { default: abGrpc } = await import('@hyperledger/fabric-protos/lib/orderer/ab_grpc_pb.js');
+      server.addService(abGrpc.AtomicBroadcastService, {
+        broadcast: (call: ServerDuplexStream<Envelope, BroadcastResponse>) => {
+          // Answers go back in the order the envelopes came, each once its block is committed.
+          let answered = Promise.resolve();
+          call.on('data', (envelope: Envelope) => {
+            const ordered = opts.orderer.broadcast(envelope);
+            ordered.catch(() => undefined);
+            answered = answered.then(async () => {
+              const reply = new BroadcastResponse();
+              try {
+                const { validationCode, blockNumber } = await ordered;
+                reply.setStatus(SUCCESS);
+                reply.setInfo(`${validationCode} in block ${blockNumber}`);
+              } catch (err) {
+                reply.setStatus(statusOf(err));
+                reply.setInfo(errorMessage(err));
+              }
+              call.write(reply);
+            });
           });
-        });
-        call.on('end', () => void answered.then(() => call.end()));
-      },
-    });
-  });
+          call.on('end', () => void answered.then(() => call.end()));
+        },
+      });
+    },
+    tlsCredentials(opts.tls),
+    opts.tls === undefined ? undefined : (remote, reason) => {
+      opts.logger.warn('ServerHandshake', `TLS handshake failed with error ${reason} from ${remote}`);
+    },
+  );
 }
 
-/**
- * Until signatures are checked, only callers on this machine are served: for any other, logs the
- * refusal and returns what to answer; undefined for a local caller.
- */
-function refuseRemote(caller: string, what: string, func: string, logger: Logger): string | undefined {
-  if (isLocalCaller(caller)) return undefined;
-  logger.warn(func, `refused ${what} from ${caller}: they are accepted from this machine only`);
-  return `${what} from ${caller} are refused: this peer accepts them from this machine only`;
+type BroadcastStatus = Parameters<BroadcastResponse['setStatus']>[0];
+
+/** The status a refusal carries (the orderer's errors do), else BAD_REQUEST. */
+function statusOf(err: unknown): BroadcastStatus {
+  const status = (err as { status?: unknown } | null)?.status;
+  return (typeof status === 'number' ? status : BAD_REQUEST) as BroadcastStatus;
+}
+
+function tlsCredentials(tls: PeerServerTls | undefined): CredentialsFactory | undefined {
+  if (tls === undefined) return undefined;
+  return (grpc) =>
+    grpc.ServerCredentials.createSsl(tls.clientAuthRequired ? tls.clientRootCasPem : null, [{ private_key: tls.keyPem, cert_chain: tls.certPem }], tls.clientAuthRequired);
 }

@@ -7,11 +7,13 @@ import { readChaincodeDefinition } from '../scc/lscc/chaincode-definition.js';
 import { decodeSpec } from '../scc/lscc/lscc.js';
 import {
   ChaincodeAction,
+  Endorsement,
   ProposalResponse,
   ProposalResponsePayload,
   type SignedProposal,
 } from '../common/protos/proposal.js';
 import { EndorserError } from './endorser-error.js';
+import { AccessDeniedError, validateProposal, type CreatorDeserializer, type CreatorIdentity } from './proposal-validator.js';
 import { unpackProposal, type UnpackedProposal } from './unpacked-proposal.js';
 
 /** Runs chaincode (ChaincodeSupport). */
@@ -36,14 +38,33 @@ export interface SimulationLedgers {
         newHistoryQueryExecutor(): Promise<StateHistoryExecutor>;
         /** Keeps the private writes of a simulated transaction until its block commits (the transient store). */
         storeTransientPrivateData(txId: string, pvtSimulationBytes: Uint8Array): Promise<void>;
+        txIdExists(txId: string): Promise<boolean>;
       }
     | undefined;
 }
 
-export interface EndorserOptions {
+/** Who may do what: the ACL of a resource, checked for a proposal's creator (already verified). */
+export interface ProposalAccess<I extends CreatorIdentity> {
+  /** Throws an error with Fabric's message when the creator may not use the resource on the channel. */
+  checkACL(resource: string, channelId: string, signed: SignedProposal, creator: I): void;
+}
+
+/** The peer's own identity, which signs its endorsements. */
+export interface EndorsementSigner {
+  serialize(): Uint8Array;
+  sign(message: Uint8Array): Uint8Array;
+}
+
+export interface EndorserOptions<I extends CreatorIdentity = CreatorIdentity> {
   chaincodes: ChaincodeExecutor;
   systemChaincodes: SystemChaincodes;
   ledgers: SimulationLedgers;
+  /** The identities of a channel's MSPs, from its config; undefined when the peer is not on it. */
+  channelIdentities(channelId: string): CreatorDeserializer<I> | undefined;
+  /** The peer's local MSP, which channel-less proposals are checked against. */
+  localIdentities: CreatorDeserializer<I>;
+  access: ProposalAccess<I>;
+  signer: EndorsementSigner;
   /** The version system chaincodes run as. */
   sysCCVersion: string;
   /** The container type a user chaincode is launched in: PROCESS, DEV in dev mode, CCAAS for a service. */
@@ -51,27 +72,68 @@ export interface EndorserOptions {
   logger: Logger;
 }
 
+/** The resource whose ACL a proposal to a user chaincode must pass (Fabric's peer/Propose). */
+const PROPOSE = 'peer/Propose';
+
 /**
- * Simulates proposals (Fabric's Endorser.ProcessProposal): unpacks the proposal, runs the chaincode
- * on a simulator of the channel's ledger, and answers with the chaincode's response and the
- * simulation results. Signatures are neither checked nor made yet: the listener serving this only
- * accepts callers on this machine.
+ * Endorses proposals (Fabric's Endorser.ProcessProposal): unpacks the proposal, checks its creator
+ * and signature, refuses a replayed txid and a creator the channel's ACL does not allow, runs the
+ * chaincode on a simulator of the channel's ledger, and answers with the chaincode's response, the
+ * simulation results, and the peer's signature over them.
  */
-export class Endorser {
-  constructor(private readonly opts: EndorserOptions) {}
+export class Endorser<I extends CreatorIdentity = CreatorIdentity> {
+  constructor(private readonly opts: EndorserOptions<I>) {}
 
   async processProposal(signed: SignedProposal): Promise<ProposalResponse> {
     let up: UnpackedProposal;
     try {
       up = unpackProposal(signed);
     } catch (err) {
+      this.opts.logger.warn('ProcessProposal', `Failed to unpack proposal: ${errorMessage(err)}`);
+      return errorResponse(errorMessage(err));
+    }
+    let identities: CreatorDeserializer<I>;
+    if (up.channelId === '') {
+      identities = this.opts.localIdentities;
+    } else {
+      const channel = this.opts.channelIdentities(up.channelId);
+      if (channel === undefined) return errorResponse(`channel '${up.channelId}' not found`);
+      identities = channel;
+    }
+    try {
+      await this.preProcess(up, identities);
+    } catch (err) {
+      // Logged once, with the reason the client is not told.
+      const reason = err instanceof AccessDeniedError ? `${err.message}: ${err.reason}` : errorMessage(err);
+      this.opts.logger.warn('ProcessProposal', `[${up.channelId}][${shortTxId(up.txId)}] Failed to preProcess proposal: ${reason}`);
       return errorResponse(errorMessage(err));
     }
     try {
       return await this.simulate(up);
     } catch (err) {
-      this.opts.logger.warn('ProcessProposal', `[${up.channelId}][${up.txId.slice(0, 8)}] simulation of ${up.chaincodeName} failed: ${errorMessage(err)}`);
+      this.opts.logger.warn('ProcessProposal', `[${up.channelId}][${shortTxId(up.txId)}] simulation of ${up.chaincodeName} failed: ${errorMessage(err)}`);
       return errorResponse(errorMessage(err));
+    }
+  }
+
+  /** Fabric's order: the proposal and its creator, then (on a channel) a replayed txid, then the ACL. */
+  private async preProcess(up: UnpackedProposal, identities: CreatorDeserializer<I>): Promise<void> {
+    let creator: I;
+    try {
+      creator = validateProposal(up, identities);
+    } catch (err) {
+      if (err instanceof AccessDeniedError) throw new AccessDeniedError(`error validating proposal: ${err.message}`, err.reason);
+      throw new EndorserError('BAD_PROPOSAL', `error validating proposal: ${errorMessage(err)}`, { cause: err });
+    }
+    // Channel-less proposals cannot become transactions: they are checked against the local MSP only.
+    if (up.channelId === '') return;
+    const ledger = this.opts.ledgers.getLedger(up.channelId);
+    if (ledger !== undefined && (await ledger.txIdExists(up.txId))) {
+      throw new EndorserError('DUPLICATE_TXID', `duplicate transaction found [${up.txId}]. Creator [${Buffer.from(up.creator).toString('hex').slice(0, 64)}...]`);
+    }
+    // System chaincodes check their own ACLs, per function.
+    if (!this.opts.systemChaincodes.isSysCC(up.chaincodeName)) {
+      this.opts.access.checkACL(PROPOSE, up.channelId, up.signed, creator);
     }
   }
 
@@ -102,7 +164,7 @@ export class Endorser {
       // Private writes wait for their block in the transient store. (Init, run inside lscc's
       // deploy, cannot make any: the handler refuses private data in Init.)
       if (pvt !== undefined && response.getStatus() < 400) await ledger?.storeTransientPrivateData(up.txId, pvt);
-      return proposalResponse(up, version, response, simulation?.pubSimulationBytes ?? new Uint8Array(), event);
+      return proposalResponse(up, version, response, simulation?.pubSimulationBytes ?? new Uint8Array(), event, this.opts.signer);
     } finally {
       sim?.done();
     }
@@ -151,11 +213,27 @@ export class Endorser {
   }
 }
 
-function proposalResponse(up: UnpackedProposal, version: string, response: Response, results: Uint8Array, event?: ChaincodeEvent): ProposalResponse {
+// Fabric's shim thresholds: 400 and above is an error; below 400 (and on a channel) is endorsed.
+const ERROR_THRESHOLD = 400;
+
+/**
+ * The answer to a proposal, as Fabric builds it: a chaincode error carries no payload and no
+ * endorsement; a channel-less call carries only the response (it cannot become a transaction);
+ * otherwise the payload (proposal hash and chaincode action) is signed by the peer: the signature
+ * covers the payload bytes followed by the peer's serialized identity.
+ */
+function proposalResponse(
+  up: UnpackedProposal,
+  version: string,
+  response: Response,
+  results: Uint8Array,
+  event: ChaincodeEvent | undefined,
+  signer: EndorsementSigner,
+): ProposalResponse {
   const pr = new ProposalResponse();
   pr.setVersion(1);
   pr.setResponse(response);
-  if (response.getStatus() < 400) {
+  if (response.getStatus() < ERROR_THRESHOLD) {
     const action = new ChaincodeAction();
     action.setResults(results);
     if (event !== undefined) action.setEvents(event.serializeBinary());
@@ -167,9 +245,21 @@ function proposalResponse(up: UnpackedProposal, version: string, response: Respo
     const payload = new ProposalResponsePayload();
     payload.setProposalHash(up.proposalHash);
     payload.setExtension$(action.serializeBinary());
-    pr.setPayload(payload.serializeBinary());
+    const payloadBytes = payload.serializeBinary();
+    pr.setPayload(payloadBytes);
+    if (up.channelId !== '') {
+      const endorser = signer.serialize();
+      const endorsement = new Endorsement();
+      endorsement.setEndorser(endorser);
+      endorsement.setSignature(signer.sign(Buffer.concat([payloadBytes, endorser])));
+      pr.setEndorsement(endorsement);
+    }
   }
   return pr;
+}
+
+function shortTxId(txId: string): string {
+  return txId.slice(0, 8);
 }
 
 function errorResponse(message: string): ProposalResponse {

@@ -8,6 +8,7 @@ import {
   Header,
   HeaderType,
   Proposal,
+  SignatureHeader,
   type SignedProposal,
 } from '../common/protos/proposal.js';
 import type { ChaincodeInput } from '../common/protos/peer.js';
@@ -18,6 +19,11 @@ export interface UnpackedProposal {
   channelId: string;
   txId: string;
   headerType: number;
+  /** The channel header's epoch: Fabric requires 0. */
+  epoch: number;
+  /** The signature header's nonce and creator (a SerializedIdentity): the txid is bound to both. */
+  nonce: Uint8Array;
+  creator: Uint8Array;
   chaincodeName: string;
   input: ChaincodeInput;
   /** The proposal as it came, for the chaincode to read its creator and transient data from. */
@@ -38,6 +44,7 @@ export function unpackProposal(signed: SignedProposal): UnpackedProposal {
   }
   const txId = channelHeader.getTxId();
   if (txId === '') throw new EndorserError('BAD_PROPOSAL', 'the proposal has no transaction ID');
+  const signatureHeader = decode('signature header', () => SignatureHeader.deserializeBinary(header.getSignatureHeader_asU8()));
   const extension = decode('chaincode header extension', () => ChaincodeHeaderExtension.deserializeBinary(channelHeader.getExtension_asU8()));
   const payload = decode('chaincode proposal payload', () => ChaincodeProposalPayload.deserializeBinary(proposal.getPayload_asU8()));
   const cis = decode('chaincode invocation spec', () => ChaincodeInvocationSpec.deserializeBinary(payload.getInput_asU8()));
@@ -49,7 +56,18 @@ export function unpackProposal(signed: SignedProposal): UnpackedProposal {
   const visible = new ChaincodeProposalPayload();
   visible.setInput(payload.getInput_asU8());
   const proposalHash = createHash('sha256').update(proposal.getHeader_asU8()).update(visible.serializeBinary()).digest();
-  return { channelId: channelHeader.getChannelId(), txId, headerType, chaincodeName, input, proposalHash, signed };
+  return {
+    channelId: channelHeader.getChannelId(),
+    txId,
+    headerType,
+    epoch: channelHeader.getEpoch(),
+    nonce: signatureHeader.getNonce_asU8(),
+    creator: signatureHeader.getCreator_asU8(),
+    chaincodeName,
+    input,
+    proposalHash,
+    signed,
+  };
 }
 
 function decode<T>(what: string, fn: () => T): T {

@@ -175,6 +175,12 @@ export class KvLedger implements PeerLedger {
     return this.getBlockByNumber(entry.blockNum);
   }
 
+  /** Is a transaction with this ID on the ledger (valid or not)? A replayed proposal is refused by it. */
+  async txIdExists(txId: string): Promise<boolean> {
+    this.checkOpen();
+    return txId !== '' && (await this.opts.db.get(this.keys.txId(txId))) !== undefined;
+  }
+
   async getTxValidationCodeByTxID(txId: string): Promise<number> {
     return (await this.txIndexEntry(txId)).validationCode;
   }

@@ -191,6 +191,8 @@ export interface PeerLedger {
   getBlockByTxID(txId: string): Promise<Block>;
   /** The validation code recorded for the transaction. */
   getTxValidationCodeByTxID(txId: string): Promise<number>;
+  /** Whether a transaction with this ID is on the ledger. */
+  txIdExists(txId: string): Promise<boolean>;
   /**
    * Keeps a transaction's private writes (its `pvtSimulationBytes`) until the block holding the
    * transaction commits them (Fabric's transient store).

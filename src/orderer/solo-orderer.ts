@@ -4,7 +4,14 @@ import { Payload, type Block, type BlockchainInfo, type Envelope } from '../comm
 import { ChannelHeader, Header, HeaderType } from '../common/protos/proposal.js';
 import { validationCodeName } from '../common/protos/orderer.js';
 
-export class OrdererError extends WeftError<'BAD_REQUEST' | 'NOT_FOUND' | 'COMMIT_FAILED'> {}
+export class OrdererError extends WeftError<'BAD_REQUEST' | 'FORBIDDEN' | 'NOT_FOUND' | 'COMMIT_FAILED'> {
+  /** The Broadcast status Fabric answers this refusal with. */
+  get status(): number {
+    return STATUS[this.code];
+  }
+}
+
+const STATUS: Record<OrdererError['code'], number> = { BAD_REQUEST: 400, FORBIDDEN: 403, NOT_FOUND: 404, COMMIT_FAILED: 500 };
 
 /** A channel's ledger, as ordering needs it: where the chain ends, and committing the next block. */
 export interface OrderedLedger {
@@ -16,6 +23,11 @@ export interface SoloOrdererOptions {
   ledgers: { getLedger(channelId: string): OrderedLedger | undefined };
   /** Builds the next block of a chain from envelopes. */
   newBlock(opts: { number: number; previousHash: Uint8Array; envelopes: Envelope[] }): Block;
+  /**
+   * Throws (an OrdererError FORBIDDEN) when the envelope's signer may not write to the channel:
+   * its signature and the channel's /Channel/Writers policy, as Fabric's orderer checks them.
+   */
+  authorize(channelId: string, envelope: Envelope): void;
   /** Most envelopes in one block (Fabric's BatchSize.MaxMessageCount). */
   maxMessageCount?: number;
   logger: Logger;
@@ -77,6 +89,7 @@ export class SoloOrderer {
     }
     const channelId = header.getChannelId();
     if (this.opts.ledgers.getLedger(channelId) === undefined) throw new OrdererError('NOT_FOUND', `channel ${channelId} not found`);
+    this.opts.authorize(channelId, envelope);
     return channelId;
   }
 

@@ -26,6 +26,8 @@ export interface ChaincodeStackOptions {
   certGenerator?: CertGenerator | undefined;
   /** Who may read and write private data collections. */
   collectionAccess?: CollectionAccess | undefined;
+  /** peer.localMspId: chaincodes get it as CORE_PEER_LOCALMSPID, as Fabric 2.x gives it (the shim's getMspID()). */
+  localMspId?: string | undefined;
 }
 
 /** The chaincode machinery of the seed, wired: core.chaincode over core.container over the shim. */
@@ -57,6 +59,7 @@ export function createChaincodeStack(opts: ChaincodeStackOptions): ChaincodeStac
       `CORE_CHAINCODE_LOGGING_LEVEL=${chaincode.logging.level}`,
       `CORE_CHAINCODE_LOGGING_SHIM=${chaincode.logging.shim}`,
       `CORE_CHAINCODE_LOGGING_FORMAT=${chaincode.logging.format}`,
+      ...(opts.localMspId === undefined ? [] : [`CORE_PEER_LOCALMSPID=${opts.localMspId}`]),
     ],
     certGenerator: opts.certGenerator,
     logger: chaincodeLogger,

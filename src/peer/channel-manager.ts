@@ -1,7 +1,8 @@
 import { errorMessage } from '../common/errors/weft-error.js';
 import type { Logging, Logger } from '../common/logging/logging.js';
 import { LastConfig, Metadata, type Block } from '../common/protos/common.js';
-import { createGenesisBlock, type LedgerManager, type PeerLedger } from '../ledger/index.js';
+import { ChannelBundle } from '../channel/channel-bundle.js';
+import type { LedgerManager, PeerLedger } from '../ledger/index.js';
 import type { ChannelRegistry } from './channel-registry.js';
 import { PeerError } from './peer-error.js';
 
@@ -13,6 +14,8 @@ export interface SysCCDeployer {
 export interface ChannelManagerOptions {
   channels: ChannelRegistry;
   deployer: SysCCDeployer;
+  /** The genesis block of a channel this peer makes for itself (`--join`): the built-in profile. */
+  genesisBlock(channelId: string): Promise<Block>;
   logging: Logging;
 }
 
@@ -43,7 +46,14 @@ export class ChannelManager {
         this.peerLogger.error('Initialize', `Failed to load ledger for channel ${channelId}, the peer goes on without it: ${errorMessage(err)}`);
         continue;
       }
-      this.opts.channels.add(ledger);
+      let bundle: ChannelBundle;
+      try {
+        bundle = ChannelBundle.fromBlock(await configBlockOf(ledger));
+      } catch (err) {
+        this.peerLogger.error('Initialize', `Failed to load the config of channel ${channelId}, the peer goes on without it: ${errorMessage(err)}`);
+        continue;
+      }
+      this.opts.channels.add(ledger, bundle);
       await this.opts.deployer.deploySysCCs(channelId);
     }
   }
@@ -51,10 +61,12 @@ export class ChannelManager {
   /** Creates a channel's ledger from its genesis block and deploys the system chaincodes on it. */
   async join(genesisBlock: Block): Promise<string> {
     const ledgers = this.store();
+    // Read before the ledger is made: a block that is no usable channel config creates nothing.
+    const bundle = ChannelBundle.fromBlock(genesisBlock);
     const ledger = await ledgers.create(genesisBlock);
     const channelId = ledger.channelId;
     this.ledgerLogger.info('CreateLedger', `Created ledger [${channelId}] with genesis block`);
-    this.opts.channels.add(ledger);
+    this.opts.channels.add(ledger, bundle);
     await this.opts.deployer.deploySysCCs(channelId);
     return channelId;
   }
@@ -62,19 +74,13 @@ export class ChannelManager {
   /** Joins a channel of this peer's own: a genesis block made here, for local use. */
   async create(channelId: string): Promise<void> {
     this.ledgerLogger.info('CreateLedger', `Creating ledger [${channelId}] with a local genesis block`);
-    await this.join(createGenesisBlock(channelId));
+    await this.join(await this.opts.genesisBlock(channelId));
   }
 
-  /**
-   * The newest config block of a channel: the one its newest block's LAST_CONFIG metadata names,
-   * or the genesis block when that is not recorded.
-   */
+  /** The newest config block of a channel, or undefined when the peer is not on it. */
   async configBlock(channelId: string): Promise<Block | undefined> {
     const ledger = this.opts.channels.getLedger(channelId);
-    if (ledger === undefined) return undefined;
-    const info = await ledger.getBlockchainInfo();
-    const newest = await ledger.getBlockByNumber(info.getHeight() - 1);
-    return ledger.getBlockByNumber(lastConfigIndex(newest) ?? 0);
+    return ledger === undefined ? undefined : configBlockOf(ledger);
   }
 
   getLedger(channelId: string): PeerLedger | undefined {
@@ -93,6 +99,16 @@ export class ChannelManager {
     if (this.ledgers === undefined) throw new PeerError('NOT_READY', 'the peer has not opened its ledgers yet');
     return this.ledgers;
   }
+}
+
+/**
+ * The newest config block of a ledger: the one its newest block's LAST_CONFIG metadata names, or
+ * the genesis block when that is not recorded.
+ */
+async function configBlockOf(ledger: PeerLedger): Promise<Block> {
+  const info = await ledger.getBlockchainInfo();
+  const newest = await ledger.getBlockByNumber(info.getHeight() - 1);
+  return ledger.getBlockByNumber(lastConfigIndex(newest) ?? 0);
 }
 
 const LAST_CONFIG = 1;

@@ -1,11 +1,18 @@
+import type { ChannelBundle } from '../channel/channel-bundle.js';
 import type { PeerLedger } from '../ledger/ledger.js';
 
-/** The channels this peer is on, each with its ledger. */
+/** The channels this peer is on, each with its ledger and the bundle of its newest config. */
 export class ChannelRegistry {
   private readonly ledgers = new Map<string, PeerLedger>();
+  private readonly bundles = new Map<string, ChannelBundle>();
 
-  add(ledger: PeerLedger): void {
+  add(ledger: PeerLedger, bundle: ChannelBundle): void {
     this.ledgers.set(ledger.channelId, ledger);
+    this.bundles.set(ledger.channelId, bundle);
+  }
+
+  getBundle(channelId: string): ChannelBundle | undefined {
+    return this.bundles.get(channelId);
   }
 
   has(channelId: string): boolean {

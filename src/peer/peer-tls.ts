@@ -12,6 +12,10 @@ export interface PeerTls {
   certPem: Buffer;
   /** The root that signed the peer's certificate (PEM): chaincodes verify the peer with it. */
   rootCertPem: Buffer;
+  /** peer.tls.clientAuthRequired: the peer listener requires a client certificate. */
+  clientAuthRequired: boolean;
+  /** The roots client certificates are checked against: peer.tls.clientRootCAs.files and the peer's own root. */
+  clientRootCasPem: Buffer;
   /** Issues chaincode client certificates; the listener requires them. */
   chaincodeCa: ChaincodeCa;
 }
@@ -31,8 +35,10 @@ export async function loadPeerTls(tls: TlsConfig, fileSystemPath: string): Promi
     readTlsFile('peer.tls.key.file', tls.keyFile),
     readTlsFile('peer.tls.rootcert.file', tls.rootCertFile),
   ]);
+  const clientRoots = await Promise.all(tls.clientRootCAFiles.map((file) => readTlsFile('peer.tls.clientRootCAs.files', file)));
   const chaincodeCa = await ChaincodeCa.loadOrCreate(chaincodeCaDir(fileSystemPath));
-  return { certPem, keyPem, rootCertPem, chaincodeCa };
+  const clientRootCasPem = Buffer.concat([...clientRoots.map((pem) => Buffer.concat([pem, Buffer.from('\n')])), rootCertPem]);
+  return { certPem, keyPem, rootCertPem, clientAuthRequired: tls.clientAuthRequired, clientRootCasPem, chaincodeCa };
 }
 
 async function readTlsFile(key: string, path: string): Promise<Buffer> {

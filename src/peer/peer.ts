@@ -16,6 +16,7 @@ import { INPROC_CONTAINER_TYPE } from '../container/inproc/inproc-registry.js';
 import { PROCESS_CONTAINER_TYPE, ProcessVMProvider } from '../container/process/process-vm-provider.js';
 import type { VMProvider } from '../container/vm.js';
 import { Endorser } from '../endorser/endorser.js';
+import type { Identity } from '../msp/identity.js';
 import { KvLedgerProvider, newBlock, type LedgerManager, type PeerLedger } from '../ledger/index.js';
 import { HealthRegistry } from '../operations/health-registry.js';
 import { OperationsServer } from '../operations/operations-server.js';
@@ -34,6 +35,11 @@ import { ChannelManager } from './channel-manager.js';
 import { ChannelRegistry } from './channel-registry.js';
 import { LsccCollectionAccess } from './collection-access.js';
 import { loadPeerTls } from './peer-tls.js';
+import { AccessControl } from './access-control.js';
+import { loadPeerIdentity } from './local-identity.js';
+import { defaultCryptoDir, ensureDefaultCrypto } from '../msp/default-identities.js';
+import { builtInProfile } from '../channelconfig/built-in-profile.js';
+import { genesisBlockOfProfile } from '../channelconfig/config-block.js';
 
 export interface PeerOptions {
   config: CoreConfig;
@@ -82,8 +88,10 @@ export class Peer {
     const logger = logging.logger('nodeCmd');
     logger.info('serve', `Starting peer:\n Version: ${opts.version}\n Node.js: ${process.version}\n OS/Arch: ${process.platform}/${process.arch}`);
 
-    // Read before anything is built, so that a TLS misconfiguration stops start-up with nothing to undo.
-    const tls = config.peer.tls.enabled ? await loadPeerTls(config.peer.tls, config.peer.fileSystemPath) : undefined;
+    // Read before anything is built, so that a missing identity or a TLS misconfiguration stops
+    // start-up with nothing to undo.
+    const identity = await loadPeerIdentity(config, logger);
+    const tls = config.peer.tls.enabled ? await loadPeerTls(identity.tls, config.peer.fileSystemPath) : undefined;
     let chaincodeAddress: string | undefined;
     // With no peer.chaincodeAddress, chaincodes dial the listener where it actually bound.
     const peerAddress = (): string => config.peer.chaincodeAddress ?? chaincodeAddress ?? config.peer.chaincodeListenAddress;
@@ -143,7 +151,15 @@ export class Peer {
     // Private data collections as lscc records them; this peer keeps the values of its organisation's ones.
     const collections = new LsccCollectionStore(config.peer.localMspId);
     const collectionAccess = new LsccCollectionAccess({ store: collections, ledgers: channels });
-    const stack = createChaincodeStack({ chaincode: config.chaincode, peerAddress, vmProviders: userVMs, certGenerator, collectionAccess, logging });
+    const stack = createChaincodeStack({
+      chaincode: config.chaincode,
+      peerAddress,
+      vmProviders: userVMs,
+      certGenerator,
+      collectionAccess,
+      localMspId: config.peer.localMspId,
+      logging,
+    });
     const { chaincodeSupport, inprocRegistry } = stack;
     ccaas.attach(chaincodeSupport);
 
@@ -164,7 +180,18 @@ export class Peer {
       containerType: INPROC_CONTAINER_TYPE,
       logger: logging.logger('sccapi'),
     });
-    const channelManager = new ChannelManager({ channels, deployer: sccProvider, logging });
+    const cryptoDir = defaultCryptoDir(config.peer.fileSystemPath);
+    const channelManager = new ChannelManager({
+      channels,
+      deployer: sccProvider,
+      // `--join`: a channel of the built-in profile (test-network's), over the default organisations' crypto.
+      genesisBlock: async (channelId) => {
+        await ensureDefaultCrypto(cryptoDir);
+        return genesisBlockOfProfile(builtInProfile(cryptoDir), channelId);
+      },
+      logging,
+    });
+    const access = new AccessControl({ channels, localMsp: identity.msp, localMspId: config.peer.localMspId, logger: logging.logger('aclmgmt') });
     // Chaincode-to-chaincode calls reach running chaincodes: system ones at the peer's version.
     const invoker = new ChaincodeSupportInvoker({
       support: chaincodeSupport,
@@ -189,9 +216,9 @@ export class Peer {
       const plugins = await loadPluginSysCCs(config.chaincode.systemPlugins, config.configDir ?? opts.cwd ?? process.cwd(), opts.importModule);
       packageStore = await packages;
       const builtIns = [
-        new Lscc({ packages: packageStore, definitions: new ChaincodeDefinitions(channels), logger: logging.logger('lscc') }),
-        new Cscc({ channels: channelManager, logger: logging.logger('cscc') }),
-        new Qscc({ ledgers: channels, logger: logging.logger('qscc') }),
+        new Lscc({ packages: packageStore, definitions: new ChaincodeDefinitions(channels), acl: access, logger: logging.logger('lscc') }),
+        new Cscc({ channels: channelManager, acl: access, logger: logging.logger('cscc') }),
+        new Qscc({ ledgers: channels, acl: access, logger: logging.logger('qscc') }),
         new LifecycleScc(),
       ];
       for (const scc of [...builtIns, ...plugins]) sccProvider.registerSysCC(scc);
@@ -200,22 +227,33 @@ export class Peer {
       logger.info('serve', 'Deployed system chaincodes');
 
       const grpcLogger = logging.logger('comm.grpc.server');
-      const endorser = new Endorser({
+      const endorser = new Endorser<Identity>({
         chaincodes: chaincodeSupport,
         systemChaincodes: sccProvider,
         ledgers: channels,
+        channelIdentities: (channelId) => channels.getBundle(channelId)?.msps,
+        localIdentities: identity.msp,
+        access,
+        signer: identity.signer,
         sysCCVersion: opts.version,
         containerTypeOf,
         logger: logging.logger('endorser'),
       });
-      const orderer = new SoloOrderer({ ledgers: channels, newBlock, logger: logging.logger('orderer.consensus.solo') });
+      const orderer = new SoloOrderer({
+        ledgers: channels,
+        newBlock,
+        authorize: (channelId, envelope) => {
+          access.authorizeBroadcast(channelId, envelope);
+        },
+        logger: logging.logger('orderer.consensus.solo'),
+      });
       const chaincodeListener = startChaincodeServer({
         address: config.peer.chaincodeListenAddress,
         register: (stream) => chaincodeSupport.register(stream),
         tls: tls === undefined ? undefined : { keyPem: tls.keyPem, certPem: tls.certPem, clientCaPem: Buffer.from(tls.chaincodeCa.certPem) },
         logger: grpcLogger,
       });
-      const peerListener = startPeerServer({ address: config.peer.listenAddress, endorser, orderer, logger: grpcLogger });
+      const peerListener = startPeerServer({ address: config.peer.listenAddress, endorser, orderer, tls, logger: grpcLogger });
       parts.listeners.push(chaincodeListener, peerListener);
       for (const listener of parts.listeners) listener.catch(() => undefined);
       const operationsAddress = config.operations.listenAddress;
@@ -231,7 +269,7 @@ export class Peer {
       const bound = { chaincode: await chaincodeListener, peer: await peerListener };
       chaincodeAddress = bound.chaincode.address;
       grpcLogger.info('start', `Chaincode server listening on ${bound.chaincode.address}${tls === undefined ? '' : ' (TLS, chaincode client certificates required)'}`);
-      grpcLogger.info('start', `Peer server listening on ${bound.peer.address}`);
+      grpcLogger.info('start', `Peer server listening on ${bound.peer.address}${tls === undefined ? '' : tls.clientAuthRequired ? ' (TLS, client certificates required)' : ' (TLS)'}`);
       const peer = new Peer(logger, parts, channelManager, bound, chaincodeSupport);
       logger.info(
         'serve',

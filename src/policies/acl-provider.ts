@@ -4,6 +4,7 @@ import { CHANNEL_ACLS, LOCAL_ACLS } from './default-acls.js';
 import type { LocalPolicies } from './local-policies.js';
 import type { Policy } from './policy.js';
 import { PolicyError } from './policy-error.js';
+import type { PolicyIdentity } from './policy-identity.js';
 import type { PolicyManager } from './policy-manager.js';
 import type { SignedData } from './signed-data.js';
 
@@ -41,12 +42,29 @@ export class AclProvider {
    * for a resource with no policy, 'CHANNEL_UNKNOWN' for a channel resource of an unknown channel.
    */
   checkACL(resource: string, channelId: string, signed: readonly SignedData[]): void {
+    const { policy, message } = this.policyFor(resource, channelId);
+    this.evaluate(() => {
+      policy.evaluateSignedData(signed);
+    }, message);
+  }
+
+  /**
+   * The same check for signers already verified (a proposal's creator, whose signature the
+   * endorser has checked): no signature is verified again.
+   */
+  checkACLIdentities(resource: string, channelId: string, identities: readonly PolicyIdentity[]): void {
+    const { policy, message } = this.policyFor(resource, channelId);
+    this.evaluate(() => {
+      policy.evaluateIdentities(identities);
+    }, message);
+  }
+
+  /** The policy that guards `resource` on the channel, and how a refusal by it is worded. */
+  private policyFor(resource: string, channelId: string): { policy: Policy; message: (reason: string) => string } {
     // Peer-wide resources first, whatever the channel: a channel config cannot loosen them.
     const localName = LOCAL_ACLS.get(resource);
     if (localName !== undefined) {
-      const policy = localName === 'Admins' ? this.local.admins : this.local.members;
-      this.evaluate(policy, signed, (reason) => reason);
-      return;
+      return { policy: localName === 'Admins' ? this.local.admins : this.local.members, message: (reason) => reason };
     }
     const channel = channelId === '' ? undefined : this.channelPolicies(channelId);
     const configured = channel?.acls.get(resource);
@@ -55,8 +73,7 @@ export class AclProvider {
       const policy = channel.policies.getPolicy(ref);
       const prefix = `failed evaluating policy on signed data during check policy [${ref}]`;
       if (policy === undefined) throw new AclError('ACCESS_DENIED', `${prefix}: [policy ${ref} not found]`);
-      this.evaluate(policy, signed, (reason) => `${prefix}: [${reason}]`);
-      return;
+      return { policy, message: (reason) => `${prefix}: [${reason}]` };
     }
     const ref = CHANNEL_ACLS.get(resource);
     if (ref === undefined) throw new AclError('RESOURCE_UNMAPPED', `Unmapped policy for ${resource}`);
@@ -64,12 +81,12 @@ export class AclProvider {
     const policy = channel.policies.getPolicy(ref);
     const prefix = `Failed evaluating policy on signed data during check policy on channel [${channelId}] with policy [${ref}]`;
     if (policy === undefined) throw new AclError('ACCESS_DENIED', `${prefix}: [no such policy: '${ref}']`);
-    this.evaluate(policy, signed, (reason) => `${prefix}: [${reason}]`);
+    return { policy, message: (reason) => `${prefix}: [${reason}]` };
   }
 
-  private evaluate(policy: Policy, signed: readonly SignedData[], message: (reason: string) => string): void {
+  private evaluate(run: () => void, message: (reason: string) => string): void {
     try {
-      policy.evaluateSignedData(signed);
+      run();
     } catch (err) {
       if (!(err instanceof PolicyError)) throw err;
       this.logger?.warn('CheckACL', `Failed evaluating policy on signed data: ${err.message}`);

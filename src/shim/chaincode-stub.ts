@@ -1,4 +1,5 @@
 import type { ChaincodeInput } from '../common/protos/peer.js';
+import type { SignedProposal } from '../common/protos/proposal.js';
 
 /** The state calls the stub makes through the shim handler. */
 export interface PeerCalls {
@@ -17,8 +18,14 @@ export class ChaincodeStub {
     private readonly channelId: string,
     private readonly txId: string,
     input: ChaincodeInput,
+    private readonly signedProposal?: SignedProposal,
   ) {
     this.args = input.getArgsList_asU8();
+  }
+
+  /** The client's signed proposal this call runs for; none for a system chaincode's Init at deployment. */
+  getSignedProposal(): SignedProposal | undefined {
+    return this.signedProposal;
   }
 
   getArgs(): Uint8Array[] {

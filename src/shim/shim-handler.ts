@@ -127,7 +127,7 @@ export class ShimHandler implements PeerCalls {
     let reply: ChaincodeMessage;
     try {
       const input = ChaincodeInput.deserializeBinary(msg.getPayload_asU8());
-      const stub = new ChaincodeStub(this, channelId, txId, input);
+      const stub = new ChaincodeStub(this, channelId, txId, input, msg.getProposal());
       // User chaincode is JavaScript: what it returns is checked, whatever its type says.
       const res = (await this.chaincode[method](stub)) as Partial<ChaincodeResponse> | null | undefined;
       if (res === undefined || res === null || typeof res.status !== 'number') {

@@ -54,7 +54,7 @@ describe('ChannelConfig', () => {
     assert.deepEqual(policies(channel.getGroupsMap().get('Orderer')), ['Admins', 'BlockValidation', 'Readers', 'Writers']);
     const endorsement = application?.getPoliciesMap().get('Endorsement')?.getPolicy();
     assert.equal(endorsement?.getType(), Policy.PolicyType.IMPLICIT_META);
-    const meta = ImplicitMetaPolicy.deserializeBinary(endorsement?.getValue_asU8() ?? new Uint8Array(0));
+    const meta = ImplicitMetaPolicy.deserializeBinary(endorsement.getValue_asU8());
     assert.deepEqual([meta.getRule(), meta.getSubPolicy()], [ImplicitMetaPolicy.Rule.MAJORITY, 'Endorsement']);
 
     const orderer = config.orderer;
@@ -88,8 +88,8 @@ describe('ChannelConfig', () => {
     assert.deepEqual(config.ordererOrgs, [{ name: 'OrdererOrg', mspId: 'OrdererMSP', anchorPeers: [], endpoints: ['127.0.0.1:7050'] }]);
     assert.deepEqual(config.capabilities, { channel: ['V2_0'], application: ['V2_5'], orderer: ['V2_0'] });
     assert.equal(config.orderer?.type, 'etcdraft');
-    assert.equal(config.orderer?.batchTimeoutMs, 2000);
-    assert.deepEqual(config.orderer?.consenters.map((c) => `${c.host}:${String(c.port)}`), ['127.0.0.1:7050']);
+    assert.equal(config.orderer.batchTimeoutMs, 2000);
+    assert.deepEqual(config.orderer.consenters.map((c) => `${c.host}:${String(c.port)}`), ['127.0.0.1:7050']);
     const app = config.channelGroup.getGroupsMap().get('Application');
     assert.deepEqual([...(app?.getPoliciesMap().keys() ?? [])].sort(), ['Admins', 'Endorsement', 'LifecycleEndorsement', 'Readers', 'Writers']);
     // Same MSP bytes as configtxgen put into the fixture's block for the same folders.

@@ -75,9 +75,9 @@ describe('configtx.yaml', () => {
       '/etc/fabric',
     );
     assert.equal(profile.orderer?.batchTimeout, '1m30s');
-    assert.deepEqual(profile.orderer?.batchSize, { maxMessageCount: 20, absoluteMaxBytes: 1024 ** 3, preferredMaxBytes: 2 * 1024 * 1024 });
+    assert.deepEqual(profile.orderer.batchSize, { maxMessageCount: 20, absoluteMaxBytes: 1024 ** 3, preferredMaxBytes: 2 * 1024 * 1024 });
     assert.equal(profile.application?.organizations[0]?.mspDir, '/etc/fabric/msp');
-    assert.deepEqual(profile.application?.organizations[0]?.anchorPeers, [{ host: 'peer0.org1', port: 7051 }]);
+    assert.deepEqual(profile.application.organizations[0].anchorPeers, [{ host: 'peer0.org1', port: 7051 }]);
     assert.deepEqual(profile.capabilities, { V3_0: true, V2_0: false });
 
     const channel = await encodeChannelGroup(profile, { readMsp: fakeMsp });

@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { Block } from '../../src/common/protos/common.js';
+import { FabricMSPConfig } from '../../src/common/protos/msp.js';
 import { ChannelConfig } from '../../src/channelconfig/channel-config.js';
 import { FABRIC_FIXTURE } from '../helpers/fabric-fixture.js';
 import { tempDir } from '../helpers/temp-dir.js';
@@ -32,7 +33,7 @@ describe('weft configtxgen and weft channel genesis (the built bin)', () => {
     };
     const envelope = json.data.data[0];
     assert.equal(envelope?.payload.header.channel_header.channel_id, 'mychannel');
-    assert.deepEqual(envelope?.payload.data.config.channel_group.groups.Orderer?.values.BatchTimeout?.value, { timeout: '100ms' });
+    assert.deepEqual(envelope.payload.data.config.channel_group.groups.Orderer?.values.BatchTimeout?.value, { timeout: '100ms' });
 
     const FABRIC_CFG_PATH = FABRIC_FIXTURE;
     const viaEnv = await runWeft(['configtxgen', '--profile', 'OneOrgApp', '-channelID', 'c2', '-outputBlock', join(dir, 'c2.block')], { FABRIC_CFG_PATH });
@@ -53,7 +54,7 @@ describe('weft configtxgen and weft channel genesis (the built bin)', () => {
     assert.match(notBlock.stderr, /^Error: could not read block .*configtx.yaml/);
   });
 
-  test('channel genesis: --config/--profile, --crypto for the built-in profile, neither for the local block', async () => {
+  test("channel genesis: --config/--profile, --crypto for the built-in profile, neither for the built-in profile over the peer's own crypto", async () => {
     const dir = await tempDir('weft-genesis-');
     const fromYaml = await runWeft(['channel', 'genesis', '-c', 'ch1', '-o', join(dir, 'a.block'), '--config', join(FABRIC_FIXTURE, 'configtx.yaml'), '--profile', 'OneOrgApp'], {});
     assert.equal(fromYaml.code, 0, fromYaml.stderr);
@@ -64,9 +65,13 @@ describe('weft configtxgen and weft channel genesis (the built bin)', () => {
     const b = await configOf(join(dir, 'b.block'));
     assert.deepEqual([b.channelId, b.capabilities.application, b.orderer?.consenters.map((c) => `${c.host}:${String(c.port)}`)], ['ch2', ['V2_5'], ['127.0.0.1:7050']]);
 
-    const local = await runWeft(['channel', 'genesis', '-c', 'ch4', '-o', join(dir, 'd.block')], {});
+    const local = await runWeft(['channel', 'genesis', '-c', 'ch4', '-o', join(dir, 'd.block')], { CORE_PEER_FILESYSTEMPATH: join(dir, 'data') });
     assert.equal(local.code, 0, local.stderr);
-    assert.deepEqual((await configOf(join(dir, 'd.block'))).applicationOrgs.map((o) => o.mspId), ['SampleOrg']);
+    const d = await configOf(join(dir, 'd.block'));
+    assert.deepEqual(d.applicationOrgs.map((o) => o.mspId), ['Org1MSP']);
+    // Its MSP is the crypto made under the data folder, the one a peer there runs with.
+    const org1Ca = await readFile(join(dir, 'data', 'crypto', 'peerOrganizations', 'org1.example.com', 'msp', 'cacerts', 'ca.org1.example.com-cert.pem'));
+    assert.ok(d.msps.some((m) => FabricMSPConfig.deserializeBinary(m.getConfig_asU8()).getRootCertsList_asU8().some((c) => Buffer.from(c).equals(org1Ca))));
 
     const half = await runWeft(['channel', 'genesis', '-c', 'ch3', '-o', join(dir, 'c.block'), '--profile', 'OneOrgApp'], {});
     assert.equal(half.code, 1);

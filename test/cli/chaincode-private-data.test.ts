@@ -8,10 +8,10 @@ import { tempDir } from '../helpers/temp-dir.js';
 import { runWeft, startPeerProcess, type WeftProcess } from '../helpers/weft-process.js';
 
 const COLLECTIONS = [
-  // This peer's organisation (the development MSP's SampleOrg) is the member.
-  { name: 'shared', policy: "OR('SampleOrg.member')", requiredPeerCount: 0, maxPeerCount: 3, blockToLive: 0, memberOnlyRead: true, memberOnlyWrite: true },
+  // This peer's organisation (the default crypto's Org1MSP) is the member.
+  { name: 'shared', policy: "OR('Org1MSP.member')", requiredPeerCount: 0, maxPeerCount: 3, blockToLive: 0, memberOnlyRead: true, memberOnlyWrite: true },
   // Kept for 2 blocks after each write.
-  { name: 'short', policy: "OR('SampleOrg.member')", requiredPeerCount: 0, maxPeerCount: 3, blockToLive: 2 },
+  { name: 'short', policy: "OR('Org1MSP.member')", requiredPeerCount: 0, maxPeerCount: 3, blockToLive: 2 },
   // Another organisation's: this peer keeps hashes only; its clients may write but not read.
   { name: 'foreign', policy: "OR('Org2MSP.member')", requiredPeerCount: 0, maxPeerCount: 3, blockToLive: 0, memberOnlyRead: true, memberOnlyWrite: false },
 ];
@@ -127,11 +127,11 @@ describe('private data collections, with a fabric-contract-api chaincode the pee
     assert.equal(dupRes.code, 1);
     assert.match(dupRes.stderr, /collection-name: shared -- found duplicate collection configuration/);
     const counts = join(dir, 'counts.json');
-    await writeFile(counts, JSON.stringify([{ name: 'c', policy: "OR('SampleOrg.member')", requiredPeerCount: 3, maxPeerCount: 1 }]));
+    await writeFile(counts, JSON.stringify([{ name: 'c', policy: "OR('Org1MSP.member')", requiredPeerCount: 3, maxPeerCount: 1 }]));
     assert.match((await instantiate(counts)).stderr, /collection-name: c -- maximum peer count \(1\) cannot be less than the required peer count \(3\)/);
     const badPolicy = join(dir, 'policy.json');
-    await writeFile(badPolicy, JSON.stringify([{ name: 'c', policy: "ANY('SampleOrg.member')" }]));
-    assert.match((await instantiate(badPolicy)).stderr, /^Error: collection c: invalid policy ANY\('SampleOrg\.member'\): .*unknown operator ANY/);
+    await writeFile(badPolicy, JSON.stringify([{ name: 'c', policy: "ANY('Org1MSP.member')" }]));
+    assert.match((await instantiate(badPolicy)).stderr, /^Error: collection c: invalid policy ANY\('Org1MSP\.member'\): .*unknown operator ANY/);
     assert.match((await instantiate(join(dir, 'missing.json'))).stderr, /^Error: cannot read the collection configuration file .*missing\.json/);
     // Nothing was instantiated: the chaincode is still free to be.
     const ok = await instantiate(join(dir, 'collections.json'));

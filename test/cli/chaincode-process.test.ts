@@ -92,7 +92,15 @@ describe('weft chaincode, with a fabric-contract-api chaincode the peer builds a
 
   test('the contract sees the client identity of the proposal', async () => {
     const who = (await query(['WhoAmI'])).stdout;
-    assert.equal(who, 'SampleOrg x509::/CN=Admin@sampleorg.weft.local/OU=client/O=SampleOrg::/CN=Admin@sampleorg.weft.local/OU=client/O=SampleOrg\n');
+    // The CLI's default identity: the Admin of the crypto the peer made, issued by the org's CA.
+    assert.equal(
+      who,
+      'Org1MSP x509::/C=US/ST=California/L=San Francisco/OU=admin/CN=Admin@org1.example.com::/C=US/ST=California/L=San Francisco/O=org1.example.com/CN=ca.org1.example.com\n',
+    );
+  });
+
+  test("the chaincode knows its peer's organisation (CORE_PEER_LOCALMSPID, as Fabric 2.x sets it)", async () => {
+    assert.equal((await query(['PeerMsp'])).stdout, 'Org1MSP\n');
   });
 
   test('an error thrown by a contract function is an error response, and the peer goes on', async () => {

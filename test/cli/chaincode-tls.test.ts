@@ -56,10 +56,17 @@ describe('chaincode TLS: the chaincode listener requires client certificates fro
     CORE_CHAINCODE_STARTUPTIMEOUT: '20s',
   });
 
+  // The CLI reads the same core.yaml (so it speaks TLS to the peer) and the same data folder (its Admin identity).
+  const clientEnv = (data: string, address: string): NodeJS.ProcessEnv => ({
+    FABRIC_CFG_PATH: cfgDir,
+    CORE_PEER_FILESYSTEMPATH: join(root, data),
+    CORE_PEER_ADDRESS: address,
+  });
+
   test('process mode: the peer launches the chaincode with its TLS credentials; install, instantiate, invoke, query work', async () => {
     const peer = new WeftProcess(['node', 'start', '--join', 'ch'], peerEnv('net'));
     try {
-      const client = { CORE_PEER_ADDRESS: await peerAddressOf(peer) };
+      const client = clientEnv('net', await peerAddressOf(peer));
       assert.match(await peer.waitFor(/Chaincode server listening on/), /\(TLS, chaincode client certificates required\)$/);
       await peer.waitFor(/Started peer/);
       const install = await runWeft(cc('install', fixtureSource('kv-shim'), '-n', 'kvcc', '-v', '1.0', '-l', 'node'), client);
@@ -83,7 +90,7 @@ describe('chaincode TLS: the chaincode listener requires client certificates fro
 
     before(async () => {
       peer = new WeftProcess(['node', 'start', '--peer-chaincodedev', '--join', 'ch'], peerEnv('dev'));
-      client = { CORE_PEER_ADDRESS: await peerAddressOf(peer) };
+      client = clientEnv('dev', await peerAddressOf(peer));
       ccAddress = (await peer.waitFor(/Chaincode server listening on/)).replace(/^.* listening on /, '').replace(/ \(TLS.*$/, '');
       await peer.waitFor(/Started peer/);
     });

@@ -10,14 +10,15 @@ describe('weft channel', () => {
   test('genesis writes a block; join puts the running peer on the channel, which it keeps across a restart', async () => {
     const dir = await tempDir('weft-channel-');
     const blockFile = join(dir, 'ch1.block');
-    const gen = await runWeft(['channel', 'genesis', '-c', 'ch1', '-o', blockFile], {});
+    const env = { CORE_PEER_FILESYSTEMPATH: join(dir, 'data'), CORE_PEER_CHAINCODELISTENADDRESS: '127.0.0.1:0', CORE_PEER_LISTENADDRESS: '127.0.0.1:0' };
+    // The block's organisations are the default crypto under the data folder, which the peer then runs as.
+    const gen = await runWeft(['channel', 'genesis', '-c', 'ch1', '-o', blockFile], { CORE_PEER_FILESYSTEMPATH: env.CORE_PEER_FILESYSTEMPATH });
     assert.equal(gen.code, 0, gen.stderr);
     const block = commonPb.Block.deserializeBinary(await readFile(blockFile));
     assert.equal(block.getHeader()?.getNumber(), 0);
 
-    const env = { CORE_PEER_FILESYSTEMPATH: join(dir, 'data'), CORE_PEER_CHAINCODELISTENADDRESS: '127.0.0.1:0', CORE_PEER_LISTENADDRESS: '127.0.0.1:0' };
     const peer = new WeftProcess(['node', 'start'], env);
-    const client = { CORE_PEER_ADDRESS: await peerAddressOf(peer) };
+    const client = { CORE_PEER_ADDRESS: await peerAddressOf(peer), CORE_PEER_FILESYSTEMPATH: env.CORE_PEER_FILESYSTEMPATH };
     await peer.waitFor(/Started peer/);
 
     const joined = await runWeft(['channel', 'join', '-b', blockFile], client);
@@ -38,7 +39,12 @@ describe('weft channel', () => {
     const fetched = join(dir, 'fetched.block');
     const fetch = await runWeft(['channel', 'fetch', 'oldest', fetched, '-c', 'ch1'], client);
     assert.equal(fetch.code, 0, fetch.stderr);
-    assert.deepEqual(await readFile(fetched), await readFile(blockFile).then((b) => Buffer.from(commonPb.Block.deserializeBinary(b).serializeBinary())));
+    // The same block as written: header and data; the peer's ledger adds the TRANSACTIONS_FILTER metadata, as Fabric's does.
+    const stored = commonPb.Block.deserializeBinary(await readFile(fetched));
+    const written = commonPb.Block.deserializeBinary(await readFile(blockFile));
+    assert.deepEqual(Buffer.from(stored.getHeader()?.serializeBinary() ?? []), Buffer.from(written.getHeader()?.serializeBinary() ?? []));
+    assert.deepEqual(Buffer.from(stored.getData()?.serializeBinary() ?? []), Buffer.from(written.getData()?.serializeBinary() ?? []));
+    assert.deepEqual(Buffer.from(stored.getMetadata()?.getMetadataList_asU8()[2] ?? []), Buffer.from([0]));
     const config = await runWeft(['channel', 'fetch', 'config', join(dir, 'config.block'), '-c', 'ch1'], client);
     assert.equal(config.stdout, `Received block: 0\nWrote it to ${join(dir, 'config.block')}\n`);
     const missing = await runWeft(['channel', 'fetch', '5', join(dir, 'x.block'), '-c', 'ch1'], client);
@@ -47,7 +53,7 @@ describe('weft channel', () => {
     assert.equal(await peer.stop(), 0);
 
     const restarted = new WeftProcess(['node', 'start'], env);
-    const client2 = { CORE_PEER_ADDRESS: await peerAddressOf(restarted) };
+    const client2 = { CORE_PEER_ADDRESS: await peerAddressOf(restarted), CORE_PEER_FILESYSTEMPATH: env.CORE_PEER_FILESYSTEMPATH };
     await restarted.waitFor(/Started peer/);
     assert.ok(restarted.lines.some((l) => messageOf(l) === 'Loading chain ch1'));
     assert.equal((await runWeft(['channel', 'list'], client2)).stdout, 'Channels peers has joined: \nch1\n');
@@ -58,7 +64,7 @@ describe('weft channel', () => {
     const dir = await tempDir('weft-channel-');
     const env = { CORE_PEER_FILESYSTEMPATH: join(dir, 'data'), CORE_PEER_CHAINCODELISTENADDRESS: '127.0.0.1:0', CORE_PEER_LISTENADDRESS: '127.0.0.1:0' };
     const peer = new WeftProcess(['node', 'start', '--join', 'keep'], env);
-    const client = { CORE_PEER_ADDRESS: await peerAddressOf(peer) };
+    const client = { CORE_PEER_ADDRESS: await peerAddressOf(peer), CORE_PEER_FILESYSTEMPATH: env.CORE_PEER_FILESYSTEMPATH };
     await peer.waitFor(/Started peer/);
 
     const missing = await runWeft(['channel', 'join', '-b', join(dir, 'nope.block')], client);

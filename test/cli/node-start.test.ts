@@ -41,6 +41,7 @@ describe('weft node start', () => {
     const first = new WeftProcess(['node', 'start', '--join', 'mychannel'], env);
     await first.waitFor(/Started peer with ID=/);
     assertInOrder(first.lines, [
+      `Generated the crypto of Org1MSP (org1.example.com) and OrdererMSP (example.com) under ${join(env.CORE_PEER_FILESYSTEMPATH ?? '', 'crypto')}`,
       'system chaincode lscc(weft/src/scc/lscc) registered',
       'system chaincode cscc(weft/src/scc/cscc) registered',
       'system chaincode qscc(weft/src/scc/qscc) registered',
@@ -49,7 +50,7 @@ describe('weft node start', () => {
       'Deployed system chaincodes',
       'Created ledger [mychannel] with genesis block',
       ...deployLines('mychannel'),
-      'Started peer with ID=[jdoe], network ID=[dev], address=[0.0.0.0:7051]',
+      'Started peer with ID=[peer0.org1.example.com], network ID=[dev], address=[0.0.0.0:7051]',
     ]);
     for (const line of first.lines.filter((l) => l.includes(' UTC ['))) assert.match(line, LOG_LINE);
     assert.equal(await first.stop('SIGTERM'), 0);
@@ -58,6 +59,8 @@ describe('weft node start', () => {
     await second.waitFor(/Started peer with ID=/);
     assertInOrder(second.lines, [...deployLines(''), 'Deployed system chaincodes', 'Loading chain mychannel', ...deployLines('mychannel')]);
     assert.ok(!second.lines.some((l) => l.includes('Created ledger')));
+    // The crypto is made once: the restarted peer runs with the identity it had.
+    assert.ok(!second.lines.some((l) => l.includes('Generated the crypto')));
     assert.equal(await second.stop('SIGINT'), 0);
   });
 

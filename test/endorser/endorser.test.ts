@@ -7,11 +7,14 @@ import { ChannelHeader, Header, HeaderType, Proposal, SignedProposal } from '../
 import { Peer } from '../../src/peer/peer.js';
 import { WEFT_VERSION } from '../../src/version.js';
 import { captureLogging } from '../helpers/capture-logging.js';
+import type { SigningIdentity } from '../../src/msp/signing-identity.js';
+import { defaultUser } from '../helpers/default-identities.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
 describe('Endorser, through the peer listener', () => {
   let peer: Peer;
   let client: EndorserClient;
+  let admin: SigningIdentity;
 
   before(async () => {
     const root = await tempDir();
@@ -20,6 +23,7 @@ describe('Endorser, through the peer listener', () => {
     });
     peer = await Peer.start({ config, logging: captureLogging().logging, version: WEFT_VERSION, join: ['ch'] });
     client = await EndorserClient.connect(peer.listeners.peer.address);
+    admin = await defaultUser(root);
   });
 
   after(async () => {
@@ -33,7 +37,7 @@ describe('Endorser, through the peer listener', () => {
   }
 
   const proposal = (req: { channelId: string; chaincodeName: string; args: string[]; headerType?: number }) =>
-    createSignedProposal({ headerType: HeaderType.ENDORSER_TRANSACTION, ...req, args: req.args.map((a) => Buffer.from(a)) }).signed;
+    createSignedProposal({ headerType: HeaderType.ENDORSER_TRANSACTION, ...req, args: req.args.map((a) => Buffer.from(a)), signer: admin }).signed;
 
   test('a system chaincode answers on the system channel; the response carries the simulation', async () => {
     const reply = await client.send(proposal({ channelId: '', chaincodeName: 'cscc', args: ['GetChannels'] }));

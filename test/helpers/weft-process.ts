@@ -8,9 +8,8 @@ import { after } from 'node:test';
 // Every process a test file starts is killed when the file ends, whatever its tests did: a peer
 // left running would keep the test runner waiting forever.
 const live = new Set<ChildProcess>();
-// One client MSP per test file, out of the working tree; with the peers' folders, removed at its end.
-const clientMsp = mkdtempSync(join(tmpdir(), 'weft-msp-'));
-const folders = [clientMsp];
+// The peers' folders of a test file, removed at its end.
+const folders: string[] = [];
 after(() => {
   for (const child of live) child.kill('SIGKILL');
   for (const dir of folders) rmSync(dir, { recursive: true, force: true });
@@ -29,7 +28,8 @@ export class WeftProcess {
 
   constructor(args: string[], env: NodeJS.ProcessEnv) {
     this.child = spawn(process.execPath, [WEFT_BIN, ...args], {
-      env: { PATH: process.env.PATH, CORE_PEER_MSPCONFIGPATH: clientMsp, ...env },
+      // Out of the working tree: a CLI run without a peer's folder makes its default crypto there.
+      env: { PATH: process.env.PATH, CORE_PEER_FILESYSTEMPATH: scratchDir(), ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     live.add(this.child);
@@ -81,6 +81,17 @@ export class WeftProcess {
   }
 }
 
+let scratch: string | undefined;
+
+/** A data folder for processes a test starts without one of their own. */
+function scratchDir(): string {
+  if (scratch === undefined) {
+    scratch = mkdtempSync(join(tmpdir(), 'weft-scratch-'));
+    folders.push(scratch);
+  }
+  return scratch;
+}
+
 /** The message part of a Fabric log line: what follows `LEVEL seq `. */
 export function messageOf(line: string): string {
   return line.replace(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3} UTC \[[^\]]+\] \S+ -> [A-Z]{4} [0-9a-f]{3,} /, '');
@@ -95,7 +106,7 @@ export async function runWeft(args: string[], env: NodeJS.ProcessEnv): Promise<{
 
 /** The address a running peer's Endorser service bound, from its log. */
 export async function peerAddressOf(proc: WeftProcess): Promise<string> {
-  return (await proc.waitFor(/Peer server listening on/)).replace(/^.* listening on /, '');
+  return (await proc.waitFor(/Peer server listening on/)).replace(/^.* listening on /, '').replace(/ \(TLS.*\)$/, '');
 }
 
 /**
@@ -108,13 +119,17 @@ export async function startPeerProcess(
 ): Promise<{ peer: WeftProcess; client: NodeJS.ProcessEnv; chaincodeAddress: string }> {
   const dir = mkdtempSync(join(tmpdir(), 'weft-peer-'));
   folders.push(dir);
+  const data = join(dir, 'data');
   const peer = new WeftProcess(['node', 'start', ...args], {
-    CORE_PEER_FILESYSTEMPATH: join(dir, 'data'),
+    CORE_PEER_FILESYSTEMPATH: data,
     CORE_PEER_CHAINCODELISTENADDRESS: '127.0.0.1:0',
     CORE_PEER_LISTENADDRESS: '127.0.0.1:0',
     ...env,
   });
-  const client = { CORE_PEER_ADDRESS: await peerAddressOf(peer) };
+  // The CLI finds the peer, and its default identity (the Admin of the crypto the peer made), by
+  // these; it reads the peer's core.yaml and TLS settings too, to speak TLS when the peer does.
+  const shared = Object.entries(env).filter(([key]) => key === 'FABRIC_CFG_PATH' || key.startsWith('CORE_PEER_TLS_'));
+  const client = { ...Object.fromEntries(shared), CORE_PEER_ADDRESS: await peerAddressOf(peer), CORE_PEER_FILESYSTEMPATH: data };
   const chaincodeAddress = (await peer.waitFor(/Chaincode server listening on/)).replace(/^.* listening on /, '');
   await peer.waitFor(/Started peer/);
   return { peer, client, chaincodeAddress };

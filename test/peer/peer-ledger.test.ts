@@ -11,6 +11,7 @@ import { HeaderType } from '../../src/common/protos/proposal.js';
 import { Peer } from '../../src/peer/peer.js';
 import { WEFT_VERSION } from '../../src/version.js';
 import { captureLogging } from '../helpers/capture-logging.js';
+import { defaultUser } from '../helpers/default-identities.js';
 import { tempDir } from '../helpers/temp-dir.js';
 import { commitWrites } from '../helpers/test-ledger.js';
 
@@ -22,7 +23,7 @@ async function startPeer(root: string, join: string[] = []) {
 }
 
 /** Asks the peer's qscc through its Endorser service, as `peer channel getinfo` does. */
-async function qscc(peer: Peer, ...args: string[]): Promise<Uint8Array> {
+async function qscc(peer: Peer, root: string, ...args: string[]): Promise<Uint8Array> {
   const client = await EndorserClient.connect(peer.listeners.peer.address);
   try {
     const { signed } = createSignedProposal({
@@ -30,6 +31,7 @@ async function qscc(peer: Peer, ...args: string[]): Promise<Uint8Array> {
       chaincodeName: 'qscc',
       args: args.map((a) => Buffer.from(a)),
       headerType: HeaderType.ENDORSER_TRANSACTION,
+      signer: await defaultUser(root),
     });
     const response = (await client.send(signed)).getResponse();
     assert.equal(response?.getStatus(), 200, response?.getMessage());
@@ -56,9 +58,9 @@ describe('a peer and its channel ledgers', () => {
     const second = await startPeer(root);
     try {
       assert.deepEqual(second.channelIds(), ['ledgerchannel']);
-      const info = BlockchainInfo.deserializeBinary(await qscc(second, 'GetChainInfo', 'ledgerchannel'));
+      const info = BlockchainInfo.deserializeBinary(await qscc(second, root, 'GetChainInfo', 'ledgerchannel'));
       assert.equal(info.getHeight(), 4);
-      const block = commonPb.Block.deserializeBinary(await qscc(second, 'GetBlockByNumber', 'ledgerchannel', '2'));
+      const block = commonPb.Block.deserializeBinary(await qscc(second, root, 'GetBlockByNumber', 'ledgerchannel', '2'));
       assert.equal(block.getHeader()?.getNumber(), 2);
       assert.equal(block.getData()?.getDataList().length, 1);
       const ledger = second.getLedger('ledgerchannel');

@@ -7,11 +7,13 @@ import { chaincodeCaDir, loadPeerTls } from '../../src/peer/peer-tls.js';
 import { tempDir } from '../helpers/temp-dir.js';
 import { makeTestTls } from '../helpers/test-tls.js';
 
+const tlsDefaults = { enabled: true, clientAuthRequired: false, clientRootCAFiles: [], clientCertFile: '', clientKeyFile: '' };
+
 describe('loadPeerTls', () => {
   test('reads the peer TLS files and creates the chaincode CA under the file system path', async () => {
     const dir = await tempDir('weft-tls-');
     const files = await makeTestTls(join(dir, 'tls'));
-    const tls = await loadPeerTls({ enabled: true, certFile: files.serverCert, keyFile: files.serverKey, rootCertFile: files.rootCert }, join(dir, 'data'));
+    const tls = await loadPeerTls({ ...tlsDefaults, certFile: files.serverCert, keyFile: files.serverKey, rootCertFile: files.rootCert }, join(dir, 'data'));
     assert.match(tls.certPem.toString(), /BEGIN CERTIFICATE/);
     assert.match(tls.rootCertPem.toString(), /BEGIN CERTIFICATE/);
     assert.ok((await stat(join(chaincodeCaDir(join(dir, 'data')), 'ca.crt'))).isFile());
@@ -20,7 +22,7 @@ describe('loadPeerTls', () => {
   test('an unset or unreadable file is a config error naming its key', async () => {
     const dir = await tempDir('weft-tls-');
     const files = await makeTestTls(join(dir, 'tls'));
-    const base = { enabled: true, certFile: files.serverCert, keyFile: files.serverKey, rootCertFile: files.rootCert };
+    const base = { ...tlsDefaults, certFile: files.serverCert, keyFile: files.serverKey, rootCertFile: files.rootCert };
     await assert.rejects(loadPeerTls({ ...base, keyFile: '' }, dir), (err: unknown) => {
       assert.ok(err instanceof ConfigError);
       assert.equal(err.code, 'CONFIG_INVALID_VALUE');

@@ -15,14 +15,19 @@ import { ChaincodeData, ChaincodeDeploymentSpec, ChaincodeID, ChaincodeSpec } fr
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Qscc } from '../../src/scc/qscc/qscc.js';
+import type { SccAcl } from '../../src/scc/scc-acl.js';
 import type { SystemChaincode } from '../../src/scc/system-chaincode.js';
-import { createEndorserTxEnvelope, createGenesisBlock, hashOfBlock, KvLedgerProvider, newBlock } from '../../src/ledger/index.js';
+import { createEndorserTxEnvelope, hashOfBlock, KvLedgerProvider, newBlock } from '../../src/ledger/index.js';
 import { ChannelManager } from '../../src/peer/channel-manager.js';
 import { ChannelRegistry } from '../../src/peer/channel-registry.js';
 import { captureLogging } from '../helpers/capture-logging.js';
+import { testConfigBlock } from '../helpers/channel-block.js';
 import { tempDir } from '../helpers/temp-dir.js';
 import { input, testStack } from '../helpers/stack.js';
 import { commitWrites, testLedger } from '../helpers/test-ledger.js';
+
+/** Every check passes: these tests are about what the SCCs do; test/endorser and test/cli/trust test who may. */
+const allowAll: SccAcl = { checkACL: () => undefined };
 
 /** Deploys the SCC in the real in-process VM and returns a way to invoke it like a client would. */
 async function running(scc: SystemChaincode) {
@@ -56,9 +61,9 @@ async function csccOnLedgers() {
   after(() => provider.close());
   const channels = new ChannelRegistry();
   const deployed: string[] = [];
-  const manager = new ChannelManager({ channels, deployer: { deploySysCCs: async (id) => void deployed.push(id) }, logging });
+  const manager = new ChannelManager({ channels, deployer: { deploySysCCs: async (id) => void deployed.push(id) }, genesisBlock: testConfigBlock, logging });
   await manager.loadAll(provider);
-  const cscc = new Cscc({ channels: manager, logger: logging.logger('cscc') });
+  const cscc = new Cscc({ channels: manager, acl: allowAll, logger: logging.logger('cscc') });
   return { cscc, invoke: await running(cscc), deployed, lines, provider };
 }
 
@@ -67,7 +72,7 @@ describe('cscc', () => {
     const { cscc, invoke, deployed, lines, provider } = await csccOnLedgers();
     assert.equal(cscc.init().status, 200);
     assert.match(lines[0] ?? '', /\[cscc\] Init -> INFO \w+ Init CSCC$/);
-    const joined = await invokeBytes(invoke, 'JoinChain', createGenesisBlock('alpha').serializeBinary());
+    const joined = await invokeBytes(invoke, 'JoinChain', (await testConfigBlock('alpha')).serializeBinary());
     assert.equal(joined.status, 200, joined.message);
     assert.deepEqual(deployed, ['alpha']);
     assert.deepEqual(await provider.list(), ['alpha']);
@@ -78,7 +83,7 @@ describe('cscc', () => {
 
   test('joining a channel twice, a bad block or no block are error responses naming the problem', async () => {
     const { invoke } = await csccOnLedgers();
-    const block = createGenesisBlock('beta').serializeBinary();
+    const block = (await testConfigBlock('beta')).serializeBinary();
     assert.equal((await invokeBytes(invoke, 'JoinChain', block)).status, 200);
     const again = await invokeBytes(invoke, 'JoinChain', block);
     assert.equal(again.status, 500);
@@ -90,7 +95,7 @@ describe('cscc', () => {
 
   test('GetConfigBlock answers the genesis block of a joined channel, and names an unknown one', async () => {
     const { invoke } = await csccOnLedgers();
-    const genesis = createGenesisBlock('gamma');
+    const genesis = await testConfigBlock('gamma');
     await invokeBytes(invoke, 'JoinChain', genesis.serializeBinary());
     const res = await invoke('GetConfigBlock', 'gamma');
     assert.equal(res.status, 200, res.message);
@@ -112,7 +117,7 @@ describe('qscc', () => {
     const { logging, lines } = captureLogging();
     const { ledger } = await testLedger('chan');
     const expected = await ledger.getBlockchainInfo();
-    const qscc = new Qscc({ ledgers: { getLedger: (id) => (id === 'chan' ? ledger : undefined) }, logger: logging.logger('qscc') });
+    const qscc = new Qscc({ ledgers: { getLedger: (id) => (id === 'chan' ? ledger : undefined) }, acl: allowAll, logger: logging.logger('qscc') });
     qscc.init();
     assert.match(lines[0] ?? '', /\[qscc\] Init -> INFO \w+ Init QSCC$/);
     const invoke = await running(qscc);
@@ -127,7 +132,7 @@ describe('qscc', () => {
   test('an unknown channel, an unknown function and too few arguments are error responses', async () => {
     const { logging } = captureLogging();
     const { ledger } = await testLedger('chan');
-    const invoke = await running(new Qscc({ ledgers: { getLedger: (id) => (id === 'chan' ? ledger : undefined) }, logger: logging.logger('qscc') }));
+    const invoke = await running(new Qscc({ ledgers: { getLedger: (id) => (id === 'chan' ? ledger : undefined) }, acl: allowAll, logger: logging.logger('qscc') }));
     assert.equal((await invoke('GetChainInfo', 'nochan')).message, 'Invalid chain ID, nochan');
     assert.equal((await invoke('GetNothing', 'chan', 'x')).message, 'Requested function GetNothing not found.');
     assert.equal((await invoke('GetChainInfo')).message, 'Incorrect number of arguments, 1');
@@ -142,7 +147,7 @@ describe('qscc blocks and transactions', () => {
       const block = await ledger.getBlockByNumber(n);
       return { n, block };
     });
-    const invoke = await running(new Qscc({ ledgers: { getLedger: (id) => (id === 'chan' ? ledger : undefined) }, logger: logging.logger('qscc') }));
+    const invoke = await running(new Qscc({ ledgers: { getLedger: (id) => (id === 'chan' ? ledger : undefined) }, acl: allowAll, logger: logging.logger('qscc') }));
     const byNumber = await invoke('GetBlockByNumber', 'chan', String(txId.n));
     assert.equal(byNumber.status, 200, byNumber.message);
     const block = commonPb.Block.deserializeBinary(byNumber.payload);
@@ -167,7 +172,7 @@ describe('qscc blocks and transactions', () => {
   test('a missing block or txid, a bad number and a missing argument are error responses', async () => {
     const { logging } = captureLogging();
     const { ledger } = await testLedger('chan');
-    const invoke = await running(new Qscc({ ledgers: { getLedger: () => ledger }, logger: logging.logger('qscc') }));
+    const invoke = await running(new Qscc({ ledgers: { getLedger: () => ledger }, acl: allowAll, logger: logging.logger('qscc') }));
     assert.equal((await invoke('GetBlockByNumber', 'chan', '7')).message, 'Failed to get block number 7, error no such block number [7] in index');
     assert.match((await invoke('GetBlockByNumber', 'chan', 'seven')).message, /^Failed to parse block number with error .*"seven"/);
     assert.match((await invoke('GetTransactionByID', 'chan', 'nope')).message, /^Failed to get transaction with id nope, error .*nope/);
@@ -182,7 +187,7 @@ async function lsccOnChannel() {
   const { logging, lines } = captureLogging();
   const packages = await PackageStore.open({ root: join(await tempDir('weft-pkgs-'), 'chaincodes') });
   const { ledger } = await testLedger('chan');
-  const lscc = new Lscc({ packages, definitions: new ChaincodeDefinitions({ getLedger: () => ledger }), logger: logging.logger('lscc') });
+  const lscc = new Lscc({ packages, definitions: new ChaincodeDefinitions({ getLedger: () => ledger }), acl: allowAll, logger: logging.logger('lscc') });
   const stack = testStack();
   const ccci = stack.add('lscc', lscc);
   let n = 0;
@@ -355,5 +360,61 @@ describe('lscc and _lifecycle', () => {
     const res = await invoke('QueryInstalledChaincodes');
     assert.equal(res.status, 500);
     assert.equal(res.message, "unknown function 'QueryInstalledChaincodes' of _lifecycle");
+  });
+});
+
+describe('system chaincodes check the ACL of each function on the proposal they run for', () => {
+  /** Records what was checked, and refuses everything with the ACL provider's words. */
+  function refusing() {
+    const checked: Array<[string, string]> = [];
+    const acl: SccAcl = {
+      checkACL: (resource, channelId) => {
+        checked.push([resource, channelId]);
+        throw new Error(`policy for [${resource}] not satisfied`);
+      },
+    };
+    return { acl, checked };
+  }
+
+  test('qscc: each function is its own resource on the channel it reads; a refusal names function and channel', async () => {
+    const { logging } = captureLogging();
+    const { ledger } = await testLedger('chan');
+    const { acl, checked } = refusing();
+    const invoke = await running(new Qscc({ ledgers: { getLedger: () => ledger }, acl, logger: logging.logger('qscc') }));
+    const res = await invoke('GetChainInfo', 'chan');
+    assert.equal(res.status, 500);
+    assert.equal(res.message, 'access denied for [GetChainInfo][chan]: [policy for [qscc/GetChainInfo] not satisfied]');
+    assert.equal(res.payload.length, 0);
+    await invoke('GetBlockByNumber', 'chan', '0');
+    assert.deepEqual(checked, [['qscc/GetChainInfo', 'chan'], ['qscc/GetBlockByNumber', 'chan']]);
+  });
+
+  test('cscc: JoinChain and GetChannels are the peer’s own (no channel); nothing is joined when refused', async () => {
+    const { logging } = captureLogging();
+    const root = await tempDir('weft-cscc-');
+    const provider = await KvLedgerProvider.start({ rootPath: root, sync: false });
+    after(() => provider.close());
+    const manager = new ChannelManager({ channels: new ChannelRegistry(), deployer: { deploySysCCs: async () => undefined }, genesisBlock: testConfigBlock, logging });
+    await manager.loadAll(provider);
+    const { acl, checked } = refusing();
+    const invoke = await running(new Cscc({ channels: manager, acl, logger: logging.logger('cscc') }));
+    const joined = await invoke('JoinChain', (await testConfigBlock('delta')).serializeBinary());
+    assert.equal(joined.message, 'access denied for [JoinChain][]: [policy for [cscc/JoinChain] not satisfied]');
+    assert.deepEqual(await provider.list(), []);
+    assert.equal((await invoke('GetChannels')).message, 'access denied for [GetChannels]: policy for [cscc/GetChannels] not satisfied');
+    assert.deepEqual(checked, [['cscc/JoinChain', ''], ['cscc/GetChannels', '']]);
+  });
+
+  test('lscc: install is the peer’s own, deploy a proposal to the channel; nothing is installed when refused', async () => {
+    const { logging } = captureLogging();
+    const { ledger } = await testLedger('chan');
+    const packages = await PackageStore.open({ root: await tempDir('weft-pkg-') });
+    const { acl, checked } = refusing();
+    const invoke = await running(new Lscc({ packages, definitions: new ChaincodeDefinitions({ getLedger: () => ledger }), acl, logger: logging.logger('lscc') }));
+    const res = await invoke('install', new Uint8Array([1]));
+    assert.equal(res.message, 'access denied for [install]: policy for [lscc/Install] not satisfied');
+    assert.deepEqual(packages.list(), []);
+    await invoke('getchaincodes');
+    assert.deepEqual(checked, [['lscc/Install', ''], ['lscc/GetInstantiatedChaincodes', '']]);
   });
 });

@@ -62,8 +62,8 @@ export interface PeerConfig {
   chaincodeAddress: string | undefined;
   /** Absolute path of peer.fileSystemPath. */
   fileSystemPath: string;
-  /** Absolute path of peer.mspConfigPath. */
-  mspConfigPath: string;
+  /** Absolute path of peer.mspConfigPath; undefined when unset (the generated default crypto). */
+  mspConfigPath: string | undefined;
   localMspId: string;
   tls: TlsConfig;
   /** peer.gossip.pvtData.transientstoreMaxBlockRetention */
@@ -72,9 +72,16 @@ export interface PeerConfig {
 
 export interface TlsConfig {
   enabled: boolean;
+  /** peer.tls.clientAuthRequired: clients must present a certificate at the handshake. */
+  clientAuthRequired: boolean;
   certFile: string;
   keyFile: string;
   rootCertFile: string;
+  /** peer.tls.clientRootCAs.files: the roots client certificates are checked against. */
+  clientRootCAFiles: string[];
+  /** peer.tls.clientCert.file / clientKey.file: the CLI's certificate for client authentication. */
+  clientCertFile: string;
+  clientKeyFile: string;
 }
 
 export interface ChaincodeConfig {

@@ -1,17 +1,18 @@
 // Generated from config/core.yaml by scripts/embed-config.mjs (run by the build). Do not edit.
 export const EMBEDDED_DEFAULTS: Record<string, unknown> = {
   "peer": {
-    "id": "jdoe",
+    "id": "peer0.org1.example.com",
     "networkId": "dev",
     "listenAddress": "0.0.0.0:7051",
     "address": "0.0.0.0:7051",
     "chaincodeListenAddress": "0.0.0.0:7052",
     "chaincodeAddress": null,
     "fileSystemPath": "./data",
-    "mspConfigPath": "msp",
-    "localMspId": "SampleOrg",
+    "mspConfigPath": null,
+    "localMspId": "Org1MSP",
     "tls": {
       "enabled": false,
+      "clientAuthRequired": false,
       "cert": {
         "file": null
       },
@@ -19,6 +20,15 @@ export const EMBEDDED_DEFAULTS: Record<string, unknown> = {
         "file": null
       },
       "rootcert": {
+        "file": null
+      },
+      "clientRootCAs": {
+        "files": []
+      },
+      "clientCert": {
+        "file": null
+      },
+      "clientKey": {
         "file": null
       }
     },

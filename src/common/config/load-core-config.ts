@@ -25,6 +25,7 @@ export async function loadCoreConfig(opts: LoadCoreConfigOptions): Promise<CoreC
   const { tree, configDir } = await readCoreYaml(opts);
   const values = new Values(tree, opts.env);
   const { chaincodeListenAddress, startupTimeoutMs, mode, vmType, endpoint, runtime, retention, fileSystemPath } = checkedValues(values);
+  const mspConfigPath = values.string('peer.mspConfigPath');
 
   return {
     configDir,
@@ -36,13 +37,17 @@ export async function loadCoreConfig(opts: LoadCoreConfigOptions): Promise<CoreC
       chaincodeListenAddress,
       chaincodeAddress: values.optionalAddress('peer.chaincodeAddress'),
       fileSystemPath: resolve(opts.cwd ?? process.cwd(), fileSystemPath),
-      mspConfigPath: resolve(configDir ?? resolve(opts.cwd ?? process.cwd(), fileSystemPath), values.string('peer.mspConfigPath') || 'msp'),
-      localMspId: values.string('peer.localMspId') || 'SampleOrg',
+      mspConfigPath: mspConfigPath === '' ? undefined : resolve(configDir ?? opts.cwd ?? process.cwd(), mspConfigPath),
+      localMspId: values.string('peer.localMspId') || 'Org1MSP',
       tls: {
         enabled: values.boolean('peer.tls.enabled'),
+        clientAuthRequired: values.boolean('peer.tls.clientAuthRequired'),
         certFile: values.path('peer.tls.cert.file', configDir),
         keyFile: values.path('peer.tls.key.file', configDir),
         rootCertFile: values.path('peer.tls.rootcert.file', configDir),
+        clientRootCAFiles: (values.stringList('peer.tls.clientRootCAs.files') ?? []).map((file) => resolve(configDir ?? opts.cwd ?? process.cwd(), file)),
+        clientCertFile: values.path('peer.tls.clientCert.file', configDir),
+        clientKeyFile: values.path('peer.tls.clientKey.file', configDir),
       },
       transientstoreMaxBlockRetention: retention,
     },

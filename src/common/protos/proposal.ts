@@ -8,8 +8,9 @@ export const { SignedProposal, Proposal, ChaincodeHeaderExtension, ChaincodeProp
 export type SignedProposal = InstanceType<typeof proposalPb.SignedProposal>;
 export type Proposal = InstanceType<typeof proposalPb.Proposal>;
 
-export const { ProposalResponse, ProposalResponsePayload } = responsePb;
+export const { ProposalResponse, ProposalResponsePayload, Endorsement } = responsePb;
 export type ProposalResponse = InstanceType<typeof responsePb.ProposalResponse>;
+export type Endorsement = InstanceType<typeof responsePb.Endorsement>;
 
 export const { Header, ChannelHeader, SignatureHeader, HeaderType } = commonPb;
 export type ChannelHeader = InstanceType<typeof commonPb.ChannelHeader>;

@@ -6,6 +6,7 @@ import type { ChaincodeResponse } from '../../shim/chaincode.js';
 import { error, success } from '../../shim/chaincode.js';
 import type { ChaincodeStub } from '../../shim/chaincode-stub.js';
 import { BuiltinScc } from '../builtin-scc.js';
+import type { SccAcl } from '../scc-acl.js';
 
 export const CSCC_PATH = 'weft/src/scc/cscc';
 
@@ -20,6 +21,7 @@ export interface PeerChannels {
 
 export interface CsccOptions {
   channels: PeerChannels;
+  acl: SccAcl;
   logger: Logger;
 }
 
@@ -41,6 +43,15 @@ export class Cscc extends BuiltinScc {
     const fn = Buffer.from(fnBytes).toString();
     if (fn !== 'GetChannels' && arg === undefined) return error(`Incorrect number of arguments, ${args.length}`);
     this.opts.logger.debug('Invoke', `Invoke function: ${fn}`);
+    // Joining and listing channels are the peer's own business (its local MSP); a channel's config, that channel's.
+    const channelId = fn === 'GetConfigBlock' ? Buffer.from(arg ?? []).toString() : '';
+    if (fn === 'JoinChain' || fn === 'GetConfigBlock' || fn === 'GetChannels') {
+      try {
+        this.opts.acl.checkACL(`cscc/${fn}`, channelId, stub.getSignedProposal());
+      } catch (err) {
+        return error(fn === 'GetChannels' ? `access denied for [${fn}]: ${errorMessage(err)}` : `access denied for [${fn}][${channelId}]: [${errorMessage(err)}]`);
+      }
+    }
     switch (fn) {
       case 'JoinChain':
         return this.joinChain(arg ?? new Uint8Array());

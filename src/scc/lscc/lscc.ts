@@ -6,6 +6,7 @@ import type { ChaincodeResponse } from '../../shim/chaincode.js';
 import { error, success } from '../../shim/chaincode.js';
 import type { ChaincodeStub } from '../../shim/chaincode-stub.js';
 import { BuiltinScc } from '../builtin-scc.js';
+import type { SccAcl } from '../scc-acl.js';
 import { checkCollectionConfig, checkCollectionUpgrade, collectionKey, decodeCollections } from './collection-config.js';
 
 export const LSCC_PATH = 'weft/src/scc/lscc';
@@ -25,6 +26,7 @@ export interface DefinitionReader {
 export interface LsccOptions {
   packages: InstalledPackages;
   definitions: DefinitionReader;
+  acl: SccAcl;
   logger: Logger;
 }
 
@@ -37,6 +39,23 @@ const SUPPORTED_TYPES = new Set(['NODE']);
  * installs packages on the peer, and records each chaincode's definition on a channel under
  * its name in lscc's namespace, where the endorser looks it up.
  */
+/**
+ * lscc's functions and the ACL resources they are checked as: installs and the installed list
+ * against the peer's local admins; deploy and upgrade, as proposals to the channel (its Writers);
+ * the rest read the channel (its Readers).
+ */
+const LSCC_RESOURCES: Record<string, { name: string; local: boolean } | undefined> = {
+  install: { name: 'lscc/Install', local: true },
+  getinstalledchaincodes: { name: 'lscc/GetInstalledChaincodes', local: true },
+  deploy: { name: 'peer/Propose', local: false },
+  upgrade: { name: 'peer/Propose', local: false },
+  getccdata: { name: 'lscc/GetChaincodeData', local: false },
+  getid: { name: 'lscc/ChaincodeExists', local: false },
+  getdepspec: { name: 'lscc/GetDeploymentSpec', local: false },
+  getcollectionsconfig: { name: 'lscc/GetCollectionsConfig', local: false },
+  getchaincodes: { name: 'lscc/GetInstantiatedChaincodes', local: false },
+};
+
 export class Lscc extends BuiltinScc {
   constructor(private readonly opts: LsccOptions) {
     super({ name: 'lscc', path: LSCC_PATH, invokableExternal: true, invokableCC2CC: true });
@@ -52,6 +71,8 @@ export class Lscc extends BuiltinScc {
     const fn = Buffer.from(args[0] ?? []).toString();
     const arg = (i: number): Uint8Array | undefined => args[i];
     const text = (i: number): string => Buffer.from(args[i] ?? []).toString();
+    const denied = this.checkACL(fn, stub);
+    if (denied !== undefined) return denied;
     switch (fn.toLowerCase()) {
       case 'install':
         if (args.length < 2) return error(`Incorrect number of arguments, ${args.length}`);
@@ -82,6 +103,19 @@ export class Lscc extends BuiltinScc {
         return this.getInstalledChaincodes();
       default:
         return error(`invalid function to lscc: ${fn}`);
+    }
+  }
+
+  /** The ACL of the function, as Fabric maps lscc's functions to resources; an error response when refused. */
+  private checkACL(fn: string, stub: ChaincodeStub): ChaincodeResponse | undefined {
+    const resource = LSCC_RESOURCES[fn.toLowerCase()];
+    if (resource === undefined) return undefined;
+    const channelId = resource.local ? '' : stub.getChannelID();
+    try {
+      this.opts.acl.checkACL(resource.name, channelId, stub.getSignedProposal());
+      return undefined;
+    } catch (err) {
+      return error(`access denied for [${fn}]: ${errorMessage(err)}`);
     }
   }
 

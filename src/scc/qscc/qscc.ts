@@ -5,6 +5,7 @@ import type { ChaincodeResponse } from '../../shim/chaincode.js';
 import { error, success } from '../../shim/chaincode.js';
 import type { ChaincodeStub } from '../../shim/chaincode-stub.js';
 import { BuiltinScc } from '../builtin-scc.js';
+import type { SccAcl } from '../scc-acl.js';
 
 export const QSCC_PATH = 'weft/src/scc/qscc';
 
@@ -28,6 +29,7 @@ export interface QueryableLedgers {
 
 export interface QsccOptions {
   ledgers: QueryableLedgers;
+  acl: SccAcl;
   logger: Logger;
 }
 
@@ -50,6 +52,13 @@ export class Qscc extends BuiltinScc {
     const arg = args[2];
     if (fn !== 'GetChainInfo' && arg === undefined) return error(`missing 3rd argument for ${fn}`);
     this.opts.logger.debug('Invoke', `Invoke function: ${fn} on chain: ${channelId}`);
+    if (!QSCC_FUNCTIONS.has(fn)) return error(`Requested function ${fn} not found.`);
+    // Every function reads the channel: its Readers (or the ACL the channel config sets).
+    try {
+      this.opts.acl.checkACL(`qscc/${fn}`, channelId, stub.getSignedProposal());
+    } catch (err) {
+      return error(`access denied for [${fn}][${channelId}]: [${errorMessage(err)}]`);
+    }
     const ledger = this.opts.ledgers.getLedger(channelId);
     if (ledger === undefined) return error(`Invalid chain ID, ${channelId}`);
     const text = Buffer.from(arg ?? []).toString();
@@ -72,6 +81,8 @@ export class Qscc extends BuiltinScc {
     }
   }
 }
+
+const QSCC_FUNCTIONS = new Set(['GetChainInfo', 'GetBlockByNumber', 'GetBlockByHash', 'GetTransactionByID', 'GetBlockByTxID']);
 
 /** The marshalled result, or an error response: Fabric's words, then the ledger's reason. */
 async function answer(read: () => Promise<Marshallable>, failure: string): Promise<ChaincodeResponse> {

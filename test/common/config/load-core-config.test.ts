@@ -39,14 +39,26 @@ describe('loadCoreConfig: the packaged defaults', () => {
   test('match the packaged config/core.yaml', async () => {
     const cfg = await loadCoreConfig({ env: {}, cwd: '/srv/weft' });
     assert.equal(cfg.configDir, undefined);
-    assert.equal(cfg.peer.id, 'jdoe');
+    assert.equal(cfg.peer.id, 'peer0.org1.example.com');
     assert.equal(cfg.peer.networkId, 'dev');
     assert.equal(cfg.peer.listenAddress, '0.0.0.0:7051');
     assert.equal(cfg.peer.address, '0.0.0.0:7051');
     assert.equal(cfg.peer.chaincodeListenAddress, '0.0.0.0:7052');
     assert.equal(cfg.peer.chaincodeAddress, undefined);
     assert.equal(cfg.peer.fileSystemPath, '/srv/weft/data');
-    assert.deepEqual(cfg.peer.tls, { enabled: false, certFile: '', keyFile: '', rootCertFile: '' });
+    assert.deepEqual(cfg.peer.tls, {
+      enabled: false,
+      clientAuthRequired: false,
+      certFile: '',
+      keyFile: '',
+      rootCertFile: '',
+      clientRootCAFiles: [],
+      clientCertFile: '',
+      clientKeyFile: '',
+    });
+    // No MSP folder set: the peer makes and uses the default crypto; Org1MSP is its organisation.
+    assert.equal(cfg.peer.mspConfigPath, undefined);
+    assert.equal(cfg.peer.localMspId, 'Org1MSP');
     assert.equal(cfg.chaincode.startupTimeoutMs, 300_000);
     assert.equal(cfg.chaincode.executeTimeoutMs, 30_000);
     assert.equal(cfg.chaincode.mode, 'net');
@@ -74,7 +86,7 @@ describe('loadCoreConfig: the packaged defaults', () => {
   test('an empty FABRIC_CFG_PATH means the packaged defaults', async () => {
     const cfg = await loadCoreConfig({ env: { FABRIC_CFG_PATH: '' }, cwd: '/srv' });
     assert.equal(cfg.configDir, undefined);
-    assert.equal(cfg.peer.id, 'jdoe');
+    assert.equal(cfg.peer.id, 'peer0.org1.example.com');
   });
 
   test('an absolute fileSystemPath is kept as it is', async () => {
@@ -127,7 +139,7 @@ describe('loadCoreConfig: FABRIC_CFG_PATH', () => {
     assert.equal(cfg.peer.fileSystemPath, '/var/ledger');
     assert.equal(cfg.peer.networkId, 'prod');
     assert.equal(cfg.chaincode.startupTimeoutMs, 60_000);
-    assert.equal(cfg.peer.id, 'jdoe');
+    assert.equal(cfg.peer.id, 'peer0.org1.example.com');
   });
 
   test('a relative FABRIC_CFG_PATH is taken from cwd', async () => {
@@ -140,7 +152,7 @@ describe('loadCoreConfig: FABRIC_CFG_PATH', () => {
   test('an empty core.yaml changes nothing', async () => {
     const dir = await cfgDir('');
     const cfg = await loadCoreConfig({ env: { FABRIC_CFG_PATH: dir } });
-    assert.equal(cfg.peer.id, 'jdoe');
+    assert.equal(cfg.peer.id, 'peer0.org1.example.com');
     assert.equal(cfg.configDir, dir);
   });
 
@@ -188,6 +200,26 @@ describe('loadCoreConfig: FABRIC_CFG_PATH', () => {
 });
 
 describe('loadCoreConfig: CORE_* variables', () => {
+  test("the MSP folder and the TLS client settings, as Fabric's CLI users set them", async () => {
+    const cfg = await loadCoreConfig({
+      env: {
+        CORE_PEER_MSPCONFIGPATH: 'users/User1/msp',
+        CORE_PEER_LOCALMSPID: 'Org2MSP',
+        CORE_PEER_TLS_CLIENTAUTHREQUIRED: 'true',
+        CORE_PEER_TLS_CLIENTROOTCAS_FILES: '/ca/a.pem /ca/b.pem',
+        CORE_PEER_TLS_CLIENTCERT_FILE: '/me/client.crt',
+        CORE_PEER_TLS_CLIENTKEY_FILE: '/me/client.key',
+      },
+      cwd: '/srv/weft',
+    });
+    assert.equal(cfg.peer.mspConfigPath, '/srv/weft/users/User1/msp');
+    assert.equal(cfg.peer.localMspId, 'Org2MSP');
+    assert.equal(cfg.peer.tls.clientAuthRequired, true);
+    assert.deepEqual(cfg.peer.tls.clientRootCAFiles, ['/ca/a.pem', '/ca/b.pem']);
+    assert.equal(cfg.peer.tls.clientCertFile, '/me/client.crt');
+    assert.equal(cfg.peer.tls.clientKeyFile, '/me/client.key');
+  });
+
   test('override the file', async () => {
     const dir = await cfgDir('peer:\n  listenAddress: 10.0.0.1:7051\n');
     const cfg = await loadCoreConfig({
@@ -253,7 +285,7 @@ describe('loadCoreConfig: CORE_* variables', () => {
 
   test('an empty CORE_* variable is ignored, as Fabric (viper) ignores it', async () => {
     const cfg = await loadCoreConfig({ env: { CORE_PEER_ID: '', CORE_PEER_FILESYSTEMPATH: '' }, cwd: '/srv' });
-    assert.equal(cfg.peer.id, 'jdoe');
+    assert.equal(cfg.peer.id, 'peer0.org1.example.com');
     assert.equal(cfg.peer.fileSystemPath, '/srv/data');
   });
 });

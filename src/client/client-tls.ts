@@ -1,0 +1,16 @@
+import type { ChannelCredentials } from '@grpc/grpc-js';
+
+/** How a client reaches a peer or orderer over TLS (the CLI's --tls --cafile, --clientauth --certfile --keyfile). */
+export interface ClientTls {
+  /** The root(s) the server's certificate must chain to (PEM). */
+  rootCertPem: Buffer;
+  /** The client's certificate and key, for servers that require client authentication. */
+  clientCertPem?: Buffer | undefined;
+  clientKeyPem?: Buffer | undefined;
+}
+
+/** gRPC channel credentials: TLS when `tls` is given, plaintext otherwise. */
+export function channelCredentials(grpc: typeof import('@grpc/grpc-js'), tls: ClientTls | undefined): ChannelCredentials {
+  if (tls === undefined) return grpc.credentials.createInsecure();
+  return grpc.credentials.createSsl(tls.rootCertPem, tls.clientKeyPem ?? null, tls.clientCertPem ?? null);
+}

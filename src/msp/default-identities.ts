@@ -1,0 +1,40 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { defaultCryptoConfig, generateCrypto } from './cryptogen/index.js';
+
+/**
+ * Where the organisations' crypto of the embedded defaults lives, and who is who in it: the peer
+ * runs as peer0.org1.example.com of Org1MSP, the CLI signs as Admin@org1.example.com, as in
+ * Fabric's test network. Used only while peer.mspConfigPath is unset.
+ */
+export const DEFAULT_ORG = { mspId: 'Org1MSP', domain: 'org1.example.com', peer: 'peer0.org1.example.com' } as const;
+
+const orgDir = (cryptoDir: string): string => join(cryptoDir, 'peerOrganizations', DEFAULT_ORG.domain);
+
+/** `<peer.fileSystemPath>/crypto`: `weft crypto generate`'s tree for the default organisations. */
+export function defaultCryptoDir(fileSystemPath: string): string {
+  return join(fileSystemPath, 'crypto');
+}
+
+/** The peer's MSP folder and TLS files in the default crypto. */
+export function defaultPeerIdentity(cryptoDir: string): { mspDir: string; tlsDir: string } {
+  const node = join(orgDir(cryptoDir), 'peers', DEFAULT_ORG.peer);
+  return { mspDir: join(node, 'msp'), tlsDir: join(node, 'tls') };
+}
+
+/** A user's MSP folder and TLS files in the default crypto: Admin (the CLI's) or User1. */
+export function defaultUserIdentity(cryptoDir: string, user = 'Admin'): { mspDir: string; tlsDir: string } {
+  const home = join(orgDir(cryptoDir), 'users', `${user}@${DEFAULT_ORG.domain}`);
+  return { mspDir: join(home, 'msp'), tlsDir: join(home, 'tls') };
+}
+
+/**
+ * Makes the default organisations' crypto under `cryptoDir` where it is not there yet; resolves
+ * whether it made any. Each organisation is written aside and moved in whole, so a peer and a CLI
+ * starting together never see half of one.
+ */
+export async function ensureDefaultCrypto(cryptoDir: string): Promise<boolean> {
+  if (existsSync(orgDir(cryptoDir))) return false;
+  const orgs = await generateCrypto(defaultCryptoConfig(), cryptoDir);
+  return orgs.some((org) => org.generated);
+}

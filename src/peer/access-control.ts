@@ -1,0 +1,65 @@
+import { errorMessage } from '../common/errors/weft-error.js';
+import type { Logger } from '../common/logging/logging.js';
+import type { Envelope } from '../common/protos/common.js';
+import type { SignedProposal } from '../common/protos/proposal.js';
+import { OrdererError } from '../orderer/solo-orderer.js';
+import { AclError } from '../policies/acl-error.js';
+import { AclProvider } from '../policies/acl-provider.js';
+import { localPolicies } from '../policies/local-policies.js';
+import type { PolicyIdentity, PolicyIdentityDeserializer } from '../policies/policy-identity.js';
+import { signedDataOfEnvelope, signedDataOfProposal } from '../policies/signed-data.js';
+import type { ChannelRegistry } from './channel-registry.js';
+
+export interface AccessControlOptions {
+  channels: ChannelRegistry;
+  /** The peer's local MSP: channel-less resources (joining, installing) are its admins' or members'. */
+  localMsp: PolicyIdentityDeserializer;
+  localMspId: string;
+  logger: Logger;
+}
+
+/**
+ * Who may do what on this peer, decided by signed identities: the ACLs of the endorser and the
+ * system chaincodes (Fabric's defaults, overridden by each channel's config), and the channel
+ * Writers policy the embedded orderer checks each broadcast envelope against.
+ */
+export class AccessControl {
+  private readonly acl: AclProvider;
+
+  constructor(private readonly opts: AccessControlOptions) {
+    this.acl = new AclProvider({
+      channelPolicies: (channelId) => {
+        const bundle = opts.channels.getBundle(channelId);
+        return bundle === undefined ? undefined : { policies: bundle.policies, acls: bundle.acls };
+      },
+      localPolicies: localPolicies(opts.localMspId, opts.localMsp),
+      logger: opts.logger,
+    });
+  }
+
+  /**
+   * The ACL of `resource` for a proposal; throws with Fabric's message when its creator may not.
+   * A creator the endorser has already verified is evaluated as it is, without a second signature check.
+   */
+  checkACL(resource: string, channelId: string, signed: SignedProposal | undefined, creator?: PolicyIdentity): void {
+    if (creator !== undefined) {
+      this.acl.checkACLIdentities(resource, channelId, [creator]);
+      return;
+    }
+    if (signed === undefined) throw new AclError('ACCESS_DENIED', `no signed proposal to check ${resource} against`);
+    this.acl.checkACL(resource, channelId, signedDataOfProposal(signed));
+  }
+
+  /** The embedded orderer's check of a broadcast envelope: signed by one of the channel's Writers. */
+  authorizeBroadcast(channelId: string, envelope: Envelope): void {
+    const policy = this.opts.channels.getBundle(channelId)?.policies.getPolicy(CHANNEL_WRITERS);
+    if (policy === undefined) throw new OrdererError('FORBIDDEN', `channel ${channelId} has no ${CHANNEL_WRITERS} policy`);
+    try {
+      policy.evaluateSignedData(signedDataOfEnvelope(envelope));
+    } catch (err) {
+      throw new OrdererError('FORBIDDEN', `permission denied: the envelope does not satisfy ${CHANNEL_WRITERS} of channel ${channelId}: ${errorMessage(err)}`, { cause: err });
+    }
+  }
+}
+
+const CHANNEL_WRITERS = '/Channel/Writers';
