@@ -182,6 +182,13 @@ export function ipAddressBytes(text: string): Buffer | undefined {
   if (isIPv4(text)) return Buffer.from(text.split('.').map((p) => Number.parseInt(p, 10)));
   // A host name has no colon; testing it first spares compiling node's large IPv6 pattern.
   if (!text.includes(':') || text.includes('%') || !isIPv6(text)) return undefined;
+  const bytes = ipv6Bytes(text);
+  const mapped = bytes.subarray(0, 10).every((b) => b === 0) && bytes[10] === 0xff && bytes[11] === 0xff;
+  return mapped ? Buffer.from(bytes.subarray(12)) : bytes;
+}
+
+/** The 16 bytes of a valid IPv6 address, "::" expanded, a trailing dotted IPv4 part included. */
+function ipv6Bytes(text: string): Buffer {
   let head = text;
   let v4: number[] = [];
   const lastColon = text.lastIndexOf(':');
@@ -197,8 +204,7 @@ export function ipAddressBytes(text: string): Buffer | undefined {
   const bytes = Buffer.alloc(16);
   all.forEach((g, i) => bytes.writeUInt16BE(g, i * 2));
   if (v4.length === 4) Buffer.from(v4).copy(bytes, 12);
-  const mapped = bytes.subarray(0, 10).every((b) => b === 0) && bytes[10] === 0xff && bytes[11] === 0xff;
-  return mapped ? Buffer.from(bytes.subarray(12)) : bytes;
+  return bytes;
 }
 
 /** The ECDSA-Sig-Value of a SHA-256 signature over `data`, s made low as Fabric requires. */
