@@ -1,5 +1,6 @@
 import { createHash, generateKeyPairSync, randomBytes, type KeyObject } from 'node:crypto';
-import { issueCertificate, KeyUsage, ExtKeyUsage, type CertificateName, type IssuedCertificate } from './certificate.js';
+import { KeyUsageFlags, id_kp_clientAuth, id_kp_serverAuth } from '@peculiar/asn1-x509';
+import { issueCertificate, type CertificateName, type IssuedCertificate } from './certificate.js';
 import type { NodeSpec } from './crypto-config.js';
 
 /** An ECDSA P-256 key pair with the encodings cryptogen writes. */
@@ -28,7 +29,7 @@ export interface CertificateRequest {
   organizationalUnits: readonly string[];
   alternateNames: readonly string[];
   publicKey: Buffer;
-  keyUsage: readonly number[];
+  keyUsage: readonly KeyUsageFlags[];
   extKeyUsage: readonly string[];
 }
 
@@ -58,8 +59,8 @@ export class CertificateAuthority {
       notBefore,
       notAfter: new Date(notBefore.getTime() + TEN_YEARS_MS),
       isCa: true,
-      keyUsage: [KeyUsage.digitalSignature, KeyUsage.keyEncipherment, KeyUsage.keyCertSign, KeyUsage.cRLSign],
-      extKeyUsage: [ExtKeyUsage.clientAuth, ExtKeyUsage.serverAuth],
+      keyUsage: [KeyUsageFlags.digitalSignature, KeyUsageFlags.keyEncipherment, KeyUsageFlags.keyCertSign, KeyUsageFlags.cRLSign],
+      extKeyUsage: [id_kp_clientAuth, id_kp_serverAuth],
       subjectKeyId,
       alternateNames: [],
       signer: keys.privateKey,

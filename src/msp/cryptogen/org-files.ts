@@ -1,4 +1,5 @@
-import { ExtKeyUsage, KeyUsage, type IssuedCertificate } from './certificate.js';
+import { KeyUsageFlags, id_kp_clientAuth, id_kp_serverAuth } from '@peculiar/asn1-x509';
+import type { IssuedCertificate } from './certificate.js';
 import { CertificateAuthority, generateKeyPair } from './certificate-authority.js';
 import type { RenderedOrg } from './org-layout.js';
 
@@ -97,7 +98,7 @@ function addLocalMsp(
     organizationalUnits: ctx.nodeOUs ? [node.type] : [],
     alternateNames: [],
     publicKey: keys.publicKey,
-    keyUsage: [KeyUsage.digitalSignature],
+    keyUsage: [KeyUsageFlags.digitalSignature],
     extKeyUsage: [],
   });
   const msp = `${dir}/msp`;
@@ -116,8 +117,8 @@ function addLocalMsp(
     organizationalUnits: [],
     alternateNames: node.sans,
     publicKey: tlsKeys.publicKey,
-    keyUsage: [KeyUsage.digitalSignature, KeyUsage.keyEncipherment],
-    extKeyUsage: [ExtKeyUsage.serverAuth, ExtKeyUsage.clientAuth],
+    keyUsage: [KeyUsageFlags.digitalSignature, KeyUsageFlags.keyEncipherment],
+    extKeyUsage: [id_kp_serverAuth, id_kp_clientAuth],
   });
   const prefix = node.type === 'client' || node.type === 'admin' ? 'client' : 'server';
   files.file(`${dir}/tls`, 'ca.crt', tlsCa.certificate.pem);
