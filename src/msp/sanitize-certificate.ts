@@ -1,9 +1,10 @@
 import type { KeyObject } from 'node:crypto';
-import { childrenOf, concatBytes, contentOf, encodeTlv, expectTlv, oidHex, readTlv, TAG, wholeOf } from './der.js';
+import { AsnConvert } from '@peculiar/asn1-schema';
 import { curveOrderOf, encodeEcdsaSignature, isLowS, parseEcdsaSignature } from './ecdsa-signature.js';
+import { SignedCertificate } from './signed-certificate.js';
 
-/** ecdsa-with-SHA1/224/256/384/512 (content hex of 1.2.840.10045.4.1 and 4.3.x). */
-const ECDSA_SIGNATURE_OIDS = new Set(['2a8648ce3d0401', '2a8648ce3d040301', '2a8648ce3d040302', '2a8648ce3d040303', '2a8648ce3d040304']);
+/** ecdsa-with-SHA1/224/256/384/512. */
+const ECDSA_SIGNATURE_OIDS = new Set(['1.2.840.10045.4.1', '1.2.840.10045.4.3.1', '1.2.840.10045.4.3.2', '1.2.840.10045.4.3.3', '1.2.840.10045.4.3.4']);
 
 /**
  * The certificate with its ECDSA signature in canonical low-S DER, as Fabric's sanitizeCert makes
@@ -14,21 +15,18 @@ const ECDSA_SIGNATURE_OIDS = new Set(['2a8648ce3d0401', '2a8648ce3d040301', '2a8
 export function sanitizeCertificate(der: Uint8Array, issuerKey: KeyObject | undefined): Uint8Array {
   const order = issuerKey === undefined ? undefined : curveOrderOf(issuerKey);
   if (order === undefined) return der;
+  let cert: SignedCertificate;
   try {
-    const cert = expectTlv(der, readTlv(der, 0), TAG.SEQUENCE, 'certificate');
-    const [tbs, algorithm, signature] = childrenOf(der, cert);
-    if (tbs === undefined || algorithm === undefined || signature?.tag !== TAG.BIT_STRING) return der;
-    const oid = childrenOf(der, algorithm)[0];
-    if (oid === undefined || !ECDSA_SIGNATURE_OIDS.has(oidHex(der, oid))) return der;
-    const bits = contentOf(der, signature);
-    const parsed = parseEcdsaSignature(bits.subarray(1));
-    if (parsed === undefined) return der;
-    const s = isLowS(parsed.s, order) ? parsed.s : order - parsed.s;
-    const canonical = encodeEcdsaSignature(parsed.r, s);
-    if (Buffer.from(canonical).equals(bits.subarray(1))) return der;
-    const bitString = encodeTlv(TAG.BIT_STRING, concatBytes([Uint8Array.of(0), canonical]));
-    return encodeTlv(TAG.SEQUENCE, concatBytes([wholeOf(der, tbs), wholeOf(der, algorithm), bitString]));
+    cert = AsnConvert.parse(der, SignedCertificate);
   } catch {
     return der;
   }
+  if (!ECDSA_SIGNATURE_OIDS.has(cert.signatureAlgorithm.algorithm)) return der;
+  const signature = new Uint8Array(cert.signatureValue);
+  const parsed = parseEcdsaSignature(signature);
+  if (parsed === undefined) return der;
+  const canonical = encodeEcdsaSignature(parsed.r, isLowS(parsed.s, order) ? parsed.s : order - parsed.s);
+  if (Buffer.from(canonical).equals(signature)) return der;
+  cert.signatureValue = canonical.buffer;
+  return new Uint8Array(AsnConvert.serialize(cert));
 }
