@@ -1,5 +1,8 @@
 import { AsnConvert } from '@peculiar/asn1-schema';
-import { AuthorityKeyIdentifier, Certificate, id_ce_authorityKeyIdentifier, id_ce_subjectKeyIdentifier, SubjectKeyIdentifier, type Extension, type Name } from '@peculiar/asn1-x509';
+import type { Extension, Name } from '@peculiar/asn1-x509';
+import { Certificate } from '@peculiar/asn1-x509/build/cjs/certificate.js';
+import { AuthorityKeyIdentifier, id_ce_authorityKeyIdentifier } from '@peculiar/asn1-x509/build/cjs/extensions/authority_key_identifier.js';
+import { id_ce_subjectKeyIdentifier, SubjectKeyIdentifier } from '@peculiar/asn1-x509/build/cjs/extensions/subject_key_identifier.js';
 import { bigintOfOctets } from './integer-octets.js';
 
 /** The parts of an X.509 certificate the MSP reads that node:crypto's X509Certificate does not give. */

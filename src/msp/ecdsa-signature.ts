@@ -1,5 +1,5 @@
 import type { KeyObject } from 'node:crypto';
-import { ECDSASigValue } from '@peculiar/asn1-ecc';
+import { ECDSASigValue } from '@peculiar/asn1-ecc/build/cjs/ec_signature_value.js';
 import { AsnConvert } from '@peculiar/asn1-schema';
 import { bigintOfOctets, octetsOfBigint } from './integer-octets.js';
 

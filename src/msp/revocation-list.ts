@@ -1,6 +1,7 @@
 import { verify, type KeyObject } from 'node:crypto';
 import { AsnConvert } from '@peculiar/asn1-schema';
-import { CertificateList, id_ce_authorityKeyIdentifier } from '@peculiar/asn1-x509';
+import { CertificateList } from '@peculiar/asn1-x509/build/cjs/certificate_list.js';
+import { id_ce_authorityKeyIdentifier } from '@peculiar/asn1-x509/build/cjs/extensions/authority_key_identifier.js';
 import { extensionValues, keyIdentifierOfAki } from './certificate-fields.js';
 import { bigintOfOctets } from './integer-octets.js';
 import { firstPemBlock } from './pem.js';

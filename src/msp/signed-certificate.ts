@@ -1,5 +1,5 @@
 import { AsnProp, AsnPropTypes } from '@peculiar/asn1-schema';
-import { AlgorithmIdentifier } from '@peculiar/asn1-x509';
+import { AlgorithmIdentifier } from '@peculiar/asn1-x509/build/cjs/algorithm_identifier.js';
 
 /**
  * An X.509 certificate as its three outer parts, the signed part kept as the bytes it was
