@@ -4,6 +4,7 @@ import { Certificate } from '@peculiar/asn1-x509/build/cjs/certificate.js';
 import { AuthorityKeyIdentifier, id_ce_authorityKeyIdentifier } from '@peculiar/asn1-x509/build/cjs/extensions/authority_key_identifier.js';
 import { id_ce_subjectKeyIdentifier, SubjectKeyIdentifier } from '@peculiar/asn1-x509/build/cjs/extensions/subject_key_identifier.js';
 import { bigintOfOctets } from './integer-octets.js';
+import { SignedCertificate } from './signed-certificate.js';
 
 /** The parts of an X.509 certificate the MSP reads that node:crypto's X509Certificate does not give. */
 export interface CertificateFields {
@@ -14,6 +15,8 @@ export interface CertificateFields {
   readonly organizationalUnits: readonly string[];
   readonly subjectKeyIdentifier: Uint8Array | undefined;
   readonly authorityKeyIdentifier: Uint8Array | undefined;
+  /** Its outer parts (the signed part as encoded), which sanitizing re-encodes: one parse serves both. */
+  readonly signed: SignedCertificate;
 }
 
 /** id-at-organizationalUnitName. */
@@ -21,7 +24,9 @@ const ID_AT_ORGANIZATIONAL_UNIT = '2.5.4.11';
 
 /** Reads the fields of a DER certificate; throws when it is not one. */
 export function readCertificateFields(der: Uint8Array): CertificateFields {
-  const tbs = AsnConvert.parse(der, Certificate).tbsCertificate;
+  const cert = AsnConvert.parse(der, Certificate);
+  const tbs = cert.tbsCertificate;
+  if (cert.tbsCertificateRaw === undefined) throw new Error('the certificate parser kept no tbsCertificate bytes');
   const extensions = extensionValues(tbs.extensions ?? []);
   const ski = extensions.get(id_ce_subjectKeyIdentifier);
   const aki = extensions.get(id_ce_authorityKeyIdentifier);
@@ -32,6 +37,7 @@ export function readCertificateFields(der: Uint8Array): CertificateFields {
     organizationalUnits: attributeValues(tbs.subject, ID_AT_ORGANIZATIONAL_UNIT),
     subjectKeyIdentifier: ski === undefined ? undefined : new Uint8Array(AsnConvert.parse(ski, SubjectKeyIdentifier).buffer),
     authorityKeyIdentifier: aki === undefined ? undefined : keyIdentifierOfAki(aki),
+    signed: new SignedCertificate({ tbsCertificate: cert.tbsCertificateRaw, signatureAlgorithm: cert.signatureAlgorithm, signatureValue: cert.signatureValue }),
   };
 }
 
