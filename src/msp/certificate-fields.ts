@@ -1,4 +1,10 @@
-import { childrenOf, contentOf, DerError, expectTlv, integerOf, oidHex, readTlv, TAG, timeOf, type Tlv } from './der.js';
+import { AsnConvert } from '@peculiar/asn1-schema';
+import type { Extension, Name } from '@peculiar/asn1-x509';
+import { Certificate } from '@peculiar/asn1-x509/build/cjs/certificate.js';
+import { AuthorityKeyIdentifier, id_ce_authorityKeyIdentifier } from '@peculiar/asn1-x509/build/cjs/extensions/authority_key_identifier.js';
+import { id_ce_subjectKeyIdentifier, SubjectKeyIdentifier } from '@peculiar/asn1-x509/build/cjs/extensions/subject_key_identifier.js';
+import { bigintOfOctets } from './integer-octets.js';
+import { SignedCertificate } from './signed-certificate.js';
 
 /** The parts of an X.509 certificate the MSP reads that node:crypto's X509Certificate does not give. */
 export interface CertificateFields {
@@ -9,77 +15,44 @@ export interface CertificateFields {
   readonly organizationalUnits: readonly string[];
   readonly subjectKeyIdentifier: Uint8Array | undefined;
   readonly authorityKeyIdentifier: Uint8Array | undefined;
+  /** Its outer parts (the signed part as encoded), which sanitizing re-encodes: one parse serves both. */
+  readonly signed: SignedCertificate;
 }
 
-// OID content bytes in hex.
-export const OID = {
-  ORGANIZATIONAL_UNIT: '55040b',
-  SUBJECT_KEY_IDENTIFIER: '551d0e',
-  AUTHORITY_KEY_IDENTIFIER: '551d23',
-} as const;
+/** id-at-organizationalUnitName. */
+const ID_AT_ORGANIZATIONAL_UNIT = '2.5.4.11';
 
-/** Reads the fields of a DER certificate; throws DerError when it is not one. */
+/** Reads the fields of a DER certificate; throws when it is not one. */
 export function readCertificateFields(der: Uint8Array): CertificateFields {
-  const cert = expectTlv(der, readTlv(der, 0), TAG.SEQUENCE, 'certificate');
-  const tbs = expectTlv(der, childrenOf(der, cert)[0], TAG.SEQUENCE, 'tbsCertificate');
-  const parts = childrenOf(der, tbs);
-  // [0] version is optional (absent means v1).
-  let i = parts[0]?.tag === 0xa0 ? 1 : 0;
-  const serial = expectTlv(der, parts[i++], TAG.INTEGER, 'serialNumber');
-  i += 2; // signature algorithm, issuer
-  const validity = childrenOf(der, expectTlv(der, parts[i++], TAG.SEQUENCE, 'validity'));
-  const subject = expectTlv(der, parts[i++], TAG.SEQUENCE, 'subject');
-  const [notBefore, notAfter] = validity;
-  if (notBefore === undefined || notAfter === undefined) throw new DerError('validity: two times expected');
-  const extensions = parts.find((p) => p.tag === 0xa3);
-  const ext = extensions === undefined ? new Map<string, Uint8Array>() : extensionsOf(der, expectTlv(der, childrenOf(der, extensions)[0], TAG.SEQUENCE, 'extensions'));
-  const ski = ext.get(OID.SUBJECT_KEY_IDENTIFIER);
-  const aki = ext.get(OID.AUTHORITY_KEY_IDENTIFIER);
+  const cert = AsnConvert.parse(der, Certificate);
+  const tbs = cert.tbsCertificate;
+  if (cert.tbsCertificateRaw === undefined) throw new Error('the certificate parser kept no tbsCertificate bytes');
+  const extensions = extensionValues(tbs.extensions ?? []);
+  const ski = extensions.get(id_ce_subjectKeyIdentifier);
+  const aki = extensions.get(id_ce_authorityKeyIdentifier);
   return {
-    serialNumber: integerOf(der, serial),
-    notBefore: timeOf(der, notBefore),
-    notAfter: timeOf(der, notAfter),
-    organizationalUnits: attributesOf(der, subject, OID.ORGANIZATIONAL_UNIT),
-    subjectKeyIdentifier: ski === undefined ? undefined : contentOf(ski, expectTlv(ski, readTlv(ski, 0), TAG.OCTET_STRING, 'subjectKeyIdentifier')),
+    serialNumber: bigintOfOctets(tbs.serialNumber),
+    notBefore: tbs.validity.notBefore.getTime(),
+    notAfter: tbs.validity.notAfter.getTime(),
+    organizationalUnits: attributeValues(tbs.subject, ID_AT_ORGANIZATIONAL_UNIT),
+    subjectKeyIdentifier: ski === undefined ? undefined : new Uint8Array(AsnConvert.parse(ski, SubjectKeyIdentifier).buffer),
     authorityKeyIdentifier: aki === undefined ? undefined : keyIdentifierOfAki(aki),
+    signed: new SignedCertificate({ tbsCertificate: cert.tbsCertificateRaw, signatureAlgorithm: cert.signatureAlgorithm, signatureValue: cert.signatureValue }),
   };
 }
 
-/** Extension values (the DER inside each extnValue OCTET STRING) by OID. */
-export function extensionsOf(der: Uint8Array, list: Tlv): Map<string, Uint8Array> {
-  const out = new Map<string, Uint8Array>();
-  for (const extension of childrenOf(der, list)) {
-    const fields = childrenOf(der, expectTlv(der, extension, TAG.SEQUENCE, 'extension'));
-    const oid = expectTlv(der, fields[0], TAG.OID, 'extnID');
-    const value = expectTlv(der, fields[fields.length - 1], TAG.OCTET_STRING, 'extnValue');
-    out.set(oidHex(der, oid), contentOf(der, value));
-  }
-  return out;
+/** Extension values (the DER inside each extnValue OCTET STRING) by OID; of repeated OIDs, the last. */
+export function extensionValues(extensions: readonly Extension[]): Map<string, ArrayBuffer> {
+  return new Map(extensions.map((extension) => [extension.extnID, extension.extnValue.buffer]));
 }
 
-/** The keyIdentifier [0] of an AuthorityKeyIdentifier; undefined when it names its issuer otherwise. */
-export function keyIdentifierOfAki(aki: Uint8Array): Uint8Array | undefined {
-  const seq = expectTlv(aki, readTlv(aki, 0), TAG.SEQUENCE, 'authorityKeyIdentifier');
-  const keyId = childrenOf(aki, seq).find((t) => t.tag === 0x80);
-  return keyId === undefined ? undefined : contentOf(aki, keyId);
+/** The keyIdentifier of an AuthorityKeyIdentifier; undefined when it names its issuer otherwise. */
+export function keyIdentifierOfAki(aki: ArrayBuffer): Uint8Array | undefined {
+  const keyIdentifier = AsnConvert.parse(aki, AuthorityKeyIdentifier).keyIdentifier;
+  return keyIdentifier === undefined ? undefined : new Uint8Array(keyIdentifier.buffer);
 }
 
-/** The values of one attribute type in a Name (SEQUENCE OF SET OF AttributeTypeAndValue). */
-function attributesOf(der: Uint8Array, name: Tlv, oid: string): string[] {
-  const values: string[] = [];
-  for (const rdn of childrenOf(der, name)) {
-    for (const atv of childrenOf(der, expectTlv(der, rdn, TAG.SET, 'RDN'))) {
-      const [type, value] = childrenOf(der, expectTlv(der, atv, TAG.SEQUENCE, 'attribute'));
-      if (type === undefined || value === undefined || oidHex(der, type) !== oid) continue;
-      values.push(decodeString(value.tag, contentOf(der, value)));
-    }
-  }
-  return values;
-}
-
-function decodeString(tag: number, content: Uint8Array): string {
-  // BMPString is UTF-16BE; UTF8String is UTF-8; the rest (Printable, IA5, T61) are single bytes.
-  if (tag === 0x1e) return Buffer.from(content).swap16().toString('utf16le');
-  if (tag === 0x0c) return Buffer.from(content).toString('utf8');
-  return Buffer.from(content).toString('latin1');
+/** The values of one attribute type in a Name, as strings (UTF8, Printable, IA5, Teletex, BMP...). */
+function attributeValues(name: Name, type: string): string[] {
+  return name.flatMap((rdn) => rdn.filter((attribute) => attribute.type === type).map((attribute) => attribute.value.toString()));
 }

@@ -1,5 +1,7 @@
 import type { KeyObject } from 'node:crypto';
-import { childrenOf, concatBytes, encodeTlv, encodeUnsignedInteger, expectTlv, integerOf, readTlv, TAG } from './der.js';
+import { ECDSASigValue } from '@peculiar/asn1-ecc/build/cjs/ec_signature_value.js';
+import { AsnConvert } from '@peculiar/asn1-schema';
+import { bigintOfOctets, octetsOfBigint } from './integer-octets.js';
 
 /** Orders of the curves Fabric's BCCSP accepts, by node's curve name (from OpenSSL's parameters). */
 const CURVE_ORDERS: ReadonlyMap<string, bigint> = new Map([
@@ -19,24 +21,27 @@ export function curveOrderOf(key: KeyObject): bigint | undefined {
   return curve === undefined ? undefined : CURVE_ORDERS.get(curve);
 }
 
-/** r and s of a DER ECDSA signature (SEQUENCE of two INTEGERs, nothing after it); undefined when it is not one. */
+/**
+ * r and s of a DER ECDSA signature (ECDSA-Sig-Value, positive r and s); undefined when it is not
+ * one. The ASN.1 parser reads BER and ignores what follows the value, so the signature must also be
+ * its own re-encoding: DER lengths, nothing after it (OpenSSL's verify asks the same).
+ */
 export function parseEcdsaSignature(signature: Uint8Array): { r: bigint; s: bigint } | undefined {
+  let value: ECDSASigValue;
   try {
-    const seq = expectTlv(signature, readTlv(signature, 0), TAG.SEQUENCE, 'signature');
-    if (seq.end !== signature.length) return undefined;
-    const [r, s, extra] = childrenOf(signature, seq);
-    if (extra !== undefined) return undefined;
-    const rv = integerOf(signature, expectTlv(signature, r, TAG.INTEGER, 'r'));
-    const sv = integerOf(signature, expectTlv(signature, s, TAG.INTEGER, 's'));
-    if (rv <= 0n || sv <= 0n) return undefined;
-    return { r: rv, s: sv };
+    value = AsnConvert.parse(signature, ECDSASigValue);
   } catch {
     return undefined;
   }
+  if (!Buffer.from(AsnConvert.serialize(value)).equals(signature)) return undefined;
+  const r = bigintOfOctets(value.r);
+  const s = bigintOfOctets(value.s);
+  if (r <= 0n || s <= 0n) return undefined;
+  return { r, s };
 }
 
-export function encodeEcdsaSignature(r: bigint, s: bigint): Uint8Array {
-  return encodeTlv(TAG.SEQUENCE, concatBytes([encodeUnsignedInteger(r), encodeUnsignedInteger(s)]));
+export function encodeEcdsaSignature(r: bigint, s: bigint): Uint8Array<ArrayBuffer> {
+  return new Uint8Array(AsnConvert.serialize(new ECDSASigValue({ r: octetsOfBigint(r), s: octetsOfBigint(s) })));
 }
 
 /** Fabric refuses an ECDSA signature whose s is above half the curve order (the malleable twin of a valid one). */

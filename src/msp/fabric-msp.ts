@@ -359,7 +359,7 @@ export class FabricMsp implements IdentityDeserializer, IdentityOwner {
   private sanitized(ref: CertRef): CertRef {
     const { cert } = ref;
     const issuer = cert.checkIssued(cert) ? cert : [...this.roots, ...this.intermediates].find((ca) => cert.checkIssued(ca.cert))?.cert;
-    const raw = sanitizeCertificate(ref.raw, issuer?.publicKey);
+    const raw = sanitizeCertificate(ref.raw, ref.fields.signed, issuer?.publicKey);
     return raw === ref.raw ? ref : { ...ref, raw, key: Buffer.from(raw).toString('latin1') };
   }
 

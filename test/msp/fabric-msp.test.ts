@@ -7,7 +7,7 @@ import commonPb from '@hyperledger/fabric-protos/lib/common/common_pb.js';
 import transactionPb from '@hyperledger/fabric-protos/lib/peer/transaction_pb.js';
 import { Envelope, Payload } from '../../src/common/protos/common.js';
 import { MSPPrincipal, MSPRole, OrganizationUnit, SerializedIdentity, type MSPPrincipal as Principal } from '../../src/common/protos/msp.js';
-import { concatBytes, encodeTlv, encodeUnsignedInteger, TAG } from '../../src/msp/der.js';
+import { blockHeaderBytes } from '../../src/ledger/block-hash.js';
 import { curveOrderOf, encodeEcdsaSignature, parseEcdsaSignature } from '../../src/msp/ecdsa-signature.js';
 import { FabricMsp } from '../../src/msp/fabric-msp.js';
 import { loadLocalMsp } from '../../src/msp/local-msp.js';
@@ -218,14 +218,7 @@ describe('MspManager over the fixture channel', () => {
       const header = block.getHeader();
       assert.ok(header);
       // Fabric signs metadata value || signature header || the ASN.1 DER of (number, previous hash, data hash).
-      const headerDer = encodeTlv(
-        TAG.SEQUENCE,
-        concatBytes([
-          encodeUnsignedInteger(BigInt(header.getNumber())),
-          encodeTlv(TAG.OCTET_STRING, header.getPreviousHash_asU8()),
-          encodeTlv(TAG.OCTET_STRING, header.getDataHash_asU8()),
-        ]),
-      );
+      const headerDer = blockHeaderBytes({ number: header.getNumber(), previousHash: header.getPreviousHash_asU8(), dataHash: header.getDataHash_asU8() });
       const metadata = commonPb.Metadata.deserializeBinary(block.getMetadata()?.getMetadataList_asU8()[0] ?? new Uint8Array());
       const signatures = metadata.getSignaturesList();
       assert.equal(signatures.length, 1, `block ${header.getNumber()}`);
@@ -235,7 +228,7 @@ describe('MspManager over the fixture channel', () => {
         assert.equal(signer.mspId, 'OrdererMSP');
         assert.equal(signer.satisfiesPrincipal(rolePrincipal('OrdererMSP', MSPRoleType.MEMBER)), true);
         assert.equal(signer.satisfiesPrincipal(rolePrincipal('OrdererMSP', MSPRoleType.ADMIN)), false, 'the orderer node is not an admin');
-        const signed = concatBytes([metadata.getValue_asU8(), signatureHeader, headerDer]);
+        const signed = Buffer.concat([metadata.getValue_asU8(), signatureHeader, headerDer]);
         assert.equal(signer.verify(signed, sig.getSignature_asU8()), true, `block ${header.getNumber()}`);
       }
     }

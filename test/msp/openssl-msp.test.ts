@@ -3,14 +3,15 @@ import { X509Certificate } from 'node:crypto';
 import { copyFile, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
+import { AsnConvert } from '@peculiar/asn1-schema';
 import { MSPPrincipal, MSPRole, SerializedIdentity } from '../../src/common/protos/msp.js';
-import { childrenOf, concatBytes, contentOf, encodeTlv, readTlv, TAG, wholeOf } from '../../src/msp/der.js';
 import { curveOrderOf, encodeEcdsaSignature, parseEcdsaSignature } from '../../src/msp/ecdsa-signature.js';
 import { FabricMsp } from '../../src/msp/fabric-msp.js';
 import { toPem } from '../../src/msp/pem.js';
 import { MspError } from '../../src/msp/msp-error.js';
 import { readMspFolder } from '../../src/msp/msp-folder.js';
 import { loadSigningIdentity } from '../../src/msp/signing-identity.js';
+import { SignedCertificate } from '../../src/msp/signed-certificate.js';
 import { tempDir } from '../helpers/temp-dir.js';
 import { makeIntermediateCa, makeLeaf, makeRootCa, revokeAndMakeCrl, type Ca, type Leaf } from './openssl-pki.js';
 
@@ -121,12 +122,12 @@ describe('FabricMsp with certificates made by openssl (root, intermediate, CRL)'
     const der = new Uint8Array(original.certificate.raw);
     // The intermediate signed it: its curve's order.
     const order = curveOrderOf(new X509Certificate(inter.certPem).publicKey) ?? 0n;
-    const [tbs, algorithm, signature] = childrenOf(der, readTlv(der, 0));
-    assert.ok(tbs && algorithm && signature);
-    const parsed = parseEcdsaSignature(contentOf(der, signature).subarray(1));
+    const cert = AsnConvert.parse(der, SignedCertificate);
+    const parsed = parseEcdsaSignature(new Uint8Array(cert.signatureValue));
     assert.ok(parsed);
     const flipped = encodeEcdsaSignature(parsed.r, order - parsed.s);
-    const twinDer = encodeTlv(TAG.SEQUENCE, concatBytes([wholeOf(der, tbs), wholeOf(der, algorithm), encodeTlv(TAG.BIT_STRING, concatBytes([Uint8Array.of(0), flipped]))]));
+    cert.signatureValue = flipped.buffer;
+    const twinDer = new Uint8Array(AsnConvert.serialize(cert));
     const twin = msp.deserializeIdentity(serialize(toPem('CERTIFICATE', twinDer)));
     assert.notDeepEqual(new Uint8Array(twin.certificate.raw), der);
     twin.validate();
