@@ -1,7 +1,5 @@
 import type { KeyObject } from 'node:crypto';
-import { ECDSASigValue } from '@peculiar/asn1-ecc/build/cjs/ec_signature_value.js';
-import { AsnConvert } from '@peculiar/asn1-schema';
-import { bigintOfOctets, octetsOfBigint } from './integer-octets.js';
+import { DER } from '@noble/curves/abstract/weierstrass.js';
 
 /** Orders of the curves Fabric's BCCSP accepts, by node's curve name (from OpenSSL's parameters). */
 const CURVE_ORDERS: ReadonlyMap<string, bigint> = new Map([
@@ -23,25 +21,22 @@ export function curveOrderOf(key: KeyObject): bigint | undefined {
 
 /**
  * r and s of a DER ECDSA signature (ECDSA-Sig-Value, positive r and s); undefined when it is not
- * one. The ASN.1 parser reads BER and ignores what follows the value, so the signature must also be
- * its own re-encoding: DER lengths, nothing after it (OpenSSL's verify asks the same).
+ * one. The parser (the one fabric-gateway's signer uses) is strict DER: minimal lengths and
+ * integers, nothing after the value, as OpenSSL's verify asks. It runs on every signature the
+ * peer checks or makes, so it is a small one, not a general ASN.1 schema parser.
  */
 export function parseEcdsaSignature(signature: Uint8Array): { r: bigint; s: bigint } | undefined {
-  let value: ECDSASigValue;
+  let sig: { r: bigint; s: bigint };
   try {
-    value = AsnConvert.parse(signature, ECDSASigValue);
+    sig = DER.toSig(signature);
   } catch {
     return undefined;
   }
-  if (!Buffer.from(AsnConvert.serialize(value)).equals(signature)) return undefined;
-  const r = bigintOfOctets(value.r);
-  const s = bigintOfOctets(value.s);
-  if (r <= 0n || s <= 0n) return undefined;
-  return { r, s };
+  return sig.r > 0n && sig.s > 0n ? sig : undefined;
 }
 
 export function encodeEcdsaSignature(r: bigint, s: bigint): Uint8Array<ArrayBuffer> {
-  return new Uint8Array(AsnConvert.serialize(new ECDSASigValue({ r: octetsOfBigint(r), s: octetsOfBigint(s) })));
+  return new Uint8Array(Buffer.from(DER.hexFromSig({ r, s }), 'hex'));
 }
 
 /** Fabric refuses an ECDSA signature whose s is above half the curve order (the malleable twin of a valid one). */

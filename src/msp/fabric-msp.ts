@@ -8,7 +8,6 @@ import {
   MSPRole,
   MSP_TYPE_FABRIC,
   OrganizationUnit,
-  SerializedIdentity,
   type FabricOUIdentifier,
   type MSPConfig,
 } from '../common/protos/msp.js';
@@ -19,6 +18,7 @@ import { MspError, type MspErrorCode } from './msp-error.js';
 import { firstPemBlock } from './pem.js';
 import { RevocationList } from './revocation-list.js';
 import { sanitizeCertificate } from './sanitize-certificate.js';
+import { deserializeCached } from './serialized-identity.js';
 import { X509Identity, type IdentityOwner } from './x509-identity.js';
 
 export interface FabricMspOptions {
@@ -189,22 +189,10 @@ export class FabricMsp implements IdentityDeserializer, IdentityOwner {
   }
 
   deserializeIdentity(serialized: Uint8Array): X509Identity {
-    const cacheKey = Buffer.from(serialized.buffer, serialized.byteOffset, serialized.byteLength).toString('latin1');
-    const cached = this.cache.get(cacheKey);
-    if (cached !== undefined) return cached;
-    let mspId: string;
-    let idBytes: Uint8Array;
-    try {
-      const sid = SerializedIdentity.deserializeBinary(serialized);
-      mspId = sid.getMspid();
-      idBytes = sid.getIdBytes_asU8();
-    } catch (err) {
-      throw new MspError('IDENTITY_MALFORMED', `could not deserialize a SerializedIdentity: ${errorMessage(err)}`, { cause: err });
-    }
-    if (mspId !== this.id) throw new MspError('MSP_MISMATCH', `expected MSP ID ${this.id}, received ${mspId}`);
-    const identity = this.identityOf(idBytes, serialized);
-    this.cache.set(cacheKey, identity);
-    return identity;
+    return deserializeCached(this.cache, serialized, (mspId, idBytes) => {
+      if (mspId !== this.id) throw new MspError('MSP_MISMATCH', `expected MSP ID ${this.id}, received ${mspId}`);
+      return this.identityOf(idBytes, serialized);
+    });
   }
 
   /** An identity of this MSP from the PEM certificate of a SerializedIdentity (no MSP ID check). */

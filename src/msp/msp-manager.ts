@@ -1,9 +1,8 @@
-import { errorMessage } from '../common/errors/weft-error.js';
-import { SerializedIdentity } from '../common/protos/msp.js';
 import { BoundedCache } from './bounded-cache.js';
 import type { FabricMsp } from './fabric-msp.js';
 import type { IdentityDeserializer } from './identity.js';
 import { MspError } from './msp-error.js';
+import { deserializeCached } from './serialized-identity.js';
 import type { X509Identity } from './x509-identity.js';
 
 /** The MSPs of a channel (or the local one), by MSP ID: deserializes an identity with the MSP it names. */
@@ -25,22 +24,10 @@ export class MspManager implements IdentityDeserializer {
   }
 
   deserializeIdentity(serialized: Uint8Array): X509Identity {
-    const cacheKey = Buffer.from(serialized.buffer, serialized.byteOffset, serialized.byteLength).toString('latin1');
-    const cached = this.cache.get(cacheKey);
-    if (cached !== undefined) return cached;
-    let mspId: string;
-    let idBytes: Uint8Array;
-    try {
-      const sid = SerializedIdentity.deserializeBinary(serialized);
-      mspId = sid.getMspid();
-      idBytes = sid.getIdBytes_asU8();
-    } catch (err) {
-      throw new MspError('IDENTITY_MALFORMED', `could not deserialize a SerializedIdentity: ${errorMessage(err)}`, { cause: err });
-    }
-    const msp = this.byId.get(mspId);
-    if (msp === undefined) throw new MspError('MSP_UNKNOWN', `MSP ${mspId} is not defined on channel`);
-    const identity = msp.identityOf(idBytes, serialized);
-    this.cache.set(cacheKey, identity);
-    return identity;
+    return deserializeCached(this.cache, serialized, (mspId, idBytes) => {
+      const msp = this.byId.get(mspId);
+      if (msp === undefined) throw new MspError('MSP_UNKNOWN', `MSP ${mspId} is not defined on channel`);
+      return msp.identityOf(idBytes, serialized);
+    });
   }
 }

@@ -159,6 +159,9 @@ describe('FabricMsp with the Fabric-made crypto of the fixture', () => {
       const identity = org1.deserializeIdentity(signer.serialize());
       const signature = signer.sign(message);
       assert.equal(identity.verify(message, signature), true);
+      // Checked again, a signature is recognised from the identity's memory of what it verified,
+      // for the same message only.
+      assert.equal(identity.verify(message, signature), true);
       assert.equal(identity.verify(Buffer.from('another proposal'), signature), false);
       const parsed = parseEcdsaSignature(signature);
       const order = curveOrderOf(identity.certificate.publicKey);
