@@ -48,7 +48,7 @@ export class ChannelManager {
       }
       let bundle: ChannelBundle;
       try {
-        bundle = ChannelBundle.fromBlock(await configBlockOf(ledger));
+        bundle = ChannelBundle.fromBlock(await configBlockOf(ledger), { deferMsps: true });
       } catch (err) {
         this.peerLogger.error('Initialize', `Failed to load the config of channel ${channelId}, the peer goes on without it: ${errorMessage(err)}`);
         continue;
