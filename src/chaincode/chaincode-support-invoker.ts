@@ -1,3 +1,4 @@
+import { errorMessage } from '../common/errors/weft-error.js';
 import type { ChaincodeInput, ChaincodeMessage } from '../common/protos/peer.js';
 import { ChaincodeError } from './chaincode-error.js';
 import type { CCContext, ChaincodeContainerInfo, StateHistoryExecutor, StateQueryExecutor, TransactionParams } from './chaincode-context.js';
@@ -25,6 +26,12 @@ export interface ChaincodeSupportInvokerOptions {
    * the channel); undefined for a system chaincode, or when the peer cannot tell.
    */
   containerInfo?: (name: string, state: StateQueryExecutor) => Promise<ChaincodeContainerInfo | undefined>;
+  /**
+   * Fabric's check of a call to a user chaincode: the caller's proposal against the target
+   * channel's peer/ChaincodeToChaincode ACL (its Writers by default). Throws when refused. System
+   * chaincodes check their own ACLs.
+   */
+  checkCallAccess(target: ChaincodeTarget, signedProposal: TransactionParams['signedProposal']): void;
 }
 
 /**
@@ -37,6 +44,11 @@ export class ChaincodeSupportInvoker implements ChaincodeInvoker {
   constructor(private readonly opts: ChaincodeSupportInvokerOptions) {}
 
   async invoke(target: ChaincodeTarget, input: ChaincodeInput, callerTx: CallerTransaction): Promise<ChaincodeMessage> {
+    try {
+      this.opts.checkCallAccess(target, callerTx.signedProposal);
+    } catch (err) {
+      throw new ChaincodeError('CC2CC_REFUSED', `access denied for chaincode ${target.name} on channel ${target.channelId}: ${errorMessage(err)}`, { cause: err });
+    }
     if (target.channelId === callerTx.channelId) {
       const txParams: TransactionParams = {
         txId: callerTx.txId,

@@ -3,13 +3,18 @@ import type { Block } from '../common/protos/common.js';
 import { FabricMSPConfig, type MSPConfig } from '../common/protos/msp.js';
 import { FabricMsp } from '../msp/fabric-msp.js';
 import { MspManager } from '../msp/msp-manager.js';
+import type { Policy } from '../policies/policy.js';
 import { PolicyManager } from '../policies/policy-manager.js';
+import { SignaturePolicy } from '../policies/signature-policy.js';
+import { parseSignaturePolicy } from '../policies/signature-policy-dsl.js';
 
 /**
  * What a channel's config block says, made ready to use (Fabric's channelconfig.Bundle): the
  * config itself, the channel's MSPs, and its policy tree. A new config block makes a new bundle.
  */
 export class ChannelBundle {
+  private instantiation: Policy | undefined;
+
   private constructor(
     readonly config: ChannelConfig,
     readonly msps: MspManager,
@@ -33,6 +38,18 @@ export class ChannelBundle {
 
   get channelId(): string {
     return this.config.channelId;
+  }
+
+  /**
+   * Who may instantiate or upgrade a chaincode with the legacy lifecycle (lscc): an admin of any of
+   * the channel's organisations, the instantiation policy Fabric gives a package without its own.
+   */
+  get instantiationPolicy(): Policy {
+    this.instantiation ??= SignaturePolicy.fromEnvelope(
+      parseSignaturePolicy(`OutOf(1, ${this.msps.mspIds.map((id) => `'${id}.admin'`).join(', ')})`),
+      this.msps,
+    );
+    return this.instantiation;
   }
 
   /** The channel config's ACL overrides: resource -> policy reference. */

@@ -148,7 +148,13 @@ function orgsOf(parent: ConfigGroup, path: string, msps: Map<string, MSPConfig>)
       mspId = valueOf(group, orgPath, 'MSP', () => FabricMSPConfig.deserializeBinary(msp.getConfig_asU8()).getName()) ?? name;
       if (mspId === '') throw new ChannelConfigError('CONFIG_MALFORMED', `config value ${orgPath}/MSP names no MSP id`);
     }
-    if (!msps.has(mspId)) msps.set(mspId, msp);
+    const known = msps.get(mspId);
+    // An org may be in both the application and the orderer groups, with the same MSP; two
+    // different MSPs under one ID would let one org's CA speak for the other's principals.
+    if (known !== undefined && !Buffer.from(known.serializeBinary()).equals(Buffer.from(msp.serializeBinary()))) {
+      throw new ChannelConfigError('CONFIG_MALFORMED', `${orgPath}: attempted to define two different versions of MSP: ${mspId}`);
+    }
+    msps.set(mspId, msp);
     const anchorPeers =
       valueOf(group, orgPath, 'AnchorPeers', (b) =>
         AnchorPeers.deserializeBinary(b)

@@ -42,12 +42,28 @@ export class AccessControl {
    * A creator the endorser has already verified is evaluated as it is, without a second signature check.
    */
   checkACL(resource: string, channelId: string, signed: SignedProposal | undefined, creator?: PolicyIdentity): void {
+    if (resource === LSCC_DEPLOY || resource === LSCC_UPGRADE) {
+      this.checkInstantiationPolicy(channelId, signed);
+      return;
+    }
     if (creator !== undefined) {
       this.acl.checkACLIdentities(resource, channelId, [creator]);
       return;
     }
     if (signed === undefined) throw new AclError('ACCESS_DENIED', `no signed proposal to check ${resource} against`);
     this.acl.checkACL(resource, channelId, signedDataOfProposal(signed));
+  }
+
+  /** lscc's deploy and upgrade: the channel's instantiation policy (an admin of one of its organisations), as Fabric's lscc checks it. */
+  private checkInstantiationPolicy(channelId: string, signed: SignedProposal | undefined): void {
+    const bundle = this.opts.channels.getBundle(channelId);
+    if (bundle === undefined) throw new AclError('CHANNEL_UNKNOWN', `Failed to get policy manager for channel [${channelId}]`);
+    if (signed === undefined) throw new AclError('ACCESS_DENIED', 'no signed proposal to check the instantiation policy against');
+    try {
+      bundle.instantiationPolicy.evaluateSignedData(signedDataOfProposal(signed));
+    } catch (err) {
+      throw new AclError('ACCESS_DENIED', `chaincode instantiation policy violated, error ${errorMessage(err)}`, { cause: err });
+    }
   }
 
   /** The embedded orderer's check of a broadcast envelope: signed by one of the channel's Writers. */
@@ -63,3 +79,5 @@ export class AccessControl {
 }
 
 const CHANNEL_WRITERS = '/Channel/Writers';
+const LSCC_DEPLOY = 'lscc/Deploy';
+const LSCC_UPGRADE = 'lscc/Upgrade';

@@ -204,6 +204,9 @@ export class Peer {
         if (definition === undefined) return undefined;
         return { name, version: definition.version, path: '', type: 'NODE', containerType: containerTypeOf(name, definition.version) };
       },
+      checkCallAccess: (target, signedProposal) => {
+        if (!sccProvider.isSysCC(target.name)) access.checkACL('peer/ChaincodeToChaincode', target.channelId, signedProposal);
+      },
     });
     chaincodeSupport.attachInvoker(invoker, sccProvider);
     const parts: Parts = { sccProvider, userVMs: stoppable, listeners: [], ledgers };

@@ -45,7 +45,7 @@ function calleeMessage(reply: ChaincodeMessage): { type: string; status?: number
 }
 
 /** Two channels' ledgers, the callee running in a real chaincode stack, and a caller's handler with the invoker. */
-async function setUp(extra: ExtraHandlerOptions = {}) {
+async function setUp(extra: ExtraHandlerOptions = {}, refusedChannel?: string) {
   const { ledger } = await testLedger('testchannel');
   const { ledger: other } = await testLedger('otherchannel');
   const ledgers = new Map<string, PeerLedger>([
@@ -58,6 +58,10 @@ async function setUp(extra: ExtraHandlerOptions = {}) {
     support: stack.chaincodeSupport,
     ledgers: { getLedger: (id) => ledgers.get(id) },
     version: () => '1.0',
+    // The ACL of peer/ChaincodeToChaincode: one channel's Writers refuse the caller.
+    checkCallAccess: (target) => {
+      if (target.channelId === refusedChannel) throw new Error(`Failed evaluating policy on signed data during check policy on channel [${target.channelId}] with policy [/Channel/Application/Writers]`);
+    },
   });
   const session = await readyHandler({ invoker, ...extra });
   return { ledger, other, session };
@@ -96,6 +100,16 @@ describe('Handler: INVOKE_CHAINCODE', () => {
     );
     await tx.complete();
     assert.equal(sim.getTxSimulationResults().namespaces.find((n) => n.namespace === 'callee'), undefined);
+  });
+
+  test("a callee on a channel whose ACL refuses the caller's proposal is not run: the ERROR names the refusal", async () => {
+    const { ledger, other, session } = await setUp({}, 'otherchannel');
+    await commitWrites(other, 'callee', { k: 'secret' });
+    const tx = await startTx(session, { txId: 'tx1', channelId: ledger.channelId, txSimulator: await ledger.newTxSimulator('tx1') });
+    const text = errorText(await tx.call(T.INVOKE_CHAINCODE, invokeRequest('callee/otherchannel', 'read', 'k')));
+    assert.match(text, /^INVOKE_CHAINCODE failed: transaction ID: tx1: access denied for chaincode callee on channel otherchannel: Failed evaluating policy/);
+    assert.doesNotMatch(text, /secret/);
+    await tx.complete();
   });
 
   test('a channel this peer does not have is named in an ERROR', async () => {

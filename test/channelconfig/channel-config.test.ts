@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { Block, BlockData, Envelope, Payload } from '../../src/common/protos/common.js';
 import { ConfigEnvelope, ConfigValue, Policy, ImplicitMetaPolicy, type ConfigGroup } from '../../src/common/protos/configtx.js';
-import { FabricMSPConfig } from '../../src/common/protos/msp.js';
+import { FabricMSPConfig, MSPConfig } from '../../src/common/protos/msp.js';
 import { ChannelHeader, Header, HeaderType } from '../../src/common/protos/proposal.js';
 import { ChannelConfig } from '../../src/channelconfig/channel-config.js';
 import { ChannelConfigError } from '../../src/channelconfig/channel-config-error.js';
@@ -167,6 +167,26 @@ describe('ChannelConfig', () => {
     assert.throws(
       () => ChannelConfig.fromBlock(mutate((c) => c.getValuesMap().del('HashingAlgorithm'))),
       refusedWith('CONFIG_MALFORMED', /^config value \/Channel\/HashingAlgorithm is missing$/),
+    );
+    // A second org claiming Org1MSP with another CA (the orderer org's) would speak for Org1's principals.
+    const impostor = (c: ConfigGroup): void => {
+      const application = c.getGroupsMap().get('Application');
+      const org1 = application?.getGroupsMap().get('Org1MSP');
+      const ordererMsp = orderer(c).getGroupsMap().get('OrdererOrg')?.getValuesMap().get('MSP');
+      assert.ok(application !== undefined && org1 !== undefined && ordererMsp !== undefined);
+      const mspConfig = MSPConfig.deserializeBinary(ordererMsp.getValue_asU8());
+      const fabric = FabricMSPConfig.deserializeBinary(mspConfig.getConfig_asU8());
+      fabric.setName('Org1MSP');
+      mspConfig.setConfig(fabric.serializeBinary());
+      const evil = org1.cloneMessage();
+      const value = new ConfigValue();
+      value.setValue(mspConfig.serializeBinary());
+      evil.getValuesMap().set('MSP', value);
+      application.getGroupsMap().set('Evil', evil);
+    };
+    assert.throws(
+      () => ChannelConfig.fromBlock(mutate(impostor)),
+      refusedWith('CONFIG_MALFORMED', /attempted to define two different versions of MSP: Org1MSP$/),
     );
   });
 });

@@ -44,6 +44,11 @@ describe('trust: identities decide what a client may do', () => {
     assert.match(refused.stderr, /^Error: .*access denied for \[install\]: /);
     const allowed = await runWeft(install, client);
     assert.equal(allowed.code, 0, allowed.stderr);
+    // Instantiating is for an admin of one of the channel's organisations (the instantiation policy).
+    const instantiate = ['chaincode', 'instantiate', '-C', 'ch', '-n', 'kvcc', '-v', '1.0', '-c', '{"Args":["init","a","1"]}'];
+    const notAdmin = await runWeft(instantiate, asUser1);
+    assert.equal(notAdmin.code, 1);
+    assert.match(notAdmin.stderr, /access denied for \[deploy\]: chaincode instantiation policy violated/);
 
     const blockFile = join(await tempDir(), 'other.block');
     const gen = await runWeft(['channel', 'genesis', '-c', 'other', '-o', blockFile], client);

@@ -41,14 +41,14 @@ const SUPPORTED_TYPES = new Set(['NODE']);
  */
 /**
  * lscc's functions and the ACL resources they are checked as: installs and the installed list
- * against the peer's local admins; deploy and upgrade, as proposals to the channel (its Writers);
- * the rest read the channel (its Readers).
+ * against the peer's local admins; deploy and upgrade against the channel's instantiation policy
+ * (an admin of one of its organisations); the rest read the channel (its Readers).
  */
 const LSCC_RESOURCES: Record<string, { name: string; local: boolean } | undefined> = {
   install: { name: 'lscc/Install', local: true },
   getinstalledchaincodes: { name: 'lscc/GetInstalledChaincodes', local: true },
-  deploy: { name: 'peer/Propose', local: false },
-  upgrade: { name: 'peer/Propose', local: false },
+  deploy: { name: 'lscc/Deploy', local: false },
+  upgrade: { name: 'lscc/Upgrade', local: false },
   getccdata: { name: 'lscc/GetChaincodeData', local: false },
   getid: { name: 'lscc/ChaincodeExists', local: false },
   getdepspec: { name: 'lscc/GetDeploymentSpec', local: false },

@@ -52,15 +52,16 @@ export class Qscc extends BuiltinScc {
     const arg = args[2];
     if (fn !== 'GetChainInfo' && arg === undefined) return error(`missing 3rd argument for ${fn}`);
     this.opts.logger.debug('Invoke', `Invoke function: ${fn} on chain: ${channelId}`);
+    // As Fabric orders them: the channel, then its ACL (every function reads the channel: its
+    // Readers, or what the channel config sets), then the function.
+    const ledger = this.opts.ledgers.getLedger(channelId);
+    if (ledger === undefined) return error(`Invalid chain ID, ${channelId}`);
     if (!QSCC_FUNCTIONS.has(fn)) return error(`Requested function ${fn} not found.`);
-    // Every function reads the channel: its Readers (or the ACL the channel config sets).
     try {
       this.opts.acl.checkACL(`qscc/${fn}`, channelId, stub.getSignedProposal());
     } catch (err) {
       return error(`access denied for [${fn}][${channelId}]: [${errorMessage(err)}]`);
     }
-    const ledger = this.opts.ledgers.getLedger(channelId);
-    if (ledger === undefined) return error(`Invalid chain ID, ${channelId}`);
     const text = Buffer.from(arg ?? []).toString();
     switch (fn) {
       case 'GetChainInfo':
