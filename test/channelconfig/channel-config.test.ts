@@ -11,6 +11,7 @@ import { ChannelConfigError } from '../../src/channelconfig/channel-config-error
 import { builtInProfile } from '../../src/channelconfig/built-in-profile.js';
 import { genesisBlock, genesisBlockOfProfile } from '../../src/channelconfig/config-block.js';
 import { FABRIC_FIXTURE, readFixtureBlocks } from '../helpers/fabric-fixture.js';
+import { refusedWith } from '../helpers/refused-with.js';
 
 async function fixtureBlock(): Promise<Block> {
   return Block.deserializeBinary(await readFile(join(FABRIC_FIXTURE, 'mychannel.block')));
@@ -23,14 +24,7 @@ function channelGroupOf(block: Block): ConfigGroup {
   return group;
 }
 
-function refusedWith(code: string, pattern: RegExp): (err: unknown) => boolean {
-  return (err) => {
-    assert.ok(err instanceof ChannelConfigError, String(err));
-    assert.equal(err.code, code);
-    assert.match(err.message, pattern);
-    return true;
-  };
-}
+const refused = (code: string, pattern: RegExp): ((err: unknown) => boolean) => refusedWith(ChannelConfigError, code, pattern);
 
 describe('ChannelConfig', () => {
   test("fromBlock(mychannel.block): Fabric's channel with its MSPs, orgs, capabilities, policies and orderer", async () => {
@@ -101,10 +95,10 @@ describe('ChannelConfig', () => {
     const blocks = await readFixtureBlocks();
     const tx = blocks[3];
     assert.ok(tx !== undefined);
-    assert.throws(() => ChannelConfig.fromBlock(tx), refusedWith('BLOCK_MALFORMED', /^block 3: a config block holds exactly one envelope, this one holds 10$/));
+    assert.throws(() => ChannelConfig.fromBlock(tx), refused('BLOCK_MALFORMED', /^block 3: a config block holds exactly one envelope, this one holds 10$/));
 
     const empty = new Block();
-    assert.throws(() => ChannelConfig.fromBlock(empty), refusedWith('BLOCK_MALFORMED', /holds exactly one envelope, this one holds 0/));
+    assert.throws(() => ChannelConfig.fromBlock(empty), refused('BLOCK_MALFORMED', /holds exactly one envelope, this one holds 0/));
 
     const withData = (bytes: Uint8Array): Block => {
       const block = new Block();
@@ -113,14 +107,14 @@ describe('ChannelConfig', () => {
       block.setData(data);
       return block;
     };
-    assert.throws(() => ChannelConfig.fromBlock(withData(Uint8Array.of(0xff, 0xff, 0xff))), refusedWith('BLOCK_MALFORMED', /^block 0 envelope 0 does not decode/));
+    assert.throws(() => ChannelConfig.fromBlock(withData(Uint8Array.of(0xff, 0xff, 0xff))), refused('BLOCK_MALFORMED', /^block 0 envelope 0 does not decode/));
 
     const envelopeOf = (payload: InstanceType<typeof Payload>): Uint8Array => {
       const envelope = new Envelope();
       envelope.setPayload(payload.serializeBinary());
       return envelope.serializeBinary();
     };
-    assert.throws(() => ChannelConfig.fromBlock(withData(envelopeOf(new Payload()))), refusedWith('BLOCK_MALFORMED', /envelope payload has no header/));
+    assert.throws(() => ChannelConfig.fromBlock(withData(envelopeOf(new Payload()))), refused('BLOCK_MALFORMED', /envelope payload has no header/));
 
     const endorser = new ChannelHeader();
     endorser.setType(HeaderType.ENDORSER_TRANSACTION);
@@ -128,14 +122,14 @@ describe('ChannelConfig', () => {
     header.setChannelHeader(endorser.serializeBinary());
     const payload = new Payload();
     payload.setHeader(header);
-    assert.throws(() => ChannelConfig.fromBlock(withData(envelopeOf(payload))), refusedWith('BLOCK_MALFORMED', /channel header type is 3, not CONFIG \(1\)/));
+    assert.throws(() => ChannelConfig.fromBlock(withData(envelopeOf(payload))), refused('BLOCK_MALFORMED', /channel header type is 3, not CONFIG \(1\)/));
 
     const configHeader = new ChannelHeader();
     configHeader.setType(HeaderType.CONFIG);
     header.setChannelHeader(configHeader.serializeBinary());
     payload.setHeader(header);
     payload.setData(new ConfigEnvelope().serializeBinary());
-    assert.throws(() => ChannelConfig.fromBlock(withData(envelopeOf(payload))), refusedWith('BLOCK_MALFORMED', /config envelope holds no config/));
+    assert.throws(() => ChannelConfig.fromBlock(withData(envelopeOf(payload))), refused('BLOCK_MALFORMED', /config envelope holds no config/));
   });
 
   test('a config tree missing or garbling what Fabric requires is refused naming the value', async () => {
@@ -152,21 +146,21 @@ describe('ChannelConfig', () => {
     };
     assert.throws(
       () => ChannelConfig.fromBlock(mutate((c) => orderer(c).getValuesMap().del('ConsensusType'))),
-      refusedWith('CONFIG_MALFORMED', /^config value \/Channel\/Orderer\/ConsensusType is missing$/),
+      refused('CONFIG_MALFORMED', /^config value \/Channel\/Orderer\/ConsensusType is missing$/),
     );
     const garbage = new ConfigValue();
     garbage.setValue(Uint8Array.of(0x0a, 0x05, 0x01));
     assert.throws(
       () => ChannelConfig.fromBlock(mutate((c) => orderer(c).getValuesMap().set('BatchSize', garbage))),
-      refusedWith('CONFIG_MALFORMED', /^config value \/Channel\/Orderer\/BatchSize does not decode/),
+      refused('CONFIG_MALFORMED', /^config value \/Channel\/Orderer\/BatchSize does not decode/),
     );
     assert.throws(
       () => ChannelConfig.fromBlock(mutate((c) => c.getGroupsMap().get('Application')?.getGroupsMap().get('Org1MSP')?.getValuesMap().del('MSP'))),
-      refusedWith('CONFIG_MALFORMED', /^config value \/Channel\/Application\/Org1MSP\/MSP is missing$/),
+      refused('CONFIG_MALFORMED', /^config value \/Channel\/Application\/Org1MSP\/MSP is missing$/),
     );
     assert.throws(
       () => ChannelConfig.fromBlock(mutate((c) => c.getValuesMap().del('HashingAlgorithm'))),
-      refusedWith('CONFIG_MALFORMED', /^config value \/Channel\/HashingAlgorithm is missing$/),
+      refused('CONFIG_MALFORMED', /^config value \/Channel\/HashingAlgorithm is missing$/),
     );
     // A second org claiming Org1MSP with another CA (the orderer org's) would speak for Org1's principals.
     const impostor = (c: ConfigGroup): void => {
@@ -186,7 +180,7 @@ describe('ChannelConfig', () => {
     };
     assert.throws(
       () => ChannelConfig.fromBlock(mutate(impostor)),
-      refusedWith('CONFIG_MALFORMED', /attempted to define two different versions of MSP: Org1MSP$/),
+      refused('CONFIG_MALFORMED', /attempted to define two different versions of MSP: Org1MSP$/),
     );
   });
 });

@@ -6,6 +6,7 @@ import { parseProfile } from '../../src/channelconfig/configtx.js';
 import { formatGoDuration, parseGoDuration } from '../../src/channelconfig/go-duration.js';
 import { ACLs, AnchorPeers, BatchSize, BatchTimeout, Capabilities, ConsensusType, EtcdRaft } from '../../src/common/protos/configtx.js';
 import { MSPConfig } from '../../src/common/protos/msp.js';
+import { refusedWith } from '../helpers/refused-with.js';
 
 const ORG = `
 Organizations:
@@ -56,14 +57,7 @@ const fakeMsp = async (_dir: string, id: string): Promise<MSPConfig> => {
   return config;
 };
 
-function refusedWith(code: string, pattern: RegExp): (err: unknown) => boolean {
-  return (err) => {
-    assert.ok(err instanceof ChannelConfigError, String(err));
-    assert.equal(err.code, code);
-    assert.match(err.message, pattern);
-    return true;
-  };
-}
+const refused = (code: string, pattern: RegExp): ((err: unknown) => boolean) => refusedWith(ChannelConfigError, code, pattern);
 
 describe('configtx.yaml', () => {
   test('merge keys, case-folded keys, quoted numbers, sizes, durations, defaults, paths against the configtx folder', async () => {
@@ -128,28 +122,28 @@ describe('configtx.yaml', () => {
   });
 
   test('what configtxgen refuses is refused, naming the key or section', async () => {
-    await assert.rejects(parseProfile(doc('      OrdererType: solo', '    Bogus: 1'), 'P', '/'), refusedWith('CONFIGTX_INVALID', /^configtx.yaml Profiles.P.Bogus is not a configtx.yaml key here$/));
-    await assert.rejects(parseProfile(doc('      OrdererType: solo'), 'Q', '/'), refusedWith('PROFILE_NOT_FOUND', /could not find profile: Q \(configtx.yaml has P\)/));
-    await assert.rejects(parseProfile(doc('      BatchTimeout: soon'), 'P', '/'), refusedWith('CONFIGTX_INVALID', /Profiles.P.Orderer.BatchTimeout: 'soon' is not a duration/));
-    await assert.rejects(parseProfile(doc('      BatchSize: {AbsoluteMaxBytes: 5 GB}'), 'P', '/'), refusedWith('CONFIGTX_INVALID', /Profiles.P.Orderer.BatchSize.AbsoluteMaxBytes value '5 GB' overflows uint32/));
-    await assert.rejects(parseProfile(doc('      OrdererType: etcdraft'), 'P', '/'), refusedWith('CONFIGTX_INVALID', /Profiles.P.Orderer.EtcdRaft is missing/));
+    await assert.rejects(parseProfile(doc('      OrdererType: solo', '    Bogus: 1'), 'P', '/'), refused('CONFIGTX_INVALID', /^configtx.yaml Profiles.P.Bogus is not a configtx.yaml key here$/));
+    await assert.rejects(parseProfile(doc('      OrdererType: solo'), 'Q', '/'), refused('PROFILE_NOT_FOUND', /could not find profile: Q \(configtx.yaml has P\)/));
+    await assert.rejects(parseProfile(doc('      BatchTimeout: soon'), 'P', '/'), refused('CONFIGTX_INVALID', /Profiles.P.Orderer.BatchTimeout: 'soon' is not a duration/));
+    await assert.rejects(parseProfile(doc('      BatchSize: {AbsoluteMaxBytes: 5 GB}'), 'P', '/'), refused('CONFIGTX_INVALID', /Profiles.P.Orderer.BatchSize.AbsoluteMaxBytes value '5 GB' overflows uint32/));
+    await assert.rejects(parseProfile(doc('      OrdererType: etcdraft'), 'P', '/'), refused('CONFIGTX_INVALID', /Profiles.P.Orderer.EtcdRaft is missing/));
     await assert.rejects(
       parseProfile(doc('      OrdererType: etcdraft\n      EtcdRaft: {Consenters: [{Host: h, Port: 1, ClientTLSCert: c}]}'), 'P', '/'),
-      refusedWith('CONFIGTX_INVALID', /Profiles.P.Orderer.EtcdRaft.Consenters\[0\] did not specify server TLS cert/),
+      refused('CONFIGTX_INVALID', /Profiles.P.Orderer.EtcdRaft.Consenters\[0\] did not specify server TLS cert/),
     );
-    await assert.rejects(parseProfile('Profiles: [1, 2', 'P', '/'), refusedWith('CONFIGTX_INVALID', /not valid YAML/));
+    await assert.rejects(parseProfile('Profiles: [1, 2', 'P', '/'), refused('CONFIGTX_INVALID', /not valid YAML/));
 
     const encode = async (yaml: string): Promise<unknown> => encodeChannelGroup(await parseProfile(yaml, 'P', '/'), { readMsp: fakeMsp });
-    await assert.rejects(encode(doc('      OrdererType: BFT')), refusedWith('PROFILE_INVALID', /^Orderer.OrdererType: unknown orderer type: BFT/));
-    await assert.rejects(encode(doc('      OrdererType: solo').replace('BlockValidation', 'Other')), refusedWith('PROFILE_INVALID', /^Orderer: no BlockValidation policy defined$/));
-    await assert.rejects(encode(doc('      OrdererType: solo').replace('"ANY Readers"', '"any Readers"')), refusedWith('PROFILE_INVALID', /^Channel policy Readers: invalid implicit meta policy rule 'any Readers': unknown rule type 'any'/));
-    await assert.rejects(encode(doc('      OrdererType: solo').replace("OR('Org1MSP.admin')", "OR('Org1MSP.admin'")), refusedWith('PROFILE_INVALID', /^Orderer.Organizations Org1 policy Admins: invalid signature policy rule/));
-    await assert.rejects(encode(doc('      OrdererType: solo').replace('Type: Signature', 'Type: Sig')), refusedWith('PROFILE_INVALID', /unknown policy type: Sig/));
+    await assert.rejects(encode(doc('      OrdererType: BFT')), refused('PROFILE_INVALID', /^Orderer.OrdererType: unknown orderer type: BFT/));
+    await assert.rejects(encode(doc('      OrdererType: solo').replace('BlockValidation', 'Other')), refused('PROFILE_INVALID', /^Orderer: no BlockValidation policy defined$/));
+    await assert.rejects(encode(doc('      OrdererType: solo').replace('"ANY Readers"', '"any Readers"')), refused('PROFILE_INVALID', /^Channel policy Readers: invalid implicit meta policy rule 'any Readers': unknown rule type 'any'/));
+    await assert.rejects(encode(doc('      OrdererType: solo').replace("OR('Org1MSP.admin')", "OR('Org1MSP.admin'")), refused('PROFILE_INVALID', /^Orderer.Organizations Org1 policy Admins: invalid signature policy rule/));
+    await assert.rejects(encode(doc('      OrdererType: solo').replace('Type: Signature', 'Type: Sig')), refused('PROFILE_INVALID', /unknown policy type: Sig/));
     await assert.rejects(
       encodeChannelGroup(await parseProfile(doc('      OrdererType: solo'), 'P', '/'), {
         readMsp: () => Promise.reject(new Error('no cacerts')),
       }),
-      refusedWith('PROFILE_INVALID', /^Orderer.Organizations Org1: error loading MSP configuration from \/msp: no cacerts$/),
+      refused('PROFILE_INVALID', /^Orderer.Organizations Org1: error loading MSP configuration from \/msp: no cacerts$/),
     );
   });
 

@@ -16,6 +16,7 @@ import { readMspFolder } from '../../src/msp/msp-folder.js';
 import { MspManager } from '../../src/msp/msp-manager.js';
 import { loadSigningIdentity } from '../../src/msp/signing-identity.js';
 import { FIXTURE_MSP, readFixtureBlocks } from '../helpers/fabric-fixture.js';
+import { refusedWith } from '../helpers/refused-with.js';
 
 const { MSPRoleType } = MSPRole;
 
@@ -41,14 +42,7 @@ async function signcert(mspDir: string): Promise<string> {
   return signer.certificatePem;
 }
 
-function expectMspError(code: string, pattern: RegExp): (err: unknown) => boolean {
-  return (err: unknown) => {
-    assert.ok(err instanceof MspError, `expected an MspError, got ${String(err)}`);
-    assert.equal(err.code, code, err.message);
-    assert.match(err.message, pattern);
-    return true;
-  };
-}
+const expectMspError = (code: string, pattern: RegExp): ((err: unknown) => boolean) => refusedWith(MspError, code, pattern);
 
 describe('FabricMsp with the Fabric-made crypto of the fixture', () => {
   let org1: FabricMsp;

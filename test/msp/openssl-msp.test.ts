@@ -14,6 +14,7 @@ import { loadSigningIdentity } from '../../src/msp/signing-identity.js';
 import { SignedCertificate } from '../../src/msp/signed-certificate.js';
 import { tempDir } from '../helpers/temp-dir.js';
 import { makeIntermediateCa, makeLeaf, makeRootCa, revokeAndMakeCrl, type Ca, type Leaf } from './openssl-pki.js';
+import { refusedWith } from '../helpers/refused-with.js';
 
 function serialize(pem: string): Uint8Array {
   const sid = new SerializedIdentity();
@@ -22,14 +23,7 @@ function serialize(pem: string): Uint8Array {
   return sid.serializeBinary();
 }
 
-function expectMspError(code: string, pattern: RegExp): (err: unknown) => boolean {
-  return (err: unknown) => {
-    assert.ok(err instanceof MspError, `expected an MspError, got ${String(err)}`);
-    assert.equal(err.code, code, err.message);
-    assert.match(err.message, pattern);
-    return true;
-  };
-}
+const expectMspError = (code: string, pattern: RegExp): ((err: unknown) => boolean) => refusedWith(MspError, code, pattern);
 
 const NODE_OUS = (cert: string): string =>
   `NodeOUs:\n  Enable: true\n` +
