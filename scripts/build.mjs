@@ -30,10 +30,12 @@ await esbuild.build({
   minify: true,
   keepNames: true,
   // The native LevelDB binding finds its prebuilt binary from its own folder. The others are
-  // needed off the start path only (a user's core.yaml, installing a package, making an
-  // identity or TLS credentials): left out, they cost start-up nothing, and load when asked for.
-  // dockerode (with ssh2 and its optional native parts) loads only for a peer with vm.type docker.
-  external: ['classic-level', 'yaml', 'tar', '@peculiar/x509', 'reflect-metadata', 'dockerode'],
+  // needed off the start path only (installing a package, making TLS credentials): left out, they
+  // cost start-up nothing, and load when asked for. dockerode (with ssh2 and its optional native
+  // parts) loads only for a peer with vm.type docker. yaml is bundled: an MSP folder's config.yaml
+  // is read at every start, and from the bundle it loads through the code cache; a module the
+  // bundle imports with import() is only evaluated when imported.
+  external: ['classic-level', 'tar', '@peculiar/x509', 'reflect-metadata', 'dockerode'],
   // import() becomes a require() in a promise, which the bundle's runner provides.
   supported: { 'dynamic-import': false },
   logLevel: 'warning',
