@@ -16,6 +16,7 @@ export interface CliDeps {
 
 /** The `weft` command line; bin/weft.cjs calls it with the process's arguments. */
 export async function main(argv: string[], deps: CliDeps): Promise<void> {
+  quietTlsServerNameWarning();
   let args: string[];
   let env: NodeJS.ProcessEnv;
   try {
@@ -73,4 +74,18 @@ export async function main(argv: string[], deps: CliDeps): Promise<void> {
     process.stderr.write(`Error: ${err instanceof WeftError ? err.message : err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
     process.exitCode = 1;
   }
+}
+
+/**
+ * grpc-js gives TLS the host it dials as the server name, and Node warns (DEP0123) when that is an
+ * IP address, as in CORE_PEER_ADDRESS=127.0.0.1:7051: a warning about a future Node release that
+ * a user can do nothing about. That one is not printed; every other warning is, as before.
+ */
+function quietTlsServerNameWarning(): void {
+  const printers = process.listeners('warning');
+  process.removeAllListeners('warning');
+  process.on('warning', (warning: Error & { code?: string }) => {
+    if (warning.code === 'DEP0123') return;
+    for (const print of printers) print(warning);
+  });
 }
