@@ -28,9 +28,13 @@ export class ChannelBundle {
    */
   static fromBlock(block: Block, opts: { deferMsps?: boolean } = {}): ChannelBundle {
     const config = ChannelConfig.fromBlock(block);
+    // Ed25519 identities count on a channel with the V3_0 capability only, as in Fabric 3.
+    const mspOptions = { allowEd25519: config.capabilities.channel.includes('V3_0') };
     const msps = new MspManager(
       config.msps.map((mspConfig) =>
-        opts.deferMsps === true ? { id: mspIdOf(mspConfig), setUp: () => FabricMsp.fromConfig(mspConfig) } : FabricMsp.fromConfig(mspConfig),
+        opts.deferMsps === true
+          ? { id: mspIdOf(mspConfig), setUp: () => FabricMsp.fromConfig(mspConfig, mspOptions) }
+          : FabricMsp.fromConfig(mspConfig, mspOptions),
       ),
     );
     return new ChannelBundle(config, msps, PolicyManager.fromChannelGroup(config.channelGroup, msps));

@@ -32,6 +32,11 @@ export interface FabricMspOptions {
   checkExpiry?: boolean;
   /** How many deserialized identities to keep (default 1024). */
   identityCacheSize?: number;
+  /**
+   * Accept Ed25519 identities (default true). A channel's MSPs accept them only when the channel
+   * has the V3_0 capability, as in Fabric 3.
+   */
+  allowEd25519?: boolean;
 }
 
 /** A certificate with what the chain checks read from it; `raw` is its sanitized DER, `key` that DER as a latin1 string. */
@@ -93,6 +98,7 @@ export class FabricMsp implements IdentityDeserializer, IdentityOwner {
   private readonly nodeOUs: NodeOUs | undefined;
   private readonly now: () => Date;
   private readonly checkExpiry: boolean;
+  readonly allowsEd25519: boolean;
   private readonly cache: BoundedCache<string, X509Identity>;
 
   // Over the limit (20): being written as this lands; reading the CRLs and the OU identifiers in
@@ -102,6 +108,7 @@ export class FabricMsp implements IdentityDeserializer, IdentityOwner {
     this.id = config.getName();
     this.now = opts.now ?? ((): Date => new Date());
     this.checkExpiry = opts.checkExpiry ?? true;
+    this.allowsEd25519 = opts.allowEd25519 ?? true;
     this.cache = new BoundedCache(opts.identityCacheSize ?? 1024);
 
     const crypto = config.getCryptoConfig();
@@ -223,6 +230,9 @@ export class FabricMsp implements IdentityDeserializer, IdentityOwner {
         'IDENTITY_UNTRUSTED',
         'could not obtain certification chain: An X509 certificate with Basic Constraint: Certificate Authority equals true cannot be used as an identity',
       );
+    }
+    if (!this.allowsEd25519 && identity.certificate.publicKey.asymmetricKeyType === 'ed25519') {
+      return new MspError('IDENTITY_UNTRUSTED', 'Ed25519 identities need the channel capability V3_0');
     }
     const chain = this.validationChain(ref, false);
     if (!Array.isArray(chain)) return new MspError(chain.code, `could not obtain certification chain: ${chain.message}`);

@@ -10,6 +10,8 @@ export interface IdentityOwner {
   readonly id: string;
   /** The digest signatures are made over ('sha256' for Fabric's SHA2 family). */
   readonly signatureHash: string;
+  /** Whether Ed25519 signatures count (a channel with the V3_0 capability). */
+  readonly allowsEd25519: boolean;
   /** Chain, CRL and OU checks: an MspError, or the identity's certifiers identifier (hash of its CA chain). */
   checkIdentity(identity: X509Identity): MspError | { certifiersIdentifier: Uint8Array };
   /** The current time when validity dates are checked, or undefined when they are not. */
@@ -107,7 +109,7 @@ export class X509Identity implements Identity {
         if (parsed === undefined || !isLowS(parsed.s, this.curveOrder)) return false;
         return verify(this.owner.signatureHash, message, this.publicKey, signature);
       }
-      if (this.publicKey.asymmetricKeyType === 'ed25519') return verify(null, message, this.publicKey, signature);
+      if (this.publicKey.asymmetricKeyType === 'ed25519') return this.owner.allowsEd25519 && verify(null, message, this.publicKey, signature);
       return false;
     } catch {
       return false;

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { X509Certificate } from 'node:crypto';
-import { copyFile, mkdir, writeFile } from 'node:fs/promises';
+import { createPrivateKey, sign, X509Certificate } from 'node:crypto';
+import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { AsnConvert } from '@peculiar/asn1-schema';
@@ -162,6 +162,20 @@ describe('FabricMsp with certificates made by openssl (root, intermediate, CRL)'
     assert.equal(signature.length, 64);
     assert.equal(id.verify(Buffer.from('payload'), signature), true);
     assert.equal(id.verify(Buffer.from('payload!'), signature), false);
+  });
+
+  it("refuses Ed25519 identities where they are not allowed (a channel without V3_0, as in Fabric 3)", async () => {
+    const noEd = FabricMsp.fromConfig(await readMspFolder(join(dir, 'msp'), 'TestMSP'), { allowEd25519: false });
+    const key = createPrivateKey(await readFile(leaves.ed25519?.keyFile ?? ''));
+    const pem = await readFile(leaves.ed25519?.certFile ?? '', 'utf8');
+    const signature = sign(null, Buffer.from('payload'), key);
+    const refused = noEd.deserializeIdentity(serialize(pem));
+    assert.throws(() => refused.validate(), expectMspError('IDENTITY_UNTRUSTED', /Ed25519 identities need the channel capability V3_0/));
+    assert.equal(refused.verify(Buffer.from('payload'), signature), false);
+    // With Ed25519 allowed (the default; a V3_0 channel), the same identity and signature are good.
+    const allowed = FabricMsp.fromConfig(await readMspFolder(join(dir, 'msp'), 'TestMSP')).deserializeIdentity(serialize(pem));
+    allowed.validate();
+    assert.equal(allowed.verify(Buffer.from('payload'), signature), true);
   });
 
   it('refuses MSP configs Fabric refuses', async () => {
