@@ -56,6 +56,14 @@ export class ChannelBundle {
     return this.instantiation;
   }
 
+  /** The TLS root and intermediate CA certificates (PEM) of every organisation of the channel. */
+  get tlsCaCerts(): Uint8Array[] {
+    return this.config.msps.flatMap((mspConfig) => {
+      const fabric = FabricMSPConfig.deserializeBinary(mspConfig.getConfig_asU8());
+      return [...fabric.getTlsRootCertsList_asU8(), ...fabric.getTlsIntermediateCertsList_asU8()];
+    });
+  }
+
   /** The channel config's ACL overrides: resource -> policy reference. */
   get acls(): ReadonlyMap<string, string> {
     return this.config.acls;

@@ -4,6 +4,7 @@ import type { Envelope } from '../common/protos/common.js';
 import { BroadcastResponse } from '../common/protos/orderer.js';
 import type { Logger } from '../common/logging/logging.js';
 import type { ProposalResponse, SignedProposal } from '../common/protos/proposal.js';
+import type { ClientRootsProvider } from './client-roots-provider.js';
 import { GrpcListener, type CredentialsFactory } from './grpc-listener.js';
 
 export interface PeerServerOptions {
@@ -20,9 +21,11 @@ export interface PeerServerOptions {
 export interface PeerServerTls {
   keyPem: Buffer;
   certPem: Buffer;
-  /** Clients must present a certificate issued by one of `clientRootCasPem` (peer.tls.clientAuthRequired). */
-  clientAuthRequired: boolean;
-  clientRootCasPem: Buffer;
+  /**
+   * With peer.tls.clientAuthRequired: the trusted client roots, which change as channels are
+   * joined; clients must present a certificate issued by one of them.
+   */
+  clientRoots: ClientRootsProvider | undefined;
 }
 
 const SUCCESS = 200;
@@ -92,6 +95,8 @@ function statusOf(err: unknown): BroadcastStatus {
 
 function tlsCredentials(tls: PeerServerTls | undefined): CredentialsFactory | undefined {
   if (tls === undefined) return undefined;
-  return (grpc) =>
-    grpc.ServerCredentials.createSsl(tls.clientAuthRequired ? tls.clientRootCasPem : null, [{ private_key: tls.keyPem, cert_chain: tls.certPem }], tls.clientAuthRequired);
+  const roots = tls.clientRoots;
+  if (roots === undefined) return (grpc) => grpc.ServerCredentials.createSsl(null, [{ private_key: tls.keyPem, cert_chain: tls.certPem }], false);
+  // The one provider gives both the roots and the server's own certificate.
+  return (grpc) => grpc.experimental.createCertificateProviderServerCredentials(roots, roots, true);
 }

@@ -5,10 +5,21 @@ import type { PeerLedger } from '../ledger/ledger.js';
 export class ChannelRegistry {
   private readonly ledgers = new Map<string, PeerLedger>();
   private readonly bundles = new Map<string, ChannelBundle>();
+  private readonly listeners: Array<() => void> = [];
 
   add(ledger: PeerLedger, bundle: ChannelBundle): void {
     this.ledgers.set(ledger.channelId, ledger);
     this.bundles.set(ledger.channelId, bundle);
+    for (const listener of this.listeners) listener();
+  }
+
+  /** Calls `listener` after each channel is added (a channel's organisations can change who the peer trusts). */
+  onAdd(listener: () => void): void {
+    this.listeners.push(listener);
+  }
+
+  allBundles(): ChannelBundle[] {
+    return [...this.bundles.values()];
   }
 
   getBundle(channelId: string): ChannelBundle | undefined {

@@ -7,6 +7,7 @@ import { PackageStore } from '../chaincode/package-store.js';
 import { caCertGenerator } from '../chaincode/tls/ca-cert-generator.js';
 import { startChaincodeServer } from '../comm/chaincode-server.js';
 import type { GrpcListener } from '../comm/grpc-listener.js';
+import { ClientRootsProvider } from '../comm/client-roots-provider.js';
 import { startPeerServer } from '../comm/peer-server.js';
 import type { CoreConfig } from '../common/config/core-config.js';
 import { errorMessage } from '../common/errors/weft-error.js';
@@ -191,6 +192,17 @@ export class Peer {
       },
       logging,
     });
+    // With client authentication, clients of every organisation of the peer's channels are trusted
+    // at the handshake, as in Fabric: the roots grow as channels are joined.
+    const clientRoots =
+      tls?.clientAuthRequired === true
+        ? new ClientRootsProvider({ certificate: tls.certPem, privateKey: tls.keyPem }, trustedClientRoots(tls.clientRootCasPem, identity.msp, channels))
+        : undefined;
+    if (clientRoots !== undefined && tls !== undefined) {
+      channels.onAdd(() => {
+        clientRoots.setRoots(trustedClientRoots(tls.clientRootCasPem, identity.msp, channels));
+      });
+    }
     const access = new AccessControl({ channels, localMsp: identity.msp, localMspId: config.peer.localMspId, logger: logging.logger('aclmgmt') });
     // Chaincode-to-chaincode calls reach running chaincodes: system ones at the peer's version.
     const invoker = new ChaincodeSupportInvoker({
@@ -256,7 +268,13 @@ export class Peer {
         tls: tls === undefined ? undefined : { keyPem: tls.keyPem, certPem: tls.certPem, clientCaPem: Buffer.from(tls.chaincodeCa.certPem) },
         logger: grpcLogger,
       });
-      const peerListener = startPeerServer({ address: config.peer.listenAddress, endorser, orderer, tls, logger: grpcLogger });
+      const peerListener = startPeerServer({
+        address: config.peer.listenAddress,
+        endorser,
+        orderer,
+        tls: tls === undefined ? undefined : { keyPem: tls.keyPem, certPem: tls.certPem, clientRoots },
+        logger: grpcLogger,
+      });
       parts.listeners.push(chaincodeListener, peerListener);
       for (const listener of parts.listeners) listener.catch(() => undefined);
       const operationsAddress = config.operations.listenAddress;
@@ -301,6 +319,12 @@ export class Peer {
     await takeDown(this.parts, this.logger);
     this.logger.info('stop', 'Peer stopped');
   }
+}
+
+/** peer.tls.clientRootCAs.files and the peer's root, then the TLS CAs of the local MSP and of every channel's organisations (PEM). */
+function trustedClientRoots(configured: Buffer, localMsp: { tlsRootCerts: readonly Uint8Array[]; tlsIntermediateCerts: readonly Uint8Array[] }, channels: ChannelRegistry): Buffer {
+  const certs = [configured, ...localMsp.tlsRootCerts, ...localMsp.tlsIntermediateCerts, ...channels.allBundles().flatMap((bundle) => bundle.tlsCaCerts)];
+  return Buffer.concat(certs.flatMap((pem) => [Buffer.from(pem), Buffer.from('\n')]));
 }
 
 // How long a chaincode process has to end after SIGTERM before it is killed.

@@ -15,6 +15,91 @@ import { runWeft, startPeerProcess, type WeftProcess } from '../helpers/weft-pro
 const ORG1 = join('crypto', 'peerOrganizations', 'org1.example.com');
 const userMsp = (data: string, user: string): string => join(data, ORG1, 'users', `${user}@org1.example.com`, 'msp');
 
+/** A configtx.yaml over the peer's default crypto (and, when given, a second org's): test-network's shape. */
+function configtxYaml(data: string, opts: { acls?: string; profile?: string; org2?: string }): string {
+  const msp = (org: string): string => join(data, 'crypto', org);
+  return `Organizations:
+  - &OrdererOrg
+    Name: OrdererOrg
+    ID: OrdererMSP
+    MSPDir: ${msp('ordererOrganizations/example.com/msp')}
+    Policies:
+      Readers: {Type: Signature, Rule: "OR('OrdererMSP.member')"}
+      Writers: {Type: Signature, Rule: "OR('OrdererMSP.member')"}
+      Admins: {Type: Signature, Rule: "OR('OrdererMSP.admin')"}
+    OrdererEndpoints: ["127.0.0.1:7050"]
+  - &Org1
+    Name: Org1MSP
+    ID: Org1MSP
+    MSPDir: ${msp('peerOrganizations/org1.example.com/msp')}
+    Policies:
+      Readers: {Type: Signature, Rule: "OR('Org1MSP.admin', 'Org1MSP.peer', 'Org1MSP.client')"}
+      Writers: {Type: Signature, Rule: "OR('Org1MSP.admin', 'Org1MSP.client')"}
+      Admins: {Type: Signature, Rule: "OR('Org1MSP.admin')"}
+      Endorsement: {Type: Signature, Rule: "OR('Org1MSP.peer')"}
+${opts.org2 === undefined ? '' : org2Yaml(opts.org2)}Capabilities:
+  Channel: &ChannelCapabilities {V2_0: true}
+  Orderer: &OrdererCapabilities {V2_0: true}
+  Application: &ApplicationCapabilities {V2_5: true}
+Application: &ApplicationDefaults
+  Organizations:
+${opts.acls === undefined ? '' : `  ACLs:\n    ${opts.acls}\n`}  Policies:
+    Readers: {Type: ImplicitMeta, Rule: "ANY Readers"}
+    Writers: {Type: ImplicitMeta, Rule: "ANY Writers"}
+    Admins: {Type: ImplicitMeta, Rule: "MAJORITY Admins"}
+    LifecycleEndorsement: {Type: ImplicitMeta, Rule: "MAJORITY Endorsement"}
+    Endorsement: {Type: ImplicitMeta, Rule: "MAJORITY Endorsement"}
+  Capabilities: *ApplicationCapabilities
+Orderer: &OrdererDefaults
+  OrdererType: etcdraft
+  Addresses: ["127.0.0.1:7050"]
+  BatchTimeout: 2s
+  BatchSize: {MaxMessageCount: 10, AbsoluteMaxBytes: 99 MB, PreferredMaxBytes: 512 KB}
+  EtcdRaft:
+    Consenters:
+      - Host: 127.0.0.1
+        Port: 7050
+        ClientTLSCert: ${msp('ordererOrganizations/example.com/orderers/orderer.example.com/tls/server.crt')}
+        ServerTLSCert: ${msp('ordererOrganizations/example.com/orderers/orderer.example.com/tls/server.crt')}
+  Organizations:
+  Policies:
+    Readers: {Type: ImplicitMeta, Rule: "ANY Readers"}
+    Writers: {Type: ImplicitMeta, Rule: "ANY Writers"}
+    Admins: {Type: ImplicitMeta, Rule: "MAJORITY Admins"}
+    BlockValidation: {Type: ImplicitMeta, Rule: "ANY Writers"}
+Channel: &ChannelDefaults
+  Policies:
+    Readers: {Type: ImplicitMeta, Rule: "ANY Readers"}
+    Writers: {Type: ImplicitMeta, Rule: "ANY Writers"}
+    Admins: {Type: ImplicitMeta, Rule: "MAJORITY Admins"}
+  Capabilities: *ChannelCapabilities
+Profiles:
+  ${opts.profile ?? 'AdminsRead'}:
+    <<: *ChannelDefaults
+    Orderer:
+      <<: *OrdererDefaults
+      Organizations: [*OrdererOrg]
+      Capabilities: *OrdererCapabilities
+    Application:
+      <<: *ApplicationDefaults
+      Organizations: [*Org1${opts.org2 === undefined ? '' : ', *Org2'}]
+      Capabilities: *ApplicationCapabilities
+`;
+}
+
+function org2Yaml(org2Msp: string): string {
+  return `  - &Org2
+    Name: Org2MSP
+    ID: Org2MSP
+    MSPDir: ${org2Msp}
+    Policies:
+      Readers: {Type: Signature, Rule: "OR('Org2MSP.admin', 'Org2MSP.peer', 'Org2MSP.client')"}
+      Writers: {Type: Signature, Rule: "OR('Org2MSP.admin', 'Org2MSP.client')"}
+      Admins: {Type: Signature, Rule: "OR('Org2MSP.admin')"}
+      Endorsement: {Type: Signature, Rule: "OR('Org2MSP.peer')"}
+`;
+}
+
 describe('trust: identities decide what a client may do', () => {
   let peer: WeftProcess;
   let client: NodeJS.ProcessEnv;
@@ -65,79 +150,7 @@ describe('trust: identities decide what a client may do', () => {
 
   test('an ACL set in the channel config overrides the default: GetChainInfo for Admins only', async () => {
     const dir = await tempDir();
-    const msp = (org: string) => join(data, 'crypto', org);
-    await writeFile(
-      join(dir, 'configtx.yaml'),
-      `Organizations:
-  - &OrdererOrg
-    Name: OrdererOrg
-    ID: OrdererMSP
-    MSPDir: ${msp('ordererOrganizations/example.com/msp')}
-    Policies:
-      Readers: {Type: Signature, Rule: "OR('OrdererMSP.member')"}
-      Writers: {Type: Signature, Rule: "OR('OrdererMSP.member')"}
-      Admins: {Type: Signature, Rule: "OR('OrdererMSP.admin')"}
-    OrdererEndpoints: ["127.0.0.1:7050"]
-  - &Org1
-    Name: Org1MSP
-    ID: Org1MSP
-    MSPDir: ${msp('peerOrganizations/org1.example.com/msp')}
-    Policies:
-      Readers: {Type: Signature, Rule: "OR('Org1MSP.admin', 'Org1MSP.peer', 'Org1MSP.client')"}
-      Writers: {Type: Signature, Rule: "OR('Org1MSP.admin', 'Org1MSP.client')"}
-      Admins: {Type: Signature, Rule: "OR('Org1MSP.admin')"}
-      Endorsement: {Type: Signature, Rule: "OR('Org1MSP.peer')"}
-Capabilities:
-  Channel: &ChannelCapabilities {V2_0: true}
-  Orderer: &OrdererCapabilities {V2_0: true}
-  Application: &ApplicationCapabilities {V2_5: true}
-Application: &ApplicationDefaults
-  Organizations:
-  ACLs:
-    qscc/GetChainInfo: /Channel/Application/Admins
-  Policies:
-    Readers: {Type: ImplicitMeta, Rule: "ANY Readers"}
-    Writers: {Type: ImplicitMeta, Rule: "ANY Writers"}
-    Admins: {Type: ImplicitMeta, Rule: "MAJORITY Admins"}
-    LifecycleEndorsement: {Type: ImplicitMeta, Rule: "MAJORITY Endorsement"}
-    Endorsement: {Type: ImplicitMeta, Rule: "MAJORITY Endorsement"}
-  Capabilities: *ApplicationCapabilities
-Orderer: &OrdererDefaults
-  OrdererType: etcdraft
-  Addresses: ["127.0.0.1:7050"]
-  BatchTimeout: 2s
-  BatchSize: {MaxMessageCount: 10, AbsoluteMaxBytes: 99 MB, PreferredMaxBytes: 512 KB}
-  EtcdRaft:
-    Consenters:
-      - Host: 127.0.0.1
-        Port: 7050
-        ClientTLSCert: ${msp('ordererOrganizations/example.com/orderers/orderer.example.com/tls/server.crt')}
-        ServerTLSCert: ${msp('ordererOrganizations/example.com/orderers/orderer.example.com/tls/server.crt')}
-  Organizations:
-  Policies:
-    Readers: {Type: ImplicitMeta, Rule: "ANY Readers"}
-    Writers: {Type: ImplicitMeta, Rule: "ANY Writers"}
-    Admins: {Type: ImplicitMeta, Rule: "MAJORITY Admins"}
-    BlockValidation: {Type: ImplicitMeta, Rule: "ANY Writers"}
-Channel: &ChannelDefaults
-  Policies:
-    Readers: {Type: ImplicitMeta, Rule: "ANY Readers"}
-    Writers: {Type: ImplicitMeta, Rule: "ANY Writers"}
-    Admins: {Type: ImplicitMeta, Rule: "MAJORITY Admins"}
-  Capabilities: *ChannelCapabilities
-Profiles:
-  AdminsRead:
-    <<: *ChannelDefaults
-    Orderer:
-      <<: *OrdererDefaults
-      Organizations: [*OrdererOrg]
-      Capabilities: *OrdererCapabilities
-    Application:
-      <<: *ApplicationDefaults
-      Organizations: [*Org1]
-      Capabilities: *ApplicationCapabilities
-`,
-    );
+    await writeFile(join(dir, 'configtx.yaml'), configtxYaml(data, { acls: 'qscc/GetChainInfo: /Channel/Application/Admins' }));
     const blockFile = join(dir, 'acl.block');
     const gen = await runWeft(['configtxgen', '-profile', 'AdminsRead', '-outputBlock', blockFile, '-channelID', 'aclch', '-configPath', dir], client);
     assert.equal(gen.code, 0, gen.stderr);
@@ -218,12 +231,47 @@ describe('TLS on the peer listener, with client authentication', () => {
     assert.equal((await runWeft(['channel', 'list'], { ...env, CORE_PEER_TLS_ENABLED: 'false' })).code, 1);
   });
 
+  test("a client of another organisation is trusted at the handshake once the peer joins a channel with it, as in Fabric", async () => {
+    const data = client.CORE_PEER_FILESYSTEMPATH ?? '';
+    const dir = await tempDir();
+    await writeFile(
+      join(dir, 'crypto-config.yaml'),
+      'PeerOrgs:\n  - Name: Org2\n    Domain: org2.example.com\n    EnableNodeOUs: true\n    Template:\n      Count: 1\n    Users:\n      Count: 1\n',
+    );
+    assert.equal((await runWeft(['crypto', 'generate', '--config', join(dir, 'crypto-config.yaml'), '--output', join(dir, 'crypto')], {})).code, 0);
+    const org2 = join(dir, 'crypto', 'peerOrganizations', 'org2.example.com');
+    const org2User = join(org2, 'users', 'User1@org2.example.com');
+    const asOrg2User1 = {
+      CORE_PEER_ADDRESS: client.CORE_PEER_ADDRESS,
+      CORE_PEER_FILESYSTEMPATH: dir,
+      CORE_PEER_LOCALMSPID: 'Org2MSP',
+      CORE_PEER_MSPCONFIGPATH: join(org2User, 'msp'),
+    };
+    const tlsFlags = ['--tls', '--cafile', tlsca, '--clientauth', '--certfile', join(org2User, 'tls', 'client.crt'), '--keyfile', join(org2User, 'tls', 'client.key')];
+    const list = ['chaincode', 'list', '--instantiated', '-C', 'twoorgs', ...tlsFlags];
+    const before = await runWeft(list, asOrg2User1);
+    assert.equal(before.code, 1);
+    assert.match(before.stderr, /failed to connect to the peer/);
+
+    await writeFile(join(dir, 'configtx.yaml'), configtxYaml(data, { profile: 'TwoOrgs', org2: join(org2, 'msp') }));
+    const blockFile = join(dir, 'twoorgs.block');
+    const gen = await runWeft(['configtxgen', '-profile', 'TwoOrgs', '-outputBlock', blockFile, '-channelID', 'twoorgs', '-configPath', dir], client);
+    assert.equal(gen.code, 0, gen.stderr);
+    const joined = await runWeft(['channel', 'join', '-b', blockFile], client);
+    assert.equal(joined.code, 0, joined.stderr);
+
+    // Org2's TLS CA is now trusted, and its User1 is one of the channel's Readers.
+    const after = await runWeft(list, asOrg2User1);
+    assert.equal(after.code, 0, after.stderr);
+    assert.equal(after.stdout, 'Get instantiated chaincodes on channel twoorgs:\n');
+  });
+
   test('with its TLS certificate (--clientauth --certfile --keyfile) the client is served', async () => {
     const env = { CORE_PEER_ADDRESS: client.CORE_PEER_ADDRESS, CORE_PEER_FILESYSTEMPATH: client.CORE_PEER_FILESYSTEMPATH };
     const args = ['--tls', '--cafile', tlsca, '--clientauth', '--certfile', join(adminTls, 'client.crt'), '--keyfile', join(adminTls, 'client.key')];
     const served = await runWeft(['channel', 'list', ...args], env);
     assert.equal(served.code, 0, served.stderr);
-    assert.equal(served.stdout, 'Channels peers has joined: \nch\n');
+    assert.match(served.stdout, /^Channels peers has joined: \nch\n/);
     // The same through the CORE_PEER_TLS_* variables the test network scripts set, the files found in the default crypto.
     const byEnv = await runWeft(['channel', 'getinfo', '-c', 'ch'], { ...client });
     assert.equal(byEnv.code, 0, byEnv.stderr);
