@@ -28,16 +28,7 @@ function configtxYaml(data: string, opts: { acls?: string; profile?: string; org
       Writers: {Type: Signature, Rule: "OR('OrdererMSP.member')"}
       Admins: {Type: Signature, Rule: "OR('OrdererMSP.admin')"}
     OrdererEndpoints: ["127.0.0.1:7050"]
-  - &Org1
-    Name: Org1MSP
-    ID: Org1MSP
-    MSPDir: ${msp('peerOrganizations/org1.example.com/msp')}
-    Policies:
-      Readers: {Type: Signature, Rule: "OR('Org1MSP.admin', 'Org1MSP.peer', 'Org1MSP.client')"}
-      Writers: {Type: Signature, Rule: "OR('Org1MSP.admin', 'Org1MSP.client')"}
-      Admins: {Type: Signature, Rule: "OR('Org1MSP.admin')"}
-      Endorsement: {Type: Signature, Rule: "OR('Org1MSP.peer')"}
-${opts.org2 === undefined ? '' : org2Yaml(opts.org2)}Capabilities:
+${peerOrgYaml('Org1', msp('peerOrganizations/org1.example.com/msp'))}${opts.org2 === undefined ? '' : peerOrgYaml('Org2', opts.org2)}Capabilities:
   Channel: &ChannelCapabilities {V2_0: true}
   Orderer: &OrdererCapabilities {V2_0: true}
   Application: &ApplicationCapabilities {V2_5: true}
@@ -87,16 +78,18 @@ Profiles:
 `;
 }
 
-function org2Yaml(org2Msp: string): string {
-  return `  - &Org2
-    Name: Org2MSP
-    ID: Org2MSP
-    MSPDir: ${org2Msp}
+/** A peer organisation of configtx.yaml, anchored as `&<org>`, with test-network's policies. */
+function peerOrgYaml(org: string, mspDir: string): string {
+  const id = `${org}MSP`;
+  return `  - &${org}
+    Name: ${id}
+    ID: ${id}
+    MSPDir: ${mspDir}
     Policies:
-      Readers: {Type: Signature, Rule: "OR('Org2MSP.admin', 'Org2MSP.peer', 'Org2MSP.client')"}
-      Writers: {Type: Signature, Rule: "OR('Org2MSP.admin', 'Org2MSP.client')"}
-      Admins: {Type: Signature, Rule: "OR('Org2MSP.admin')"}
-      Endorsement: {Type: Signature, Rule: "OR('Org2MSP.peer')"}
+      Readers: {Type: Signature, Rule: "OR('${id}.admin', '${id}.peer', '${id}.client')"}
+      Writers: {Type: Signature, Rule: "OR('${id}.admin', '${id}.client')"}
+      Admins: {Type: Signature, Rule: "OR('${id}.admin')"}
+      Endorsement: {Type: Signature, Rule: "OR('${id}.peer')"}
 `;
 }
 
