@@ -21,7 +21,9 @@ export interface BroadcastChain {
 
 /**
  * Turns a CONFIG_UPDATE envelope into the CONFIG envelope to order (Fabric's ProposeConfigUpdate
- * then CreateSignedEnvelope): throws OrderingError FORBIDDEN or BAD_REQUEST when it may not apply.
+ * then CreateSignedEnvelope, signed by the orderer). To refuse it, throw an OrderingError
+ * (FORBIDDEN when the update's signatures do not satisfy its mod policies); any other error
+ * answers BAD_REQUEST, as Fabric classifies it.
  */
 export type ProcessConfigUpdate = (channelId: string, envelope: Envelope) => Promise<Envelope>;
 
@@ -96,37 +98,46 @@ export class BroadcastHandler {
   /** Checks one envelope and hands it to its channel; never throws. */
   async processMessage(envelope: Envelope, addr: string): Promise<BroadcastResult> {
     let header: InstanceType<typeof common.ChannelHeader>;
+    let chain: BroadcastChain;
     try {
       header = channelHeaderOf(envelope);
+      chain = this.chainFor(header);
     } catch (err) {
-      this.opts.logger.warn('ProcessMessage', `[channel: unknown] Could not get message processor for serving ${addr}: could not determine channel ID: ${errorMessage(err)}`);
-      return { status: 400, info: `could not determine channel ID: ${errorMessage(err)}` };
+      const channelId = err instanceof ProcessorError ? err.channelId : 'unknown';
+      this.opts.logger.warn('ProcessMessage', `[channel: ${channelId}] Could not get message processor for serving ${addr}: ${errorMessage(err)}`);
+      return { status: 400, info: errorMessage(err) };
     }
     const channelId = header.getChannelId();
+    const kind = header.getType() === common.HeaderType.CONFIG_UPDATE ? 'config' : 'normal';
     try {
-      await this.processFor(channelId, header.getType(), envelope);
+      if (kind === 'config') await this.processConfigUpdate(chain, channelId, envelope);
+      else this.processNormal(chain, envelope);
     } catch (err) {
       const status = err instanceof OrderingError ? err.status : 500;
-      this.opts.logger.warn('ProcessMessage', `[channel: ${channelId}] Rejecting broadcast of message from ${addr} with status ${String(status)}: ${errorMessage(err)}`);
+      const why = status === 503 ? `with SERVICE_UNAVAILABLE: ${errorMessage(err)}` : `because of error: ${errorMessage(err)}`;
+      this.opts.logger.warn('ProcessMessage', `[channel: ${channelId}] Rejecting broadcast of ${kind} message from ${addr} ${why}`);
       return { status, info: errorMessage(err) };
     }
     this.opts.logger.debug('ProcessMessage', `[channel: ${channelId}] Broadcast has successfully enqueued message of type ${headerTypeName(header.getType())} from ${addr}`);
     return { status: SUCCESS, info: '' };
   }
 
-  private async processFor(channelId: string, type: number, envelope: Envelope): Promise<void> {
+  /** The chain of the envelope's channel, for a type Broadcast takes. */
+  private chainFor(header: InstanceType<typeof common.ChannelHeader>): BroadcastChain {
+    const channelId = header.getChannelId();
     const chain = this.opts.chains.get(channelId);
     // Fabric answers BAD_REQUEST here (the registrar's error is not one its classifier maps to NOT_FOUND).
-    if (chain === undefined) throw new OrderingError('BAD_REQUEST', `channel does not exist: ${channelId}`);
+    if (chain === undefined) throw new ProcessorError(channelId, `channel does not exist: ${channelId}`);
+    const type = header.getType();
     if (type === common.HeaderType.CONFIG || type === common.HeaderType.ORDERER_TRANSACTION) {
-      throw new OrderingError('BAD_REQUEST', 'message is of type that cannot be processed directly');
+      throw new ProcessorError(channelId, 'message is of type that cannot be processed directly');
     }
-    if (type === common.HeaderType.CONFIG_UPDATE) {
-      await this.processConfigUpdate(chain, channelId, envelope);
-      return;
-    }
-    const orderer = chain.bundle.config.orderer;
-    if (orderer?.state === MAINTENANCE && hasAny(chain.bundle.config.capabilities.orderer, MIGRATION_CAPABILITIES)) {
+    return chain;
+  }
+
+  private processNormal(chain: BroadcastChain, envelope: Envelope): void {
+    const config = chain.bundle.config;
+    if (config.orderer?.state === MAINTENANCE && hasAny(config.capabilities.orderer, MIGRATION_CAPABILITIES)) {
       throw new OrderingError('SERVICE_UNAVAILABLE', 'maintenance mode: normal transactions are rejected');
     }
     this.applyFilters(chain.bundle, envelope);
@@ -142,7 +153,13 @@ export class BroadcastHandler {
     for (let attempt = 0; ; attempt++) {
       const sequence = chain.sequence;
       this.applyFilters(chain.bundle, update);
-      const config = await process(channelId, update);
+      let config: Envelope;
+      try {
+        config = await process(channelId, update);
+      } catch (err) {
+        if (err instanceof OrderingError) throw err;
+        throw new OrderingError('BAD_REQUEST', `error applying config update to existing channel '${channelId}': ${errorMessage(err)}`, { cause: err });
+      }
       this.checkSize(chain.bundle, config);
       chain.checkReady();
       // Worked out against a config that has since been replaced: work it out again.
@@ -189,16 +206,34 @@ export class BroadcastHandler {
   }
 }
 
+/** A message Broadcast cannot route: Fabric answers BAD_REQUEST, logging that it found no processor. */
+class ProcessorError extends OrderingError {
+  constructor(
+    readonly channelId: string,
+    message: string,
+  ) {
+    super('BAD_REQUEST', message);
+  }
+}
+
 function channelHeaderOf(envelope: Envelope): InstanceType<typeof common.ChannelHeader> {
-  const payload = common.Payload.deserializeBinary(envelope.getPayload_asU8());
+  const fail = (why: string): never => {
+    throw new ProcessorError('unknown', `could not determine channel ID: ${why}`);
+  };
+  let payload: InstanceType<typeof common.Payload>;
+  try {
+    payload = common.Payload.deserializeBinary(envelope.getPayload_asU8());
+  } catch (err) {
+    return fail(`error unmarshalling Payload: ${errorMessage(err)}`);
+  }
   const header = payload.getHeader();
-  if (header === undefined) throw new Error('header not set');
+  if (header === undefined) return fail('header not set');
   const bytes = header.getChannelHeader_asU8();
-  if (bytes.length === 0) throw new Error('channel header not set');
+  if (bytes.length === 0) return fail('channel header not set');
   try {
     return common.ChannelHeader.deserializeBinary(bytes);
   } catch (err) {
-    throw new Error(`error unmarshalling channel header: ${errorMessage(err)}`, { cause: err });
+    return fail(`error unmarshalling channel header: ${errorMessage(err)}`);
   }
 }
 

@@ -1,7 +1,7 @@
 import type { ServerDuplexStream } from '@grpc/grpc-js';
 import type { Logging } from '../common/logging/logging.js';
 import type { BroadcastResponse, DeliverResponse } from '../common/protos/orderer.js';
-import { GrpcListener, type CredentialsFactory } from '../comm/grpc-listener.js';
+import { GrpcListener, type CredentialsFactory, type GrpcModule } from '../comm/grpc-listener.js';
 import type { Envelope } from '../ledger/protos.js';
 import type { BlockSigner } from './block-signature.js';
 import { BroadcastHandler, type ProcessConfigUpdate } from './broadcast-handler.js';
@@ -70,7 +70,7 @@ export class OrdererNode {
               broadcast.handle(call);
             },
             deliver: (call: ServerDuplexStream<Envelope, DeliverResponse>) => {
-              serveDeliver(call, deliver, grpc.status.UNIMPLEMENTED);
+              serveDeliver(call, deliver, grpc.status);
             },
           });
         },
@@ -93,13 +93,13 @@ export class OrdererNode {
   }
 }
 
-function serveDeliver(call: ServerDuplexStream<Envelope, DeliverResponse>, handler: DeliverStreamHandler | undefined, unimplemented: number): void {
+function serveDeliver(call: ServerDuplexStream<Envelope, DeliverResponse>, handler: DeliverStreamHandler | undefined, status: GrpcModule['status']): void {
   if (handler === undefined) {
-    call.emit('error', { code: unimplemented, details: 'this orderer does not serve Deliver' });
+    call.emit('error', { code: status.UNIMPLEMENTED, details: 'this orderer does not serve Deliver' });
     return;
   }
   Promise.resolve(handler.handle(call)).catch((err: unknown) => {
-    call.emit('error', { code: 2, details: err instanceof Error ? err.message : String(err) });
+    call.emit('error', { code: status.UNKNOWN, details: err instanceof Error ? err.message : String(err) });
   });
 }
 

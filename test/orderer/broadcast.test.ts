@@ -4,7 +4,7 @@ import { after, before, describe, test } from 'node:test';
 import { credentials, type Client, type ClientDuplexStream } from '@grpc/grpc-js';
 import abGrpc from '@hyperledger/fabric-protos/lib/orderer/ab_grpc_pb.js';
 import { BroadcastClient } from '../../src/client/broadcast-client.js';
-import { BatchSize, ConfigEnvelope } from '../../src/common/protos/configtx.js';
+import { BatchSize, ConfigEnvelope, ConsensusType } from '../../src/common/protos/configtx.js';
 import type { BroadcastResponse } from '../../src/common/protos/orderer.js';
 import { blockDataHash, hashOfBlock } from '../../src/ledger/block-hash.js';
 import { common, type Block, type Envelope } from '../../src/ledger/protos.js';
@@ -26,7 +26,7 @@ describe('Broadcast over gRPC', () => {
   let orderer: SigningIdentity;
   let lines: string[];
   const configUpdates: string[] = [];
-  let configGenesis: Block;
+  const genesisOf = new Map<string, Block>();
 
   before(async () => {
     location = join(await tempDir('weft-orderer-'), 'orderer');
@@ -34,7 +34,8 @@ describe('Broadcast over gRPC', () => {
     ids = await org1Identities();
     const logs = captureLogging();
     lines = logs.lines;
-    configGenesis = await channelBlock('config', { maxMessageCount: 5 });
+    genesisOf.set('config', await channelBlock('config', { maxMessageCount: 5 }));
+    genesisOf.set('maint', await channelBlock('maint', {}));
     node = await OrdererNode.start({
       listenAddress: '127.0.0.1:0',
       fileLedgerLocation: location,
@@ -43,13 +44,15 @@ describe('Broadcast over gRPC', () => {
       version: 'test',
       processConfigUpdate: (channelId, update) => {
         configUpdates.push(channelId);
-        return Promise.resolve(configEnvelopeOf(channelId, configGenesis, update, orderer));
+        const genesis = genesisOf.get(channelId);
+        if (genesis === undefined) throw new Error(`no genesis block of ${channelId}`);
+        return Promise.resolve(configEnvelopeOf(channelId, genesis, update, orderer));
       },
     });
     await node.registrar.joinChannel(await channelBlock('count', { maxMessageCount: 3, absoluteMaxBytes: 20_000 }));
     await node.registrar.joinChannel(await channelBlock('timeout', { maxMessageCount: 100, batchTimeout: '200ms' }));
     await node.registrar.joinChannel(await channelBlock('bytes', { maxMessageCount: 100, preferredMaxBytes: 25_000 }));
-    await node.registrar.joinChannel(configGenesis);
+    for (const genesis of genesisOf.values()) await node.registrar.joinChannel(genesis);
     client = await BroadcastClient.connect(node.address);
   });
 
@@ -140,7 +143,7 @@ describe('Broadcast over gRPC', () => {
     const forged = signedTx('count', ids.user1);
     forged.setSignature(ids.admin.sign(forged.getPayload_asU8()));
     assert.equal((await refusal(forged)).status, 403);
-    assert.ok(lines.some((l) => l.includes('[orderer.common.broadcast]') && l.includes('Rejecting broadcast') && l.includes('403')));
+    assert.ok(lines.some((l) => l.includes('[orderer.common.broadcast]') && /\[channel: count\] Rejecting broadcast of normal message from .* because of error: .*permission denied$/.test(l)));
   });
 
   test('a creator whose certificate has expired is refused with BAD_REQUEST', async () => {
@@ -167,6 +170,27 @@ describe('Broadcast over gRPC', () => {
     for (let i = 0; i < 2; i++) assert.equal((await refusal(signedTx('config', ids.user1))).status, 200);
     assert.equal(chainOf('config').height(), 4);
     assert.equal(lastConfigIndexOf(await block('config', 3)), 2);
+  });
+
+  test('a config update processConfigUpdate refuses is answered with its status, and nothing is written', async () => {
+    const before = chainOf('config').height();
+    assert.deepEqual(await refusal(signedEnvelope('config', HeaderType.CONFIG_UPDATE, ids.user1, Buffer.from('forbidden'))), {
+      status: 403,
+      info: 'the update does not satisfy /Channel/Application/Admins',
+    });
+    assert.deepEqual(await refusal(signedEnvelope('config', HeaderType.CONFIG_UPDATE, ids.admin, Buffer.from('broken'))), {
+      status: 400,
+      info: "error applying config update to existing channel 'config': the update is malformed",
+    });
+    // The update's own signer must be a Writer, before it is worked out.
+    assert.equal((await refusal(signedEnvelope('config', HeaderType.CONFIG_UPDATE, ids.peer, Buffer.from('x')))).status, 403);
+    assert.equal(chainOf('config').height(), before);
+  });
+
+  test('in maintenance mode normal transactions are refused with SERVICE_UNAVAILABLE', async () => {
+    assert.equal((await refusal(signedEnvelope('maint', HeaderType.CONFIG_UPDATE, ids.admin, Buffer.from('maintenance')))).status, 200);
+    assert.equal(node.registrar.get('maint')?.bundle.config.orderer?.state, 1);
+    assert.deepEqual(await refusal(signedTx('maint', ids.user1)), { status: 503, info: 'maintenance mode: normal transactions are rejected' });
   });
 
   test('one stream carries many envelopes, one answer each in order; a refusal is the last answer of its stream', async () => {
@@ -209,7 +233,7 @@ describe('Broadcast over gRPC', () => {
   test('joining a channel twice, or with a block that is not a config block, is refused', async () => {
     await assert.rejects(node.registrar.joinChannel(await channelBlock('count', {})), (err: unknown) => err instanceof OrderingError && err.code === 'CHANNEL_EXISTS');
     await assert.rejects(node.registrar.joinChannel(await block('count', 1)), (err: unknown) => err instanceof OrderingError && err.code === 'INVALID_JOIN_BLOCK');
-    assert.deepEqual(node.registrar.list().map((c) => c.name), ['bytes', 'config', 'count', 'timeout']);
+    assert.deepEqual(node.registrar.list().map((c) => c.name), ['bytes', 'config', 'count', 'maint', 'timeout']);
   });
 });
 
@@ -250,13 +274,23 @@ describe('an orderer restarted on its folder', () => {
 
 /** What the participation helper's processConfigUpdate makes of an update: the channel's config with MaxMessageCount 2, sequence 1, signed by the orderer. */
 function configEnvelopeOf(channelId: string, genesis: Block, update: Envelope, signer: SigningIdentity): Envelope {
+  const asked = Buffer.from(common.Payload.deserializeBinary(update.getPayload_asU8()).getData_asU8()).toString();
+  if (asked === 'forbidden') throw new OrderingError('FORBIDDEN', 'the update does not satisfy /Channel/Application/Admins');
+  if (asked === 'broken') throw new Error('the update is malformed');
   const next = configOf(genesis).clone();
   next.setSequence(1);
-  const batchSize = new BatchSize();
-  batchSize.setMaxMessageCount(2);
-  batchSize.setAbsoluteMaxBytes(99 * 1024 * 1024);
-  batchSize.setPreferredMaxBytes(512 * 1024);
-  next.getChannelGroup()?.getGroupsMap().get('Orderer')?.getValuesMap().get('BatchSize')?.setValue(batchSize.serializeBinary());
+  const orderer = next.getChannelGroup()?.getGroupsMap().get('Orderer')?.getValuesMap();
+  if (asked === 'maintenance') {
+    const consensus = ConsensusType.deserializeBinary(orderer?.get('ConsensusType')?.getValue_asU8() ?? new Uint8Array(0));
+    consensus.setState(1);
+    orderer?.get('ConsensusType')?.setValue(consensus.serializeBinary());
+  } else {
+    const batchSize = new BatchSize();
+    batchSize.setMaxMessageCount(2);
+    batchSize.setAbsoluteMaxBytes(99 * 1024 * 1024);
+    batchSize.setPreferredMaxBytes(512 * 1024);
+    orderer?.get('BatchSize')?.setValue(batchSize.serializeBinary());
+  }
   const configEnvelope = new ConfigEnvelope();
   configEnvelope.setConfig(next);
   configEnvelope.setLastUpdate(update);
