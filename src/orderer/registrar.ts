@@ -22,11 +22,14 @@ export interface RegistrarOptions {
   maxFileSize?: number;
 }
 
-/** A channel the orderer serves, as the channel participation API lists it. */
+/** A channel the orderer serves, as the channel participation API lists it (Fabric's types.ChannelInfo, without url). */
 export interface ChannelInfo {
   name: string;
   /** The number of blocks in the orderer's chain of the channel. */
   height: number;
+  /** A single orderer is the consenter of each of its channels. */
+  consensusRelation: 'consenter';
+  status: 'active';
 }
 
 /**
@@ -52,6 +55,7 @@ export class Registrar {
     try {
       for (const name of names.sort()) {
         const chain = await registrar.openChain(name);
+        if (chain === undefined) continue;
         registrar.chains.set(name, chain);
         registrar.logger.info('open', `Starting channel: ${name} at height ${String(chain.reader().height())}`);
       }
@@ -95,7 +99,7 @@ export class Registrar {
       const chain = await OrdererChain.open({ channelId: name, store, signer: this.opts.signer, logging: this.opts.logging });
       this.chains.set(name, chain);
       this.logger.info('joinChannel', `Joined channel: ${name}; height ${String(store.height())}`);
-      return { name, height: store.height() };
+      return infoOf(name, chain);
     } finally {
       this.busy.delete(name);
     }
@@ -103,7 +107,7 @@ export class Registrar {
 
   /** The channels served, by name. */
   list(): ChannelInfo[] {
-    return [...this.chains.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([name, chain]) => ({ name, height: chain.reader().height() }));
+    return [...this.chains.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([name, chain]) => infoOf(name, chain));
   }
 
   /** The chain of a channel served; undefined for any other. */
@@ -119,8 +123,7 @@ export class Registrar {
     try {
       this.chains.delete(channelId);
       await chain.stop();
-      await rm(this.chainDir(channelId), { recursive: true, force: true });
-      await rm(this.indexDir(channelId), { recursive: true, force: true });
+      await this.removeFolders(channelId);
       this.logger.info('remove', `Removed channel: ${channelId}`);
     } finally {
       this.busy.delete(channelId);
@@ -134,14 +137,26 @@ export class Registrar {
     for (const chain of chains) await chain.stop();
   }
 
-  private async openChain(name: string): Promise<OrdererChain> {
+  /** The chain of a channel on disk; undefined (and the folders removed) for a join that did not get to write its block. */
+  private async openChain(name: string): Promise<OrdererChain | undefined> {
     const store = await this.openStore(name);
+    if (store.height() === 0) {
+      await store.close();
+      this.logger.warn('open', `Removing channel ${name}: its chain holds no block (a join that did not finish)`);
+      await this.removeFolders(name);
+      return undefined;
+    }
     try {
       return await OrdererChain.open({ channelId: name, store, signer: this.opts.signer, logging: this.opts.logging });
     } catch (err) {
       await store.close();
       throw err instanceof OrderingError ? err : new OrderingError('STORE_CORRUPTED', `cannot open the chain of channel ${name}: ${errorMessage(err)}`, { cause: err });
     }
+  }
+
+  private async removeFolders(name: string): Promise<void> {
+    await rm(this.chainDir(name), { recursive: true, force: true });
+    await rm(this.indexDir(name), { recursive: true, force: true });
   }
 
   private openStore(name: string): Promise<BlockStore> {
@@ -155,4 +170,8 @@ export class Registrar {
   private indexDir(name: string): string {
     return join(this.opts.location, 'index', name);
   }
+}
+
+function infoOf(name: string, chain: OrdererChain): ChannelInfo {
+  return { name, height: chain.reader().height(), consensusRelation: 'consenter', status: 'active' };
 }

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { credentials, type Client, type ClientDuplexStream } from '@grpc/grpc-js';
@@ -253,7 +254,10 @@ describe('an orderer restarted on its folder', () => {
     await node.stop();
 
     node = await start();
-    assert.deepEqual(node.registrar.list(), [{ name: 'gone', height: 1 }, { name: 'mychannel', height: 3 }]);
+    assert.deepEqual(node.registrar.list(), [
+      { name: 'gone', height: 1, consensusRelation: 'consenter', status: 'active' },
+      { name: 'mychannel', height: 3, consensusRelation: 'consenter', status: 'active' },
+    ]);
     assert.ok(lines.some((l) => l.includes('Starting channel: mychannel at height 3')));
     client = await BroadcastClient.connect(node.address);
     for (let i = 0; i < 2; i++) assert.equal((await client.send(signedTx('mychannel', user1))).getStatus(), 200);
@@ -266,8 +270,13 @@ describe('an orderer restarted on its folder', () => {
     assert.equal((await client.send(signedTx('gone', user1))).getStatus(), 400);
     client.close();
     await node.stop();
+    // A join that died before its block was written leaves an empty chain: it is cleared at start.
+    await mkdir(join(location, 'chains', 'halfjoined'), { recursive: true });
     node = await start();
     assert.deepEqual(node.registrar.list().map((c) => c.name), ['mychannel']);
+    assert.ok(lines.some((l) => l.includes('Removing channel halfjoined: its chain holds no block')));
+    await node.registrar.joinChannel(await channelBlock('halfjoined', {}));
+    assert.equal(node.registrar.get('halfjoined')?.reader().height(), 1);
     await node.stop();
   });
 });
