@@ -79,6 +79,10 @@ export class BroadcastHandler {
           done = true;
           call.end();
         }
+      }).catch((err: unknown) => {
+        // Writing to a stream the client has gone from: nothing more to answer.
+        done = true;
+        this.opts.logger.warn('Handle', `Error sending to ${addr}: ${errorMessage(err)}`);
       });
     });
     call.on('end', () => {
