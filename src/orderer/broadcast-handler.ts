@@ -6,6 +6,7 @@ import type { Logger } from '../common/logging/logging.js';
 import { BroadcastResponse } from '../common/protos/orderer.js';
 import { SerializedIdentity } from '../common/protos/msp.js';
 import { common, type Envelope } from '../ledger/protos.js';
+import { BoundedCache } from '../msp/bounded-cache.js';
 import { signedDataOfEnvelope, type SignedData } from '../policies/signed-data.js';
 import { messageSize } from './block-cutter.js';
 import { OrderingError } from './orderer-error.js';
@@ -52,6 +53,7 @@ const EXPIRATION_CHECK_CAPABILITIES = ['V1_1', 'V1_4_2', 'V2_0', 'V3_0'];
 const MIGRATION_CAPABILITIES = ['V1_4_2', 'V2_0', 'V3_0'];
 // Times a config update is worked out again when the channel's config changed meanwhile.
 const CONFIG_RETRIES = 3;
+const EXPIRY_CACHE_SIZE = 1000;
 
 /**
  * Fabric's Broadcast: each envelope is checked against its channel's config (readable, not
@@ -60,6 +62,9 @@ const CONFIG_RETRIES = 3;
  * block. A refusal answers with Fabric's status and ends the stream, as Fabric's handler does.
  */
 export class BroadcastHandler {
+  /** When each creator's certificate expires (null: no readable certificate), by serialized identity. */
+  private readonly expiries = new BoundedCache<string, Date | null>(EXPIRY_CACHE_SIZE);
+
   constructor(private readonly opts: BroadcastHandlerOptions) {}
 
   /** Serves one Broadcast stream: one answer per envelope, in order. */
@@ -187,8 +192,8 @@ export class BroadcastHandler {
       throw new OrderingError('BAD_REQUEST', `could not convert message to signedData: ${errorMessage(err)}`, { cause: err });
     }
     if (hasAny(bundle.config.capabilities.orderer, EXPIRATION_CHECK_CAPABILITIES)) {
-      const expiry = expiryOf(signed[0]?.identity);
-      if (expiry !== undefined && expiry.getTime() <= (this.opts.now?.() ?? new Date()).getTime()) {
+      const expiry = this.expiryOf(signed[0]?.identity);
+      if (expiry !== null && expiry.getTime() <= (this.opts.now?.() ?? new Date()).getTime()) {
         throw new OrderingError('BAD_REQUEST', 'broadcast client identity expired');
       }
     }
@@ -201,6 +206,18 @@ export class BroadcastHandler {
       this.opts.logger.warn('Apply', `SigFilter evaluation failed: ${errorMessage(err)} (policyName ${policyName}, signingIdentity ${creatorOf(signed)})`);
       throw new OrderingError('FORBIDDEN', `${errorMessage(err)}: permission denied`, { cause: err });
     }
+  }
+
+  /** Parsing a certificate costs more than verifying a signature: each creator's is parsed once. */
+  private expiryOf(identity: Uint8Array | undefined): Date | null {
+    if (identity === undefined) return null;
+    const key = Buffer.from(identity).toString('latin1');
+    let expiry = this.expiries.get(key);
+    if (expiry === undefined) {
+      expiry = expiryOf(identity);
+      this.expiries.set(key, expiry);
+    }
+    return expiry;
   }
 
   private checkSize(bundle: ChannelBundle, envelope: Envelope): void {
@@ -241,14 +258,13 @@ function channelHeaderOf(envelope: Envelope): InstanceType<typeof common.Channel
   }
 }
 
-/** When the certificate of a serialized identity expires; undefined when it cannot be read (as Fabric, which then does not refuse). */
-function expiryOf(identity: Uint8Array | undefined): Date | undefined {
-  if (identity === undefined) return undefined;
+/** When the certificate of a serialized identity expires; null when it cannot be read (as Fabric, which then does not refuse). */
+function expiryOf(identity: Uint8Array): Date | null {
   try {
     const id = SerializedIdentity.deserializeBinary(identity);
     return new Date(new X509Certificate(Buffer.from(id.getIdBytes_asU8())).validTo);
   } catch {
-    return undefined;
+    return null;
   }
 }
 
