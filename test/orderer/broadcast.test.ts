@@ -28,6 +28,8 @@ describe('Broadcast over gRPC', () => {
   let lines: string[];
   const configUpdates: string[] = [];
   const genesisOf = new Map<string, Block>();
+  /** Held by the next 'slow' config update until released. */
+  let slowGate: Promise<void> | undefined;
 
   before(async () => {
     location = join(await tempDir('weft-orderer-'), 'orderer');
@@ -37,17 +39,23 @@ describe('Broadcast over gRPC', () => {
     lines = logs.lines;
     genesisOf.set('config', await channelBlock('config', { maxMessageCount: 5 }));
     genesisOf.set('maint', await channelBlock('maint', {}));
+    genesisOf.set('race', await channelBlock('race', {}));
     node = await OrdererNode.start({
       listenAddress: '127.0.0.1:0',
       fileLedgerLocation: location,
       signer: orderer,
       logging: logs.logging,
       version: 'test',
-      processConfigUpdate: (channelId, update) => {
+      processConfigUpdate: async (channelId, update) => {
         configUpdates.push(channelId);
+        const gate = slowGate;
+        if (gate !== undefined && dataOf(update) === 'slow') {
+          slowGate = undefined;
+          await gate;
+        }
         const genesis = genesisOf.get(channelId);
         if (genesis === undefined) throw new Error(`no genesis block of ${channelId}`);
-        return Promise.resolve(configEnvelopeOf(channelId, genesis, update, orderer));
+        return configEnvelopeOf(channelId, genesis, update, orderer, (node.registrar.get(channelId)?.sequence ?? 0) + 1);
       },
     });
     await node.registrar.joinChannel(await channelBlock('count', { maxMessageCount: 3, absoluteMaxBytes: 20_000 }));
@@ -194,6 +202,21 @@ describe('Broadcast over gRPC', () => {
     assert.deepEqual(await refusal(signedTx('maint', ids.user1)), { status: 503, info: 'maintenance mode: normal transactions are rejected' });
   });
 
+  test('a config update worked out against a config replaced meanwhile is worked out again', async () => {
+    let release = (): void => undefined;
+    slowGate = new Promise<void>((resolve) => (release = resolve));
+    const before = configUpdates.length;
+    const slow = client.send(signedEnvelope('race', HeaderType.CONFIG_UPDATE, ids.admin, Buffer.from('slow')));
+    while (configUpdates.length === before) await new Promise((resolve) => setImmediate(resolve));
+    assert.equal((await refusal(signedEnvelope('race', HeaderType.CONFIG_UPDATE, ids.admin, Buffer.from('fast')))).status, 200);
+    release();
+    assert.equal((await slow).getStatus(), 200);
+    // slow, fast, then slow again against the config fast made.
+    assert.deepEqual(configUpdates.slice(before), ['race', 'race', 'race']);
+    assert.equal(node.registrar.get('race')?.sequence, 2);
+    assert.equal(chainOf('race').height(), 3);
+  });
+
   test('one stream carries many envelopes, one answer each in order; a refusal is the last answer of its stream', async () => {
     const grpcClient = new abGrpc.AtomicBroadcastClient(node.address, credentials.createInsecure()) as Client & { broadcast(): ClientDuplexStream<Envelope, BroadcastResponse> };
     try {
@@ -234,7 +257,7 @@ describe('Broadcast over gRPC', () => {
   test('joining a channel twice, or with a block that is not a config block, is refused', async () => {
     await assert.rejects(node.registrar.joinChannel(await channelBlock('count', {})), (err: unknown) => err instanceof OrderingError && err.code === 'CHANNEL_EXISTS');
     await assert.rejects(node.registrar.joinChannel(await block('count', 1)), (err: unknown) => err instanceof OrderingError && err.code === 'INVALID_JOIN_BLOCK');
-    assert.deepEqual(node.registrar.list().map((c) => c.name), ['bytes', 'config', 'count', 'maint', 'timeout']);
+    assert.deepEqual(node.registrar.list().map((c) => c.name), ['bytes', 'config', 'count', 'maint', 'race', 'timeout']);
   });
 });
 
@@ -281,13 +304,13 @@ describe('an orderer restarted on its folder', () => {
   });
 });
 
-/** What the participation helper's processConfigUpdate makes of an update: the channel's config with MaxMessageCount 2, sequence 1, signed by the orderer. */
-function configEnvelopeOf(channelId: string, genesis: Block, update: Envelope, signer: SigningIdentity): Envelope {
-  const asked = Buffer.from(common.Payload.deserializeBinary(update.getPayload_asU8()).getData_asU8()).toString();
+/** A stand-in for the participation helper's processConfigUpdate: the channel's genesis config at `sequence`, changed as the update's data asks (maintenance mode, or MaxMessageCount 2), signed by the orderer; 'forbidden' and 'broken' are refused. */
+function configEnvelopeOf(channelId: string, genesis: Block, update: Envelope, signer: SigningIdentity, sequence: number): Envelope {
+  const asked = dataOf(update);
   if (asked === 'forbidden') throw new OrderingError('FORBIDDEN', 'the update does not satisfy /Channel/Application/Admins');
   if (asked === 'broken') throw new Error('the update is malformed');
   const next = configOf(genesis).clone();
-  next.setSequence(1);
+  next.setSequence(sequence);
   const orderer = next.getChannelGroup()?.getGroupsMap().get('Orderer')?.getValuesMap();
   if (asked === 'maintenance') {
     const consensus = ConsensusType.deserializeBinary(orderer?.get('ConsensusType')?.getValue_asU8() ?? new Uint8Array(0));
@@ -304,6 +327,11 @@ function configEnvelopeOf(channelId: string, genesis: Block, update: Envelope, s
   configEnvelope.setConfig(next);
   configEnvelope.setLastUpdate(update);
   return signedEnvelope(channelId, HeaderType.CONFIG, signer, configEnvelope.serializeBinary());
+}
+
+/** The data of an envelope's payload, as text. */
+function dataOf(envelope: Envelope): string {
+  return Buffer.from(common.Payload.deserializeBinary(envelope.getPayload_asU8()).getData_asU8()).toString();
 }
 
 /** The Config of a genesis block. */
