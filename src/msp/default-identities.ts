@@ -38,3 +38,12 @@ export async function ensureDefaultCrypto(cryptoDir: string): Promise<boolean> {
   const orgs = await generateCrypto(defaultCryptoConfig(), cryptoDir);
   return orgs.some((org) => org.generated);
 }
+
+/** The orderer node of the default crypto: orderer.example.com of OrdererMSP, as in Fabric's test network. */
+export const DEFAULT_ORDERER = { mspId: 'OrdererMSP', domain: 'example.com', node: 'orderer.example.com' } as const;
+
+/** The orderer's MSP folder and TLS files in the default crypto. */
+export function defaultOrdererIdentity(cryptoDir: string): { mspDir: string; tlsDir: string } {
+  const node = join(cryptoDir, 'ordererOrganizations', DEFAULT_ORDERER.domain, 'orderers', DEFAULT_ORDERER.node);
+  return { mspDir: join(node, 'msp'), tlsDir: join(node, 'tls') };
+}

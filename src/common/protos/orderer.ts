@@ -13,3 +13,4 @@ const codeNames = new Map<number, string>(Object.entries(transactionPb.TxValidat
 export function validationCodeName(code: number): string {
   return codeNames.get(code) ?? `UNKNOWN(${code})`;
 }
+export type DeliverResponse = InstanceType<typeof abPb.DeliverResponse>;

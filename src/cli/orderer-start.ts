@@ -1,0 +1,104 @@
+import { readFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import type { Command } from 'commander';
+import { ConfigError } from '../common/config/config-error.js';
+import { loadOrdererConfig } from '../common/config/load-orderer-config.js';
+import type { OrdererConfig } from '../common/config/orderer-config.js';
+import { errorMessage, WeftError } from '../common/errors/weft-error.js';
+import { Logging } from '../common/logging/logging.js';
+import { defaultCryptoDir, defaultOrdererIdentity, ensureDefaultCrypto } from '../msp/default-identities.js';
+import { loadSigningIdentity, type SigningIdentity } from '../msp/signing-identity.js';
+import { OrdererNode, type OrdererTls } from '../orderer/orderer-node.js';
+import { WEFT_VERSION } from '../version.js';
+
+/** `weft orderer start`: an ordering service node on its own, configured by orderer.yaml and ORDERER_* variables. */
+export function addOrdererCommands(program: Command, env: NodeJS.ProcessEnv): void {
+  const orderer = program.command('orderer').description('Operate an ordering service node: start');
+  orderer
+    .command('start')
+    .description('Starts the orderer node.')
+    .action(async () => {
+      process.exitCode = await runOrdererStart(env);
+    });
+}
+
+/** Loads the config, starts the orderer, and stops it on SIGINT or SIGTERM. Resolves with the exit code. */
+export async function runOrdererStart(env: NodeJS.ProcessEnv): Promise<number> {
+  let logging: Logging;
+  try {
+    logging = new Logging({ spec: env.FABRIC_LOGGING_SPEC ?? '' });
+  } catch (err) {
+    process.stderr.write(`Error: ${errorMessage(err)} (FABRIC_LOGGING_SPEC)\n`);
+    return 1;
+  }
+  const logger = logging.logger('orderer.common.server');
+  // Listened for from the start, so that a signal during start-up still stops the orderer cleanly.
+  const signalled = new Promise<NodeJS.Signals>((resolve) => {
+    process.once('SIGINT', () => resolve('SIGINT'));
+    process.once('SIGTERM', () => resolve('SIGTERM'));
+  });
+  let node: OrdererNode;
+  try {
+    const config = await loadOrdererConfig({ env });
+    const { signer, tlsDir } = await localIdentity(config);
+    node = await OrdererNode.start({
+      listenAddress: config.general.listenAddress,
+      fileLedgerLocation: config.fileLedger.location,
+      signer,
+      tls: config.general.tls.enabled ? await loadTls(config, tlsDir) : undefined,
+      logging,
+      version: WEFT_VERSION,
+    });
+  } catch (err) {
+    // A known failure is one line; anything else keeps its stack for the bug report.
+    logger.fatal('Main', err instanceof WeftError ? err.message : err instanceof Error ? (err.stack ?? err.message) : String(err));
+    return 1;
+  }
+  const signal = await signalled;
+  logger.info('Main', `Received signal: ${String(SIGNAL_NUMBERS[signal])} (${SIGNAL_WORDS[signal]})`);
+  await node.stop();
+  return 0;
+}
+
+const SIGNAL_NUMBERS: Record<NodeJS.Signals, number> = { SIGINT: 2, SIGTERM: 15 } as Record<NodeJS.Signals, number>;
+const SIGNAL_WORDS: Record<NodeJS.Signals, string> = { SIGINT: 'interrupt', SIGTERM: 'terminated' } as Record<NodeJS.Signals, string>;
+
+/**
+ * The orderer's signing identity: General.LocalMSPDir, or, when unset, orderer.example.com of the
+ * default crypto in the data folder (the parent of FileLedger.Location), made there when missing.
+ */
+async function localIdentity(config: OrdererConfig): Promise<{ signer: SigningIdentity; tlsDir: string | undefined }> {
+  const { localMspDir, localMspId } = config.general;
+  if (localMspDir !== undefined) return { signer: await loadSigningIdentity(localMspDir, localMspId), tlsDir: undefined };
+  const cryptoDir = defaultCryptoDir(dirname(config.fileLedger.location));
+  await ensureDefaultCrypto(cryptoDir);
+  const { mspDir, tlsDir } = defaultOrdererIdentity(cryptoDir);
+  return { signer: await loadSigningIdentity(mspDir, localMspId), tlsDir };
+}
+
+/** General.TLS.* files; those left empty are the default crypto's, when the orderer runs on it. */
+async function loadTls(config: OrdererConfig, defaultTlsDir: string | undefined): Promise<OrdererTls> {
+  const tls = config.general.tls;
+  const orDefault = (key: string, file: string, name: string): string => {
+    if (file !== '') return file;
+    if (defaultTlsDir !== undefined) return join(defaultTlsDir, name);
+    throw new ConfigError('CONFIG_INVALID_VALUE', `${key} must be set when General.TLS.Enabled is true`);
+  };
+  const keyPem = await readTlsFile('General.TLS.PrivateKey', orDefault('General.TLS.PrivateKey', tls.privateKey, 'server.key'));
+  const certPem = await readTlsFile('General.TLS.Certificate', orDefault('General.TLS.Certificate', tls.certificate, 'server.crt'));
+  if (!tls.clientAuthRequired) return { keyPem, certPem };
+  // Without ClientRootCAs, clients of the orderer's own TLS CA are trusted.
+  const ownRoots = tls.rootCAs.length > 0 || defaultTlsDir === undefined ? tls.rootCAs : [join(defaultTlsDir, 'ca.crt')];
+  const files = tls.clientRootCAs.length > 0 ? tls.clientRootCAs : ownRoots;
+  const pems = await Promise.all(files.map((file) => readTlsFile('General.TLS.ClientRootCAs', file)));
+  if (pems.length === 0) throw new ConfigError('CONFIG_INVALID_VALUE', 'General.TLS.ClientRootCAs must name a file when General.TLS.ClientAuthRequired is true');
+  return { keyPem, certPem, clientRootCasPem: Buffer.concat(pems.flatMap((pem) => [pem, Buffer.from('\n')])) };
+}
+
+async function readTlsFile(key: string, path: string): Promise<Buffer> {
+  try {
+    return await readFile(path);
+  } catch (err) {
+    throw new ConfigError('CONFIG_INVALID_VALUE', `${key}: cannot read ${path}: ${errorMessage(err)}`, { cause: err });
+  }
+}

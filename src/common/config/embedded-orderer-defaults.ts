@@ -1,0 +1,27 @@
+// Generated from config/orderer.yaml by scripts/embed-config.mjs (run by the build). Do not edit.
+export const EMBEDDED_ORDERER_DEFAULTS: Record<string, unknown> = {
+  "General": {
+    "ListenAddress": "127.0.0.1",
+    "ListenPort": 7050,
+    "TLS": {
+      "Enabled": false,
+      "PrivateKey": null,
+      "Certificate": null,
+      "RootCAs": null,
+      "ClientAuthRequired": false,
+      "ClientRootCAs": null
+    },
+    "BootstrapMethod": "none",
+    "LocalMSPDir": null,
+    "LocalMSPID": "OrdererMSP"
+  },
+  "FileLedger": {
+    "Location": "./data/orderer"
+  },
+  "Admin": {
+    "ListenAddress": "127.0.0.1:9443"
+  },
+  "ChannelParticipation": {
+    "Enabled": true
+  }
+};

@@ -1,0 +1,109 @@
+import type { ServerDuplexStream } from '@grpc/grpc-js';
+import type { Logging } from '../common/logging/logging.js';
+import type { BroadcastResponse, DeliverResponse } from '../common/protos/orderer.js';
+import { GrpcListener, type CredentialsFactory, type GrpcModule } from '../comm/grpc-listener.js';
+import type { Envelope } from '../ledger/protos.js';
+import type { BlockSigner } from './block-signature.js';
+import { BroadcastHandler, type ProcessConfigUpdate } from './broadcast-handler.js';
+import { ordererDeliverChannels, type DeliverHandlerFactory, type DeliverStreamHandler } from './deliver-service.js';
+import { Registrar } from './registrar.js';
+
+/** The orderer listener's TLS (General.TLS.*). */
+export interface OrdererTls {
+  keyPem: Buffer;
+  certPem: Buffer;
+  /** With General.TLS.ClientAuthRequired: the roots client certificates must chain to. */
+  clientRootCasPem?: Buffer | undefined;
+}
+
+export interface OrdererNodeOptions {
+  /** host:port of the AtomicBroadcast listener; port 0 picks a free one. */
+  listenAddress: string;
+  /** FileLedger.Location: the orderer's chains. */
+  fileLedgerLocation: string;
+  /** The orderer's local signing identity (General.LocalMSPDir, LocalMSPID). */
+  signer: BlockSigner;
+  tls?: OrdererTls | undefined;
+  /** Works out CONFIG_UPDATE envelopes; without it they are refused. */
+  processConfigUpdate?: ProcessConfigUpdate | undefined;
+  /** Builds the Deliver handler; without it Deliver answers UNIMPLEMENTED. */
+  deliver?: DeliverHandlerFactory | undefined;
+  logging: Logging;
+  /** Printed in the start-up line. */
+  version: string;
+}
+
+/**
+ * An ordering service node: its channels' chains (the registrar) served over AtomicBroadcast
+ * (Broadcast, Deliver) on a listener of its own. Run by `weft orderer start`, or inside a peer
+ * process by the peer's composition root.
+ */
+export class OrdererNode {
+  private constructor(
+    readonly registrar: Registrar,
+    private readonly listener: GrpcListener,
+    private readonly logging: Logging,
+  ) {}
+
+  /** The bound address, with the real port. */
+  get address(): string {
+    return this.listener.address;
+  }
+
+  static async start(opts: OrdererNodeOptions): Promise<OrdererNode> {
+    const logger = opts.logging.logger('orderer.common.server');
+    const registrar = await Registrar.open({ location: opts.fileLedgerLocation, signer: opts.signer, logging: opts.logging });
+    const broadcast = new BroadcastHandler({
+      chains: registrar,
+      processConfigUpdate: opts.processConfigUpdate,
+      logger: opts.logging.logger('orderer.common.broadcast'),
+    });
+    const deliver = opts.deliver?.(ordererDeliverChannels(registrar));
+    let listener: GrpcListener;
+    try {
+      listener = await GrpcListener.start(
+        opts.listenAddress,
+        async (server, grpc) => {
+          const { default: abGrpc } = await import('@hyperledger/fabric-protos/lib/orderer/ab_grpc_pb.js');
+          server.addService(abGrpc.AtomicBroadcastService, {
+            broadcast: (call: ServerDuplexStream<Envelope, BroadcastResponse>) => {
+              broadcast.handle(call);
+            },
+            deliver: (call: ServerDuplexStream<Envelope, DeliverResponse>) => {
+              serveDeliver(call, deliver, grpc.status);
+            },
+          });
+        },
+        opts.tls === undefined ? undefined : credentialsOf(opts.tls),
+      );
+    } catch (err) {
+      await registrar.stop();
+      throw err;
+    }
+    logger.info('Main', `Starting orderer:\n Version: ${opts.version}\n Node.js: ${process.version}\n OS/Arch: ${process.platform}/${process.arch}\n`);
+    logger.info('Main', `Beginning to serve requests on ${listener.address}${opts.tls === undefined ? '' : ' (TLS)'}`);
+    return new OrdererNode(registrar, listener, opts.logging);
+  }
+
+  /** Stops the listener, then every chain. */
+  async stop(): Promise<void> {
+    await this.listener.stop();
+    await this.registrar.stop();
+    this.logging.logger('orderer.common.server').info('Main', 'Orderer stopped');
+  }
+}
+
+function serveDeliver(call: ServerDuplexStream<Envelope, DeliverResponse>, handler: DeliverStreamHandler | undefined, status: GrpcModule['status']): void {
+  if (handler === undefined) {
+    call.emit('error', { code: status.UNIMPLEMENTED, details: 'this orderer does not serve Deliver' });
+    return;
+  }
+  Promise.resolve(handler.handle(call)).catch((err: unknown) => {
+    call.emit('error', { code: status.UNKNOWN, details: err instanceof Error ? err.message : String(err) });
+  });
+}
+
+function credentialsOf(tls: OrdererTls): CredentialsFactory {
+  return (grpc) =>
+    grpc.ServerCredentials.createSsl(tls.clientRootCasPem ?? null, [{ private_key: tls.keyPem, cert_chain: tls.certPem }], tls.clientRootCasPem !== undefined);
+}
