@@ -8,6 +8,7 @@ import { addConfigtxgenCommands } from './configtxgen-commands.js';
 import { extractConnectionFlags } from './connection-flags.js';
 import { addCryptoCommands } from './crypto-commands.js';
 import { runNodeStart } from './node-start.js';
+import { addOsnadminCommands } from './osnadmin-commands.js';
 
 /** What the CLI needs from the script that loads it. */
 export interface CliDeps {
@@ -59,6 +60,7 @@ export async function main(argv: string[], deps: CliDeps): Promise<void> {
   addChaincodeCommands(program, env);
   addConfigtxgenCommands(program, env);
   addCryptoCommands(program);
+  addOsnadminCommands(program);
 
   program
     .command('version')
