@@ -63,6 +63,7 @@ export function applyConfigUpdate(
     } catch (err) {
       throw new ConfigUpdateError('INVALID_RESULT', `initializing channelconfig failed: ${errorMessage(err)}`, { cause: err });
     }
+    checkSupported(next.config);
     checkUnchangedParts(bundle.config, next.config);
     return { envelope: signedConfigEnvelope(channelId, configEnvelope, ordererSigner, opts.now), configEnvelope, bundle: next };
   } catch (err) {
@@ -73,8 +74,39 @@ export function applyConfigUpdate(
   }
 }
 
-/** What a config update may not do (Fabric's Bundle.ValidateNew): drop a section, or change an org's MSP ID. */
+/** The capabilities this orderer implements, as Fabric 2.5's (and V3_0 for channels, as Weft's MSPs do). */
+const SUPPORTED = {
+  Channel: ['V1_3', 'V1_4_2', 'V1_4_3', 'V2_0', 'V3_0'],
+  Orderer: ['V1_1', 'V1_4_2', 'V2_0'],
+} as const;
+
+/** A config this orderer could not follow is refused (Fabric's checkResources). */
+function checkSupported(next: ChannelConfig): void {
+  if (next.orderer === undefined) throw new ConfigUpdateError('INVALID_RESULT', 'config update is not compatible: config does not contain orderer config');
+  const required = [
+    ['Orderer', 'orderer', next.capabilities.orderer],
+    ['Channel', 'channel', next.capabilities.channel],
+  ] as const;
+  for (const [type, section, capabilities] of required) {
+    const unsupported = capabilities.find((c) => !(SUPPORTED[type] as readonly string[]).includes(c));
+    if (unsupported !== undefined) {
+      throw new ConfigUpdateError(
+        'INVALID_RESULT',
+        `config update is not compatible: config requires unsupported ${section} capabilities: ${type} capability ${unsupported} is required but not supported`,
+      );
+    }
+  }
+}
+
+/**
+ * What a config update may not do (Fabric's Bundle.ValidateNew): drop a section, change an org's
+ * MSP ID, or change the consensus type on a channel without the capability for its migration.
+ */
 function checkUnchangedParts(old: ChannelConfig, next: ChannelConfig): void {
+  const migration = old.capabilities.channel.some((c) => c === 'V1_4_2' || c === 'V1_4_3' || c === 'V2_0' || c === 'V3_0');
+  if (!migration && old.orderer !== undefined && next.orderer !== undefined && old.orderer.type !== next.orderer.type) {
+    throw new ConfigUpdateError('INVALID_RESULT', `attempted to change consensus type from ${old.orderer.type} to ${next.orderer.type}`);
+  }
   const groups = next.channelGroup.getGroupsMap();
   if (old.orderer !== undefined && !groups.has('Orderer')) {
     throw new ConfigUpdateError('INVALID_RESULT', 'current config has orderer section, but new config does not');

@@ -13,7 +13,7 @@ import { configOf } from '../../src/channelconfig/config-update-validator.js';
 import type { ConfigtxOrganization } from '../../src/channelconfig/configtx.js';
 import { configUpdateEnvelope, signConfigUpdateEnvelope } from '../../src/client/config-update-envelope.js';
 import { Envelope, Payload, type Block } from '../../src/common/protos/common.js';
-import { ConfigEnvelope, ConfigGroup, ConfigUpdate, ConfigUpdateEnvelope, type Config, type ConfigPolicy, type ConfigValue } from '../../src/common/protos/configtx.js';
+import { Capabilities, Capability, ConfigEnvelope, ConfigGroup, ConfigUpdate, ConfigUpdateEnvelope, type Config, type ConfigPolicy, type ConfigValue } from '../../src/common/protos/configtx.js';
 import { ChannelHeader, HeaderType, SignatureHeader } from '../../src/common/protos/proposal.js';
 import { generateCrypto } from '../../src/msp/cryptogen/index.js';
 import { defaultUserIdentity } from '../../src/msp/default-identities.js';
@@ -43,6 +43,7 @@ interface Fixture {
   org1User: SigningIdentity;
   org2Admin: SigningIdentity;
   orderer: SigningIdentity;
+  ordererAdmin: SigningIdentity;
 }
 
 let fx: Fixture;
@@ -83,6 +84,7 @@ before(async () => {
     org1User: await loadSigningIdentity(defaultUserIdentity(crypto, 'User1').mspDir, 'Org1MSP'),
     org2Admin: await loadSigningIdentity(org2Dir, 'Org2MSP'),
     orderer: await loadSigningIdentity(join(crypto, 'ordererOrganizations/example.com/orderers/orderer.example.com/msp'), 'OrdererMSP'),
+    ordererAdmin: await loadSigningIdentity(join(crypto, 'ordererOrganizations/example.com/users/Admin@example.com/msp'), 'OrdererMSP'),
   };
 });
 
@@ -270,6 +272,24 @@ describe('CONFIG_UPDATE processing', () => {
     assert.throws(
       () => processConfigUpdate(fx.genesis, signed(computeConfigUpdate(fx.original, renamed, CHANNEL), fx.org1Admin), fx.orderer),
       refusal('INVALID_RESULT', `error applying config update to existing channel '${CHANNEL}': application org Org1MSP attempted to change MSP ID from Org1MSP to Org2MSP`),
+    );
+  });
+
+  test('an update requiring a capability this orderer lacks is refused', () => {
+    const modified = fx.original.cloneMessage();
+    const capabilities = new Capabilities();
+    capabilities.getCapabilitiesMap().set('V9_9', new Capability());
+    const value = modified.getChannelGroup()?.getValuesMap().get('Capabilities');
+    assert.ok(value !== undefined);
+    value.setValue(capabilities.serializeBinary());
+    // /Channel/Capabilities is guarded by /Channel/Admins: a MAJORITY of the Admins of Application and Orderer.
+    const ordererAdmin = fx.ordererAdmin;
+    assert.throws(
+      () => processConfigUpdate(fx.genesis, signed(computeConfigUpdate(fx.original, modified, CHANNEL), fx.org1Admin, ordererAdmin), fx.orderer),
+      refusal(
+        'INVALID_RESULT',
+        `error applying config update to existing channel '${CHANNEL}': config update is not compatible: config requires unsupported channel capabilities: Channel capability V9_9 is required but not supported`,
+      ),
     );
   });
 
