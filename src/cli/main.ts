@@ -9,6 +9,7 @@ import { extractConnectionFlags } from './connection-flags.js';
 import { addCryptoCommands } from './crypto-commands.js';
 import { runNodeStart } from './node-start.js';
 import { addOsnadminCommands } from './osnadmin-commands.js';
+import { addSignconfigtxCommand } from './signconfigtx-command.js';
 
 /** What the CLI needs from the script that loads it. */
 export interface CliDeps {
@@ -57,6 +58,7 @@ export async function main(argv: string[], deps: CliDeps): Promise<void> {
     });
 
   addChannelCommands(program, env);
+  addSignconfigtxCommand(program, env);
   addChaincodeCommands(program, env);
   addConfigtxgenCommands(program, env);
   addCryptoCommands(program);
