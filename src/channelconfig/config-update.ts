@@ -3,7 +3,7 @@ import { ChannelBundle } from '../channel/channel-bundle.js';
 import { errorMessage } from '../common/errors/weft-error.js';
 import type { Logger } from '../common/logging/logging.js';
 import { Envelope, Payload, type Block } from '../common/protos/common.js';
-import type { ConfigEnvelope } from '../common/protos/configtx.js';
+import { ConfigEnvelope } from '../common/protos/configtx.js';
 import { Timestamp } from '../common/protos/peer.js';
 import { ChannelHeader, Header, HeaderType, SignatureHeader } from '../common/protos/proposal.js';
 import type { ChannelConfig } from './channel-config.js';
@@ -41,6 +41,26 @@ export interface ProcessedConfigUpdate {
  */
 export function processConfigUpdate(current: Block | ChannelBundle, envelope: Envelope, ordererSigner: OrdererSigner, opts: ProcessConfigUpdateOptions = {}): Envelope {
   return applyConfigUpdate(current, envelope, ordererSigner, opts).envelope;
+}
+
+/**
+ * A CONFIG envelope processed again (Fabric's ProcessConfigMsg): its last_update is applied to the
+ * current config afresh, for a config message ordered after the config it was computed on changed.
+ */
+export function reprocessConfigEnvelope(current: Block | ChannelBundle, configEnvelope: Envelope, ordererSigner: OrdererSigner, opts: ProcessConfigUpdateOptions = {}): Envelope {
+  let lastUpdate: Envelope | undefined;
+  try {
+    const payload = Payload.deserializeBinary(configEnvelope.getPayload_asU8());
+    const header = payload.getHeader();
+    const type = header === undefined ? undefined : ChannelHeader.deserializeBinary(header.getChannelHeader_asU8()).getType();
+    if (type !== HeaderType.CONFIG) throw new ConfigUpdateError('UPDATE_MALFORMED', `invalid type ${String(type)}, expected CONFIG`);
+    lastUpdate = ConfigEnvelope.deserializeBinary(payload.getData_asU8()).getLastUpdate();
+  } catch (err) {
+    if (err instanceof ConfigUpdateError) throw err;
+    throw new ConfigUpdateError('UPDATE_MALFORMED', `error unmarshalling message for type CONFIG: ${errorMessage(err)}`, { cause: err });
+  }
+  if (lastUpdate === undefined) throw new ConfigUpdateError('UPDATE_MALFORMED', 'the CONFIG envelope holds no last_update to process again');
+  return processConfigUpdate(current, lastUpdate, ordererSigner, opts);
 }
 
 /** processConfigUpdate, also giving the ConfigEnvelope and the new config's bundle. */

@@ -7,7 +7,7 @@ import { builtInProfile } from '../../src/channelconfig/built-in-profile.js';
 import { encodeChannelGroup } from '../../src/channelconfig/channel-group-encoder.js';
 import { computeConfigUpdate } from '../../src/channelconfig/compute-config-update.js';
 import { genesisBlockOfProfile } from '../../src/channelconfig/config-block.js';
-import { applyConfigUpdate, processConfigUpdate } from '../../src/channelconfig/config-update.js';
+import { applyConfigUpdate, processConfigUpdate, reprocessConfigEnvelope } from '../../src/channelconfig/config-update.js';
 import { ConfigUpdateError, type ConfigUpdateErrorCode } from '../../src/channelconfig/config-update-error.js';
 import { configOf } from '../../src/channelconfig/config-update-validator.js';
 import type { ConfigtxOrganization } from '../../src/channelconfig/configtx.js';
@@ -204,10 +204,14 @@ describe('CONFIG_UPDATE processing', () => {
   test('an update computed against an older config is refused: its read set is stale', () => {
     const update = addOrg2(fx.org1Admin);
     const first = applyConfigUpdate(fx.genesis, update, fx.orderer);
-    assert.throws(
-      () => processConfigUpdate(first.bundle, update, fx.orderer),
-      refusal('READ_SET_MISMATCH', `${PREFIX}error validating ReadSet: proposed update requires that key [Group]  /Channel/Application be at version 0, but it is currently at version 1`),
-    );
+    const stale = `${PREFIX}error validating ReadSet: proposed update requires that key [Group]  /Channel/Application be at version 0, but it is currently at version 1`;
+    assert.throws(() => processConfigUpdate(first.bundle, update, fx.orderer), refusal('READ_SET_MISMATCH', stale));
+    // A CONFIG envelope processed again (ProcessConfigMsg): fine on the config it was made on, stale after it.
+    const again = reprocessConfigEnvelope(fx.genesis, first.envelope, fx.orderer);
+    const config = ConfigEnvelope.deserializeBinary(Payload.deserializeBinary(again.getPayload_asU8()).getData_asU8()).getConfig();
+    assert.deepEqual(config?.serializeBinary(), first.configEnvelope.getConfig()?.serializeBinary());
+    assert.throws(() => reprocessConfigEnvelope(first.bundle, first.envelope, fx.orderer), refusal('READ_SET_MISMATCH', stale));
+    assert.throws(() => reprocessConfigEnvelope(first.bundle, update, fx.orderer), refusal('UPDATE_MALFORMED', `invalid type ${String(HeaderType.CONFIG_UPDATE)}, expected CONFIG`));
   });
 
   test('an update for another channel is refused', () => {

@@ -76,7 +76,12 @@ export class ChannelParticipationHandler {
     const method = req.method ?? 'GET';
     if (path === CHANNELS) return this.channels(req, method);
     if (path.startsWith(`${CHANNELS}/`) && !path.slice(CHANNELS.length + 1).includes('/')) {
-      return this.channel(req, method, decodeURIComponent(path.slice(CHANNELS.length + 1)));
+      const channelId = decodedSegment(path.slice(CHANNELS.length + 1));
+      if (channelId === undefined) {
+        req.resume();
+        return failure(400, `invalid channel ID: '${path.slice(CHANNELS.length + 1)}' contains illegal characters`);
+      }
+      return this.channel(req, method, channelId);
     }
     if (path === BASE && method === 'GET') return { status: 302, headers: { Location: CHANNELS } };
     return { status: 404, body: '404 page not found' };
@@ -182,6 +187,15 @@ function joinBlockChannel(block: Block): string {
   const invalid = invalidChannelId(bundle.channelId);
   if (invalid !== undefined) throw new Error(`bad channel ID: ${invalid}`);
   return bundle.channelId;
+}
+
+/** A path segment with its %-escapes decoded; undefined when they are malformed. */
+function decodedSegment(segment: string): string | undefined {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return undefined;
+  }
 }
 
 /** Fabric's channel ID rule (configtx.ValidateChannelID), in its words. */

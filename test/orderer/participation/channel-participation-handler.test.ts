@@ -151,6 +151,10 @@ describe('channel participation API', () => {
     assert.equal(badId.status, 400);
     assert.deepEqual(json(badId.body), { error: "invalid channel ID: 'MyChannel' contains illegal characters" });
 
+    const badEscape = await raw(r, '/participation/v1/channels/my%zzchannel');
+    assert.equal(badEscape.status, 400);
+    assert.deepEqual(json(badEscape.body), { error: "invalid channel ID: 'my%zzchannel' contains illegal characters" });
+
     const html = await raw(r, '/participation/v1/channels', { headers: { Accept: 'text/html' } });
     assert.equal(html.status, 406);
     assert.deepEqual(json(html.body), { error: 'response Content-Type is application/json only' });
