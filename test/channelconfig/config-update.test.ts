@@ -12,7 +12,7 @@ import { ConfigUpdateError, type ConfigUpdateErrorCode } from '../../src/channel
 import { configOf } from '../../src/channelconfig/config-update-validator.js';
 import type { ConfigtxOrganization } from '../../src/channelconfig/configtx.js';
 import { configUpdateEnvelope, signConfigUpdateEnvelope } from '../../src/client/config-update-envelope.js';
-import { Envelope, Payload, type Block } from '../../src/common/protos/common.js';
+import { Block, BlockData, Envelope, Payload } from '../../src/common/protos/common.js';
 import { Capabilities, Capability, ConfigEnvelope, ConfigGroup, ConfigUpdate, ConfigUpdateEnvelope, type Config, type ConfigPolicy, type ConfigValue } from '../../src/common/protos/configtx.js';
 import { ChannelHeader, HeaderType, SignatureHeader } from '../../src/common/protos/proposal.js';
 import { generateCrypto } from '../../src/msp/cryptogen/index.js';
@@ -156,6 +156,16 @@ describe('CONFIG_UPDATE processing', () => {
     const configEnvelope = ConfigEnvelope.deserializeBinary(payload.getData_asU8());
     assert.deepEqual(configEnvelope.getLastUpdate()?.serializeBinary(), update.serializeBinary());
     assert.deepEqual(configEnvelope.getConfig()?.serializeBinary(), config.serializeBinary());
+
+    // Cut into a block of its own, the envelope is a config block the channel's code reads.
+    const block = new Block();
+    const blockData = new BlockData();
+    blockData.setDataList([result.envelope.serializeBinary()]);
+    block.setData(blockData);
+    const fromBlock = ChannelBundle.fromBlock(block);
+    assert.equal(fromBlock.channelId, CHANNEL);
+    assert.equal(fromBlock.config.sequence, 1);
+    assert.ok(fromBlock.msps.getMsp('Org2MSP') !== undefined);
 
     // processConfigUpdate gives the same envelope alone, from the bundle as well as from the block.
     const again = processConfigUpdate(ChannelBundle.fromBlock(fx.genesis), update, fx.orderer);
