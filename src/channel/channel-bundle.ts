@@ -1,5 +1,6 @@
 import { ChannelConfig } from '../channelconfig/channel-config.js';
 import type { Block } from '../common/protos/common.js';
+import type { Config } from '../common/protos/configtx.js';
 import { FabricMSPConfig, type MSPConfig } from '../common/protos/msp.js';
 import { FabricMsp } from '../msp/fabric-msp.js';
 import { MspManager } from '../msp/msp-manager.js';
@@ -27,7 +28,15 @@ export class ChannelBundle {
    * it was joined (a peer loading its channels at start does not pay for certificates it may not see).
    */
   static fromBlock(block: Block, opts: { deferMsps?: boolean } = {}): ChannelBundle {
-    const config = ChannelConfig.fromBlock(block);
+    return ChannelBundle.fromChannelConfig(ChannelConfig.fromBlock(block), opts);
+  }
+
+  /** The bundle of a config tree (a ConfigEnvelope's, as a config update makes one) of channel `channelId`. */
+  static fromConfig(config: Config, channelId: string, opts: { deferMsps?: boolean } = {}): ChannelBundle {
+    return ChannelBundle.fromChannelConfig(ChannelConfig.fromConfig(config, channelId), opts);
+  }
+
+  private static fromChannelConfig(config: ChannelConfig, opts: { deferMsps?: boolean }): ChannelBundle {
     // Ed25519 identities count on a channel with the V3_0 capability only, as in Fabric 3.
     const mspOptions = { allowEd25519: config.capabilities.channel.includes('V3_0') };
     const msps = new MspManager(
