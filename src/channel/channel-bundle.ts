@@ -25,11 +25,13 @@ export class ChannelBundle {
    * Throws, naming the part of the block that is wrong, when it is not a usable config block.
    * `deferMsps`: the MSPs are set up when first used, for a channel whose config was checked when
    * it was joined (a peer loading its channels at start does not pay for certificates it may not see).
+   * `checkExpiry: false`: identities are not refused for their validity dates, as Fabric's
+   * committer validates the transactions of past blocks (default true, as the endorser checks).
    */
-  static fromBlock(block: Block, opts: { deferMsps?: boolean } = {}): ChannelBundle {
+  static fromBlock(block: Block, opts: { deferMsps?: boolean; checkExpiry?: boolean } = {}): ChannelBundle {
     const config = ChannelConfig.fromBlock(block);
     // Ed25519 identities count on a channel with the V3_0 capability only, as in Fabric 3.
-    const mspOptions = { allowEd25519: config.capabilities.channel.includes('V3_0') };
+    const mspOptions = { allowEd25519: config.capabilities.channel.includes('V3_0'), checkExpiry: opts.checkExpiry ?? true };
     const msps = new MspManager(
       config.msps.map((mspConfig) =>
         opts.deferMsps === true
