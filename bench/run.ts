@@ -8,6 +8,7 @@ const benchmarks: Array<() => Promise<Benchmark>> = [
   async () => (await import('./process.js')).processBenchmark,
   async () => (await import('./docker.js')).dockerBenchmark,
   async () => (await import('./endorse.js')).endorseBenchmark,
+  async () => (await import('./validate.js')).validateBenchmark,
 ];
 
 const report: Report = (bench, value, unit) => {
