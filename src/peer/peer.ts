@@ -170,7 +170,13 @@ export class Peer {
       const plugins = await loadPluginSysCCs(config.chaincode.systemPlugins, config.configDir ?? opts.cwd ?? process.cwd(), opts.importModule);
       packageStore = await packages;
       const builtIns = [
-        new Lscc({ packages: packageStore, definitions: new ChaincodeDefinitions(channels), acl: access, logger: logging.logger('lscc') }),
+        new Lscc({
+          packages: packageStore,
+          definitions: new ChaincodeDefinitions(channels),
+          acl: access,
+          logger: logging.logger('lscc'),
+          applicationMspIds: (channelId) => channels.getBundle(channelId)?.config.applicationOrgs.map((org) => org.mspId) ?? [],
+        }),
         new Cscc({ channels: channelManager, acl: access, logger: logging.logger('cscc') }),
         new Qscc({ ledgers: channels, acl: access, logger: logging.logger('qscc') }),
         new LifecycleScc(),
