@@ -9,6 +9,7 @@ const benchmarks: Array<() => Promise<Benchmark>> = [
   async () => (await import('./docker.js')).dockerBenchmark,
   async () => (await import('./endorse.js')).endorseBenchmark,
   async () => (await import('./orderer.js')).ordererBenchmark,
+  async () => (await import('./validate.js')).validateBenchmark,
 ];
 
 const report: Report = (bench, value, unit) => {

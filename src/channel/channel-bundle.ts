@@ -1,5 +1,6 @@
 import { ChannelConfig } from '../channelconfig/channel-config.js';
 import type { Block } from '../common/protos/common.js';
+import type { Config } from '../common/protos/configtx.js';
 import { FabricMSPConfig, type MSPConfig } from '../common/protos/msp.js';
 import { FabricMsp } from '../msp/fabric-msp.js';
 import { MspManager } from '../msp/msp-manager.js';
@@ -12,6 +13,11 @@ import { parseSignaturePolicy } from '../policies/signature-policy-dsl.js';
  * What a channel's config block says, made ready to use (Fabric's channelconfig.Bundle): the
  * config itself, the channel's MSPs, and its policy tree. A new config block makes a new bundle.
  */
+interface BundleOptions {
+  deferMsps?: boolean;
+  checkExpiry?: boolean;
+}
+
 export class ChannelBundle {
   private instantiation: Policy | undefined;
 
@@ -25,11 +31,21 @@ export class ChannelBundle {
    * Throws, naming the part of the block that is wrong, when it is not a usable config block.
    * `deferMsps`: the MSPs are set up when first used, for a channel whose config was checked when
    * it was joined (a peer loading its channels at start does not pay for certificates it may not see).
+   * `checkExpiry: false`: identities are not refused for their validity dates, as Fabric's
+   * committer validates the transactions of past blocks (default true, as the endorser checks).
    */
-  static fromBlock(block: Block, opts: { deferMsps?: boolean } = {}): ChannelBundle {
-    const config = ChannelConfig.fromBlock(block);
+  static fromBlock(block: Block, opts: BundleOptions = {}): ChannelBundle {
+    return ChannelBundle.fromChannelConfig(ChannelConfig.fromBlock(block), opts);
+  }
+
+  /** The bundle of a config tree (a ConfigEnvelope's, as a config update makes one) of channel `channelId`. */
+  static fromConfig(config: Config, channelId: string, opts: BundleOptions = {}): ChannelBundle {
+    return ChannelBundle.fromChannelConfig(ChannelConfig.fromConfig(config, channelId), opts);
+  }
+
+  private static fromChannelConfig(config: ChannelConfig, opts: BundleOptions): ChannelBundle {
     // Ed25519 identities count on a channel with the V3_0 capability only, as in Fabric 3.
-    const mspOptions = { allowEd25519: config.capabilities.channel.includes('V3_0') };
+    const mspOptions = { allowEd25519: config.capabilities.channel.includes('V3_0'), checkExpiry: opts.checkExpiry ?? true };
     const msps = new MspManager(
       config.msps.map((mspConfig) =>
         opts.deferMsps === true

@@ -10,6 +10,7 @@ import { TxValidationCode, type BroadcastResponse } from '../common/protos/order
 import { ChaincodeDeploymentSpec, ChaincodeID, ChaincodeInput, ChaincodeSpec, type Response } from '../common/protos/peer.js';
 import { HeaderType, type HeaderTypeValue, type ProposalResponse } from '../common/protos/proposal.js';
 import { ChaincodeQueryResponse } from '../common/protos/query.js';
+import { parseSignaturePolicy } from '../policies/signature-policy-dsl.js';
 import { CliError } from './cli-error.js';
 import { writeDevCredentials } from './dev-credentials.js';
 import { clientContext, validationCodeOf, type ClientContext } from './peer-call.js';
@@ -18,6 +19,15 @@ const LANGUAGES: Record<string, number> = { golang: 1, node: 2, car: 3, java: 4 
 // common.Status.SUCCESS: the orderer took the transaction.
 const SUCCESS = 200;
 const text = (s: string): Buffer => Buffer.from(s);
+
+/** `-P`: the SignaturePolicyEnvelope lscc records, refused as Fabric's CLI refuses a policy it cannot parse. */
+function endorsementPolicyArg(policy: string): Uint8Array {
+  try {
+    return parseSignaturePolicy(policy).serializeBinary();
+  } catch (err) {
+    throw new CliError('BAD_INPUT', `invalid policy ${policy}: ${err instanceof Error ? err.message : String(err)}`);
+  }
+}
 
 /** `-c '{"Args":["fn","a"]}'` (or `{"Function":"fn","Args":[...]}`), as Fabric's CLI reads it. */
 export function parseCtor(json: string): Uint8Array[] {
@@ -163,9 +173,11 @@ export function addChaincodeCommands(program: Command, env: NodeJS.ProcessEnv): 
       .option('-c, --ctor <json>', 'constructor message for the chaincode in JSON format', '{"Args":[]}')
       .option('-l, --lang <language>', 'language the chaincode is written in', 'node')
       .option('--collections-config <file>', "the chaincode's private data collections, a JSON file")
-      .action(async (opts: { channelID: string; name: string; version: string; ctor: string; lang: string; collectionsConfig?: string }) => {
+      .option('-P, --policy <policy>', "the chaincode's endorsement policy, e.g. \"AND('Org1MSP.peer','Org2MSP.peer')\" (default: a member of any channel organisation)")
+      .action(async (opts: { channelID: string; name: string; version: string; ctor: string; lang: string; collectionsConfig?: string; policy?: string }) => {
         const cds = deploymentSpec(opts.name, opts.version, opts.lang, parseCtor(opts.ctor));
-        const args = [text(fn), text(opts.channelID), cds.serializeBinary(), new Uint8Array(), text('escc'), text('vscc')];
+        const policy = opts.policy === undefined ? new Uint8Array() : endorsementPolicyArg(opts.policy);
+        const args = [text(fn), text(opts.channelID), cds.serializeBinary(), policy, text('escc'), text('vscc')];
         if (opts.collectionsConfig !== undefined) args.push(await readCollectionConfigFile(opts.collectionsConfig));
         const endorsed = await endorse(env, { channelId: opts.channelID, chaincodeName: 'lscc', args });
         okResponse(endorsed.reply, command);

@@ -9,6 +9,8 @@ import { extractConnectionFlags } from './connection-flags.js';
 import { addCryptoCommands } from './crypto-commands.js';
 import { runNodeStart } from './node-start.js';
 import { addOrdererCommands } from './orderer-start.js';
+import { addOsnadminCommands } from './osnadmin-commands.js';
+import { addSignconfigtxCommand } from './signconfigtx-command.js';
 
 /** What the CLI needs from the script that loads it. */
 export interface CliDeps {
@@ -57,10 +59,12 @@ export async function main(argv: string[], deps: CliDeps): Promise<void> {
     });
 
   addChannelCommands(program, env);
+  addSignconfigtxCommand(program, env);
   addChaincodeCommands(program, env);
   addConfigtxgenCommands(program, env);
   addCryptoCommands(program);
   addOrdererCommands(program, env);
+  addOsnadminCommands(program);
 
   program
     .command('version')

@@ -7,8 +7,19 @@ import { WeftError } from '../common/errors/weft-error.js';
  * - CALL_FAILED: the gRPC call failed otherwise, or ended without an answer;
  * - PROPOSAL_FAILED: the proposal was answered with an error response;
  * - BROADCAST_REFUSED: the orderer refused the transaction (its reply's status);
- * - TX_INVALIDATED: the transaction was committed with a validation code other than VALID.
+ * - TX_INVALIDATED: the transaction was committed with a validation code other than VALID;
+ * - NOT_FOUND: a Deliver seek named an unknown channel, or a block past the end (FAIL_IF_NOT_READY);
+ * - BAD_REQUEST: the peer or orderer could not read the request (a Deliver seek);
+ * - SERVICE_UNAVAILABLE: the peer or orderer could not serve the request now (a Deliver seek).
  */
 export class ClientError extends WeftError<
-  'PEER_UNREACHABLE' | 'ACCESS_DENIED' | 'CALL_FAILED' | 'PROPOSAL_FAILED' | 'BROADCAST_REFUSED' | 'TX_INVALIDATED'
+    | 'PEER_UNREACHABLE'
+  | 'ACCESS_DENIED'
+  | 'CALL_FAILED'
+  | 'PROPOSAL_FAILED'
+  | 'BROADCAST_REFUSED'
+  | 'TX_INVALIDATED'
+  | 'NOT_FOUND'
+  | 'BAD_REQUEST'
+  | 'SERVICE_UNAVAILABLE'
 > {}

@@ -37,3 +37,25 @@ function grpcStatusOf(err: unknown): number | undefined {
   if (!(err instanceof Error) || !('code' in err)) return undefined;
   return typeof err.code === 'number' ? err.code : undefined;
 }
+
+// Fabric's common.Status values a Deliver stream ends with (fixed by common.proto), named here so
+// that this module does not load the protobufs.
+const DELIVER_STATUS: ReadonlyMap<number, { name: string; code: ClientError['code'] }> = new Map([
+  [400, { name: 'BAD_REQUEST', code: 'BAD_REQUEST' }],
+  [403, { name: 'FORBIDDEN', code: 'ACCESS_DENIED' }],
+  [404, { name: 'NOT_FOUND', code: 'NOT_FOUND' }],
+  [413, { name: 'REQUEST_ENTITY_TOO_LARGE', code: 'BAD_REQUEST' }],
+  [500, { name: 'INTERNAL_SERVER_ERROR', code: 'CALL_FAILED' }],
+  [501, { name: 'NOT_IMPLEMENTED', code: 'CALL_FAILED' }],
+  [503, { name: 'SERVICE_UNAVAILABLE', code: 'SERVICE_UNAVAILABLE' }],
+]);
+
+/**
+ * The one place a Deliver stream's final status, other than SUCCESS, becomes a domain error:
+ * FORBIDDEN is ACCESS_DENIED, NOT_FOUND, BAD_REQUEST and SERVICE_UNAVAILABLE keep their names,
+ * anything else is CALL_FAILED. The message reads `context: status NOT_FOUND`.
+ */
+export function deliverStatusError(status: number, context: string): ClientError {
+  const known = DELIVER_STATUS.get(status);
+  return new ClientError(known?.code ?? 'CALL_FAILED', `${context}: status ${known?.name ?? String(status)}`);
+}

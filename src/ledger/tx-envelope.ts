@@ -16,6 +16,8 @@ export interface EndorserTxEnvelopeOptions {
   creator?: Uint8Array;
   /** The chaincode response status and payload the endorser saw. */
   response?: { status: number; message?: string; payload?: Uint8Array };
+  /** The chaincode event the transaction sets: a serialized `peer.ChaincodeEvent`. */
+  events?: Uint8Array;
 }
 
 /**
@@ -51,6 +53,7 @@ export function createEndorserTxEnvelope(opts: EndorserTxEnvelopeOptions): Envel
   chaincodeAction.setResults(opts.results instanceof Uint8Array ? opts.results : opts.results.pubSimulationBytes);
   chaincodeAction.setResponse(response);
   chaincodeAction.setChaincodeId(chaincodeId);
+  if (opts.events !== undefined) chaincodeAction.setEvents(opts.events);
 
   const header = new common.Header();
   header.setChannelHeader(channelHeader.serializeBinary());

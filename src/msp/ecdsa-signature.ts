@@ -44,9 +44,13 @@ export function isLowS(s: bigint, order: bigint): boolean {
   return s <= order >> 1n;
 }
 
-/** The low-S DER form of a signature: s replaced by order - s when it is high. */
-export function toLowS(signature: Uint8Array, order: bigint): Uint8Array {
-  const parsed = parseEcdsaSignature(signature);
-  if (parsed === undefined) throw new Error('not a DER ECDSA signature');
-  return encodeEcdsaSignature(parsed.r, isLowS(parsed.s, order) ? parsed.s : order - parsed.s);
+/**
+ * The low-S DER form of an IEEE P1363 signature (r || s, as node:crypto signs with
+ * `dsaEncoding: 'ieee-p1363'`): the fixed-width halves are read without a DER parse.
+ */
+export function lowSDerOfP1363(raw: Uint8Array, order: bigint): Uint8Array {
+  const half = raw.length / 2;
+  const r = BigInt(`0x${Buffer.from(raw.buffer, raw.byteOffset, half).toString('hex')}`);
+  const s = BigInt(`0x${Buffer.from(raw.buffer, raw.byteOffset + half, half).toString('hex')}`);
+  return encodeEcdsaSignature(r, isLowS(s, order) ? s : order - s);
 }

@@ -100,6 +100,7 @@ export class FabricMsp implements IdentityDeserializer, IdentityOwner {
   private readonly checkExpiry: boolean;
   readonly allowsEd25519: boolean;
   private readonly cache: BoundedCache<string, X509Identity>;
+  private readonly decodedRoles = new WeakMap<MSPPrincipal, { mspId: string; role: number }>();
 
   // Over the limit (20): being written as this lands; reading the CRLs and the OU identifiers in
   // methods of their own would bring it under.
@@ -275,8 +276,8 @@ export class FabricMsp implements IdentityDeserializer, IdentityOwner {
         // An X.509 identity is nominal, never anonymous.
         return MSPIdentityAnonymity.deserializeBinary(bytes).getAnonymityType() === MSPIdentityAnonymity.MSPIdentityAnonymityType.NOMINAL;
       case Classification.ROLE: {
-        const role = MSPRole.deserializeBinary(bytes);
-        return role.getMspIdentifier() === this.id && this.hasRole(identity, role.getRole());
+        const role = this.roleOf(principal, bytes);
+        return role.mspId === this.id && this.hasRole(identity, role.role);
       }
       case Classification.ORGANIZATION_UNIT: {
         const unit = OrganizationUnit.deserializeBinary(bytes);
@@ -293,6 +294,17 @@ export class FabricMsp implements IdentityDeserializer, IdentityOwner {
       default:
         return false;
     }
+  }
+
+  /** A role principal decoded once: policies hand the same principal objects to every evaluation. */
+  private roleOf(principal: MSPPrincipal, bytes: Uint8Array): { mspId: string; role: number } {
+    let role = this.decodedRoles.get(principal);
+    if (role === undefined) {
+      const decoded = MSPRole.deserializeBinary(bytes);
+      role = { mspId: decoded.getMspIdentifier(), role: decoded.getRole() };
+      this.decodedRoles.set(principal, role);
+    }
+    return role;
   }
 
   private hasRole(identity: X509Identity, role: number): boolean {

@@ -3,7 +3,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { errorMessage } from '../common/errors/weft-error.js';
 import { SerializedIdentity } from '../common/protos/msp.js';
-import { curveOrderOf, toLowS } from './ecdsa-signature.js';
+import { curveOrderOf, lowSDerOfP1363 } from './ecdsa-signature.js';
 import { MspError } from './msp-error.js';
 import { firstPemBlock } from './pem.js';
 
@@ -58,8 +58,8 @@ export function signingIdentity(mspId: string, certificatePem: string, key: KeyO
     },
     sign: (message: Uint8Array): Uint8Array => {
       if (ed25519) return sign(null, message, key);
-      const signature = sign('sha256', message, key);
-      return order === undefined ? signature : toLowS(signature, order);
+      if (order === undefined) return sign('sha256', message, key);
+      return lowSDerOfP1363(sign('sha256', message, { key, dsaEncoding: 'ieee-p1363' }), order);
     },
   };
 }

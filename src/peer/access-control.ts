@@ -54,6 +54,14 @@ export class AccessControl {
     this.acl.checkACL(resource, channelId, signedDataOfProposal(signed));
   }
 
+  /**
+   * The ACL of `resource` for a signed envelope (a Deliver seek: event/Block, event/FilteredBlock):
+   * its signature, its creator's validity in the channel's MSPs, and the policy.
+   */
+  checkEnvelopeACL(resource: string, channelId: string, envelope: Envelope): void {
+    this.acl.checkACL(resource, channelId, signedDataOfEnvelope(envelope));
+  }
+
   /** lscc's deploy and upgrade: the channel's instantiation policy (an admin of one of its organisations), as Fabric's lscc checks it. */
   private checkInstantiationPolicy(channelId: string, signed: SignedProposal | undefined): void {
     const bundle = this.opts.channels.getBundle(channelId);

@@ -8,16 +8,12 @@ import { caCertGenerator } from '../chaincode/tls/ca-cert-generator.js';
 import { startChaincodeServer } from '../comm/chaincode-server.js';
 import type { GrpcListener } from '../comm/grpc-listener.js';
 import { ClientRootsProvider } from '../comm/client-roots-provider.js';
-import { startPeerServer } from '../comm/peer-server.js';
+import { startPeerServer, type PeerServerOptions } from '../comm/peer-server.js';
 import type { CoreConfig } from '../common/config/core-config.js';
 import { errorMessage } from '../common/errors/weft-error.js';
 import type { Logger, Logging } from '../common/logging/logging.js';
-import { CCAAS_CONTAINER_TYPE, CcaasVMProvider } from '../container/ccaas/ccaas-vm-provider.js';
-import { DEV_CONTAINER_TYPE, DevVMProvider } from '../container/dev/dev-vm-provider.js';
-import { DOCKER_CONTAINER_TYPE } from '../container/docker/docker-container-type.js';
+import { CCAAS_CONTAINER_TYPE } from '../container/ccaas/ccaas-vm-provider.js';
 import { INPROC_CONTAINER_TYPE } from '../container/inproc/inproc-registry.js';
-import { PROCESS_CONTAINER_TYPE, ProcessVMProvider } from '../container/process/process-vm-provider.js';
-import type { VMProvider } from '../container/vm.js';
 import { Endorser } from '../endorser/endorser.js';
 import { KvLedgerProvider, newBlock, type LedgerManager, type PeerLedger } from '../ledger/index.js';
 import { defaultCryptoDir, ensureDefaultCrypto } from '../msp/default-identities.js';
@@ -38,9 +34,10 @@ import { createChaincodeStack } from './chaincode-stack.js';
 import { ChannelManager } from './channel-manager.js';
 import { ChannelRegistry } from './channel-registry.js';
 import { LsccCollectionAccess } from './collection-access.js';
-import { loadPeerTls } from './peer-tls.js';
+import { loadPeerTls, type PeerTls } from './peer-tls.js';
 import { AccessControl } from './access-control.js';
 import { loadPeerIdentity } from './local-identity.js';
+import { createUserVMs } from './user-vms.js';
 
 export interface PeerOptions {
   config: CoreConfig;
@@ -81,9 +78,6 @@ export class Peer {
     readonly chaincodeSupport: ChaincodeSupport,
   ) {}
 
-  // Over the complexity limit: STYLE.md lists it as one to grow out of (each service built in a
-  // function of its own, stopped in reverse order); that split is still to be made.
-  // eslint-disable-next-line complexity
   static async start(opts: PeerOptions): Promise<Peer> {
     const { config, logging } = opts;
     const logger = logging.logger('nodeCmd');
@@ -96,57 +90,12 @@ export class Peer {
     let chaincodeAddress: string | undefined;
     // With no peer.chaincodeAddress, chaincodes dial the listener where it actually bound.
     const peerAddress = (): string => config.peer.chaincodeAddress ?? chaincodeAddress ?? config.peer.chaincodeListenAddress;
-    const devMode = config.chaincode.mode === 'dev';
-    const userType = devMode ? DEV_CONTAINER_TYPE : config.vm.type === 'docker' ? DOCKER_CONTAINER_TYPE : PROCESS_CONTAINER_TYPE;
     let packageStore: PackageStore | undefined;
-    // A service package is dialled wherever it runs; otherwise the peer runs the code (in a process
-    // or a Docker container, by vm.type), or in dev mode the developer does.
-    const containerTypeOf = (name: string, version: string): string =>
-      packageStore?.get(name, version)?.service === true ? CCAAS_CONTAINER_TYPE : userType;
     const health = new HealthRegistry();
-    const ccaas = new CcaasVMProvider({
-      packages: { sourceDir: (ccid) => packageStore?.sourceDir(ccid) },
-      logger: logging.logger('container.ccaas'),
-    });
-    const userVMs = new Map<string, VMProvider>([[CCAAS_CONTAINER_TYPE, ccaas]]);
-    const stoppable: Parts['userVMs'] = [ccaas];
-    if (devMode) {
-      userVMs.set(DEV_CONTAINER_TYPE, new DevVMProvider({ logger: logging.logger('chaincode'), peerAddress }));
-    } else {
-      const nodeOptions = config.chaincode.nodeOptions;
-      const processes = new ProcessVMProvider({
-          // Chaincode is launched only once the peer has started, by when the store is open.
-          packages: { sourceDir: (ccid) => packageStore?.sourceDir(ccid) },
-          buildRoot: join(config.peer.fileSystemPath, 'chaincodes', 'build'),
-          runRoot: join(config.peer.fileSystemPath, 'chaincodes', 'run'),
-          logger: logging.logger('container.process'),
-          logging,
-          nodeOptions: nodeOptions === '' ? undefined : () => nodeOptions,
-      });
-      userVMs.set(PROCESS_CONTAINER_TYPE, processes);
-      stoppable.push(processes);
-    }
-    if (userType === DOCKER_CONTAINER_TYPE) {
-      // Loaded only when configured: the Docker client library stays off every other peer's start-up.
-      const { DockerVMProvider } = await import('../container/docker/docker-vm-provider.js');
-      const docker = new DockerVMProvider({
-        endpoint: config.vm.endpoint,
-        peer: { networkId: config.peer.networkId, peerId: config.peer.id },
-        packages: { sourceDir: (ccid) => packageStore?.sourceDir(ccid) },
-        buildRoot: join(config.peer.fileSystemPath, 'chaincodes', 'build'),
-        runtimeImage: config.chaincode.node.runtime,
-        hostConfig: config.vm.docker.hostConfig,
-        attachStdout: config.vm.docker.attachStdout,
-        forceRebuild: config.vm.docker.forceRebuild,
-        logger: logging.logger('dockercontroller'),
-        logging,
-      });
-      userVMs.set(DOCKER_CONTAINER_TYPE, docker);
-      stoppable.push(docker);
-      health.register('docker', docker);
-      // In the background: start-up does not wait on the engine, which may not even answer.
-      void docker.removeLeftovers();
-    }
+    const vms = await createUserVMs({ config, logging, sourceDir: (ccid) => packageStore?.sourceDir(ccid), peerAddress, health });
+    const { ccaas } = vms;
+    const containerTypeOf = (name: string, version: string): string =>
+      packageStore?.get(name, version)?.service === true ? CCAAS_CONTAINER_TYPE : vms.userType;
     const certGenerator = tls === undefined ? undefined : caCertGenerator({ issuer: tls.chaincodeCa, rootCertPem: tls.rootCertPem });
     const channels = new ChannelRegistry();
     // Private data collections as lscc records them; this peer keeps the values of its organisation's ones.
@@ -155,7 +104,7 @@ export class Peer {
     const stack = createChaincodeStack({
       chaincode: config.chaincode,
       peerAddress,
-      vmProviders: userVMs,
+      vmProviders: vms.providers,
       certGenerator,
       collectionAccess,
       localMspId: config.peer.localMspId,
@@ -192,17 +141,7 @@ export class Peer {
       },
       logging,
     });
-    // With client authentication, clients of every organisation of the peer's channels are trusted
-    // at the handshake, as in Fabric: the roots grow as channels are joined.
-    const clientRoots =
-      tls?.clientAuthRequired === true
-        ? new ClientRootsProvider({ certificate: tls.certPem, privateKey: tls.keyPem }, trustedClientRoots(tls.clientRootCasPem, identity.msp, channels))
-        : undefined;
-    if (clientRoots !== undefined && tls !== undefined) {
-      channels.onAdd(() => {
-        clientRoots.setRoots(trustedClientRoots(tls.clientRootCasPem, identity.msp, channels));
-      });
-    }
+    const clientRoots = tls === undefined ? undefined : clientRootsOf(tls, identity.msp, channels);
     const access = new AccessControl({ channels, localMsp: identity.msp, localMspId: config.peer.localMspId, logger: logging.logger('aclmgmt') });
     // Chaincode-to-chaincode calls reach running chaincodes: system ones at the peer's version.
     const invoker = new ChaincodeSupportInvoker({
@@ -221,7 +160,7 @@ export class Peer {
       },
     });
     chaincodeSupport.attachInvoker(invoker, sccProvider);
-    const parts: Parts = { sccProvider, userVMs: stoppable, listeners: [], ledgers };
+    const parts: Parts = { sccProvider, userVMs: vms.stoppable, listeners: [], ledgers };
     // Each is awaited below or in takeDown; observed here so that no failure goes unhandled meanwhile.
     ledgers.catch(() => undefined);
     packages.catch(() => undefined);
@@ -231,7 +170,13 @@ export class Peer {
       const plugins = await loadPluginSysCCs(config.chaincode.systemPlugins, config.configDir ?? opts.cwd ?? process.cwd(), opts.importModule);
       packageStore = await packages;
       const builtIns = [
-        new Lscc({ packages: packageStore, definitions: new ChaincodeDefinitions(channels), acl: access, logger: logging.logger('lscc') }),
+        new Lscc({
+          packages: packageStore,
+          definitions: new ChaincodeDefinitions(channels),
+          acl: access,
+          logger: logging.logger('lscc'),
+          applicationMspIds: (channelId) => channels.getBundle(channelId)?.config.applicationOrgs.map((org) => org.mspId) ?? [],
+        }),
         new Cscc({ channels: channelManager, acl: access, logger: logging.logger('cscc') }),
         new Qscc({ ledgers: channels, acl: access, logger: logging.logger('qscc') }),
         new LifecycleScc(),
@@ -262,19 +207,7 @@ export class Peer {
         },
         logger: logging.logger('orderer.consensus.solo'),
       });
-      const chaincodeListener = startChaincodeServer({
-        address: config.peer.chaincodeListenAddress,
-        register: (stream) => chaincodeSupport.register(stream),
-        tls: tls === undefined ? undefined : { keyPem: tls.keyPem, certPem: tls.certPem, clientCaPem: Buffer.from(tls.chaincodeCa.certPem) },
-        logger: grpcLogger,
-      });
-      const peerListener = startPeerServer({
-        address: config.peer.listenAddress,
-        endorser,
-        orderer,
-        tls: tls === undefined ? undefined : { keyPem: tls.keyPem, certPem: tls.certPem, clientRoots },
-        logger: grpcLogger,
-      });
+      const { chaincodeListener, peerListener } = startListeners({ config, tls, clientRoots, chaincodeSupport, endorser, orderer, logger: grpcLogger });
       parts.listeners.push(chaincodeListener, peerListener);
       for (const listener of parts.listeners) listener.catch(() => undefined);
       const operationsAddress = config.operations.listenAddress;
@@ -289,8 +222,7 @@ export class Peer {
 
       const bound = { chaincode: await chaincodeListener, peer: await peerListener };
       chaincodeAddress = bound.chaincode.address;
-      grpcLogger.info('start', `Chaincode server listening on ${bound.chaincode.address}${tls === undefined ? '' : ' (TLS, chaincode client certificates required)'}`);
-      grpcLogger.info('start', `Peer server listening on ${bound.peer.address}${tls === undefined ? '' : tls.clientAuthRequired ? ' (TLS, client certificates required)' : ' (TLS)'}`);
+      logListening(grpcLogger, bound, tls);
       const peer = new Peer(logger, parts, channelManager, bound, chaincodeSupport);
       logger.info(
         'serve',
@@ -321,8 +253,60 @@ export class Peer {
   }
 }
 
+interface ListenersOptions {
+  config: CoreConfig;
+  tls: PeerTls | undefined;
+  clientRoots: ClientRootsProvider | undefined;
+  chaincodeSupport: ChaincodeSupport;
+  endorser: PeerServerOptions['endorser'];
+  orderer: PeerServerOptions['orderer'];
+  logger: Logger;
+}
+
+/** The chaincode listener and the peer's client-facing one, binding. */
+function startListeners(opts: ListenersOptions): { chaincodeListener: Promise<GrpcListener>; peerListener: Promise<GrpcListener> } {
+  const { config, tls, logger } = opts;
+  const chaincodeListener = startChaincodeServer({
+    address: config.peer.chaincodeListenAddress,
+    register: (stream) => opts.chaincodeSupport.register(stream),
+    tls: tls === undefined ? undefined : { keyPem: tls.keyPem, certPem: tls.certPem, clientCaPem: Buffer.from(tls.chaincodeCa.certPem) },
+    logger,
+  });
+  const peerListener = startPeerServer({
+    address: config.peer.listenAddress,
+    endorser: opts.endorser,
+    orderer: opts.orderer,
+    tls: tls === undefined ? undefined : { keyPem: tls.keyPem, certPem: tls.certPem, clientRoots: opts.clientRoots },
+    logger,
+  });
+  return { chaincodeListener, peerListener };
+}
+
+function logListening(logger: Logger, bound: { chaincode: GrpcListener; peer: GrpcListener }, tls: PeerTls | undefined): void {
+  logger.info('start', `Chaincode server listening on ${bound.chaincode.address}${tls === undefined ? '' : ' (TLS, chaincode client certificates required)'}`);
+  logger.info('start', `Peer server listening on ${bound.peer.address}${tls === undefined ? '' : tls.clientAuthRequired ? ' (TLS, client certificates required)' : ' (TLS)'}`);
+}
+
+/**
+ * With client authentication, clients of every organisation of the peer's channels are trusted at
+ * the handshake, as in Fabric: the roots grow as channels are joined.
+ */
+function clientRootsOf(tls: PeerTls, localMsp: LocalTlsRoots, channels: ChannelRegistry): ClientRootsProvider | undefined {
+  if (!tls.clientAuthRequired) return undefined;
+  const roots = new ClientRootsProvider({ certificate: tls.certPem, privateKey: tls.keyPem }, trustedClientRoots(tls.clientRootCasPem, localMsp, channels));
+  channels.onAdd(() => {
+    roots.setRoots(trustedClientRoots(tls.clientRootCasPem, localMsp, channels));
+  });
+  return roots;
+}
+
+interface LocalTlsRoots {
+  tlsRootCerts: readonly Uint8Array[];
+  tlsIntermediateCerts: readonly Uint8Array[];
+}
+
 /** peer.tls.clientRootCAs.files and the peer's root, then the TLS CAs of the local MSP and of every channel's organisations (PEM). */
-function trustedClientRoots(configured: Buffer, localMsp: { tlsRootCerts: readonly Uint8Array[]; tlsIntermediateCerts: readonly Uint8Array[] }, channels: ChannelRegistry): Buffer {
+function trustedClientRoots(configured: Buffer, localMsp: LocalTlsRoots, channels: ChannelRegistry): Buffer {
   const certs = [configured, ...localMsp.tlsRootCerts, ...localMsp.tlsIntermediateCerts, ...channels.allBundles().flatMap((bundle) => bundle.tlsCaCerts)];
   return Buffer.concat(certs.flatMap((pem) => [Buffer.from(pem), Buffer.from('\n')]));
 }

@@ -10,4 +10,5 @@ export type { PolicyIdentity, PolicyIdentityDeserializer } from './policy-identi
 export { PolicyManager } from './policy-manager.js';
 export { SignaturePolicy } from './signature-policy.js';
 export { formatSignaturePolicy, parseSignaturePolicy, policyMspIds } from './signature-policy-dsl.js';
+export { signedByAnyMember } from './signed-by-any-member.js';
 export { signedDataOfEnvelope, signedDataOfProposal, type SignedData } from './signed-data.js';

@@ -42,3 +42,11 @@ test('a ClientError passes through unchanged', () => {
   const err = new ClientError('CALL_FAILED', 'the orderer closed the broadcast without an answer');
   assert.equal(mapped(err), err);
 });
+
+test("a Deliver stream's final status becomes the ClientError code a caller decides on", async () => {
+  const { deliverStatusError } = await import('../../src/client/grpc-error.js');
+  const codes = [400, 403, 404, 503, 500, 999].map((s) => deliverStatusError(s, 'deliver').code);
+  assert.deepEqual(codes, ['BAD_REQUEST', 'ACCESS_DENIED', 'NOT_FOUND', 'SERVICE_UNAVAILABLE', 'CALL_FAILED', 'CALL_FAILED']);
+  assert.equal(deliverStatusError(403, 'deliver from peer0 on channel ch').message, 'deliver from peer0 on channel ch: status FORBIDDEN');
+  assert.equal(deliverStatusError(999, 'deliver').message, 'deliver: status 999');
+});

@@ -11,6 +11,8 @@ import { decodeCollections, LsccCollectionStore } from '../../src/scc/lscc/colle
 import { collectionConfigFromJson } from '../../src/client/collection-config-file.js';
 import { PackageStore } from '../../src/chaincode/package-store.js';
 import { ChaincodeDefinitions } from '../../src/peer/chaincode-definitions.js';
+import { LsccDefinitionSource } from '../../src/chaincode/lscc-definition-source.js';
+import { formatSignaturePolicy, parseSignaturePolicy, signedByAnyMember } from '../../src/policies/index.js';
 import { ChaincodeData, ChaincodeDeploymentSpec, ChaincodeID, ChaincodeSpec } from '../../src/common/protos/peer.js';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -187,7 +189,7 @@ async function lsccOnChannel() {
   const { logging, lines } = captureLogging();
   const packages = await PackageStore.open({ root: join(await tempDir('weft-pkgs-'), 'chaincodes') });
   const { ledger } = await testLedger('chan');
-  const lscc = new Lscc({ packages, definitions: new ChaincodeDefinitions({ getLedger: () => ledger }), acl: allowAll, logger: logging.logger('lscc') });
+  const lscc = new Lscc({ packages, definitions: new ChaincodeDefinitions({ getLedger: () => ledger }), acl: allowAll, logger: logging.logger('lscc'), applicationMspIds: () => ['Org1MSP'] });
   const stack = testStack();
   const ccci = stack.add('lscc', lscc);
   let n = 0;
@@ -266,6 +268,37 @@ describe('lscc and _lifecycle', () => {
     assert.deepEqual(listed.map((c) => `${c.getName()}:${c.getVersion()}`), ['mycc:1.0']);
     assert.equal((await invoke('chan', 'deploy', 'chan', cds)).message, "chaincode with name 'mycc' already exists");
     assert.equal((await invoke('chan', 'getccdata', 'chan', 'other')).message, "could not find chaincode with name 'other'");
+  });
+
+  test("deploy records the endorsement policy given (-P), or a member of any channel organisation, and the definition source reads it", async () => {
+    const { invoke, ledger } = await lsccOnChannel();
+    const given = await deploymentSpec('withpolicy', '1.0');
+    const defaulted = await deploymentSpec('nopolicy', '1.0');
+    await invoke('', 'install', given);
+    await invoke('', 'install', defaulted);
+    const policy = parseSignaturePolicy("AND('Org1MSP.peer','Org2MSP.peer')").serializeBinary();
+    const withPolicy = await invoke('chan', 'deploy', 'chan', given, policy, 'escc', 'vscc');
+    assert.equal(withPolicy.status, 200, withPolicy.message);
+    assert.deepEqual(ChaincodeData.deserializeBinary(withPolicy.payload).getPolicy()?.serializeBinary(), policy);
+    const withoutPolicy = await invoke('chan', 'deploy', 'chan', defaulted);
+    assert.equal(withoutPolicy.status, 200, withoutPolicy.message);
+    const recorded = ChaincodeData.deserializeBinary(withoutPolicy.payload).getPolicy();
+    assert.ok(recorded !== undefined);
+    assert.equal(formatSignaturePolicy(recorded), "OR('Org1MSP.member')");
+    assert.deepEqual(recorded.serializeBinary(), signedByAnyMember(['Org1MSP']).serializeBinary());
+    const bad = await invoke('chan', 'deploy', 'chan', defaulted, Buffer.from([0xff, 0xff]), 'escc', 'vscc');
+    assert.match(bad.message, /^invalid endorsement policy: /);
+
+    const sim = await ledger.newTxSimulator('commit-defs');
+    sim.setState('lscc', 'withpolicy', withPolicy.payload);
+    const results = sim.getTxSimulationResults();
+    sim.done();
+    const info = await ledger.getBlockchainInfo();
+    await ledger.commit(newBlock({ number: info.getHeight(), previousHash: info.getCurrentblockhash_asU8(), envelopes: [createEndorserTxEnvelope({ channelId: 'chan', txId: 'commit-defs', results, chaincodeName: 'lscc' })] }));
+    const source = new LsccDefinitionSource({ ledgers: { getLedger: (id) => (id === 'chan' ? ledger : undefined) } });
+    assert.deepEqual(await source.definition('chan', 'withpolicy'), { name: 'withpolicy', version: '1.0', endorsementPolicy: policy, validationPlugin: 'vscc', endorsementPlugin: 'escc' });
+    assert.equal(await source.definition('chan', 'nopolicy'), undefined);
+    assert.equal(await source.definition('other', 'withpolicy'), undefined);
   });
 
   test('deploy with a collection configuration records it beside the definition; GetCollectionsConfig reads it back', async () => {
@@ -410,7 +443,7 @@ describe('system chaincodes check the ACL of each function on the proposal they 
     const { ledger } = await testLedger('chan');
     const packages = await PackageStore.open({ root: await tempDir('weft-pkg-') });
     const { acl, checked } = refusing();
-    const invoke = await running(new Lscc({ packages, definitions: new ChaincodeDefinitions({ getLedger: () => ledger }), acl, logger: logging.logger('lscc') }));
+    const invoke = await running(new Lscc({ packages, definitions: new ChaincodeDefinitions({ getLedger: () => ledger }), acl, logger: logging.logger('lscc'), applicationMspIds: () => ['Org1MSP'] }));
     const res = await invoke('install', new Uint8Array([1]));
     assert.equal(res.message, 'access denied for [install]: policy for [lscc/Install] not satisfied');
     assert.deepEqual(packages.list(), []);

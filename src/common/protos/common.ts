@@ -7,3 +7,4 @@ export type Envelope = InstanceType<typeof commonPb.Envelope>;
 export type Block = InstanceType<typeof commonPb.Block>;
 export const { BlockchainInfo } = ledgerPb;
 export type BlockchainInfo = InstanceType<typeof ledgerPb.BlockchainInfo>;
+export const { MetadataSignature, OrdererBlockMetadata, BlockMetadataIndex } = commonPb;

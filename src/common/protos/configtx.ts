@@ -7,7 +7,9 @@ import ordererConfigPb from '@hyperledger/fabric-protos/lib/orderer/configuratio
 import etcdraftPb from '@hyperledger/fabric-protos/lib/orderer/etcdraft/configuration_pb.js';
 import peerConfigPb from '@hyperledger/fabric-protos/lib/peer/configuration_pb.js';
 
-export const { ConfigEnvelope, Config, ConfigGroup, ConfigValue, ConfigPolicy, ConfigUpdate, ConfigUpdateEnvelope } = configtxPb;
+export const { ConfigEnvelope, Config, ConfigGroup, ConfigValue, ConfigPolicy, ConfigUpdate, ConfigUpdateEnvelope, ConfigSignature } = configtxPb;
+export type ConfigUpdate = InstanceType<typeof configtxPb.ConfigUpdate>;
+export type ConfigUpdateEnvelope = InstanceType<typeof configtxPb.ConfigUpdateEnvelope>;
 export type ConfigEnvelope = InstanceType<typeof configtxPb.ConfigEnvelope>;
 export type Config = InstanceType<typeof configtxPb.Config>;
 export type ConfigGroup = InstanceType<typeof configtxPb.ConfigGroup>;

@@ -1,7 +1,9 @@
 import { errorMessage } from '../../common/errors/weft-error.js';
 import type { Logger } from '../../common/logging/logging.js';
 import { ChaincodeData, ChaincodeDeploymentSpec } from '../../common/protos/peer.js';
+import { SignaturePolicyEnvelope } from '../../common/protos/collection.js';
 import { ChaincodeInfo, ChaincodeQueryResponse } from '../../common/protos/query.js';
+import { signedByAnyMember } from '../../policies/signed-by-any-member.js';
 import type { ChaincodeResponse } from '../../shim/chaincode.js';
 import { error, success } from '../../shim/chaincode.js';
 import type { ChaincodeStub } from '../../shim/chaincode-stub.js';
@@ -28,6 +30,8 @@ export interface LsccOptions {
   definitions: DefinitionReader;
   acl: SccAcl;
   logger: Logger;
+  /** The MSP IDs of the channel's application organisations: a deploy without a policy is endorsed by any member of one. */
+  applicationMspIds: (channelId: string) => readonly string[];
 }
 
 const TYPE_NAMES = ['UNDEFINED', 'GOLANG', 'NODE', 'CAR', 'JAVA'];
@@ -81,7 +85,7 @@ export class Lscc extends BuiltinScc {
       case 'upgrade':
         if (args.length < 3) return error(`Incorrect number of arguments, ${args.length}`);
         // As in Fabric 1.x: deploy|upgrade, channel, deployment spec, policy, escc, vscc, collections.
-        return this.deployOrUpgrade(fn.toLowerCase() === 'upgrade', stub, text(1), arg(2) ?? new Uint8Array(), arg(6) ?? new Uint8Array());
+        return this.deployOrUpgrade(fn.toLowerCase() === 'upgrade', stub, deployArgs(args));
       case 'getccdata':
       case 'getid':
       case 'getdepspec': {
@@ -141,9 +145,7 @@ export class Lscc extends BuiltinScc {
   private async deployOrUpgrade(
     upgrade: boolean,
     stub: ChaincodeStub,
-    channelId: string,
-    cdsBytes: Uint8Array,
-    collectionConfig: Uint8Array,
+    { channelId, cdsBytes, policy, collectionConfig }: { channelId: string; cdsBytes: Uint8Array; policy: Uint8Array; collectionConfig: Uint8Array },
   ): Promise<ChaincodeResponse> {
     const action = upgrade ? 'upgrade' : 'deploy';
     if (channelId !== stub.getChannelID()) {
@@ -155,6 +157,8 @@ export class Lscc extends BuiltinScc {
     if (this.opts.packages.get(name, version) === undefined) {
       return error(`cannot get package for chaincode (${name}:${version}): it is not installed on this peer`);
     }
+    const endorsementPolicy = this.endorsementPolicy(channelId, policy);
+    if (typeof endorsementPolicy === 'string') return error(endorsementPolicy);
     const existing = await stub.getState(name);
     if (!upgrade && existing.length > 0) return error(`chaincode with name '${name}' already exists`);
     if (upgrade) {
@@ -170,11 +174,29 @@ export class Lscc extends BuiltinScc {
     data.setVersion(version);
     data.setEscc('escc');
     data.setVscc('vscc');
+    data.setPolicy(endorsementPolicy);
     const bytes = data.serializeBinary();
     await stub.putState(name, bytes);
     if (upgrade) this.opts.logger.info('executeUpgrade', `upgrading chaincode ${name} to version ${version} on channel ${channelId}`);
     else this.opts.logger.info('executeDeploy', `instantiating chaincode ${name}:${version} on channel ${channelId}`);
     return success(bytes);
+  }
+
+  /**
+   * The endorsement policy a deploy or upgrade records: the SignaturePolicyEnvelope given (the
+   * CLI's -P), or, as Fabric 1.x lscc defaults it, one signature of a member of any of the
+   * channel's application organisations. The reason when the given one is not an envelope.
+   */
+  private endorsementPolicy(channelId: string, given: Uint8Array): SignaturePolicyEnvelope | string {
+    if (given.length === 0) return signedByAnyMember(this.opts.applicationMspIds(channelId));
+    let envelope: SignaturePolicyEnvelope;
+    try {
+      envelope = SignaturePolicyEnvelope.deserializeBinary(given);
+    } catch (err) {
+      return `invalid endorsement policy: ${errorMessage(err)}`;
+    }
+    if (envelope.getRule() === undefined) return 'invalid endorsement policy: the SignaturePolicyEnvelope has no rule';
+    return envelope;
   }
 
   /** Checks and records a deploy's or upgrade's collection configuration; the reason it is refused, if it is. */
@@ -223,6 +245,17 @@ export class Lscc extends BuiltinScc {
     }
     return success(resp.serializeBinary());
   }
+}
+
+/** deploy|upgrade's arguments, as Fabric 1.x lays them out: fn, channel, deployment spec, policy, escc, vscc, collections. */
+function deployArgs(args: readonly Uint8Array[]): { channelId: string; cdsBytes: Uint8Array; policy: Uint8Array; collectionConfig: Uint8Array } {
+  const empty = new Uint8Array();
+  return {
+    channelId: Buffer.from(args[1] ?? empty).toString(),
+    cdsBytes: args[2] ?? empty,
+    policy: args[3] ?? empty,
+    collectionConfig: args[6] ?? empty,
+  };
 }
 
 /** The deployment spec's chaincode, or the reason it cannot be read. */
