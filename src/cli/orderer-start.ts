@@ -8,7 +8,8 @@ import { errorMessage, WeftError } from '../common/errors/weft-error.js';
 import { Logging } from '../common/logging/logging.js';
 import { defaultCryptoDir, defaultOrdererIdentity, ensureDefaultCrypto } from '../msp/default-identities.js';
 import { loadSigningIdentity, type SigningIdentity } from '../msp/signing-identity.js';
-import { OrdererNode, type OrdererTls } from '../orderer/orderer-node.js';
+import type { OrdererTls } from '../orderer/orderer-node.js';
+import { OrderingService } from '../orderer/ordering-service.js';
 import { WEFT_VERSION } from '../version.js';
 
 /** `weft orderer start`: an ordering service node on its own, configured by orderer.yaml and ORDERER_* variables. */
@@ -37,15 +38,16 @@ export async function runOrdererStart(env: NodeJS.ProcessEnv): Promise<number> {
     process.once('SIGINT', () => resolve('SIGINT'));
     process.once('SIGTERM', () => resolve('SIGTERM'));
   });
-  let node: OrdererNode;
+  let node: OrderingService;
   try {
     const config = await loadOrdererConfig({ env });
     const { signer, tlsDir } = await localIdentity(config);
-    node = await OrdererNode.start({
+    node = await OrderingService.start({
       listenAddress: config.general.listenAddress,
       fileLedgerLocation: config.fileLedger.location,
       signer,
       tls: config.general.tls.enabled ? await loadTls(config, tlsDir) : undefined,
+      admin: { listenAddress: config.admin.listenAddress, enabled: config.channelParticipation.enabled },
       logging,
       version: WEFT_VERSION,
     });

@@ -8,6 +8,13 @@ import { BroadcastHandler, type ProcessConfigUpdate } from './broadcast-handler.
 import { ordererDeliverChannels, type DeliverHandlerFactory, type DeliverStreamHandler } from './deliver-service.js';
 import { Registrar } from './registrar.js';
 
+/** The methods of Fabric's AtomicBroadcast service. */
+// A type, not an interface: grpc-js takes service implementations as string-indexed objects.
+export type AtomicBroadcastImplementation = {
+  broadcast: (call: ServerDuplexStream<Envelope, BroadcastResponse>) => void;
+  deliver: (call: ServerDuplexStream<Envelope, DeliverResponse>) => void;
+};
+
 /** The orderer listener's TLS (General.TLS.*). */
 export interface OrdererTls {
   keyPem: Buffer;
@@ -43,6 +50,8 @@ export class OrdererNode {
     readonly registrar: Registrar,
     private readonly listener: GrpcListener,
     private readonly logging: Logging,
+    /** The AtomicBroadcast service as this node serves it, for another listener to serve too (the peer's, when embedded). */
+    readonly atomicBroadcast: AtomicBroadcastImplementation,
   ) {}
 
   /** The bound address, with the real port. */
@@ -59,20 +68,22 @@ export class OrdererNode {
       logger: opts.logging.logger('orderer.common.broadcast'),
     });
     const deliver = opts.deliver?.(ordererDeliverChannels(registrar));
+    const grpcModule = await import('@grpc/grpc-js');
+    const atomicBroadcast: AtomicBroadcastImplementation = {
+      broadcast: (call) => {
+        broadcast.handle(call);
+      },
+      deliver: (call) => {
+        serveDeliver(call, deliver, grpcModule.status);
+      },
+    };
     let listener: GrpcListener;
     try {
       listener = await GrpcListener.start(
         opts.listenAddress,
-        async (server, grpc) => {
+        async (server) => {
           const { default: abGrpc } = await import('@hyperledger/fabric-protos/lib/orderer/ab_grpc_pb.js');
-          server.addService(abGrpc.AtomicBroadcastService, {
-            broadcast: (call: ServerDuplexStream<Envelope, BroadcastResponse>) => {
-              broadcast.handle(call);
-            },
-            deliver: (call: ServerDuplexStream<Envelope, DeliverResponse>) => {
-              serveDeliver(call, deliver, grpc.status);
-            },
-          });
+          server.addService(abGrpc.AtomicBroadcastService, atomicBroadcast);
         },
         opts.tls === undefined ? undefined : credentialsOf(opts.tls),
       );
@@ -82,7 +93,7 @@ export class OrdererNode {
     }
     logger.info('Main', `Starting orderer:\n Version: ${opts.version}\n Node.js: ${process.version}\n OS/Arch: ${process.platform}/${process.arch}\n`);
     logger.info('Main', `Beginning to serve requests on ${listener.address}${opts.tls === undefined ? '' : ' (TLS)'}`);
-    return new OrdererNode(registrar, listener, opts.logging);
+    return new OrdererNode(registrar, listener, opts.logging, atomicBroadcast);
   }
 
   /** Stops the listener, then every chain. */

@@ -14,6 +14,8 @@ export interface SysCCDeployer {
 export interface ChannelManagerOptions {
   channels: ChannelRegistry;
   deployer: SysCCDeployer;
+  /** Starts the channel's commit pipeline once it is on the peer; `configBlock` is its newest config. */
+  onChannel?: (ledger: PeerLedger, configBlock: Block) => Promise<void>;
   /** The genesis block of a channel this peer makes for itself (`--join`): the built-in profile. */
   genesisBlock(channelId: string): Promise<Block>;
   logging: Logging;
@@ -47,14 +49,17 @@ export class ChannelManager {
         continue;
       }
       let bundle: ChannelBundle;
+      let configBlock: Block;
       try {
-        bundle = ChannelBundle.fromBlock(await configBlockOf(ledger), { deferMsps: true });
+        configBlock = await configBlockOf(ledger);
+        bundle = ChannelBundle.fromBlock(configBlock, { deferMsps: true });
       } catch (err) {
         this.peerLogger.error('Initialize', `Failed to load the config of channel ${channelId}, the peer goes on without it: ${errorMessage(err)}`);
         continue;
       }
       this.opts.channels.add(ledger, bundle);
       await this.opts.deployer.deploySysCCs(channelId);
+      await this.opts.onChannel?.(ledger, configBlock);
     }
   }
 
@@ -68,6 +73,7 @@ export class ChannelManager {
     this.ledgerLogger.info('CreateLedger', `Created ledger [${channelId}] with genesis block`);
     this.opts.channels.add(ledger, bundle);
     await this.opts.deployer.deploySysCCs(channelId);
+    await this.opts.onChannel?.(ledger, genesisBlock);
     return channelId;
   }
 

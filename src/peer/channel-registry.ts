@@ -13,7 +13,14 @@ export class ChannelRegistry {
     for (const listener of this.listeners) listener();
   }
 
-  /** Calls `listener` after each channel is added (a channel's organisations can change who the peer trusts). */
+  /** A config block was committed on the channel: its bundle is now this one. */
+  updateBundle(channelId: string, bundle: ChannelBundle): void {
+    if (!this.ledgers.has(channelId)) return;
+    this.bundles.set(channelId, bundle);
+    for (const listener of this.listeners) listener();
+  }
+
+  /** Calls `listener` after each channel is added or its config changes (a channel's organisations can change who the peer trusts). */
   onAdd(listener: () => void): void {
     this.listeners.push(listener);
   }

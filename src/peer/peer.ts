@@ -15,12 +15,11 @@ import type { Logger, Logging } from '../common/logging/logging.js';
 import { CCAAS_CONTAINER_TYPE } from '../container/ccaas/ccaas-vm-provider.js';
 import { INPROC_CONTAINER_TYPE } from '../container/inproc/inproc-registry.js';
 import { Endorser } from '../endorser/endorser.js';
-import { KvLedgerProvider, newBlock, type LedgerManager, type PeerLedger } from '../ledger/index.js';
+import { KvLedgerProvider, type LedgerManager, type PeerLedger } from '../ledger/index.js';
 import { defaultCryptoDir, ensureDefaultCrypto } from '../msp/default-identities.js';
 import type { Identity } from '../msp/identity.js';
 import { HealthRegistry } from '../operations/health-registry.js';
 import { OperationsServer } from '../operations/operations-server.js';
-import { SoloOrderer } from '../orderer/solo-orderer.js';
 import { Cscc } from '../scc/cscc/cscc.js';
 import { LifecycleScc } from '../scc/lifecycle/lifecycle-scc.js';
 import { readChaincodeDefinition } from '../scc/lscc/chaincode-definition.js';
@@ -38,6 +37,12 @@ import { loadPeerTls, type PeerTls } from './peer-tls.js';
 import { AccessControl } from './access-control.js';
 import { loadPeerIdentity } from './local-identity.js';
 import { createUserVMs } from './user-vms.js';
+import { ChannelCommitters } from './channel-committers.js';
+import { startEmbeddedOrderer, type RunningEmbeddedOrderer } from './embedded-orderer.js';
+import { LsccDefinitionSource } from '../chaincode/lscc-definition-source.js';
+import { ChannelBundle } from '../channel/channel-bundle.js';
+import { PeerDeliverService } from '../deliver/deliver-service.js';
+import type { Block } from '../common/protos/common.js';
 
 export interface PeerOptions {
   config: CoreConfig;
@@ -60,6 +65,8 @@ interface Parts {
   listeners: Array<Promise<GrpcListener>>;
   ledgers: Promise<LedgerManager>;
   operations?: OperationsServer;
+  committers?: ChannelCommitters;
+  orderer?: RunningEmbeddedOrderer;
 }
 
 /**
@@ -137,8 +144,13 @@ export class Peer {
       // `--join`: a channel of the built-in profile (test-network's), over the default organisations' crypto.
       genesisBlock: async (channelId) => {
         await ensureDefaultCrypto(cryptoDir);
-        return genesisBlockOfProfile(builtInProfile(cryptoDir), channelId);
+        const genesis = await genesisBlockOfProfile(builtInProfile(cryptoDir), channelId);
+        // The channel is ordered by the embedded orderer: it joins first, as osnadmin would have it.
+        const orderer = parts.orderer;
+        if (orderer !== undefined && !orderer.serves(channelId)) await orderer.service.registrar.joinChannel(genesis);
+        return genesis;
       },
+      onChannel: (ledger, configBlock) => startCommitting(parts, ledger, configBlock),
       logging,
     });
     const clientRoots = tls === undefined ? undefined : clientRootsOf(tls, identity.msp, channels);
@@ -199,15 +211,18 @@ export class Peer {
         containerTypeOf,
         logger: logging.logger('endorser'),
       });
-      const orderer = new SoloOrderer({
-        ledgers: channels,
-        newBlock,
-        authorize: (channelId, envelope) => {
-          access.authorizeBroadcast(channelId, envelope);
-        },
-        logger: logging.logger('orderer.consensus.solo'),
+      if (config.peer.orderer.enabled) parts.orderer = await startEmbeddedOrderer({ config, cryptoDir, logging, version: opts.version });
+      const { deliver } = commitAndDeliver({ parts, identity, tls, config, channels, access, logging });
+      const { chaincodeListener, peerListener } = startListeners({
+        config,
+        tls,
+        clientRoots,
+        chaincodeSupport,
+        endorser,
+        atomicBroadcast: parts.orderer?.service.node.atomicBroadcast,
+        services: [deliver],
+        logger: grpcLogger,
       });
-      const { chaincodeListener, peerListener } = startListeners({ config, tls, clientRoots, chaincodeSupport, endorser, orderer, logger: grpcLogger });
       parts.listeners.push(chaincodeListener, peerListener);
       for (const listener of parts.listeners) listener.catch(() => undefined);
       const operationsAddress = config.operations.listenAddress;
@@ -253,13 +268,62 @@ export class Peer {
   }
 }
 
+interface CommitAndDeliverOptions {
+  parts: Parts;
+  identity: Awaited<ReturnType<typeof loadPeerIdentity>>;
+  tls: PeerTls | undefined;
+  config: CoreConfig;
+  channels: ChannelRegistry;
+  access: AccessControl;
+  logging: Logging;
+}
+
+/** The channels' committers, which pull blocks from the orderers, and the Deliver service that streams what they commit. */
+function commitAndDeliver(opts: CommitAndDeliverOptions): { committers: ChannelCommitters; deliver: PeerDeliverService } {
+  const { parts, tls, channels, access, logging } = opts;
+  const committers = new ChannelCommitters({
+    signer: opts.identity.signer,
+    tls: tls === undefined ? undefined : { certPem: tls.certPem, keyPem: tls.keyPem },
+    deliveryClient: opts.config.peer.deliveryClient,
+    embeddedOrderer: () => parts.orderer,
+    definitions: new LsccDefinitionSource({ ledgers: channels }),
+    onConfig: (channelId, block) => {
+      channels.updateBundle(channelId, ChannelBundle.fromBlock(block));
+    },
+    logging,
+  });
+  parts.committers = committers;
+  const deliver = new PeerDeliverService({
+    chains: (channelId) => committers.reader(channelId),
+    checkACL: (resource, channelId, envelope) => {
+      access.checkEnvelopeACL(resource, channelId, envelope);
+    },
+    configSequence: (channelId) => channels.getBundle(channelId)?.config.sequence ?? 0,
+    logger: logging.logger('common.deliver'),
+  });
+  return { committers, deliver };
+}
+
+/**
+ * A channel's commit pipeline, once the peer is on it. A channel whose genesis block is all the
+ * peer has, and that the embedded orderer does not serve yet, is joined to it first.
+ */
+async function startCommitting(parts: Parts, ledger: PeerLedger, configBlock: Block): Promise<void> {
+  const orderer = parts.orderer;
+  if (orderer !== undefined && !orderer.serves(ledger.channelId) && (await ledger.getBlockchainInfo()).getHeight() === 1) {
+    await orderer.service.registrar.joinChannel(await ledger.getBlockByNumber(0));
+  }
+  await parts.committers?.start(ledger, configBlock);
+}
+
 interface ListenersOptions {
   config: CoreConfig;
   tls: PeerTls | undefined;
   clientRoots: ClientRootsProvider | undefined;
   chaincodeSupport: ChaincodeSupport;
   endorser: PeerServerOptions['endorser'];
-  orderer: PeerServerOptions['orderer'];
+  atomicBroadcast: PeerServerOptions['atomicBroadcast'];
+  services: PeerServerOptions['services'];
   logger: Logger;
 }
 
@@ -275,7 +339,8 @@ function startListeners(opts: ListenersOptions): { chaincodeListener: Promise<Gr
   const peerListener = startPeerServer({
     address: config.peer.listenAddress,
     endorser: opts.endorser,
-    orderer: opts.orderer,
+    atomicBroadcast: opts.atomicBroadcast,
+    services: opts.services,
     tls: tls === undefined ? undefined : { keyPem: tls.keyPem, certPem: tls.certPem, clientRoots: opts.clientRoots },
     logger,
   });
@@ -323,6 +388,8 @@ async function takeDown(parts: Parts, logger: Logger): Promise<void> {
     const listener = await listening.catch(() => undefined);
     await listener?.stop();
   }
+  await parts.committers?.stopAll();
+  await parts.orderer?.service.stop().catch((err: unknown) => logger.error('stop', `stopping the orderer: ${errorMessage(err)}`));
   await parts.operations?.stop();
   await Promise.all(parts.userVMs.map((vm) => vm.stopAll(CHAINCODE_STOP_TIMEOUT_MS).catch((err: unknown) => logger.error('stop', `stopping chaincodes: ${errorMessage(err)}`))));
   await parts.sccProvider.deDeployAll();

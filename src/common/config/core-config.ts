@@ -68,6 +68,22 @@ export interface PeerConfig {
   tls: TlsConfig;
   /** peer.gossip.pvtData.transientstoreMaxBlockRetention */
   transientstoreMaxBlockRetention: number;
+  deliveryClient: DeliveryClientConfig;
+  /** peer.orderer: the ordering service run inside the peer's process (a Weft addition). */
+  orderer: EmbeddedOrdererConfig;
+}
+
+/** peer.deliveryclient: how the peer pulls blocks from ordering services. */
+export interface DeliveryClientConfig {
+  reconnectBackoffThresholdMs: number;
+  connTimeoutMs: number;
+  addressOverrides: ReadonlyArray<{ from: string; to: string; caCertsFile: string | undefined }>;
+}
+
+export interface EmbeddedOrdererConfig {
+  enabled: boolean;
+  listenAddress: string;
+  adminListenAddress: string;
 }
 
 export interface TlsConfig {

@@ -32,6 +32,16 @@ export const EMBEDDED_DEFAULTS: Record<string, unknown> = {
         "file": null
       }
     },
+    "deliveryclient": {
+      "reConnectBackoffThreshold": "3600s",
+      "connTimeout": "3s",
+      "addressOverrides": []
+    },
+    "orderer": {
+      "enabled": true,
+      "listenAddress": "0.0.0.0:7050",
+      "adminListenAddress": "127.0.0.1:7053"
+    },
     "gossip": {
       "pvtData": {
         "transientstoreMaxBlockRetention": 1000

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, join, resolve } from 'node:path';
 import { ConfigError } from './config-error.js';
-import type { CoreConfig, DockerHostConfig, SystemPluginConfig } from './core-config.js';
+import type { CoreConfig, DeliveryClientConfig, DockerHostConfig, SystemPluginConfig } from './core-config.js';
 import { parseDuration } from './duration.js';
 import { EMBEDDED_DEFAULTS } from './embedded-defaults.js';
 
@@ -50,6 +50,16 @@ export async function loadCoreConfig(opts: LoadCoreConfigOptions): Promise<CoreC
         clientKeyFile: values.path('peer.tls.clientKey.file', configDir),
       },
       transientstoreMaxBlockRetention: retention,
+      deliveryClient: {
+        reconnectBackoffThresholdMs: values.duration('peer.deliveryclient.reConnectBackoffThreshold'),
+        connTimeoutMs: values.duration('peer.deliveryclient.connTimeout'),
+        addressOverrides: values.addressOverrides('peer.deliveryclient.addressOverrides', configDir ?? opts.cwd ?? process.cwd()),
+      },
+      orderer: {
+        enabled: values.boolean('peer.orderer.enabled'),
+        listenAddress: values.address('peer.orderer.listenAddress'),
+        adminListenAddress: values.address('peer.orderer.adminListenAddress'),
+      },
     },
     chaincode: {
       startupTimeoutMs: Math.max(startupTimeoutMs, MIN_STARTUP_TIMEOUT_MS),
@@ -328,6 +338,21 @@ class Values {
       options[name] = String(v);
     }
     return { Type: type || 'json-file', Config: options };
+  }
+
+  /** peer.deliveryclient.addressOverrides: [{from, to, caCertsFile}], as Fabric reads them. */
+  addressOverrides(key: string, baseDir: string): DeliveryClientConfig['addressOverrides'] {
+    const value = this.raw(key, false) ?? [];
+    if (!Array.isArray(value)) return this.invalid(key, value, 'is not a list');
+    return value.map((entry: unknown, i) => {
+      const at = `${key}[${i}]`;
+      if (!isTree(entry)) return this.invalid(at, entry, 'is not a mapping with from, to and caCertsFile');
+      const item = new Values(entry, {}, `${at}.`);
+      const from = item.address('from');
+      const to = item.address('to');
+      const caCertsFile = item.string('caCertsFile');
+      return { from, to, caCertsFile: caCertsFile === '' ? undefined : resolve(baseDir, caCertsFile) };
+    });
   }
 
   plugins(key: string): SystemPluginConfig[] {
