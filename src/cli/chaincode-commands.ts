@@ -1,5 +1,8 @@
 import type { Command } from 'commander';
 import { BroadcastClient } from '../client/broadcast-client.js';
+import { CommitWaiter, type CommitStatus } from '../client/commit-waiter.js';
+import { DeliverClient } from '../client/deliver-client.js';
+import { parseDuration } from '../common/config/duration.js';
 import { readChaincodePackage } from '../client/chaincode-package.js';
 import { readCollectionConfigFile } from '../client/collection-config-file.js';
 import { ClientError } from '../client/client-error.js';
@@ -13,7 +16,7 @@ import { ChaincodeQueryResponse } from '../common/protos/query.js';
 import { parseSignaturePolicy } from '../policies/signature-policy-dsl.js';
 import { CliError } from './cli-error.js';
 import { writeDevCredentials } from './dev-credentials.js';
-import { clientContext, validationCodeOf, type ClientContext } from './peer-call.js';
+import { clientContext, ordererTarget, type ClientContext } from './peer-call.js';
 
 const LANGUAGES: Record<string, number> = { golang: 1, node: 2, car: 3, java: 4 };
 // common.Status.SUCCESS: the orderer took the transaction.
@@ -90,26 +93,59 @@ async function endorse(
   }
 }
 
+/** Where an endorsed transaction goes, and how long the CLI waits for its commit (the CLI's -o, --waitForEventTimeout). */
+interface OrderingFlags {
+  orderer?: string;
+  ordererTLSHostnameOverride?: string;
+  waitForEvent?: boolean;
+  waitForEventTimeout: string;
+}
+
+function addOrderingFlags(command: Command): Command {
+  return command
+    .option('-o, --orderer <address>', "ordering service endpoint (default: the peer's address, where its embedded orderer answers)")
+    .option('--ordererTLSHostnameOverride <host>', 'the host name the ordering service\'s TLS certificate carries, when it is not the one dialled')
+    .option('--waitForEvent', 'wait for the transaction to be committed on the peer (Weft always does: a transaction that is not VALID fails the command)')
+    .option('--waitForEventTimeout <duration>', 'how long to wait for the transaction to be committed', '30s');
+}
+
 /**
- * Sends the endorsed transaction to the peer's embedded orderer, which answers once the block is
- * committed; then asks the peer for the transaction's validation code. Resolves the orderer's
- * words on the commit ("VALID in block 3").
+ * Broadcasts the endorsed transaction to the ordering service, then waits on the peer's
+ * DeliverFiltered for its commit, opened before the broadcast so that it cannot be missed.
+ * Resolves where it was committed; a transaction not VALID throws with its validation code.
  */
-async function order(endorsed: Awaited<ReturnType<typeof endorse>>, channelId: string): Promise<string> {
-  const client = await BroadcastClient.connect(endorsed.context.address, endorsed.context.tls);
-  let reply: BroadcastResponse;
+async function order(env: NodeJS.ProcessEnv, endorsed: Awaited<ReturnType<typeof endorse>>, channelId: string, flags: OrderingFlags): Promise<CommitStatus> {
+  const timeoutMs = parseDuration(flags.waitForEventTimeout);
+  if (timeoutMs === undefined) throw new CliError('BAD_INPUT', `invalid --waitForEventTimeout ${flags.waitForEventTimeout}: expected a duration such as 30s`);
+  const { context } = endorsed;
+  const target = await ordererTarget(env, context, flags);
+  const deliver = await DeliverClient.connect(context.address, { service: 'peer', signer: context.signer, tls: context.tls });
   try {
-    reply = await client.send(createTransactionEnvelope(endorsed.signed, endorsed.reply, endorsed.context.signer));
+    const waiter = await CommitWaiter.open(deliver, { channelId, timeoutMs });
+    let reply: BroadcastResponse;
+    try {
+      const client = await BroadcastClient.connect(target.address, target.tls);
+      try {
+        reply = await client.send(createTransactionEnvelope(endorsed.signed, endorsed.reply, context.signer));
+      } finally {
+        client.close();
+      }
+    } catch (err) {
+      waiter.close();
+      throw err;
+    }
+    if (reply.getStatus() !== SUCCESS) {
+      waiter.close();
+      throw new ClientError('BROADCAST_REFUSED', `could not send transaction: status ${reply.getStatus()}: ${reply.getInfo()}`);
+    }
+    const status = await waiter.wait(endorsed.txId);
+    if (status.validationCode !== TxValidationCode.VALID) {
+      throw new ClientError('TX_INVALIDATED', `transaction ${endorsed.txId} invalidated with status (${status.validationCodeName}) in block ${status.blockNumber}`);
+    }
+    return status;
   } finally {
-    client.close();
+    deliver.close();
   }
-  if (reply.getStatus() !== SUCCESS) {
-    throw new ClientError('BROADCAST_REFUSED', `could not send transaction: status ${reply.getStatus()}: ${reply.getInfo()}`);
-  }
-  if ((await validationCodeOf(endorsed.context, channelId, endorsed.txId)) !== TxValidationCode.VALID) {
-    throw new ClientError('TX_INVALIDATED', `transaction ${endorsed.txId} was invalidated at commit: ${reply.getInfo()}`);
-  }
-  return reply.getInfo();
 }
 
 function okResponse(reply: ProposalResponse, what: string): Response {
@@ -164,7 +200,7 @@ export function addChaincodeCommands(program: Command, env: NodeJS.ProcessEnv): 
     ['instantiate', 'deploy', 'Deploy the installed chaincode on a channel and run its Init.', 'instantiated'],
     ['upgrade', 'upgrade', 'Move the chaincode on a channel to another installed version and run its Init.', 'upgraded'],
   ] as const) {
-    chaincode
+    const cmd = chaincode
       .command(command)
       .description(description)
       .requiredOption('-C, --channelID <channel>', 'the channel')
@@ -173,27 +209,27 @@ export function addChaincodeCommands(program: Command, env: NodeJS.ProcessEnv): 
       .option('-c, --ctor <json>', 'constructor message for the chaincode in JSON format', '{"Args":[]}')
       .option('-l, --lang <language>', 'language the chaincode is written in', 'node')
       .option('--collections-config <file>', "the chaincode's private data collections, a JSON file")
-      .option('-P, --policy <policy>', "the chaincode's endorsement policy, e.g. \"AND('Org1MSP.peer','Org2MSP.peer')\" (default: a member of any channel organisation)")
-      .action(async (opts: { channelID: string; name: string; version: string; ctor: string; lang: string; collectionsConfig?: string; policy?: string }) => {
+      .option('-P, --policy <policy>', "the chaincode's endorsement policy, e.g. \"AND('Org1MSP.peer','Org2MSP.peer')\" (default: a member of any channel organisation)");
+    addOrderingFlags(cmd).action(async (opts: OrderingFlags & { channelID: string; name: string; version: string; ctor: string; lang: string; collectionsConfig?: string; policy?: string }) => {
         const cds = deploymentSpec(opts.name, opts.version, opts.lang, parseCtor(opts.ctor));
         const policy = opts.policy === undefined ? new Uint8Array() : endorsementPolicyArg(opts.policy);
         const args = [text(fn), text(opts.channelID), cds.serializeBinary(), policy, text('escc'), text('vscc')];
         if (opts.collectionsConfig !== undefined) args.push(await readCollectionConfigFile(opts.collectionsConfig));
         const endorsed = await endorse(env, { channelId: opts.channelID, chaincodeName: 'lscc', args });
         okResponse(endorsed.reply, command);
-        const committed = await order(endorsed, opts.channelID);
-        process.stdout.write(`Chaincode ${opts.name}:${opts.version} ${done} on channel ${opts.channelID} (txid ${endorsed.txId}, ${committed})\n`);
+        const committed = await order(env, endorsed, opts.channelID, opts);
+        process.stdout.write(`Chaincode ${opts.name}:${opts.version} ${done} on channel ${opts.channelID} (txid ${endorsed.txId}, ${committed.validationCodeName} in block ${committed.blockNumber})\n`);
       });
   }
 
-  chaincode
+  const invoke = chaincode
     .command('invoke')
     .description('Invoke the chaincode: endorse, then order and commit the transaction.')
     .requiredOption('-C, --channelID <channel>', 'the channel')
     .requiredOption('-n, --name <name>', 'name of the chaincode')
     .requiredOption('-c, --ctor <json>', 'the call in JSON format: {"Args":["function","arg"]}')
-    .option('--transient <json>', 'private inputs, in JSON format: {"key":"<base64 value>"}')
-    .action(async (opts: { channelID: string; name: string; ctor: string; transient?: string }) => {
+    .option('--transient <json>', 'private inputs, in JSON format: {"key":"<base64 value>"}');
+  addOrderingFlags(invoke).action(async (opts: OrderingFlags & { channelID: string; name: string; ctor: string; transient?: string }) => {
       const endorsed = await endorse(env, {
         channelId: opts.channelID,
         chaincodeName: opts.name,
@@ -201,7 +237,7 @@ export function addChaincodeCommands(program: Command, env: NodeJS.ProcessEnv): 
         transient: parseTransient(opts.transient),
       });
       const response = okResponse(endorsed.reply, 'invoke');
-      await order(endorsed, opts.channelID);
+      await order(env, endorsed, opts.channelID, opts);
       process.stdout.write(`Chaincode invoke successful. result: ${responseText(response)}\n`);
     });
 

@@ -3,8 +3,9 @@ import { CliError } from './cli-error.js';
 /**
  * The connection flags of Fabric's CLI, which its users put anywhere after the subcommand
  * (`peer chaincode invoke ... --tls --cafile ca.crt`): each is the CORE_* setting it stands for,
- * so that the flag and the variable are one setting, as in Fabric. `-o/--orderer` is accepted and
- * left to the commands that send to an orderer.
+ * so that the flag and the variable are one setting, as in Fabric. `--cafile` is the ordering
+ * service's CA, as in Fabric (ORDERER_CA below); it is also the peer's root when
+ * CORE_PEER_TLS_ROOTCERT_FILE is not set, since Weft's peer and embedded orderer share one CA.
  */
 const FLAGS: ReadonlyMap<string, { env: string; value: boolean }> = new Map([
   ['--tls', { env: 'CORE_PEER_TLS_ENABLED', value: false }],
@@ -13,6 +14,9 @@ const FLAGS: ReadonlyMap<string, { env: string; value: boolean }> = new Map([
   ['--certfile', { env: 'CORE_PEER_TLS_CLIENTCERT_FILE', value: true }],
   ['--keyfile', { env: 'CORE_PEER_TLS_CLIENTKEY_FILE', value: true }],
 ]);
+
+/** Where the CLI keeps --cafile for the commands that send to an ordering service. */
+export const ORDERER_CA = 'WEFT_CLI_ORDERER_CAFILE';
 
 /** Takes the connection flags out of `argv`; resolves the rest, and the environment with them applied. */
 export function extractConnectionFlags(argv: readonly string[], env: NodeJS.ProcessEnv): { argv: string[]; env: NodeJS.ProcessEnv } {
@@ -32,6 +36,10 @@ export function extractConnectionFlags(argv: readonly string[], env: NodeJS.Proc
     }
     const value = inline ?? argv[++i];
     if (value === undefined || value === '') throw new CliError('BAD_INPUT', `flag needs an argument: ${name}`);
+    if (name === '--cafile') {
+      out[ORDERER_CA] = value;
+      if ((env[flag.env] ?? '') !== '') continue;
+    }
     out[flag.env] = value;
   }
   return { argv: rest, env: out };

@@ -7,12 +7,11 @@ import { createSignedProposal, type ProposalRequest } from '../client/signed-pro
 import type { TlsConfig } from '../common/config/core-config.js';
 import { loadCoreConfig } from '../common/config/load-core-config.js';
 import { errorMessage } from '../common/errors/weft-error.js';
-import { ProcessedTransaction } from '../common/protos/orderer.js';
 import type { Response } from '../common/protos/peer.js';
-import { HeaderType } from '../common/protos/proposal.js';
 import { defaultCryptoDir, defaultUserIdentity, ensureDefaultCrypto } from '../msp/default-identities.js';
 import { loadSigningIdentity, type SigningIdentity } from '../msp/signing-identity.js';
 import { CliError } from './cli-error.js';
+import { ORDERER_CA } from './connection-flags.js';
 
 /** What the CLI needs to talk to a peer: where it is, how (TLS), and who the client is. */
 export interface ClientContext {
@@ -93,15 +92,25 @@ export async function callPeerAs({ address, signer, tls }: ClientContext, req: P
 }
 
 /**
- * The TxValidationCode the peer's ledger gave a committed transaction (qscc GetTransactionByID):
- * what a caller decides on to know whether its transaction took effect.
+ * The ordering service the CLI broadcasts to: `-o` or, without it, the peer's own address (where
+ * Weft's peer serves its embedded orderer's Broadcast). Over TLS when the peer connection is, trusting
+ * --cafile (the ordering service's CA) when given, with the peer connection's client certificate.
  */
-export async function validationCodeOf(context: ClientContext, channelId: string, txId: string): Promise<number> {
-  const response = await callPeerAs(context, {
-    channelId: '',
-    chaincodeName: 'qscc',
-    args: ['GetTransactionByID', channelId, txId].map((a) => Buffer.from(a)),
-    headerType: HeaderType.ENDORSER_TRANSACTION,
-  });
-  return ProcessedTransaction.deserializeBinary(response.getPayload_asU8()).getValidationcode();
+export async function ordererTarget(
+  env: NodeJS.ProcessEnv,
+  context: ClientContext,
+  flags: { orderer?: string | undefined; ordererTLSHostnameOverride?: string | undefined },
+): Promise<{ address: string; tls: ClientTls | undefined }> {
+  const address = flags.orderer ?? context.address;
+  if (context.tls === undefined) return { address, tls: undefined };
+  const caFile = env[ORDERER_CA] ?? '';
+  let rootCertPem = context.tls.rootCertPem;
+  if (caFile !== '') {
+    try {
+      rootCertPem = await readFile(caFile);
+    } catch (err) {
+      throw new CliError('BAD_INPUT', `--cafile: cannot read ${caFile}: ${errorMessage(err)}`, { cause: err });
+    }
+  }
+  return { address, tls: { ...context.tls, rootCertPem, serverNameOverride: flags.ordererTLSHostnameOverride } };
 }

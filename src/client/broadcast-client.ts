@@ -3,7 +3,7 @@ import type { Envelope } from '../common/protos/common.js';
 import type { BroadcastResponse } from '../common/protos/orderer.js';
 import { ClientError } from './client-error.js';
 import { rethrowGrpcError } from './grpc-error.js';
-import { channelCredentials, type ClientTls } from './client-tls.js';
+import { channelCredentials, channelOptions, type ClientTls } from './client-tls.js';
 
 type Broadcaster = Client & { broadcast(): ClientDuplexStream<Envelope, BroadcastResponse> };
 
@@ -17,7 +17,7 @@ export class BroadcastClient {
   /** A client of the ordering service at `address`; over TLS when `tls` is given. */
   static async connect(address: string, tls?: ClientTls): Promise<BroadcastClient> {
     const [grpc, { default: abGrpc }] = await Promise.all([import('@grpc/grpc-js'), import('@hyperledger/fabric-protos/lib/orderer/ab_grpc_pb.js')]);
-    return new BroadcastClient(new abGrpc.AtomicBroadcastClient(address, channelCredentials(grpc, tls)), address);
+    return new BroadcastClient(new abGrpc.AtomicBroadcastClient(address, channelCredentials(grpc, tls), channelOptions(tls)), address);
   }
 
   /** Sends one envelope and waits for the orderer's answer. */

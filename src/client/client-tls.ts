@@ -1,4 +1,4 @@
-import type { ChannelCredentials } from '@grpc/grpc-js';
+import type { ChannelCredentials, ChannelOptions } from '@grpc/grpc-js';
 
 /** How a client reaches a peer or orderer over TLS (the CLI's --tls --cafile, --clientauth --certfile --keyfile). */
 export interface ClientTls {
@@ -7,10 +7,18 @@ export interface ClientTls {
   /** The client's certificate and key, for servers that require client authentication. */
   clientCertPem?: Buffer | undefined;
   clientKeyPem?: Buffer | undefined;
+  /** The host name the server's certificate must carry when it is not the dialled one (--ordererTLSHostnameOverride). */
+  serverNameOverride?: string | undefined;
 }
 
 /** gRPC channel credentials: TLS when `tls` is given, plaintext otherwise. */
 export function channelCredentials(grpc: typeof import('@grpc/grpc-js'), tls: ClientTls | undefined): ChannelCredentials {
   if (tls === undefined) return grpc.credentials.createInsecure();
   return grpc.credentials.createSsl(tls.rootCertPem, tls.clientKeyPem ?? null, tls.clientCertPem ?? null);
+}
+
+/** gRPC channel options: the TLS server name to check, when it is not the dialled host. */
+export function channelOptions(tls: ClientTls | undefined): ChannelOptions {
+  const name = tls?.serverNameOverride;
+  return name === undefined || name === '' ? {} : { 'grpc.ssl_target_name_override': name, 'grpc.default_authority': name };
 }

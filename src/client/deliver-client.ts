@@ -2,7 +2,7 @@ import type { Client, ClientDuplexStream } from '@grpc/grpc-js';
 import type { Block, Envelope } from '../common/protos/common.js';
 import type { BlockAndPrivateData, DeliverResponse, FilteredBlock, OrdererDeliverResponse } from '../common/protos/deliver.js';
 import { ClientError } from './client-error.js';
-import { channelCredentials, type ClientTls } from './client-tls.js';
+import { channelCredentials, channelOptions, type ClientTls } from './client-tls.js';
 import { deliverStatusError, rethrowGrpcError } from './grpc-error.js';
 import { createSeekEnvelope, type SeekRequest, type SeekSigner } from './seek-envelope.js';
 
@@ -50,10 +50,10 @@ export class DeliverClient {
     const credentials = channelCredentials(grpc, opts.tls);
     if (opts.service === 'orderer') {
       const { default: abGrpc } = await import('@hyperledger/fabric-protos/lib/orderer/ab_grpc_pb.js');
-      return new DeliverClient(new abGrpc.AtomicBroadcastClient(address, credentials), opts, address);
+      return new DeliverClient(new abGrpc.AtomicBroadcastClient(address, credentials, channelOptions(opts.tls)), opts, address);
     }
     const { default: eventsGrpc } = await import('@hyperledger/fabric-protos/lib/peer/events_grpc_pb.js');
-    return new DeliverClient(new eventsGrpc.DeliverClient(address, credentials), opts, address);
+    return new DeliverClient(new eventsGrpc.DeliverClient(address, credentials, channelOptions(opts.tls)), opts, address);
   }
 
   /** Full blocks, from either service. */

@@ -55,7 +55,12 @@ export function unpackProposal(signed: SignedProposal): UnpackedProposal {
   if (input === undefined) throw new EndorserError('BAD_PROPOSAL', 'the proposal has no chaincode input');
   const visible = new ChaincodeProposalPayload();
   visible.setInput(payload.getInput_asU8());
-  const proposalHash = createHash('sha256').update(proposal.getHeader_asU8()).update(visible.serializeBinary()).digest();
+  // Raw concatenation, as the committer recomputes it from the transaction: the two header parts, then the payload.
+  const proposalHash = createHash('sha256')
+    .update(header.getChannelHeader_asU8())
+    .update(header.getSignatureHeader_asU8())
+    .update(visible.serializeBinary())
+    .digest();
   return {
     channelId: channelHeader.getChannelId(),
     txId,

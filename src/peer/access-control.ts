@@ -2,7 +2,6 @@ import { errorMessage } from '../common/errors/weft-error.js';
 import type { Logger } from '../common/logging/logging.js';
 import type { Envelope } from '../common/protos/common.js';
 import type { SignedProposal } from '../common/protos/proposal.js';
-import { OrdererError } from '../orderer/solo-orderer.js';
 import { AclError } from '../policies/acl-error.js';
 import { AclProvider } from '../policies/acl-provider.js';
 import { localPolicies } from '../policies/local-policies.js';
@@ -20,8 +19,7 @@ export interface AccessControlOptions {
 
 /**
  * Who may do what on this peer, decided by signed identities: the ACLs of the endorser and the
- * system chaincodes (Fabric's defaults, overridden by each channel's config), and the channel
- * Writers policy the embedded orderer checks each broadcast envelope against.
+ * system chaincodes (Fabric's defaults, overridden by each channel's config).
  */
 export class AccessControl {
   private readonly acl: AclProvider;
@@ -73,19 +71,7 @@ export class AccessControl {
       throw new AclError('ACCESS_DENIED', `chaincode instantiation policy violated, error ${errorMessage(err)}`, { cause: err });
     }
   }
-
-  /** The embedded orderer's check of a broadcast envelope: signed by one of the channel's Writers. */
-  authorizeBroadcast(channelId: string, envelope: Envelope): void {
-    const policy = this.opts.channels.getBundle(channelId)?.policies.getPolicy(CHANNEL_WRITERS);
-    if (policy === undefined) throw new OrdererError('FORBIDDEN', `channel ${channelId} has no ${CHANNEL_WRITERS} policy`);
-    try {
-      policy.evaluateSignedData(signedDataOfEnvelope(envelope));
-    } catch (err) {
-      throw new OrdererError('FORBIDDEN', `permission denied: the envelope does not satisfy ${CHANNEL_WRITERS} of channel ${channelId}: ${errorMessage(err)}`, { cause: err });
-    }
-  }
 }
 
-const CHANNEL_WRITERS = '/Channel/Writers';
 const LSCC_DEPLOY = 'lscc/Deploy';
 const LSCC_UPGRADE = 'lscc/Upgrade';

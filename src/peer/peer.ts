@@ -211,7 +211,11 @@ export class Peer {
         containerTypeOf,
         logger: logging.logger('endorser'),
       });
-      if (config.peer.orderer.enabled) parts.orderer = await startEmbeddedOrderer({ config, cryptoDir, logging, version: opts.version });
+      if (config.peer.orderer.enabled) {
+        // The peer's ledgers first: a data folder another peer holds is reported as the peer's, not its orderer's.
+        await ledgers;
+        parts.orderer = await startEmbeddedOrderer({ config, cryptoDir, logging, version: opts.version });
+      }
       const { deliver } = commitAndDeliver({ parts, identity, tls, config, channels, access, logging });
       const { chaincodeListener, peerListener } = startListeners({
         config,

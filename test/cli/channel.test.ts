@@ -10,7 +10,7 @@ describe('weft channel', () => {
   test('genesis writes a block; join puts the running peer on the channel, which it keeps across a restart', async () => {
     const dir = await tempDir('weft-channel-');
     const blockFile = join(dir, 'ch1.block');
-    const env = { CORE_PEER_FILESYSTEMPATH: join(dir, 'data'), CORE_PEER_CHAINCODELISTENADDRESS: '127.0.0.1:0', CORE_PEER_LISTENADDRESS: '127.0.0.1:0' };
+    const env = { CORE_PEER_FILESYSTEMPATH: join(dir, 'data'), CORE_PEER_CHAINCODELISTENADDRESS: '127.0.0.1:0', CORE_PEER_LISTENADDRESS: '127.0.0.1:0', CORE_PEER_ORDERER_LISTENADDRESS: '127.0.0.1:0', CORE_PEER_ORDERER_ADMINLISTENADDRESS: '127.0.0.1:0' };
     // The block's organisations are the default crypto under the data folder, which the peer then runs as.
     const gen = await runWeft(['channel', 'genesis', '-c', 'ch1', '-o', blockFile], { CORE_PEER_FILESYSTEMPATH: env.CORE_PEER_FILESYSTEMPATH });
     assert.equal(gen.code, 0, gen.stderr);
@@ -62,7 +62,7 @@ describe('weft channel', () => {
 
   test('join with a file that is missing or not a block fails naming it; the peer goes on serving', async () => {
     const dir = await tempDir('weft-channel-');
-    const env = { CORE_PEER_FILESYSTEMPATH: join(dir, 'data'), CORE_PEER_CHAINCODELISTENADDRESS: '127.0.0.1:0', CORE_PEER_LISTENADDRESS: '127.0.0.1:0' };
+    const env = { CORE_PEER_FILESYSTEMPATH: join(dir, 'data'), CORE_PEER_CHAINCODELISTENADDRESS: '127.0.0.1:0', CORE_PEER_LISTENADDRESS: '127.0.0.1:0', CORE_PEER_ORDERER_LISTENADDRESS: '127.0.0.1:0', CORE_PEER_ORDERER_ADMINLISTENADDRESS: '127.0.0.1:0' };
     const peer = new WeftProcess(['node', 'start', '--join', 'keep'], env);
     const client = { CORE_PEER_ADDRESS: await peerAddressOf(peer), CORE_PEER_FILESYSTEMPATH: env.CORE_PEER_FILESYSTEMPATH };
     await peer.waitFor(/Started peer/);

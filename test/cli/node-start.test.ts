@@ -12,7 +12,7 @@ const LOG_LINE = /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3} UTC \[[a-zA-Z_.]+\] \w+
 
 async function peerEnv(extra: NodeJS.ProcessEnv = {}): Promise<NodeJS.ProcessEnv> {
   const dir = await tempDir('weft-e2e-');
-  return { CORE_PEER_FILESYSTEMPATH: join(dir, 'data'), CORE_PEER_CHAINCODELISTENADDRESS: '127.0.0.1:0', CORE_PEER_LISTENADDRESS: '127.0.0.1:0', ...extra };
+  return { CORE_PEER_FILESYSTEMPATH: join(dir, 'data'), CORE_PEER_CHAINCODELISTENADDRESS: '127.0.0.1:0', CORE_PEER_LISTENADDRESS: '127.0.0.1:0', CORE_PEER_ORDERER_LISTENADDRESS: '127.0.0.1:0', CORE_PEER_ORDERER_ADMINLISTENADDRESS: '127.0.0.1:0', ...extra };
 }
 
 const deployLines = (channel: string) => [

@@ -19,7 +19,7 @@ describe('Endorser, through the peer listener', () => {
   before(async () => {
     const root = await tempDir();
     const config = await loadCoreConfig({
-      env: { CORE_PEER_FILESYSTEMPATH: root, CORE_PEER_CHAINCODELISTENADDRESS: '127.0.0.1:0', CORE_PEER_LISTENADDRESS: '127.0.0.1:0' },
+      env: { CORE_PEER_FILESYSTEMPATH: root, CORE_PEER_CHAINCODELISTENADDRESS: '127.0.0.1:0', CORE_PEER_LISTENADDRESS: '127.0.0.1:0', CORE_PEER_ORDERER_LISTENADDRESS: '127.0.0.1:0', CORE_PEER_ORDERER_ADMINLISTENADDRESS: '127.0.0.1:0' },
     });
     peer = await Peer.start({ config, logging: captureLogging().logging, version: WEFT_VERSION, join: ['ch'] });
     client = await EndorserClient.connect(peer.listeners.peer.address);

@@ -4,6 +4,8 @@ import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { BroadcastClient } from '../../src/client/broadcast-client.js';
+import { CommitWaiter } from '../../src/client/commit-waiter.js';
+import { DeliverClient } from '../../src/client/deliver-client.js';
 import { EndorserClient } from '../../src/client/endorser-client.js';
 import { createSignedProposal, type ProposalSigner } from '../../src/client/signed-proposal.js';
 import { createTransactionEnvelope } from '../../src/client/transaction-envelope.js';
@@ -59,7 +61,7 @@ describe('Endorser: every proposal is checked before anything runs, and every en
     user1 = await loadSigningIdentity(defaultUserIdentity(cryptoDir, 'User1').mspDir, 'Org1MSP');
 
     const config = await loadCoreConfig({
-      env: { CORE_PEER_FILESYSTEMPATH: data, CORE_PEER_CHAINCODELISTENADDRESS: '127.0.0.1:0', CORE_PEER_LISTENADDRESS: '127.0.0.1:0' },
+      env: { CORE_PEER_FILESYSTEMPATH: data, CORE_PEER_CHAINCODELISTENADDRESS: '127.0.0.1:0', CORE_PEER_LISTENADDRESS: '127.0.0.1:0', CORE_PEER_ORDERER_LISTENADDRESS: '127.0.0.1:0', CORE_PEER_ORDERER_ADMINLISTENADDRESS: '127.0.0.1:0' },
     });
     const logs = captureLogging();
     lines = logs.lines;
@@ -168,15 +170,27 @@ describe('Endorser: every proposal is checked before anything runs, and every en
   });
 
   test('a replayed proposal whose transaction is on the ledger is refused as a duplicate', async () => {
-    const { signed, txId } = proposal(user1);
+    // qscc's GetChainInfo: a system chaincode call the committer takes as valid (lscc's getchaincodes it would not, as Fabric's VSCC).
+    const { signed, txId } = createSignedProposal({
+      channelId: CHANNEL,
+      chaincodeName: 'qscc',
+      args: [Buffer.from('GetChainInfo'), Buffer.from(CHANNEL)],
+      headerType: HeaderType.ENDORSER_TRANSACTION,
+      signer: user1,
+    });
     const reply = await client.send(signed);
     assert.equal(reply.getResponse()?.getStatus(), 200);
+    // Sent to the orderer and committed: the peer learns of its commit on its own Deliver service.
+    const deliver = await DeliverClient.connect(peer.listeners.peer.address, { service: 'peer', signer: user1 });
     const orderer = await BroadcastClient.connect(peer.listeners.peer.address);
     try {
+      const waiter = await CommitWaiter.open(deliver, { channelId: CHANNEL, timeoutMs: 10_000 });
       const answer = await orderer.send(createTransactionEnvelope(signed, reply, user1));
       assert.equal(answer.getStatus(), 200, answer.getInfo());
+      assert.equal((await waiter.wait(txId)).validationCodeName, 'VALID');
     } finally {
       orderer.close();
+      deliver.close();
     }
     assert.match(await refusal(signed), new RegExp(`^duplicate transaction found \\[${txId}\\]`));
     assert.match(refusalLog(txId), new RegExp(`duplicate transaction found \\[${txId}\\]`));

@@ -123,7 +123,7 @@ export async function startPeerProcess(
   const peer = new WeftProcess(['node', 'start', ...args], {
     CORE_PEER_FILESYSTEMPATH: data,
     CORE_PEER_CHAINCODELISTENADDRESS: '127.0.0.1:0',
-    CORE_PEER_LISTENADDRESS: '127.0.0.1:0',
+    CORE_PEER_LISTENADDRESS: '127.0.0.1:0', CORE_PEER_ORDERER_LISTENADDRESS: '127.0.0.1:0', CORE_PEER_ORDERER_ADMINLISTENADDRESS: '127.0.0.1:0',
     ...env,
   });
   // The CLI finds the peer, and its default identity (the Admin of the crypto the peer made), by

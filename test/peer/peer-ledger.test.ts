@@ -17,7 +17,7 @@ import { commitWrites } from '../helpers/test-ledger.js';
 
 async function startPeer(root: string, join: string[] = []) {
   const config = await loadCoreConfig({
-    env: { CORE_PEER_FILESYSTEMPATH: root, CORE_PEER_CHAINCODELISTENADDRESS: '127.0.0.1:0', CORE_PEER_LISTENADDRESS: '127.0.0.1:0' },
+    env: { CORE_PEER_FILESYSTEMPATH: root, CORE_PEER_CHAINCODELISTENADDRESS: '127.0.0.1:0', CORE_PEER_LISTENADDRESS: '127.0.0.1:0', CORE_PEER_ORDERER_LISTENADDRESS: '127.0.0.1:0', CORE_PEER_ORDERER_ADMINLISTENADDRESS: '127.0.0.1:0' },
   });
   return Peer.start({ config, logging: captureLogging().logging, version: WEFT_VERSION, join });
 }
@@ -83,7 +83,7 @@ describe('a peer and its channel ledgers', () => {
     await first.stop();
     await rm(join(root, 'ledgersData', 'chains', 'chains', 'damaged'), { recursive: true });
     const config = await loadCoreConfig({
-      env: { CORE_PEER_FILESYSTEMPATH: root, CORE_PEER_CHAINCODELISTENADDRESS: '127.0.0.1:0', CORE_PEER_LISTENADDRESS: '127.0.0.1:0' },
+      env: { CORE_PEER_FILESYSTEMPATH: root, CORE_PEER_CHAINCODELISTENADDRESS: '127.0.0.1:0', CORE_PEER_LISTENADDRESS: '127.0.0.1:0', CORE_PEER_ORDERER_LISTENADDRESS: '127.0.0.1:0', CORE_PEER_ORDERER_ADMINLISTENADDRESS: '127.0.0.1:0' },
     });
     const { logging, lines } = captureLogging();
     const second = await Peer.start({ config, logging, version: WEFT_VERSION });

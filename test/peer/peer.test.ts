@@ -15,7 +15,7 @@ import { input } from '../helpers/stack.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
 async function startPeer(root: string, join: string[]) {
-  const config = await loadCoreConfig({ env: { CORE_PEER_FILESYSTEMPATH: root, CORE_PEER_CHAINCODELISTENADDRESS: '127.0.0.1:0', CORE_PEER_LISTENADDRESS: '127.0.0.1:0' } });
+  const config = await loadCoreConfig({ env: { CORE_PEER_FILESYSTEMPATH: root, CORE_PEER_CHAINCODELISTENADDRESS: '127.0.0.1:0', CORE_PEER_LISTENADDRESS: '127.0.0.1:0', CORE_PEER_ORDERER_LISTENADDRESS: '127.0.0.1:0', CORE_PEER_ORDERER_ADMINLISTENADDRESS: '127.0.0.1:0' } });
   const { logging, lines } = captureLogging();
   return { peer: await Peer.start({ config, logging, version: WEFT_VERSION, join }), lines };
 }

@@ -51,14 +51,14 @@ export async function loadCoreConfig(opts: LoadCoreConfigOptions): Promise<CoreC
       },
       transientstoreMaxBlockRetention: retention,
       deliveryClient: {
-        reconnectBackoffThresholdMs: values.duration('peer.deliveryclient.reConnectBackoffThreshold'),
-        connTimeoutMs: values.duration('peer.deliveryclient.connTimeout'),
+        reconnectBackoffThresholdMs: values.duration('peer.deliveryclient.reConnectBackoffThreshold', 3_600_000),
+        connTimeoutMs: values.duration('peer.deliveryclient.connTimeout', 3_000),
         addressOverrides: values.addressOverrides('peer.deliveryclient.addressOverrides', configDir ?? opts.cwd ?? process.cwd()),
       },
       orderer: {
         enabled: values.boolean('peer.orderer.enabled'),
-        listenAddress: values.address('peer.orderer.listenAddress'),
-        adminListenAddress: values.address('peer.orderer.adminListenAddress'),
+        listenAddress: values.optionalAddress('peer.orderer.listenAddress') ?? '0.0.0.0:7050',
+        adminListenAddress: values.optionalAddress('peer.orderer.adminListenAddress') ?? '127.0.0.1:7053',
       },
     },
     chaincode: {
@@ -233,8 +233,10 @@ class Values {
     return this.invalid(key, value, 'is not a whole number');
   }
 
-  duration(key: string): number {
+  /** A duration in ms; `absent` (when given) when the key is not set. */
+  duration(key: string, absent?: number): number {
     const value = this.raw(key);
+    if (absent !== undefined && (value === undefined || value === null || value === '')) return absent;
     const ms = typeof value === 'string' ? parseDuration(value) : value === 0 ? 0 : undefined;
     if (ms === undefined) return this.invalid(key, value, 'is not a duration (such as 300s, 1m30s or 500ms)');
     return ms;
