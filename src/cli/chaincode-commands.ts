@@ -10,8 +10,8 @@ import { EndorserClient } from '../client/endorser-client.js';
 import { createSignedProposal } from '../client/signed-proposal.js';
 import { createTransactionEnvelope } from '../client/transaction-envelope.js';
 import { TxValidationCode, type BroadcastResponse } from '../common/protos/orderer.js';
-import { ChaincodeDeploymentSpec, ChaincodeID, ChaincodeInput, ChaincodeSpec, type Response } from '../common/protos/peer.js';
-import { HeaderType, type HeaderTypeValue, type ProposalResponse } from '../common/protos/proposal.js';
+import { ChaincodeDeploymentSpec, ChaincodeEvent, ChaincodeID, ChaincodeInput, ChaincodeSpec, type Response } from '../common/protos/peer.js';
+import { ChaincodeAction, HeaderType, ProposalResponsePayload, type HeaderTypeValue, type ProposalResponse } from '../common/protos/proposal.js';
 import { ChaincodeQueryResponse } from '../common/protos/query.js';
 import { parseSignaturePolicy } from '../policies/signature-policy-dsl.js';
 import { CliError } from './cli-error.js';
@@ -109,14 +109,20 @@ function addOrderingFlags(command: Command): Command {
     .option('--waitForEventTimeout <duration>', 'how long to wait for the transaction to be committed', '30s');
 }
 
+/** --waitForEventTimeout in ms, refused before anything is sent when it is no duration. */
+function waitTimeoutOf(flags: OrderingFlags): number {
+  const timeoutMs = parseDuration(flags.waitForEventTimeout);
+  if (timeoutMs === undefined) throw new CliError('BAD_INPUT', `invalid --waitForEventTimeout ${flags.waitForEventTimeout}: expected a duration such as 30s`);
+  return timeoutMs;
+}
+
 /**
  * Broadcasts the endorsed transaction to the ordering service, then waits on the peer's
  * DeliverFiltered for its commit, opened before the broadcast so that it cannot be missed.
  * Resolves where it was committed; a transaction not VALID throws with its validation code.
  */
 async function order(env: NodeJS.ProcessEnv, endorsed: Awaited<ReturnType<typeof endorse>>, channelId: string, flags: OrderingFlags): Promise<CommitStatus> {
-  const timeoutMs = parseDuration(flags.waitForEventTimeout);
-  if (timeoutMs === undefined) throw new CliError('BAD_INPUT', `invalid --waitForEventTimeout ${flags.waitForEventTimeout}: expected a duration such as 30s`);
+  const timeoutMs = waitTimeoutOf(flags);
   const { context } = endorsed;
   const target = await ordererTarget(env, context, flags);
   const deliver = await DeliverClient.connect(context.address, { service: 'peer', signer: context.signer, tls: context.tls });
@@ -146,6 +152,15 @@ async function order(env: NodeJS.ProcessEnv, endorsed: Awaited<ReturnType<typeof
   } finally {
     deliver.close();
   }
+}
+
+/** The event the chaincode set in the endorsed transaction, if any: the payload is whole here, unlike in a filtered block. */
+function chaincodeEventOf(reply: ProposalResponse): ChaincodeEvent | undefined {
+  const action = ChaincodeAction.deserializeBinary(ProposalResponsePayload.deserializeBinary(reply.getPayload_asU8()).getExtension_asU8());
+  const bytes = action.getEvents_asU8();
+  if (bytes.length === 0) return undefined;
+  const event = ChaincodeEvent.deserializeBinary(bytes);
+  return event.getEventName() === '' ? undefined : event;
 }
 
 function okResponse(reply: ProposalResponse, what: string): Response {
@@ -211,6 +226,7 @@ export function addChaincodeCommands(program: Command, env: NodeJS.ProcessEnv): 
       .option('--collections-config <file>', "the chaincode's private data collections, a JSON file")
       .option('-P, --policy <policy>', "the chaincode's endorsement policy, e.g. \"AND('Org1MSP.peer','Org2MSP.peer')\" (default: a member of any channel organisation)");
     addOrderingFlags(cmd).action(async (opts: OrderingFlags & { channelID: string; name: string; version: string; ctor: string; lang: string; collectionsConfig?: string; policy?: string }) => {
+        waitTimeoutOf(opts);
         const cds = deploymentSpec(opts.name, opts.version, opts.lang, parseCtor(opts.ctor));
         const policy = opts.policy === undefined ? new Uint8Array() : endorsementPolicyArg(opts.policy);
         const args = [text(fn), text(opts.channelID), cds.serializeBinary(), policy, text('escc'), text('vscc')];
@@ -230,6 +246,7 @@ export function addChaincodeCommands(program: Command, env: NodeJS.ProcessEnv): 
     .requiredOption('-c, --ctor <json>', 'the call in JSON format: {"Args":["function","arg"]}')
     .option('--transient <json>', 'private inputs, in JSON format: {"key":"<base64 value>"}');
   addOrderingFlags(invoke).action(async (opts: OrderingFlags & { channelID: string; name: string; ctor: string; transient?: string }) => {
+      waitTimeoutOf(opts);
       const endorsed = await endorse(env, {
         channelId: opts.channelID,
         chaincodeName: opts.name,
@@ -237,8 +254,13 @@ export function addChaincodeCommands(program: Command, env: NodeJS.ProcessEnv): 
         transient: parseTransient(opts.transient),
       });
       const response = okResponse(endorsed.reply, 'invoke');
-      await order(env, endorsed, opts.channelID, opts);
+      const committed = await order(env, endorsed, opts.channelID, opts);
       process.stdout.write(`Chaincode invoke successful. result: ${responseText(response)}\n`);
+      const event = chaincodeEventOf(endorsed.reply);
+      if (event !== undefined) {
+        const payload = Buffer.from(event.getPayload_asU8()).toString('utf8');
+        process.stdout.write(`Chaincode event ${JSON.stringify(event.getEventName())} of ${event.getChaincodeId()} in block ${committed.blockNumber}: ${JSON.stringify(payload)}\n`);
+      }
     });
 
   chaincode

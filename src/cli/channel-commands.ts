@@ -1,7 +1,8 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { errorMessage } from '../common/errors/weft-error.js';
-import { Block } from '../common/protos/common.js';
+import type { Block } from '../common/protos/common.js';
+import { ClientError } from '../client/client-error.js';
 import { loadCoreConfig } from '../common/config/load-core-config.js';
 import { validateChannelId } from '../ledger/index.js';
 import { defaultCryptoDir, ensureDefaultCrypto } from '../msp/default-identities.js';
@@ -11,15 +12,17 @@ import { loadProfile } from '../channelconfig/configtx.js';
 import { CliError } from './cli-error.js';
 import { BlockchainInfo } from '../common/protos/common.js';
 import { HeaderType } from '../common/protos/proposal.js';
-import type { Response } from '../common/protos/peer.js';
 import { ChannelQueryResponse } from '../common/protos/query.js';
-import { callPeer } from './peer-call.js';
+import { callPeer, clientContext, ordererTarget } from './peer-call.js';
+import { DeliverClient } from '../client/deliver-client.js';
+import { OsnadminClient } from '../client/osnadmin-client.js';
+import { lastConfigIndexOf } from '../orderer/block-signature.js';
 
 const text = (s: string): Buffer => Buffer.from(s);
 
 /** `weft channel ...`: the channel operations of `peer channel`, sent to the running peer. */
 export function addChannelCommands(program: Command, env: NodeJS.ProcessEnv): void {
-  const channel = program.command('channel').description('Operate a channel: genesis|join|list|getinfo|fetch');
+  const channel = program.command('channel').description('Operate a channel: genesis|create|join|list|getinfo|fetch');
 
   channel
     .command('genesis')
@@ -89,38 +92,76 @@ export function addChannelCommands(program: Command, env: NodeJS.ProcessEnv): vo
     });
 
   channel
+    .command('create')
+    .description(
+      "Create a channel on the peer's embedded ordering service and join the peer to it: its genesis block as `channel genesis` makes it, " +
+        'joined to the orderer through its channel participation API, then to the peer. The block is written to <channel>.block.',
+    )
+    .requiredOption('-c, --channelID <channel>', 'the channel ID')
+    .option('--outputBlock <file>', 'where to write the genesis block (default: <channel>.block)')
+    .option('--config <path>', 'configtx.yaml, or the folder holding it (configtxgen -configPath)')
+    .option('--profile <name>', 'the profile of configtx.yaml to use (configtxgen -profile)')
+    .option('--crypto <dir>', 'a cryptogen output folder for the built-in test-network profile')
+    .action(async (opts: { channelID: string; outputBlock?: string; config?: string; profile?: string; crypto?: string }) => {
+      validateChannelId(opts.channelID);
+      const config = await loadCoreConfig({ env });
+      if (!config.peer.orderer.enabled) {
+        throw new CliError('BAD_INPUT', 'the peer runs no embedded orderer (peer.orderer.enabled is false): join the orderer with `weft osnadmin channel join`, then the peer with `weft channel join`');
+      }
+      const block = (await genesisBlockFor(opts, env)).serializeBinary();
+      const file = opts.outputBlock ?? `${opts.channelID}.block`;
+      await writeFile(file, block);
+      const admin = new OsnadminClient(localAddress(config.peer.orderer.adminListenAddress));
+      const joined = await admin.join(block);
+      if (joined.status !== 201) throw new ClientError('CALL_FAILED', `the orderer did not join channel ${opts.channelID}: status ${joined.status}: ${adminError(joined.body)}`);
+      await callPeer(env, { channelId: '', chaincodeName: 'cscc', args: [text('JoinChain'), block], headerType: HeaderType.CONFIG });
+      process.stdout.write(`Created channel ${opts.channelID}: the orderer and the peer joined it; its genesis block is in ${file}\n`);
+    });
+
+  channel
     .command('fetch')
-    .description("Fetch a block from the peer's ledger: newest, oldest, config, or a block number.")
+    .description("Fetch a block through Deliver: from the ordering service with -o, else from the peer: newest, oldest, config, or a block number.")
     .argument('<which>', 'newest|oldest|config|<number>')
     .argument('[outputFile]', 'where to write the block (default: <channel>_<which>.block)')
     .requiredOption('-c, --channelID <channel>', 'the channel ID')
-    .action(async (which: string, outputFile: string | undefined, opts: { channelID: string }) => {
-      const ask = (args: Array<string | Uint8Array>): Promise<Response> =>
-        callPeer(env, {
-          channelId: '',
-          chaincodeName: args[0] === 'GetConfigBlock' ? 'cscc' : 'qscc',
-          args: args.map((a) => (typeof a === 'string' ? text(a) : a)),
-          headerType: HeaderType.ENDORSER_TRANSACTION,
-        });
-      let response;
-      if (which === 'config') {
-        response = await ask(['GetConfigBlock', opts.channelID]);
-      } else {
-        let number = which;
-        if (which === 'oldest') number = '0';
-        else if (which === 'newest') {
-          const info = BlockchainInfo.deserializeBinary((await ask(['GetChainInfo', opts.channelID])).getPayload_asU8());
-          number = String(info.getHeight() - 1);
-        } else if (!/^\d+$/.test(which)) {
-          throw new CliError('BAD_INPUT', `fetch target illegal: ${which} (newest, oldest, config or a block number)`);
-        }
-        response = await ask(['GetBlockByNumber', opts.channelID, number]);
+    .option('-o, --orderer <address>', 'ordering service endpoint (default: the peer)')
+    .option('--ordererTLSHostnameOverride <host>', "the host name the ordering service's TLS certificate carries, when it is not the one dialled")
+    .action(async (which: string, outputFile: string | undefined, opts: { channelID: string; orderer?: string; ordererTLSHostnameOverride?: string }) => {
+      if (!/^(newest|oldest|config|\d+)$/.test(which)) throw new CliError('BAD_INPUT', `fetch target illegal: ${which} (newest, oldest, config or a block number)`);
+      const context = await clientContext(env);
+      const target = opts.orderer === undefined ? { address: context.address, tls: context.tls } : await ordererTarget(env, context, opts);
+      const client = await DeliverClient.connect(target.address, { service: opts.orderer === undefined ? 'peer' : 'orderer', signer: context.signer, tls: target.tls });
+      try {
+        const one = async (at: 'newest' | number): Promise<Block> => {
+          for await (const block of client.blocks({ channelId: opts.channelID, start: at, stop: at, failIfNotReady: true })) return block;
+          throw new ClientError('NOT_FOUND', `no block ${at} on channel ${opts.channelID}`);
+        };
+        let block: Block;
+        if (which === 'config') block = await one(lastConfigIndexOf(await one('newest')));
+        else block = await one(which === 'newest' ? 'newest' : which === 'oldest' ? 0 : Number(which));
+        const file = outputFile ?? `${opts.channelID}_${which}.block`;
+        await writeFile(file, block.serializeBinary());
+        process.stdout.write(`Received block: ${block.getHeader()?.getNumber() ?? 0}\nWrote it to ${file}\n`);
+      } finally {
+        client.close();
       }
-      const file = outputFile ?? `${opts.channelID}_${which}.block`;
-      await writeFile(file, response.getPayload_asU8());
-      const block = Block.deserializeBinary(response.getPayload_asU8());
-      process.stdout.write(`Received block: ${block.getHeader()?.getNumber() ?? 0}\nWrote it to ${file}\n`);
     });
+}
+
+/** A wildcard host is this machine, dialled on the loopback interface. */
+function localAddress(address: string): string {
+  return address.replace(/^(0\.0\.0\.0|\[::\]|::|):/, '127.0.0.1:');
+}
+
+/** The `error` of an admin API answer, or its body as it came. */
+function adminError(body: Buffer): string {
+  try {
+    const parsed = JSON.parse(body.toString('utf8')) as { error?: unknown };
+    if (typeof parsed.error === 'string') return parsed.error;
+  } catch {
+    // not JSON: shown as it came
+  }
+  return body.toString('utf8');
 }
 
 /** The block `channel genesis` writes, from the options that choose where its configuration comes from. */

@@ -1,6 +1,7 @@
 import { errorMessage } from '../common/errors/weft-error.js';
 import type { Logging, Logger } from '../common/logging/logging.js';
-import { LastConfig, Metadata, type Block } from '../common/protos/common.js';
+import type { Block } from '../common/protos/common.js';
+import { lastConfigIndexOf } from '../orderer/block-signature.js';
 import { ChannelBundle } from '../channel/channel-bundle.js';
 import type { LedgerManager, PeerLedger } from '../ledger/index.js';
 import type { ChannelRegistry } from './channel-registry.js';
@@ -114,19 +115,11 @@ export class ChannelManager {
 async function configBlockOf(ledger: PeerLedger): Promise<Block> {
   const info = await ledger.getBlockchainInfo();
   const newest = await ledger.getBlockByNumber(info.getHeight() - 1);
-  return ledger.getBlockByNumber(lastConfigIndex(newest) ?? 0);
-}
-
-const LAST_CONFIG = 1;
-
-/** The LAST_CONFIG index recorded in a block's metadata, if any. */
-function lastConfigIndex(block: Block): number | undefined {
-  const raw = block.getMetadata()?.getMetadataList_asU8()[LAST_CONFIG];
-  if (raw === undefined || raw.length === 0) return undefined;
+  let index = 0;
   try {
-    const value = Metadata.deserializeBinary(raw).getValue_asU8();
-    return value.length === 0 ? undefined : LastConfig.deserializeBinary(value).getIndex();
+    index = lastConfigIndexOf(newest);
   } catch {
-    return undefined;
+    // metadata that does not decode names no config block: the genesis block is the one known
   }
+  return ledger.getBlockByNumber(index);
 }

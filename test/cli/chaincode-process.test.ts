@@ -34,7 +34,12 @@ describe('weft chaincode, with a fabric-contract-api chaincode the peer builds a
     assert.ok(peer.lines.some((l) => l.includes('[peer.chaincode.assets-1.0]')), 'the chaincode output is in the peer log');
 
     const created = await invoke(['CreateAsset', 'a1', 'alice']);
-    assert.equal(created.stdout, 'Chaincode invoke successful. result: status:200 payload:"{\\"id\\":\\"a1\\",\\"owner\\":\\"alice\\"}"\n', created.stderr);
+    // The transaction's chaincode event follows, with its payload whole, and the block it was committed in.
+    assert.match(
+      created.stdout,
+      /^Chaincode invoke successful\. result: status:200 payload:"\{\\"id\\":\\"a1\\",\\"owner\\":\\"alice\\"\}"\nChaincode event "AssetCreated" of assets in block \d+: "a1"\n$/,
+      created.stderr,
+    );
     assert.equal((await invoke(['CreateAsset', 'a2', 'bob'])).code, 0);
     assert.equal((await invoke(['TransferAsset', 'a1', 'carol'])).code, 0);
     assert.equal((await query(['ReadAsset', 'a1'])).stdout, '{"id":"a1","owner":"carol"}\n');

@@ -44,8 +44,11 @@ describe('weft chaincode, with an unmodified fabric-shim chaincode in dev mode',
     assert.equal(invoke.stdout, 'Chaincode invoke successful. result: status:200 payload:"ok"\n', invoke.stderr);
     assert.equal((await runWeft(['chaincode', 'query', '-C', 'ch', '-n', 'kvcc', '-c', '{"Function":"get","Args":["a"]}'], client)).stdout, '200\n');
 
+    // Fabric's ordering flags: -o names the ordering service (here the peer's embedded one, by its own address).
+    const viaO = await runWeft(['chaincode', 'invoke', '-C', 'ch', '-n', 'kvcc', '-c', '{"Args":["put","b","1"]}', '-o', client.CORE_PEER_ADDRESS ?? '', '--waitForEvent', '--waitForEventTimeout', '10s'], client);
+    assert.equal(viaO.code, 0, viaO.stderr);
     const info = await runWeft(['channel', 'getinfo', '-c', 'ch'], client);
-    assert.match(info.stdout, /"height":3,/);
+    assert.match(info.stdout, /"height":4,/);
     const listed = await runWeft(['chaincode', 'list', '--instantiated', '-C', 'ch'], client);
     assert.equal(listed.stdout, 'Get instantiated chaincodes on channel ch:\nName: kvcc, Version: 1.0\n');
   });
@@ -57,6 +60,11 @@ describe('weft chaincode, with an unmodified fabric-shim chaincode in dev mode',
     const badJson = await runWeft(['chaincode', 'query', '-C', 'ch', '-n', 'kvcc', '-c', '{"Args":'], client);
     assert.equal(badJson.code, 1);
     assert.match(badJson.stderr, /^Error: chaincode argument error: /);
+    const badWait = await runWeft(['chaincode', 'invoke', '-C', 'ch', '-n', 'kvcc', '-c', '{"Args":["put","a","1"]}', '--waitForEventTimeout', 'soon'], client);
+    assert.equal(badWait.stderr, 'Error: invalid --waitForEventTimeout soon: expected a duration such as 30s');
+    const noOrderer = await runWeft(['chaincode', 'invoke', '-C', 'ch', '-n', 'kvcc', '-c', '{"Args":["put","a","1"]}', '-o', '127.0.0.1:1'], client);
+    assert.equal(noOrderer.code, 1);
+    assert.match(noOrderer.stderr, /^Error: broadcast to 127\.0\.0\.1:1 failed: /);
     const unknown = await runWeft(['chaincode', 'query', '-C', 'ch', '-n', 'nosuchcc', '-c', '{"Args":["get","a"]}'], client);
     assert.equal(
       unknown.stderr,

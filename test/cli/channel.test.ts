@@ -49,7 +49,15 @@ describe('weft channel', () => {
     assert.equal(config.stdout, `Received block: 0\nWrote it to ${join(dir, 'config.block')}\n`);
     const missing = await runWeft(['channel', 'fetch', '5', join(dir, 'x.block'), '-c', 'ch1'], client);
     assert.equal(missing.code, 1);
-    assert.match(missing.stderr, /Failed to get block number 5, error no such block number \[5\] in index/);
+    assert.match(missing.stderr, /^Error: deliver from .* on channel ch1: status NOT_FOUND$/);
+    // The embedded orderer serves the same chain through its own Deliver (-o): the block as it signed it.
+    const ordererAddress = peer.lines.map(messageOf).find((m) => m.startsWith('Beginning to serve requests on '))?.replace('Beginning to serve requests on ', '') ?? '';
+    const fromOrderer = await runWeft(['channel', 'fetch', 'newest', join(dir, 'o.block'), '-c', 'ch1', '-o', ordererAddress], client);
+    assert.equal(fromOrderer.stdout, `Received block: 0\nWrote it to ${join(dir, 'o.block')}\n`, fromOrderer.stderr);
+    const ordered = commonPb.Block.deserializeBinary(await readFile(join(dir, 'o.block')));
+    assert.deepEqual(Buffer.from(ordered.getHeader()?.serializeBinary() ?? []), Buffer.from(written.getHeader()?.serializeBinary() ?? []));
+    const bogus = await runWeft(['channel', 'fetch', 'latest', '-c', 'ch1'], client);
+    assert.equal(bogus.stderr, 'Error: fetch target illegal: latest (newest, oldest, config or a block number)');
     assert.equal(await peer.stop(), 0);
 
     const restarted = new WeftProcess(['node', 'start'], env);
@@ -80,6 +88,29 @@ describe('weft channel', () => {
     const bad = await runWeft(['channel', 'genesis', '-c', 'Bad_Name', '-o', join(dir, 'b.block')], {});
     assert.equal(bad.code, 1);
     assert.match(bad.stderr, /channel ID 'Bad_Name' contains illegal characters/);
+    assert.equal(await peer.stop(), 0);
+  });
+
+  test('create makes a channel on the embedded orderer and joins the peer to it', async () => {
+    const dir = await tempDir('weft-channel-');
+    const env = { CORE_PEER_FILESYSTEMPATH: join(dir, 'data'), CORE_PEER_CHAINCODELISTENADDRESS: '127.0.0.1:0', CORE_PEER_LISTENADDRESS: '127.0.0.1:0', CORE_PEER_ORDERER_LISTENADDRESS: '127.0.0.1:0', CORE_PEER_ORDERER_ADMINLISTENADDRESS: '127.0.0.1:0' };
+    const peer = new WeftProcess(['node', 'start'], env);
+    const peerAddress = await peerAddressOf(peer);
+    const adminAddress = (await peer.waitFor(/Starting admin server on /)).replace(/^.*Starting admin server on /, '');
+    await peer.waitFor(/Started peer/);
+    // The CLI reaches the orderer's admin endpoint where the peer's configuration puts it.
+    const client = { CORE_PEER_ADDRESS: peerAddress, CORE_PEER_FILESYSTEMPATH: env.CORE_PEER_FILESYSTEMPATH, CORE_PEER_ORDERER_ADMINLISTENADDRESS: adminAddress };
+    const blockFile = join(dir, 'made.block');
+    const created = await runWeft(['channel', 'create', '-c', 'made', '--outputBlock', blockFile], client);
+    assert.equal(created.stdout, `Created channel made: the orderer and the peer joined it; its genesis block is in ${blockFile}\n`, created.stderr);
+    assert.equal(commonPb.Block.deserializeBinary(await readFile(blockFile)).getHeader()?.getNumber(), 0);
+    assert.equal((await runWeft(['channel', 'list'], client)).stdout, 'Channels peers has joined: \nmade\n');
+    const listed = await runWeft(['osnadmin', 'channel', 'list', '-o', adminAddress, '--channelID', 'made'], client);
+    assert.match(listed.stdout, /^Status: 200\n\{\n\t"name": "made",\n[^]*"height": 1\n\}\n/, listed.stderr);
+
+    const again = await runWeft(['channel', 'create', '-c', 'made', '--outputBlock', blockFile], client);
+    assert.equal(again.code, 1);
+    assert.match(again.stderr, /^Error: the orderer did not join channel made: status 405: /);
     assert.equal(await peer.stop(), 0);
   });
 
