@@ -22,7 +22,7 @@ const text = (s: string): Buffer => Buffer.from(s);
 
 /** `weft channel ...`: the channel operations of `peer channel`, sent to the running peer. */
 export function addChannelCommands(program: Command, env: NodeJS.ProcessEnv): void {
-  const channel = program.command('channel').description('Operate a channel: genesis|create|join|list|getinfo|fetch');
+  const channel = program.command('channel').description('Operate a channel: genesis|create|join|list|getinfo|fetch|signconfigtx|update');
 
   channel
     .command('genesis')

@@ -4,6 +4,7 @@ import type { ModuleImporter } from '../scc/plugin-loader.js';
 import { WEFT_VERSION } from '../version.js';
 import { addChaincodeCommands } from './chaincode-commands.js';
 import { addChannelCommands } from './channel-commands.js';
+import { addChannelUpdateCommand } from './channel-update-command.js';
 import { addConfigtxgenCommands } from './configtxgen-commands.js';
 import { extractConnectionFlags } from './connection-flags.js';
 import { addCryptoCommands } from './crypto-commands.js';
@@ -60,6 +61,7 @@ export async function main(argv: string[], deps: CliDeps): Promise<void> {
 
   addChannelCommands(program, env);
   addSignconfigtxCommand(program, env);
+  addChannelUpdateCommand(program, env);
   addChaincodeCommands(program, env);
   addConfigtxgenCommands(program, env);
   addCryptoCommands(program);
