@@ -110,16 +110,20 @@ export async function peerAddressOf(proc: WeftProcess): Promise<string> {
 }
 
 /**
- * `weft node start <args>` on a fresh data folder and free ports, once it has started: the
- * process, the environment the CLI needs to reach it, and where chaincodes connect.
+ * `weft node start <args>` on a fresh data folder (or the one CORE_PEER_FILESYSTEMPATH names in
+ * `env`, to restart a peer on its folder) and free ports, once it has started: the process, the
+ * environment the CLI needs to reach it, and where chaincodes connect.
  */
 export async function startPeerProcess(
   args: string[],
   env: NodeJS.ProcessEnv = {},
 ): Promise<{ peer: WeftProcess; client: NodeJS.ProcessEnv; chaincodeAddress: string }> {
-  const dir = mkdtempSync(join(tmpdir(), 'weft-peer-'));
-  folders.push(dir);
-  const data = join(dir, 'data');
+  let data = env.CORE_PEER_FILESYSTEMPATH;
+  if (data === undefined) {
+    const dir = mkdtempSync(join(tmpdir(), 'weft-peer-'));
+    folders.push(dir);
+    data = join(dir, 'data');
+  }
   const peer = new WeftProcess(['node', 'start', ...args], {
     CORE_PEER_FILESYSTEMPATH: data,
     CORE_PEER_CHAINCODELISTENADDRESS: '127.0.0.1:0',
