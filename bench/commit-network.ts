@@ -12,6 +12,8 @@ import { runWeftCli, WeftChild } from './weft-child.js';
 export interface CommitNetworkOptions {
   channelId: string;
   chaincode: { path: string; name: string; version: string; initArgs: string[] };
+  /** When set, the orderer and the peer write V8 CPU profiles (.cpuprofile) under `<dir>/orderer` and `<dir>/peer` as they exit. */
+  cpuProfileDir?: string | undefined;
 }
 
 /**
@@ -40,14 +42,15 @@ export class CommitNetwork {
     const cryptoDir = defaultCryptoDir(data);
     await ensureDefaultCrypto(cryptoDir);
     const base: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME };
-    const orderer = WeftChild.start(['orderer', 'start'], {
+    const ordererEnv: NodeJS.ProcessEnv = {
       ...base,
       ORDERER_GENERAL_LISTENADDRESS: '127.0.0.1',
       ORDERER_GENERAL_LISTENPORT: '0',
       ORDERER_ADMIN_LISTENADDRESS: '127.0.0.1:0',
       ORDERER_FILELEDGER_LOCATION: join(data, 'orderer'),
       FABRIC_LOGGING_SPEC: 'warning:orderer.common.server,orderer.admin=info',
-    });
+    };
+    const orderer = WeftChild.start(['orderer', 'start'], ordererEnv, profiled(opts.cpuProfileDir, 'orderer'));
     let peer: WeftChild | undefined;
     try {
       const ordererAddress = await orderer.waitFor(/Beginning to serve requests on (\S+)/);
@@ -59,7 +62,7 @@ export class CommitNetwork {
       const blockFile = join(dir, `${opts.channelId}.block`);
       await writeFile(blockFile, genesis.serializeBinary());
 
-      peer = WeftChild.start(['node', 'start'], {
+      const peerEnv: NodeJS.ProcessEnv = {
         ...base,
         CORE_PEER_FILESYSTEMPATH: data,
         CORE_PEER_LISTENADDRESS: '127.0.0.1:0',
@@ -67,7 +70,8 @@ export class CommitNetwork {
         CORE_PEER_TLS_ENABLED: 'false',
         CORE_PEER_ORDERER_ENABLED: 'false',
         FABRIC_LOGGING_SPEC: 'warning:nodeCmd,comm.grpc.server=info',
-      });
+      };
+      peer = WeftChild.start(['node', 'start'], peerEnv, profiled(opts.cpuProfileDir, 'peer'));
       const peerAddress = await peer.waitFor(/Peer server listening on (\S+)/);
       await peer.waitFor(/Started peer/);
       // The CLI signs as the Admin of the peer's default crypto.
@@ -110,4 +114,8 @@ function benchProfile(cryptoDir: string, address: string): ConfigtxProfile {
     organizations: orderer.organizations.map((org) => ({ ...org, ordererEndpoints: [address] })),
   };
   return profile;
+}
+
+function profiled(dir: string | undefined, role: string): string[] {
+  return dir === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${join(dir, role)}`];
 }

@@ -42,6 +42,8 @@ async function run(report: Report): Promise<void> {
   const network = await CommitNetwork.start({
     channelId: CHANNEL,
     chaincode: { path: COUNTER, name: 'counter', version: '1.0', initArgs: ['init', '0'] },
+    // To see where the peer's and the orderer's time goes (open the files in Chrome's DevTools).
+    cpuProfileDir: process.env.WEFT_BENCH_CPU_PROF,
   });
   const { user } = network;
   const deliver = await DeliverClient.connect(network.peerAddress, { service: 'peer', signer: user });

@@ -21,8 +21,9 @@ export class WeftChild {
     this.exited = new Promise((resolve) => child.once('exit', resolve));
   }
 
-  static start(args: string[], env: NodeJS.ProcessEnv): WeftChild {
-    return new WeftChild(spawn(process.execPath, [WEFT_BIN, ...args], { env, stdio: ['ignore', 'ignore', 'pipe'] }));
+  /** `nodeArgs` go to node itself (--cpu-prof, say: NODE_OPTIONS does not take it). */
+  static start(args: string[], env: NodeJS.ProcessEnv, nodeArgs: readonly string[] = []): WeftChild {
+    return new WeftChild(spawn(process.execPath, [...nodeArgs, WEFT_BIN, ...args], { env, stdio: ['ignore', 'ignore', 'pipe'] }));
   }
 
   get pid(): number {
