@@ -28,7 +28,7 @@ const ROUNDS = 3;
 // A multiple of MaxMessageCount: each round's last block is cut full, not by the 2s BatchTimeout.
 const PER_ROUND = 500;
 const WARM_UP = 200;
-const REPLAYS = 3;
+const REPLAYS = 5;
 const SUCCESS = 200;
 
 interface Clients {
