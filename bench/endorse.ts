@@ -2,7 +2,6 @@
 // application makes it — each proposal built and signed by the client with its own key (User1 of
 // the peer's default crypto), checked by the peer (creator, signature, txid, ACL), simulated on a
 // one-get-one-put fabric-shim chaincode, and signed by the peer. Once with TLS off, once on.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,14 +13,12 @@ import { defaultCryptoDir, defaultUserIdentity } from '../src/msp/default-identi
 import { loadSigningIdentity, type SigningIdentity } from '../src/msp/signing-identity.js';
 import type { Benchmark, Report } from './harness.js';
 import { median, percentile, runInFlight } from './harness.js';
+import { cpuMs, runWeftCli, WeftChild } from './weft-child.js';
 
-const BIN = fileURLToPath(new URL('../../bin/weft.cjs', import.meta.url));
 const COUNTER = fileURLToPath(new URL('../../test/fixtures/chaincode/counter', import.meta.url));
 const CHANNEL = 'benchchannel';
 const ROUNDS = 3;
 const PER_ROUND = 3000;
-// The kernel's clock ticks per second, which /proc/<pid>/stat counts CPU time in.
-const CLOCK_TICKS = 100;
 
 async function run(report: Report): Promise<void> {
   await endorse(report, '', false);
@@ -39,25 +36,25 @@ async function endorse(report: Report, suffix: string, tlsOn: boolean): Promise<
     CORE_PEER_TLS_ENABLED: String(tlsOn),
     FABRIC_LOGGING_SPEC: 'warning:nodeCmd,comm.grpc.server=info',
   };
-  const peer = spawn(process.execPath, [BIN, 'node', 'start', '--join', CHANNEL], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+  const peer = WeftChild.start(['node', 'start', '--join', CHANNEL], env);
   try {
-    const address = await listeningAddress(peer);
+    const address = await peer.waitFor(/Peer server listening on (\S+)/);
+    await peer.waitFor(/Started peer/);
     const cryptoDir = defaultCryptoDir(data);
     const clientEnv = { ...env, CORE_PEER_ADDRESS: address };
-    await cli(['chaincode', 'install', COUNTER, '-n', 'counter', '-v', '1.0', '-l', 'node'], clientEnv);
-    await cli(['chaincode', 'instantiate', '-C', CHANNEL, '-n', 'counter', '-v', '1.0', '-c', '{"Args":["init","0"]}'], clientEnv);
+    await runWeftCli(['chaincode', 'install', COUNTER, '-n', 'counter', '-v', '1.0', '-l', 'node'], clientEnv);
+    await runWeftCli(['chaincode', 'instantiate', '-C', CHANNEL, '-n', 'counter', '-v', '1.0', '-c', '{"Args":["init","0"]}'], clientEnv);
 
     const user = await loadSigningIdentity(defaultUserIdentity(cryptoDir, 'User1').mspDir, 'Org1MSP');
     const tls: ClientTls | undefined = tlsOn ? { rootCertPem: await readFile(join(defaultUserIdentity(cryptoDir, 'User1').tlsDir, 'ca.crt')) } : undefined;
     const client = await EndorserClient.connect(address, tls);
     try {
-      await measure(report, suffix, client, user, peer.pid ?? 0);
+      await measure(report, suffix, client, user, peer.pid);
     } finally {
       client.close();
     }
   } finally {
-    peer.kill('SIGTERM');
-    await new Promise((resolve) => peer.once('exit', resolve));
+    await peer.stop();
     await rm(dir, { recursive: true, force: true });
   }
 }
@@ -86,9 +83,9 @@ async function measure(report: Report, suffix: string, client: EndorserClient, u
   const cpu: number[] = [];
   for (let i = 0; i < ROUNDS; i++) {
     serial.push((await runInFlight(one, 1, PER_ROUND / 3)).perSecond);
-    const ticks0 = await cpuTicks(pid);
+    const cpu0 = await cpuMs(pid);
     const r = await runInFlight(one, 32, PER_ROUND);
-    cpu.push((((await cpuTicks(pid)) - ticks0) * (1000 / CLOCK_TICKS)) / PER_ROUND);
+    cpu.push(((await cpuMs(pid)) - cpu0) / PER_ROUND);
     parallel.push(r.perSecond);
     latencies.push(...r.results);
   }
@@ -97,44 +94,6 @@ async function measure(report: Report, suffix: string, client: EndorserClient, u
   report(`endorse${suffix}_p50_ms`, percentile(latencies, 50), 'ms');
   report(`endorse${suffix}_p99_ms`, percentile(latencies, 99), 'ms');
   report(`endorse${suffix}_peer_cpu_ms`, median(cpu), 'ms');
-}
-
-/** The peer process's user + system CPU time so far, in clock ticks. */
-async function cpuTicks(pid: number): Promise<number> {
-  const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return Number(fields[11]) + Number(fields[12]);
-}
-
-function listeningAddress(peer: ChildProcess): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let log = '';
-    const timer = setTimeout(() => reject(new Error(`the peer did not start:\n${log}`)), 30_000);
-    peer.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
-      log += chunk;
-      const match = /Peer server listening on (\S+)/.exec(log);
-      if (match?.[1] !== undefined && log.includes('Started peer')) {
-        clearTimeout(timer);
-        resolve(match[1]);
-      }
-    });
-    peer.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`the peer exited with ${String(code)}:\n${log}`));
-    });
-  });
-}
-
-function cli(args: string[], env: NodeJS.ProcessEnv): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env, stdio: ['ignore', 'ignore', 'pipe'] });
-    let err = '';
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (err += chunk));
-    child.once('exit', (code) => {
-      if (code === 0) resolve();
-      else reject(new Error(`weft ${args.join(' ')} failed (${String(code)}): ${err}`));
-    });
-  });
 }
 
 export const endorseBenchmark: Benchmark = { name: 'endorse', run };

@@ -10,6 +10,7 @@ const benchmarks: Array<() => Promise<Benchmark>> = [
   async () => (await import('./endorse.js')).endorseBenchmark,
   async () => (await import('./orderer.js')).ordererBenchmark,
   async () => (await import('./validate.js')).validateBenchmark,
+  async () => (await import('./commit.js')).commitBenchmark,
 ];
 
 const report: Report = (bench, value, unit) => {
