@@ -1,10 +1,14 @@
-import { closeSync, existsSync, fdatasyncSync, ftruncateSync, mkdirSync, openSync, readSync, fstatSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fdatasync, fdatasyncSync, ftruncateSync, mkdirSync, openSync, readSync, fstatSync, write, writeSync } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { ByteReader, ByteWriter, TruncatedInputError } from './byte-codec.js';
 import { deserializeBlock, type TxOffset } from './block-serialization.js';
 import { LedgerError } from './ledger-error.js';
 import type { Block } from './protos.js';
+
+const writeAsync = promisify(write);
+const fdatasyncAsync = promisify(fdatasync);
 
 /** Where a block's bytes (after the record's length prefix) sit in the block files. */
 export interface BlockLocation {
@@ -84,17 +88,12 @@ export class BlockFileStore {
     return this.end;
   }
 
-  /** Appends one serialized block; returns where it went. Not visible until indexed. */
+  /**
+   * Appends one serialized block; returns where it went. Not visible until indexed. Blocks the
+   * event loop until the record is on disk: for a writer that answers only once it is.
+   */
   append(blockBytes: Uint8Array): { location: BlockLocation; end: BlockFilesEnd } {
-    const prefix = new ByteWriter(10).varint(blockBytes.length).finish();
-    const recordLength = prefix.length + blockBytes.length;
-    if (this.end.endOffset > 0 && this.end.endOffset + recordLength > this.opts.maxFileSize) {
-      this.closeWriter();
-      this.end = { fileNum: this.end.fileNum + 1, endOffset: 0 };
-      this.openForAppend();
-    }
-    const fd = this.fd as number;
-    const record = Buffer.concat([prefix, blockBytes]);
+    const { fd, record, prefixLength } = this.startRecord(blockBytes);
     try {
       let written = 0;
       while (written < record.length) {
@@ -102,20 +101,60 @@ export class BlockFileStore {
       }
       if (this.opts.sync) fdatasyncSync(fd);
     } catch (err) {
-      // Drop whatever part of the record made it (a full disk, say), so the file ends at the
-      // last indexed block again.
-      try {
-        ftruncateSync(fd, this.end.endOffset);
-      } catch {
-        // The open-time scan cuts a torn tail anyway.
-      }
-      throw new LedgerError('STORE_UNAVAILABLE', `cannot append to block file ${join(this.opts.dir, blockFileName(this.end.fileNum))}: ${String(err)}`, {
-        cause: err,
-      });
+      this.dropPartialRecord(fd, err);
     }
-    const location = { fileNum: this.end.fileNum, offset: this.end.endOffset + prefix.length, length: blockBytes.length };
+    return this.endRecord(record.length, prefixLength);
+  }
+
+  /**
+   * append, with the write and the fdatasync on libuv's threads, so the event loop goes on serving
+   * (endorsements, Deliver) while the disk works. One append at a time: the caller awaits each.
+   */
+  async appendAsync(blockBytes: Uint8Array): Promise<{ location: BlockLocation; end: BlockFilesEnd }> {
+    const { fd, record, prefixLength } = this.startRecord(blockBytes);
+    try {
+      let written = 0;
+      while (written < record.length) {
+        written += (await writeAsync(fd, record, written, record.length - written, this.end.endOffset + written)).bytesWritten;
+      }
+      if (this.opts.sync) await fdatasyncAsync(fd);
+    } catch (err) {
+      this.dropPartialRecord(fd, err);
+    }
+    return this.endRecord(record.length, prefixLength);
+  }
+
+  /** The length-prefixed record of a block, and the file it goes to (a new one when this one is full). */
+  private startRecord(blockBytes: Uint8Array): { fd: number; record: Buffer; prefixLength: number } {
+    const prefix = new ByteWriter(10).varint(blockBytes.length).finish();
+    const recordLength = prefix.length + blockBytes.length;
+    if (this.end.endOffset > 0 && this.end.endOffset + recordLength > this.opts.maxFileSize) {
+      this.closeWriter();
+      this.end = { fileNum: this.end.fileNum + 1, endOffset: 0 };
+      this.openForAppend();
+    }
+    return { fd: this.fd as number, record: Buffer.concat([prefix, blockBytes]), prefixLength: prefix.length };
+  }
+
+  private endRecord(recordLength: number, prefixLength: number): { location: BlockLocation; end: BlockFilesEnd } {
+    const location = { fileNum: this.end.fileNum, offset: this.end.endOffset + prefixLength, length: recordLength - prefixLength };
     this.end = { fileNum: this.end.fileNum, endOffset: this.end.endOffset + recordLength };
     return { location, end: this.end };
+  }
+
+  /**
+   * Drops whatever part of a failed record made it (a full disk, say), so the file ends at the
+   * last indexed block again; then throws.
+   */
+  private dropPartialRecord(fd: number, err: unknown): never {
+    try {
+      ftruncateSync(fd, this.end.endOffset);
+    } catch {
+      // The open-time scan cuts a torn tail anyway.
+    }
+    throw new LedgerError('STORE_UNAVAILABLE', `cannot append to block file ${join(this.opts.dir, blockFileName(this.end.fileNum))}: ${String(err)}`, {
+      cause: err,
+    });
   }
 
   /**

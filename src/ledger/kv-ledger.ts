@@ -256,7 +256,7 @@ export class KvLedger implements PeerLedger {
     setTransactionsFilter(block, codes);
     const serialized = serializeBlock(block);
     const filesEndBefore = this.blocks.filesEnd;
-    const { location, end } = this.blocks.append(serialized.bytes);
+    const { location, end } = await this.blocks.appendAsync(serialized.bytes);
     const next: Savepoint = { height: blockNum + 1, currentBlockHash: hashOfBlock(block), previousBlockHash: previousHash, filesEnd: end };
     const ops = this.batchOps({ blockNum, parsed, txs, codes, updates, location, txOffsets: serialized.txOffsets, savepoint: next });
     ops.push(...privateOps.ops);
