@@ -10,7 +10,6 @@ import { genesisBlockOfProfile } from '../../src/channelconfig/config-block.js';
 import { applyConfigUpdate, processConfigUpdate, reprocessConfigEnvelope } from '../../src/channelconfig/config-update.js';
 import { ConfigUpdateError, type ConfigUpdateErrorCode } from '../../src/channelconfig/config-update-error.js';
 import { configOf } from '../../src/channelconfig/config-update-validator.js';
-import type { ConfigtxOrganization } from '../../src/channelconfig/configtx.js';
 import { configUpdateEnvelope, signConfigUpdateEnvelope } from '../../src/client/config-update-envelope.js';
 import { Block, BlockData, Envelope, Payload } from '../../src/common/protos/common.js';
 import { Capabilities, Capability, ConfigEnvelope, ConfigGroup, ConfigUpdate, ConfigUpdateEnvelope, type Config, type ConfigPolicy, type ConfigValue } from '../../src/common/protos/configtx.js';
@@ -19,7 +18,7 @@ import { generateCrypto } from '../../src/msp/cryptogen/index.js';
 import { defaultUserIdentity } from '../../src/msp/default-identities.js';
 import { loadSigningIdentity, type SigningIdentity } from '../../src/msp/signing-identity.js';
 import { captureLogging } from '../helpers/capture-logging.js';
-import { testCrypto } from '../helpers/channel-block.js';
+import { peerOrganization, testCrypto } from '../helpers/channel-block.js';
 
 const CHANNEL = 'mychannel';
 
@@ -60,18 +59,7 @@ before(async () => {
   assert.ok(application !== undefined);
   const org1 = application.organizations[0];
   assert.ok(org1 !== undefined);
-  const org2: ConfigtxOrganization = {
-    ...org1,
-    name: 'Org2MSP',
-    id: 'Org2MSP',
-    mspDir: join(crypto, 'peerOrganizations/org2.example.com/msp'),
-    policies: [
-      ['Readers', { type: 'Signature', rule: "OR('Org2MSP.admin', 'Org2MSP.peer', 'Org2MSP.client')" }],
-      ['Writers', { type: 'Signature', rule: "OR('Org2MSP.admin', 'Org2MSP.client')" }],
-      ['Admins', { type: 'Signature', rule: "OR('Org2MSP.admin')" }],
-      ['Endorsement', { type: 'Signature', rule: "OR('Org2MSP.peer')" }],
-    ],
-  };
+  const org2 = peerOrganization(crypto, org1, 'Org2MSP', 'org2.example.com');
   const twoOrgs = await encodeChannelGroup({ ...profile, application: { ...application, organizations: [org1, org2] } });
   const org2Group = twoOrgs.getGroupsMap().get('Application')?.getGroupsMap().get('Org2MSP');
   assert.ok(org2Group !== undefined);

@@ -7,13 +7,13 @@ import { builtInProfile } from '../../src/channelconfig/built-in-profile.js';
 import { encodeChannelGroup } from '../../src/channelconfig/channel-group-encoder.js';
 import { computeConfigUpdate } from '../../src/channelconfig/compute-config-update.js';
 import { configOf } from '../../src/channelconfig/config-update-validator.js';
-import type { ConfigtxOrganization } from '../../src/channelconfig/configtx.js';
 import { configUpdateEnvelope } from '../../src/client/config-update-envelope.js';
 import { DeliverClient } from '../../src/client/deliver-client.js';
 import { Block } from '../../src/common/protos/common.js';
 import { generateCrypto } from '../../src/msp/cryptogen/index.js';
 import { defaultCryptoDir, defaultUserIdentity } from '../../src/msp/default-identities.js';
 import { loadSigningIdentity } from '../../src/msp/signing-identity.js';
+import { peerOrganization } from '../helpers/channel-block.js';
 import { tempDir } from '../helpers/temp-dir.js';
 import { runWeft, startPeerProcess, type WeftProcess } from '../helpers/weft-process.js';
 
@@ -60,18 +60,7 @@ describe('weft channel update', () => {
     const profile = builtInProfile(crypto);
     const org1 = profile.application?.organizations[0];
     assert.ok(org1 !== undefined && profile.application !== undefined);
-    const org2: ConfigtxOrganization = {
-      ...org1,
-      name: 'Org2MSP',
-      id: 'Org2MSP',
-      mspDir: join(crypto, 'peerOrganizations/org2.example.com/msp'),
-      policies: [
-        ['Readers', { type: 'Signature', rule: "OR('Org2MSP.admin', 'Org2MSP.peer', 'Org2MSP.client')" }],
-        ['Writers', { type: 'Signature', rule: "OR('Org2MSP.admin', 'Org2MSP.client')" }],
-        ['Admins', { type: 'Signature', rule: "OR('Org2MSP.admin')" }],
-        ['Endorsement', { type: 'Signature', rule: "OR('Org2MSP.peer')" }],
-      ],
-    };
+    const org2 = peerOrganization(crypto, org1, 'Org2MSP', 'org2.example.com');
     const twoOrgs = await encodeChannelGroup({ ...profile, application: { ...profile.application, organizations: [org1, org2] } });
     const org2Group = twoOrgs.getGroupsMap().get('Application')?.getGroupsMap().get('Org2MSP');
     assert.ok(org2Group !== undefined);
