@@ -27,7 +27,7 @@ await esbuild.build({
   target: 'node20',
   format: 'cjs',
   // Less to parse at start; keepNames keeps class names, which error names are made from.
-  minify: true,
+  minify: process.env.WEFT_BUILD_NO_MINIFY === undefined,
   keepNames: true,
   // The native LevelDB binding finds its prebuilt binary from its own folder. The others are
   // needed off the start path only (installing a package, making TLS credentials): left out, they

@@ -303,15 +303,16 @@ async function waitOrTimeout(chain: ChainReader, number: number, signal: AbortSi
     inner.abort(signal.reason);
   };
   signal.addEventListener('abort', onAbort, { once: true });
-  const expired = new DeliverError('FORBIDDEN', 'the session expired while waiting');
+  // No reason made up front: a wait per block delivered would pay for an error's stack trace each time.
   const timer = setTimeout(() => {
-    inner.abort(expired);
+    inner.abort();
   }, delayMs);
   try {
     await chain.waitForBlock(number, inner.signal);
     return true;
   } catch (err) {
-    if (inner.signal.reason === expired && !signal.aborted) return false;
+    // Aborted while the stream's own signal is not: the timer fired, the session expired.
+    if (inner.signal.aborted && !signal.aborted) return false;
     throw err;
   } finally {
     clearTimeout(timer);

@@ -69,6 +69,8 @@ export interface EndorserOptions<I extends CreatorIdentity = CreatorIdentity> {
   sysCCVersion: string;
   /** The container type a user chaincode is launched in: PROCESS, DEV in dev mode, CCAAS for a service. */
   containerTypeOf(name: string, version: string): string;
+  /** Told of each endorsement the peer signs (its payload and the Endorsement), e.g. so the committer need not verify it again. */
+  onEndorsed?: (channelId: string, payload: Uint8Array, endorsement: Endorsement) => void;
   logger: Logger;
 }
 
@@ -165,7 +167,10 @@ export class Endorser<I extends CreatorIdentity = CreatorIdentity> {
       // Private writes wait for their block in the transient store. (Init, run inside lscc's
       // deploy, cannot make any: the handler refuses private data in Init.)
       if (pvt !== undefined && response.getStatus() < 400) await ledger?.storeTransientPrivateData(up.txId, pvt);
-      return proposalResponse(up, version, response, simulation?.pubSimulationBytes ?? new Uint8Array(), event, this.opts.signer);
+      const reply = proposalResponse(up, version, response, simulation?.pubSimulationBytes ?? new Uint8Array(), event, this.opts.signer);
+      const endorsement = reply.getEndorsement();
+      if (endorsement !== undefined) this.opts.onEndorsed?.(up.channelId, reply.getPayload_asU8(), endorsement);
+      return reply;
     } finally {
       sim?.done();
     }

@@ -22,6 +22,9 @@ export interface IdentityOwner {
 
 // How many verified signatures an identity remembers: a proposal's second check comes right after its first.
 const VERIFIED_KEPT = 8;
+// How many of its own signatures the peer's identity remembers: its endorsements until their block
+// commits (a few blocks of transactions in flight).
+const OWN_KEPT = 4096;
 
 /** An identity of an X.509 (Fabric type) MSP. */
 export class X509Identity implements Identity {
@@ -31,6 +34,8 @@ export class X509Identity implements Identity {
   private checked: MspError | { certifiersIdentifier: Uint8Array } | undefined;
   /** The newest signatures that verified, with the SHA-256 of what they signed. */
   private readonly verified = new Map<string, string>();
+  /** Signatures this process made with this identity's own key (noteOwnSignature), likewise. */
+  private readonly own = new Map<string, string>();
 
   constructor(
     private readonly owner: IdentityOwner,
@@ -92,13 +97,24 @@ export class X509Identity implements Identity {
     // (as in Fabric): the second time, the message's digest matching is enough.
     const signatureKey = Buffer.from(signature.buffer, signature.byteOffset, signature.byteLength).toString('latin1');
     const digest = createHash('sha256').update(message).digest('base64');
-    if (this.verified.get(signatureKey) === digest) return true;
+    if (this.verified.get(signatureKey) === digest || this.own.get(signatureKey) === digest) return true;
     const valid = this.verifyNow(message, signature);
     if (valid) {
       if (this.verified.size >= VERIFIED_KEPT) this.verified.delete(this.verified.keys().next().value ?? '');
       this.verified.set(signatureKey, digest);
     }
     return valid;
+  }
+
+  /**
+   * Records a signature this process made over `message` with this identity's private key (the
+   * peer's endorsements): checking it again at commit then costs a digest, not a verify. Only a
+   * signer may call it, with what it signed itself.
+   */
+  noteOwnSignature(message: Uint8Array, signature: Uint8Array): void {
+    const signatureKey = Buffer.from(signature.buffer, signature.byteOffset, signature.byteLength).toString('latin1');
+    if (this.own.size >= OWN_KEPT) this.own.delete(this.own.keys().next().value ?? '');
+    this.own.set(signatureKey, createHash('sha256').update(message).digest('base64'));
   }
 
   private verifyNow(message: Uint8Array, signature: Uint8Array): boolean {

@@ -209,6 +209,15 @@ export class Peer {
         signer: identity.signer,
         sysCCVersion: opts.version,
         containerTypeOf,
+        // The committer checks this peer's own endorsements as any other; what the peer signed itself it need not verify.
+        onEndorsed: (channelId, payload, endorsement) => {
+          const endorserBytes = endorsement.getEndorser_asU8();
+          try {
+            channels.getBundle(channelId)?.msps.deserializeIdentity(endorserBytes).noteOwnSignature(Buffer.concat([payload, endorserBytes]), endorsement.getSignature_asU8());
+          } catch {
+            // not an identity of the channel: the committer will say so when it checks the endorsement
+          }
+        },
         logger: logging.logger('endorser'),
       });
       if (config.peer.orderer.enabled) {

@@ -166,6 +166,20 @@ describe('FabricMsp with the Fabric-made crypto of the fixture', () => {
     }
   });
 
+  it("recognises a signature noted as its own for the message it signed only, and still refuses others'", async () => {
+    const signer = await loadSigningIdentity(FIXTURE_MSP.org1Peer0, 'Org1MSP');
+    const identity = org1.deserializeIdentity(signer.serialize());
+    const message = Buffer.from('an endorsement');
+    const signature = signer.sign(message);
+    identity.noteOwnSignature(message, signature);
+    assert.equal(identity.verify(message, signature), true);
+    // Noted for one message, the signature does not vouch for another; a forged one is still verified, and fails.
+    assert.equal(identity.verify(Buffer.from('another endorsement'), signature), false);
+    const forged = Buffer.from(signature);
+    forged[forged.length - 1] = (forged[forged.length - 1] ?? 0) ^ 1;
+    assert.equal(identity.verify(message, forged), false);
+  });
+
   it('verifies a raw (unnormalised) signature by the key when it is low-S, and refuses it when high', async () => {
     const key = createPrivateKey(await readFile(join(FIXTURE_MSP.org1User1, 'keystore/priv_sk')));
     const identity = org1.deserializeIdentity(serialize('Org1MSP', pems.user1));
