@@ -11,7 +11,7 @@ import { DeliverClient } from '../../src/client/deliver-client.js';
 import { EndorserClient } from '../../src/client/endorser-client.js';
 import { createSignedProposal } from '../../src/client/signed-proposal.js';
 import { createTransactionEnvelope } from '../../src/client/transaction-envelope.js';
-import type { Envelope } from '../../src/common/protos/common.js';
+import type { Block, Envelope } from '../../src/common/protos/common.js';
 import { validationCodeName } from '../../src/common/protos/orderer.js';
 import { HeaderType } from '../../src/common/protos/proposal.js';
 import { hashOfBlock, newBlock } from '../../src/ledger/index.js';
@@ -145,6 +145,24 @@ async function committedTxs(net: Network, from: number, to: number): Promise<Arr
   return committed;
 }
 
+/** A chain through a Deliver service: from block 0 to `last` (waiting for it), or to the newest block. */
+async function chainOf(address: string, service: 'peer' | 'orderer', signer: SigningIdentity, last?: number): Promise<Block[]> {
+  const deliver = await DeliverClient.connect(address, { service, signer });
+  const blocks: Block[] = [];
+  try {
+    const stop = last ?? (await newestOf(deliver));
+    for await (const block of deliver.blocks({ channelId: CHANNEL, start: 'oldest', stop })) blocks.push(block);
+  } finally {
+    deliver.close();
+  }
+  return blocks;
+}
+
+async function newestOf(deliver: DeliverClient): Promise<number> {
+  for await (const block of deliver.blocks({ channelId: CHANNEL, start: 'newest', stop: 'newest' })) return block.getHeader()?.getNumber() ?? 0;
+  return 0;
+}
+
 async function get(net: Network, key: string): Promise<string> {
   const got = await runWeft(['chaincode', 'query', '-C', CHANNEL, '-n', 'kv', '-c', JSON.stringify({ Args: ['get', key] })], net.client);
   assert.equal(got.code, 0, got.stderr);
@@ -192,6 +210,63 @@ describe('a peer following an orderer process', () => {
     assert.equal(await get(net, 'k0'), 'v0\n');
     assert.equal(await get(net, `k${String(DOWN_FOR - 1)}`), `v${String(DOWN_FOR - 1)}\n`);
     assert.equal(await peer.stop(), 0);
+    assert.equal(await net.orderer.stop(), 0);
+  });
+
+  test('the orderer killed (SIGKILL) while it cuts blocks, three times: the peer commits exactly its chain, with every transaction it answered SUCCESS', async (t) => {
+    const net = await startNetwork();
+    const rounds = 3;
+    const perRound = 40;
+    // Endorsed up front (each round's own, never sent twice); ordered while the orderer is killed under them.
+    const endorser = await EndorserClient.connect(net.client.CORE_PEER_ADDRESS ?? '');
+    const batches: Array<Array<{ envelope: Envelope; txId: string }>> = [];
+    try {
+      for (let r = 0; r < rounds; r++) {
+        const batch = [];
+        for (let i = 0; i < perRound; i++) batch.push(await endorsedPut(net, endorser, `r${String(r)}k${String(i)}`, `v${String(i)}`));
+        batches.push(batch);
+      }
+    } finally {
+      endorser.close();
+    }
+    const answered = new Set<string>();
+    const port = net.ordererAddress.replace(/^.*:/, '');
+    for (const [round, batch] of batches.entries()) {
+      const broadcast = await BroadcastClient.connect(net.ordererAddress);
+      let next = 0;
+      const worker = async (): Promise<void> => {
+        for (let tx = batch[next++]; tx !== undefined; tx = batch[next++]) {
+          try {
+            if ((await broadcast.send(tx.envelope)).getStatus() === 200) answered.add(tx.txId);
+          } catch {
+            return; // the orderer is gone
+          }
+        }
+      };
+      const sending = Promise.all([worker(), worker(), worker()]);
+      // Mid-stream: some of the round's transactions answered, the rest sent into a dying orderer or not at all.
+      await new Promise((resolve) => setTimeout(resolve, 60 + round * 40));
+      await net.orderer.stop('SIGKILL');
+      await sending;
+      broadcast.close();
+
+      const restarted = await startOrderer(net.data, port);
+      net.orderer = restarted.orderer;
+      const ordered = await chainOf(net.ordererAddress, 'orderer', net.admin);
+      // The peer reconnects and pulls what it lacks; its chain is then the orderer's, block for block.
+      const committed = await chainOf(net.client.CORE_PEER_ADDRESS ?? '', 'peer', net.admin, ordered.length - 1);
+      assert.equal(committed.length, ordered.length, `round ${String(round)}`);
+      ordered.forEach((block, n) => {
+        assert.deepEqual(Buffer.from(committed[n]?.getHeader()?.serializeBinary() ?? []), Buffer.from(block.getHeader()?.serializeBinary() ?? []), `round ${String(round)}: block ${String(n)}`);
+      });
+      const txs = await committedTxs(net, 1, ordered.length - 1);
+      const codes = new Map(txs.map(([, txId, code]) => [txId, code]));
+      assert.equal(codes.size, txs.length, `round ${String(round)}: a transaction committed twice`);
+      for (const txId of answered) assert.equal(codes.get(txId), 'VALID', `round ${String(round)}: ${txId} was answered SUCCESS, then lost`);
+      t.diagnostic(`round ${String(round)}: height ${String(ordered.length)}, ${String(answered.size)} answered SUCCESS so far, ${String(next)} of ${String(perRound)} taken`);
+    }
+    assert.ok(answered.size > 0);
+    assert.equal(await net.peer.stop(), 0);
     assert.equal(await net.orderer.stop(), 0);
   });
 
