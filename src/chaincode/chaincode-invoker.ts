@@ -1,6 +1,6 @@
 import type { SignedProposal } from '../common/protos/proposal.js';
 import type { ChaincodeInput, ChaincodeMessage } from '../common/protos/peer.js';
-import type { StateHistoryExecutor, StateQueryExecutor, StateSimulator } from './chaincode-context.js';
+import type { StateHistoryExecutor, StateQueryExecutor, StateSimulator, WriteBudget } from './chaincode-context.js';
 
 /** The chaincode a cc2cc call targets: its name, and the channel it runs on. */
 export interface ChaincodeTarget {
@@ -16,6 +16,8 @@ export interface CallerTransaction {
   historyQueryExecutor?: StateHistoryExecutor | undefined;
   /** The client's proposal: the callee sees the same creator and transient data, as in Fabric. */
   signedProposal?: SignedProposal | undefined;
+  /** The caller's write budget: a callee on the same channel writes into the caller's simulator. */
+  writeBudget?: WriteBudget | undefined;
 }
 
 /**
@@ -29,7 +31,11 @@ export interface ChaincodeInvoker {
   invoke(target: ChaincodeTarget, input: ChaincodeInput, callerTx: CallerTransaction): Promise<ChaincodeMessage>;
 }
 
-/** Which names are system chaincodes that chaincode may not call (the SCC provider knows). */
+/** Which calls to system chaincodes chaincode may not make (the SCC provider knows). */
 export interface SystemChaincodeInfo {
-  isSysCCAndNotInvokableCC2CC(name: string): boolean;
+  /**
+   * Why chaincode `caller` may not call system chaincode `name` with `args`, in Fabric's words;
+   * undefined when it may, or when `name` is no system chaincode.
+   */
+  cc2ccRefusal(name: string, args: readonly Uint8Array[], caller: string): string | undefined;
 }

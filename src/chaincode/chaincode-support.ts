@@ -43,6 +43,8 @@ export interface ChaincodeSupportOptions {
   systemChaincodes?: SystemChaincodeInfo;
   /** Who may read and write private data collections (memberOnlyRead / memberOnlyWrite). */
   collectionAccess?: CollectionAccess | undefined;
+  /** chaincode.maxWriteSetBytes: most bytes one transaction writes. */
+  maxWriteSetBytes?: number;
   logger: Logger;
 }
 
@@ -75,6 +77,7 @@ export class ChaincodeSupport {
   };
   private systemChaincodes: SystemChaincodeInfo | undefined;
   private readonly collectionAccess: CollectionAccess | undefined;
+  private readonly maxWriteSetBytes: number | undefined;
   private readonly logger: Logger;
 
   constructor(opts: ChaincodeSupportOptions) {
@@ -87,6 +90,7 @@ export class ChaincodeSupport {
     this.invoker = opts.invoker;
     this.systemChaincodes = opts.systemChaincodes;
     this.collectionAccess = opts.collectionAccess;
+    this.maxWriteSetBytes = opts.maxWriteSetBytes;
     this.logger = opts.logger;
   }
 
@@ -174,9 +178,10 @@ export class ChaincodeSupport {
       keepaliveMs: this.keepaliveMs,
       totalQueryLimit: this.totalQueryLimit,
       invoker: this.invokerDelegate,
-      systemChaincodes: { isSysCCAndNotInvokableCC2CC: (name) => this.systemChaincodes?.isSysCCAndNotInvokableCC2CC(name) === true },
+      systemChaincodes: { cc2ccRefusal: (name, args, caller) => this.systemChaincodes?.cc2ccRefusal(name, args, caller) },
       containerExit: (cname) => this.launcher.containerExit?.(cname),
       collectionAccess: this.collectionAccess,
+      ...(this.maxWriteSetBytes === undefined ? {} : { maxWriteSetBytes: this.maxWriteSetBytes }),
     });
     await handler.processStream(stream);
   }

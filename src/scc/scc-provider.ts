@@ -156,6 +156,14 @@ export class SccProvider {
     return scc !== undefined && !scc.invokableCC2CC;
   }
 
+  /** Why chaincode `caller` may not make this call to system chaincode `name`; undefined when it may or `name` is no SCC. */
+  cc2ccRefusal(name: string, args: readonly Uint8Array[], caller: string): string | undefined {
+    const scc = this.byName.get(name);
+    if (scc === undefined) return undefined;
+    if (!scc.invokableCC2CC) return `system chaincode ${name} cannot be invoked with a cc2cc invocation`;
+    return scc.refuseCC2CC?.(args, caller);
+  }
+
   /** The registered SCCs, in registration order. */
   get registered(): readonly SystemChaincode[] {
     return this.sysCCs;

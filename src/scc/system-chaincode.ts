@@ -11,5 +11,11 @@ export interface SystemChaincode {
   readonly invokableExternal: boolean;
   /** May other chaincodes invoke it? */
   readonly invokableCC2CC: boolean;
+  /**
+   * Why chaincode `caller` may not make this call (`args` as sent), in Fabric's words; undefined
+   * when it may. Asked only when invokableCC2CC: some functions of an SCC that chaincode may call
+   * act beyond the transaction (installing a package) or only for a client (deploying).
+   */
+  refuseCC2CC?(args: readonly Uint8Array[], caller: string): string | undefined;
   readonly enabled: boolean;
 }

@@ -123,7 +123,9 @@ describe('Handler: INVOKE_CHAINCODE', () => {
   });
 
   test('a system chaincode not invokable cc2cc is refused', async () => {
-    const { ledger, session } = await setUp({ systemChaincodes: { isSysCCAndNotInvokableCC2CC: (name) => name === 'cscc' } });
+    const { ledger, session } = await setUp({
+      systemChaincodes: { cc2ccRefusal: (name) => (name === 'cscc' ? 'system chaincode cscc cannot be invoked with a cc2cc invocation' : undefined) },
+    });
     const tx = await startTx(session, { txId: 'tx1', channelId: ledger.channelId, txSimulator: await ledger.newTxSimulator('tx1') });
     assert.equal(
       errorText(await tx.call(T.INVOKE_CHAINCODE, invokeRequest('cscc', 'GetChannels'))),

@@ -138,6 +138,17 @@ describe('SccProvider', () => {
     assert.equal(provider.isSysCCAndNotInvokableExternal('mycc'), false);
   });
 
+  test('tells why chaincode may not make a call: an SCC not invokable cc2cc, or a function its SCC refuses to chaincode', async () => {
+    const { provider } = await setUp({ alpha: 'enable', beta: 'enable', gamma: 'enable' });
+    provider.registerSysCC(scc('beta', counting().chaincode, { invokableCC2CC: false }));
+    const refuseWrites = (args: readonly Uint8Array[], caller: string) => (Buffer.from(args[0] ?? []).toString() === 'write' ? `${caller} may not write` : undefined);
+    provider.registerSysCC(scc('gamma', counting().chaincode, { refuseCC2CC: refuseWrites }));
+    assert.equal(provider.cc2ccRefusal('beta', [], 'mycc'), 'system chaincode beta cannot be invoked with a cc2cc invocation');
+    assert.equal(provider.cc2ccRefusal('gamma', [Buffer.from('write')], 'mycc'), 'mycc may not write');
+    assert.equal(provider.cc2ccRefusal('gamma', [Buffer.from('read')], 'mycc'), undefined);
+    assert.equal(provider.cc2ccRefusal('mycc', [Buffer.from('write')], 'othercc'), undefined);
+  });
+
   test('deDeploySysCC stops the SCC; deploying again starts it again', async () => {
     const { provider, stack } = await setUp();
     const a = counting();

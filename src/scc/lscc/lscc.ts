@@ -69,6 +69,20 @@ export class Lscc extends BuiltinScc {
     return success();
   }
 
+  /**
+   * Chaincode may read definitions through lscc, never change what is installed or defined: an
+   * install would act on the peer at endorsement, beyond any transaction, on the strength of a
+   * client's proposal that never asked for it; a deploy or upgrade is a write to lscc's namespace
+   * that Fabric's validator invalidates when the transaction did not invoke lscc itself. Both are
+   * refused at endorsement; a deploy or upgrade with the validator's words.
+   */
+  refuseCC2CC(args: readonly Uint8Array[], caller: string): string | undefined {
+    const fn = Buffer.from(args[0] ?? []).toString().toLowerCase();
+    if (fn === 'install') return 'system chaincode lscc function install cannot be invoked with a cc2cc invocation';
+    if (fn === 'deploy' || fn === 'upgrade') return `chaincode ${caller} attempted to write to the namespace of LSCC`;
+    return undefined;
+  }
+
   async invoke(stub: ChaincodeStub): Promise<ChaincodeResponse> {
     const args = stub.getArgs();
     if (args.length < 1) return error(`Incorrect number of arguments, ${args.length}`);
