@@ -82,6 +82,18 @@ export interface TransactionParams {
   historyQueryExecutor?: StateHistoryExecutor | undefined;
   /** The client's proposal, handed to the chaincode: its creator, transient data and timestamp. */
   signedProposal?: SignedProposal | undefined;
+  /**
+   * What the transaction has written so far: a chaincode called on the same channel writes into
+   * the caller's simulator, so it shares the caller's budget. A new one when absent.
+   */
+  writeBudget?: WriteBudget | undefined;
+}
+
+/** The bytes one transaction has written (keys, values, private writes, metadata, its event), against chaincode.maxWriteSetBytes. */
+export interface WriteBudget {
+  bytes: number;
+  /** Set once the transaction went over the limit: it fails, whatever its chaincode answers then. */
+  exceeded: Error | undefined;
 }
 
 /** Whether the transaction's state can be written (a simulator, not a plain query executor). */

@@ -21,6 +21,7 @@ export type ChaincodeErrorCode =
   | 'CC2CC_UNAVAILABLE'
   | 'CC2CC_REFUSED'
   | 'LEDGER_NOT_FOUND'
-  | 'CONTAINER_EXITED';
+  | 'CONTAINER_EXITED'
+  | 'WRITE_SET_TOO_LARGE';
 
 export class ChaincodeError extends WeftError<ChaincodeErrorCode> {}

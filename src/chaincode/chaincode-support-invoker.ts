@@ -1,4 +1,5 @@
 import { errorMessage } from '../common/errors/weft-error.js';
+import { truncate } from '../common/logging/truncate.js';
 import type { ChaincodeInput, ChaincodeMessage } from '../common/protos/peer.js';
 import { ChaincodeError } from './chaincode-error.js';
 import type { CCContext, ChaincodeContainerInfo, StateHistoryExecutor, StateQueryExecutor, TransactionParams } from './chaincode-context.js';
@@ -47,7 +48,9 @@ export class ChaincodeSupportInvoker implements ChaincodeInvoker {
     try {
       this.opts.checkCallAccess(target, callerTx.signedProposal);
     } catch (err) {
-      throw new ChaincodeError('CC2CC_REFUSED', `access denied for chaincode ${target.name} on channel ${target.channelId}: ${errorMessage(err)}`, { cause: err });
+      throw new ChaincodeError('CC2CC_REFUSED', `access denied for chaincode ${truncate(target.name)} on channel ${truncate(target.channelId)}: ${errorMessage(err)}`, {
+        cause: err,
+      });
     }
     if (target.channelId === callerTx.channelId) {
       const txParams: TransactionParams = {
@@ -56,12 +59,13 @@ export class ChaincodeSupportInvoker implements ChaincodeInvoker {
         txSimulator: callerTx.txSimulator,
         historyQueryExecutor: callerTx.historyQueryExecutor,
         signedProposal: callerTx.signedProposal,
+        writeBudget: callerTx.writeBudget,
       };
       return this.run(target, txParams, input);
     }
     const ledger = this.opts.ledgers.getLedger(target.channelId);
     if (ledger === undefined) {
-      throw new ChaincodeError('LEDGER_NOT_FOUND', `failed to find ledger for channel: ${target.channelId}`);
+      throw new ChaincodeError('LEDGER_NOT_FOUND', `failed to find ledger for channel: ${truncate(target.channelId)}`);
     }
     const queryExecutor = await ledger.newQueryExecutor();
     try {

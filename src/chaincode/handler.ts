@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { errorMessage } from '../common/errors/weft-error.js';
 import type { Logger } from '../common/logging/logging.js';
+import { truncate } from '../common/logging/truncate.js';
 import {
   ChaincodeID,
   ChaincodeInput,
@@ -30,6 +31,7 @@ import {
 import type { ChaincodeStream } from '../comm/chaincode-stream.js';
 import { StreamClosedError } from '../comm/stream-closed-error.js';
 import { ChaincodeError } from './chaincode-error.js';
+import { decodePayload, SHAPES } from './decode-payload.js';
 import { creatorMspId } from './proposal-creator.js';
 import {
   canWrite,
@@ -75,6 +77,8 @@ export interface HandlerOptions {
   containerExit?: (cname: string) => Promise<Error> | undefined;
   /** Who may read and write collections; without it only the ledger's checks apply. */
   collectionAccess?: CollectionAccess | undefined;
+  /** chaincode.maxWriteSetBytes: most bytes one transaction writes (state, private data, metadata, event). */
+  maxWriteSetBytes?: number;
 }
 
 /** A collection's limits on its readers and writers (memberOnlyRead / memberOnlyWrite). */
@@ -89,10 +93,25 @@ export interface CollectionAccess {
 /** Fabric's default ledger.state.totalQueryLimit. */
 export const DEFAULT_TOTAL_QUERY_LIMIT = 100_000;
 
+/** chaincode.maxWriteSetBytes by default: 100 MB, far above any sane transaction, far below the peer's memory. */
+export const DEFAULT_MAX_WRITE_SET_BYTES = 100 * 1024 * 1024;
+
+/**
+ * Invalid messages (wrong state, unknown transaction, undecodable payload) a stream may send within
+ * INVALID_WINDOW_MS before the peer closes it. A window, not a lifetime count: a late answer to a
+ * transaction that timed out is invalid too, and a long-lived chaincode may send a few of those.
+ */
+const MAX_INVALID_MESSAGES = 100;
+const INVALID_WINDOW_MS = 60_000;
+
 /** How long a broken stream waits for the container's exit to explain it; a killed process exits at once. */
 const EXIT_GRACE_MS = 2000;
 
 const T = MessageTypes;
+/** Longest reason an ERROR reply carries: room for the peer's words, not for a chaincode's megabytes. */
+const ERROR_TEXT_LIMIT = 512;
+/** Requests whose strings are left to google-protobuf: ids and names the handler looks up, never keys. */
+const NO_STRINGS = { name: '', strings: {} };
 type StateCall = (msg: ChaincodeMessage, ctx: TransactionContext) => Promise<Uint8Array | undefined>;
 
 /**
@@ -116,7 +135,13 @@ export class Handler {
   private readonly invoker: ChaincodeInvoker | undefined;
   private readonly systemChaincodes: SystemChaincodeInfo | undefined;
   private readonly collectionAccess: CollectionAccess | undefined;
+  private readonly maxWriteSetBytes: number;
   private keepalive: NodeJS.Timeout | undefined;
+  private invalidCount = 0;
+  private invalidSince = 0;
+  /** Settles when the peer gives up on the stream: the read loop stops waiting for the chaincode. */
+  private readonly closing: Promise<undefined>;
+  private close: () => void = () => undefined;
 
   constructor(opts: HandlerOptions) {
     this.registry = opts.registry;
@@ -128,6 +153,8 @@ export class Handler {
     this.systemChaincodes = opts.systemChaincodes;
     this.containerExit = opts.containerExit;
     this.collectionAccess = opts.collectionAccess;
+    this.maxWriteSetBytes = opts.maxWriteSetBytes ?? DEFAULT_MAX_WRITE_SET_BYTES;
+    this.closing = new Promise<undefined>((resolve) => (this.close = () => resolve(undefined)));
     this.stateCalls = new Map<number, StateCall>([
       [T.GET_STATE, (msg, ctx) => this.handleGetState(msg, ctx)],
       [T.PUT_STATE, (msg, ctx) => this.handlePutState(msg, ctx)],
@@ -159,7 +186,8 @@ export class Handler {
     this.stream = stream;
     try {
       for (;;) {
-        const msg = await stream.recv();
+        const msg = await Promise.race([stream.recv(), this.closing]);
+        if (msg === undefined) break;
         // Registration is awaited so that nothing overtakes REGISTERED and READY.
         const registering = this.handleMessage(msg);
         if (registering !== undefined) await registering;
@@ -201,6 +229,15 @@ export class Handler {
     try {
       await this.sendOrThrow(msg);
       return await ctx.response;
+    } catch (err) {
+      if (err instanceof ChaincodeError && err.code === 'EXECUTE_TIMEOUT') {
+        // The endorser names only the chaincode it called; this names the one that did not answer (a callee, an SCC).
+        this.logger.warn(
+          'Execute',
+          `[${shortTxid(txParams.txId)}] chaincode ${this.name} did not answer transaction ${truncate(txParams.txId)} on channel ${truncate(txParams.channelId)}: ${err.message}`,
+        );
+      }
+      throw err;
     } finally {
       ctx.clearTimer();
       this.txContexts.delete(txParams.channelId, txParams.txId);
@@ -236,7 +273,27 @@ export class Handler {
       msg,
       `[${shortTxid(msg.getTxid())}] Fabric side handler cannot handle message (${messageTypeName(type)}) while in ${this.currentState} state`,
     );
+    this.countInvalid(msg);
     return undefined;
+  }
+
+  /**
+   * Counts a message the peer could not use; a stream that sends MAX_INVALID_MESSAGES of them
+   * within the window is closed, with one log line: each costs the peer an ERROR and a log line.
+   */
+  private countInvalid(msg: ChaincodeMessage): void {
+    const now = Date.now();
+    if (now - this.invalidSince > INVALID_WINDOW_MS) {
+      this.invalidSince = now;
+      this.invalidCount = 0;
+    }
+    if (++this.invalidCount !== MAX_INVALID_MESSAGES) return;
+    this.logger.error(
+      'handleMessage',
+      `chaincode ${truncate(this.name) || '(unregistered)'} sent ${MAX_INVALID_MESSAGES} invalid messages within a minute (the last: ${messageTypeName(msg.getType())} for transaction ${truncate(msg.getTxid())}); closing its stream`,
+    );
+    this.stream?.closeSend();
+    this.close();
   }
 
   private async handleRegister(msg: ChaincodeMessage): Promise<void> {
@@ -264,7 +321,7 @@ export class Handler {
     this.registered = true;
     this.startKeepalive();
     const debug = this.logger.debugEnabled;
-    if (debug) this.logger.debug('HandleRegister', `Got REGISTER for chaincodeID = name:"${name}" , sending back REGISTERED`);
+    if (debug) this.logger.debug('HandleRegister', `Got REGISTER for chaincodeID = name:"${truncate(name)}" , sending back REGISTERED`);
     try {
       await this.sendOrThrow(newMessage(T.REGISTERED));
       this.currentState = 'established';
@@ -287,20 +344,33 @@ export class Handler {
     if (ctx === undefined) {
       this.logger.debug(
         'Notify',
-        `notifier Txid:${msg.getTxid()}, channelID:${msg.getChannelId()} does not exist for handling message ${messageTypeName(msg.getType())}`,
+        `notifier Txid:${truncate(msg.getTxid())}, channelID:${truncate(msg.getChannelId())} does not exist for handling message ${messageTypeName(msg.getType())}`,
       );
+      this.countInvalid(msg);
       return;
     }
     if (this.logger.debugEnabled) {
-      this.logger.debug('Notify', `[${shortTxid(msg.getTxid())}] notifying Txid:${msg.getTxid()}, channelID:${msg.getChannelId()}`);
+      this.logger.debug('Notify', `[${shortTxid(msg.getTxid())}] notifying Txid:${truncate(msg.getTxid())}, channelID:${truncate(msg.getChannelId())}`);
     }
-    ctx.notify(msg);
+    const event = msg.getChaincodeEvent();
+    if (event !== undefined) {
+      try {
+        this.chargeWrite(ctx, event.getEventName().length + event.getPayload_asU8().length);
+      } catch {
+        // Charging failed the transaction already.
+        return;
+      }
+    }
+    const exceeded = ctx.writeBudget.exceeded;
+    if (exceeded !== undefined) ctx.fail(exceeded);
+    else ctx.notify(msg);
   }
 
   /** Serves one state call and always answers it: RESPONSE with the result, or ERROR with the reason. */
   private async handleTransaction(msg: ChaincodeMessage, call: StateCall): Promise<void> {
     const txId = msg.getTxid();
     let reply: ChaincodeMessage;
+    let invalid = false;
     try {
       const ctx = this.txContexts.get(msg.getChannelId(), txId);
       // A cc2cc call on the system channel has no ledger: only system chaincodes run there.
@@ -310,18 +380,24 @@ export class Handler {
           `[${shortTxid(txId)}] No ledger context for ${messageTypeName(msg.getType())}. Sending ERROR`,
         );
       }
+      // The transaction is failed already; its chaincode learns it at its next call.
+      if (ctx.writeBudget.exceeded !== undefined) throw ctx.writeBudget.exceeded;
       const payload = await call(msg, ctx);
       reply = newMessage(T.RESPONSE, payload, txId, msg.getChannelId());
     } catch (err) {
-      const text = `${messageTypeName(msg.getType())} failed: transaction ID: ${txId}: ${errorMessage(err)}`;
+      invalid = err instanceof ChaincodeError && err.code === 'BAD_MESSAGE';
+      // What failed may quote the chaincode's own input (keys, names) at any length.
+      const text = `${messageTypeName(msg.getType())} failed: transaction ID: ${truncate(txId)}: ${truncate(errorMessage(err), ERROR_TEXT_LIMIT)}`;
       this.logger.error('handleTransaction', text);
       reply = newMessage(T.ERROR, Buffer.from(text), txId, msg.getChannelId());
     }
     this.send(reply);
+    // After the reply: the one that closes the stream is still answered.
+    if (invalid) this.countInvalid(msg);
   }
 
   private async handleGetState(msg: ChaincodeMessage, ctx: TransactionContext): Promise<Uint8Array | undefined> {
-    const req = GetState.deserializeBinary(msg.getPayload_asU8());
+    const req = decodePayload(msg.getPayload_asU8(), GetState, SHAPES.GetState);
     const collection = req.getCollection();
     let value: Uint8Array | undefined;
     if (collection === '') value = await ctx.txSimulator?.getState(ctx.namespaceId, req.getKey());
@@ -330,14 +406,15 @@ export class Handler {
       value = await reader(ctx).getPrivateData(ctx.namespaceId, collection, req.getKey());
     }
     if (value === undefined && this.logger.debugEnabled) {
-      this.logger.debug('HandleGetState', `[${shortTxid(ctx.txId)}] No state associated with key: ${req.getKey()}. Sending RESPONSE with an empty payload`);
+      this.logger.debug('HandleGetState', `[${shortTxid(ctx.txId)}] No state associated with key: ${truncate(req.getKey())}. Sending RESPONSE with an empty payload`);
     }
     return value;
   }
 
   private async handlePutState(msg: ChaincodeMessage, ctx: TransactionContext): Promise<undefined> {
-    const req = PutState.deserializeBinary(msg.getPayload_asU8());
+    const req = decodePayload(msg.getPayload_asU8(), PutState, SHAPES.PutState);
     const collection = req.getCollection();
+    this.chargeWrite(ctx, req.getKey().length + collection.length + req.getValue_asU8().length);
     if (collection === '') {
       writer(ctx, msg).setState(ctx.namespaceId, req.getKey(), req.getValue_asU8());
       return undefined;
@@ -348,8 +425,9 @@ export class Handler {
   }
 
   private async handleDelState(msg: ChaincodeMessage, ctx: TransactionContext): Promise<undefined> {
-    const req = DelState.deserializeBinary(msg.getPayload_asU8());
+    const req = decodePayload(msg.getPayload_asU8(), DelState, SHAPES.DelState);
     const collection = req.getCollection();
+    this.chargeWrite(ctx, req.getKey().length + collection.length);
     if (collection === '') {
       writer(ctx, msg).deleteState(ctx.namespaceId, req.getKey());
       return undefined;
@@ -366,7 +444,7 @@ export class Handler {
    * a collection is never paginated (Fabric ignores the page asked for).
    */
   private async handleGetStateByRange(msg: ChaincodeMessage, ctx: TransactionContext): Promise<Uint8Array> {
-    const req = GetStateByRange.deserializeBinary(msg.getPayload_asU8());
+    const req = decodePayload(msg.getPayload_asU8(), GetStateByRange, SHAPES.GetStateByRange);
     const metadata = queryMetadata(req.getMetadata_asU8());
     const collection = req.getCollection();
     const sim = reader(ctx);
@@ -393,7 +471,7 @@ export class Handler {
   }
 
   private async handleQueryStateNext(msg: ChaincodeMessage, ctx: TransactionContext): Promise<Uint8Array> {
-    const id = QueryStateNext.deserializeBinary(msg.getPayload_asU8()).getId();
+    const id = decodePayload(msg.getPayload_asU8(), QueryStateNext, NO_STRINGS).getId();
     const query = ctx.queries?.get(id);
     if (ctx.queries === undefined || query === undefined) throw new ChaincodeError('QUERY_NOT_FOUND', 'query iterator not found');
     const res = await buildQueryResponse(ctx.queries, id, query, this.maxResultLimit);
@@ -401,7 +479,7 @@ export class Handler {
   }
 
   private async handleQueryStateClose(msg: ChaincodeMessage, ctx: TransactionContext): Promise<Uint8Array> {
-    const id = QueryStateClose.deserializeBinary(msg.getPayload_asU8()).getId();
+    const id = decodePayload(msg.getPayload_asU8(), QueryStateClose, NO_STRINGS).getId();
     ctx.queries?.cleanup(id);
     const res = new QueryResponse();
     res.setHasMore(false);
@@ -411,7 +489,7 @@ export class Handler {
 
   /** Rich queries: the LevelDB state database refuses them, and the chaincode gets the ledger's words. */
   private async handleGetQueryResult(msg: ChaincodeMessage, ctx: TransactionContext): Promise<Uint8Array> {
-    const req = GetQueryResult.deserializeBinary(msg.getPayload_asU8());
+    const req = decodePayload(msg.getPayload_asU8(), GetQueryResult, SHAPES.GetQueryResult);
     const metadata = queryMetadata(req.getMetadata_asU8());
     const collection = req.getCollection();
     if (collection !== '') await this.checkPrivateAccess(ctx, collection, 'read');
@@ -426,14 +504,14 @@ export class Handler {
   private async handleGetHistoryForKey(msg: ChaincodeMessage, ctx: TransactionContext): Promise<Uint8Array> {
     const history = ctx.historyQueryExecutor;
     if (history === undefined) throw new ChaincodeError('HISTORY_DISABLED', 'history database is not enabled');
-    const req = GetHistoryForKey.deserializeBinary(msg.getPayload_asU8());
+    const req = decodePayload(msg.getPayload_asU8(), GetHistoryForKey, SHAPES.GetHistoryForKey);
     const iterator: QueryResultsIterator<StateModification> = await history.getHistoryForKey(ctx.namespaceId, req.getKey());
     const cursor: QueryCursor = { next: async () => encodeModification(await iterator.next()), close: () => iterator.close() };
     return this.firstResponse(ctx, cursor, false, this.totalQueryLimit);
   }
 
   private async handleGetStateMetadata(msg: ChaincodeMessage, ctx: TransactionContext): Promise<Uint8Array> {
-    const req = GetStateMetadata.deserializeBinary(msg.getPayload_asU8());
+    const req = decodePayload(msg.getPayload_asU8(), GetStateMetadata, SHAPES.GetStateMetadata);
     const collection = req.getCollection();
     if (collection !== '') await this.checkPrivateAccess(ctx, collection, 'read');
     const metadata =
@@ -455,11 +533,12 @@ export class Handler {
    * key's metadata, so the other entries are read and kept.
    */
   private async handlePutStateMetadata(msg: ChaincodeMessage, ctx: TransactionContext): Promise<undefined> {
-    const req = PutStateMetadata.deserializeBinary(msg.getPayload_asU8());
+    const req = decodePayload(msg.getPayload_asU8(), PutStateMetadata, SHAPES.PutStateMetadata);
     const collection = req.getCollection();
     const sim = writer(ctx, msg);
     const entry = req.getMetadata();
     if (entry === undefined) throw new ChaincodeError('BAD_MESSAGE', 'PUT_STATE_METADATA carries no metadata entry');
+    this.chargeWrite(ctx, req.getKey().length + collection.length + entry.getMetakey().length + entry.getValue_asU8().length);
     if (collection === '') {
       const metadata = new Map(await sim.getStateMetadata(ctx.namespaceId, req.getKey()));
       metadata.set(entry.getMetakey(), entry.getValue_asU8());
@@ -475,7 +554,7 @@ export class Handler {
 
   /** The hash of a private value: every peer of the channel has it, so any client may read it. */
   private async handleGetPrivateDataHash(msg: ChaincodeMessage, ctx: TransactionContext): Promise<Uint8Array | undefined> {
-    const req = GetState.deserializeBinary(msg.getPayload_asU8());
+    const req = decodePayload(msg.getPayload_asU8(), GetState, SHAPES.GetState);
     const collection = req.getCollection();
     if (collection === '') throw new ChaincodeError('NO_SUCH_COLLECTION', 'only applicable for private data');
     if (ctx.isInitTransaction) throw privateDataInInit();
@@ -483,12 +562,31 @@ export class Handler {
   }
 
   private async handlePurgePrivateData(msg: ChaincodeMessage, ctx: TransactionContext): Promise<undefined> {
-    const req = DelState.deserializeBinary(msg.getPayload_asU8());
+    const req = decodePayload(msg.getPayload_asU8(), DelState, SHAPES.DelState);
     const collection = req.getCollection();
     if (collection === '') throw new ChaincodeError('NO_SUCH_COLLECTION', 'only applicable for private data');
+    this.chargeWrite(ctx, req.getKey().length + collection.length);
     await this.checkPrivateAccess(ctx, collection, 'write');
     await writer(ctx, msg).purgePrivateData(ctx.namespaceId, collection, req.getKey());
     return undefined;
+  }
+
+  /**
+   * Adds a write to the transaction's budget. Going over chaincode.maxWriteSetBytes fails the
+   * transaction at once, whatever its chaincode does with the ERROR (fabric-shim throws it out of
+   * Invoke and then never answers): the waiting execute does not sit out the timeout.
+   */
+  private chargeWrite(ctx: TransactionContext, bytes: number): void {
+    const budget = ctx.writeBudget;
+    if (budget.exceeded !== undefined) throw budget.exceeded;
+    budget.bytes += bytes;
+    if (budget.bytes <= this.maxWriteSetBytes) return;
+    budget.exceeded = new ChaincodeError(
+      'WRITE_SET_TOO_LARGE',
+      `transaction ${truncate(ctx.txId)} of chaincode ${ctx.namespaceId}: its writes, private writes and event exceed chaincode.maxWriteSetBytes (${this.maxWriteSetBytes} bytes)`,
+    );
+    ctx.fail(budget.exceeded);
+    throw budget.exceeded;
   }
 
   /**
@@ -503,7 +601,7 @@ export class Handler {
     if (!allowed[mode]) {
       throw new ChaincodeError(
         'PRIVATE_DATA_ACCESS_DENIED',
-        `tx creator does not have ${mode} access permission on privatedata in chaincodeName:${ctx.namespaceId} collectionName: ${collection}`,
+        `tx creator does not have ${mode} access permission on privatedata in chaincodeName:${ctx.namespaceId} collectionName: ${truncate(collection)}`,
       );
     }
   }
@@ -514,27 +612,30 @@ export class Handler {
    * ERROR message, serialized: the shim unwraps it.
    */
   private async handleInvokeChaincode(msg: ChaincodeMessage, ctx: TransactionContext): Promise<Uint8Array> {
-    const spec = ChaincodeSpec.deserializeBinary(msg.getPayload_asU8());
+    const spec = decodePayload(msg.getPayload_asU8(), ChaincodeSpec, NO_STRINGS);
     const target = parseChaincodeName(spec.getChaincodeId()?.getName() ?? '');
     const channelId = target.channelId === '' ? ctx.channelId : target.channelId;
     if (this.logger.debugEnabled) {
-      this.logger.debug('HandleInvokeChaincode', `[${shortTxid(msg.getTxid())}] C-call-C ${target.name} on channel ${channelId}`);
+      this.logger.debug('HandleInvokeChaincode', `[${shortTxid(msg.getTxid())}] C-call-C ${truncate(target.name)} on channel ${truncate(channelId)}`);
     }
-    if (this.systemChaincodes?.isSysCCAndNotInvokableCC2CC(target.name) === true) {
-      throw new ChaincodeError('CC2CC_REFUSED', `system chaincode ${target.name} cannot be invoked with a cc2cc invocation`);
-    }
+    const input = spec.getInput() ?? new ChaincodeInput();
+    // A system chaincode checks its ACLs on the client's proposal, which the callee gets as it is;
+    // what no client proposal may make a chaincode do (install, deploy, join) is refused here.
+    const refusal = this.systemChaincodes?.cc2ccRefusal(target.name, input.getArgsList_asU8(), ctx.namespaceId);
+    if (refusal !== undefined) throw new ChaincodeError('CC2CC_REFUSED', refusal);
     if (this.invoker === undefined) {
       throw new ChaincodeError('CC2CC_UNAVAILABLE', 'chaincode to chaincode invocation is not available');
     }
     const reply = await this.invoker.invoke(
       { name: target.name, channelId },
-      spec.getInput() ?? new ChaincodeInput(),
+      input,
       {
         txId: ctx.txId,
         channelId: ctx.channelId,
         txSimulator: ctx.txSimulator,
         historyQueryExecutor: ctx.historyQueryExecutor,
         signedProposal: ctx.signedProposal,
+        writeBudget: ctx.writeBudget,
       },
     );
     return reply.serializeBinary();

@@ -1,7 +1,7 @@
 import type { SignedProposal } from '../common/protos/proposal.js';
 import type { ChaincodeMessage } from '../common/protos/peer.js';
 import { ChaincodeError } from './chaincode-error.js';
-import type { StateHistoryExecutor, StateQueryExecutor, StateSimulator, TransactionParams } from './chaincode-context.js';
+import type { StateHistoryExecutor, StateQueryExecutor, StateSimulator, TransactionParams, WriteBudget } from './chaincode-context.js';
 import type { QueryIterators } from './query-iterators.js';
 
 /** One transaction in flight on a handler: where its state calls go, and who waits for its end. */
@@ -17,6 +17,8 @@ export interface TransactionContext {
   readonly signedProposal: SignedProposal | undefined;
   /** An Init (INIT message): private data may not be used in it. */
   readonly isInitTransaction: boolean;
+  /** What it has written so far, shared with the chaincodes it calls on its channel. */
+  readonly writeBudget: WriteBudget;
   /** Its open range and history queries; made at the first one (most transactions have none). */
   queries: QueryIterators | undefined;
   /** Set when execute returns: open queries are closed and no more are taken. */
@@ -57,6 +59,7 @@ export class TransactionContexts {
       historyQueryExecutor: txParams.historyQueryExecutor,
       signedProposal: txParams.signedProposal,
       isInitTransaction,
+      writeBudget: txParams.writeBudget ?? { bytes: 0, exceeded: undefined },
       queries: undefined,
       ended: false,
       notify,

@@ -13,7 +13,7 @@ import { startInProc } from '../shim/start-in-proc.js';
 
 export interface ChaincodeStackOptions {
   chaincode: Pick<ChaincodeConfig, 'startupTimeoutMs' | 'executeTimeoutMs' | 'mode' | 'logging'> &
-    Partial<Pick<ChaincodeConfig, 'keepaliveSeconds'>>;
+    Partial<Pick<ChaincodeConfig, 'keepaliveSeconds' | 'maxWriteSetBytes'>>;
   /** The address chaincodes dial, asked at each launch. */
   peerAddress: () => string;
   logging: Logging;
@@ -76,6 +76,7 @@ export function createChaincodeStack(opts: ChaincodeStackOptions): ChaincodeStac
     handlerRegistry,
     executeTimeoutMs: chaincode.executeTimeoutMs,
     keepaliveMs: (chaincode.keepaliveSeconds ?? 0) * 1000,
+    ...(chaincode.maxWriteSetBytes === undefined ? {} : { maxWriteSetBytes: chaincode.maxWriteSetBytes }),
     collectionAccess: opts.collectionAccess,
     logger: chaincodeLogger,
   });

@@ -105,6 +105,8 @@ export interface ChaincodeConfig {
   executeTimeoutMs: number;
   mode: 'net' | 'dev';
   keepaliveSeconds: number;
+  /** chaincode.maxWriteSetBytes: most bytes one transaction may write (state, private data, metadata, its event). */
+  maxWriteSetBytes: number;
   /** Node.js options for process-launched chaincode (chaincode.nodeOptions). */
   nodeOptions: string;
   /** chaincode.node.runtime: the base image Node.js chaincode images are built from. */

@@ -53,6 +53,7 @@ export const EMBEDDED_DEFAULTS: Record<string, unknown> = {
     "executetimeout": "30s",
     "mode": "net",
     "keepalive": 0,
+    "maxWriteSetBytes": 104857600,
     "nodeOptions": "",
     "node": {
       "runtime": "hyperledger/fabric-nodeenv:2.5"

@@ -17,6 +17,8 @@ export interface LoadCoreConfigOptions {
 
 // Fabric's floor for chaincode.startuptimeout.
 const MIN_STARTUP_TIMEOUT_MS = 5000;
+// chaincode.maxWriteSetBytes when core.yaml leaves it out (a Weft key: Fabric has no such limit).
+const DEFAULT_MAX_WRITE_SET_BYTES = 100 * 1024 * 1024;
 
 type Tree = Record<string, unknown>;
 
@@ -66,6 +68,7 @@ export async function loadCoreConfig(opts: LoadCoreConfigOptions): Promise<CoreC
       executeTimeoutMs: values.duration('chaincode.executetimeout'),
       mode: mode === 'dev' ? 'dev' : 'net',
       keepaliveSeconds: values.integer('chaincode.keepalive'),
+      maxWriteSetBytes: positive(values, 'chaincode.maxWriteSetBytes', DEFAULT_MAX_WRITE_SET_BYTES),
       nodeOptions: values.string('chaincode.nodeOptions'),
       node: { runtime },
       system: values.stringMap('chaincode.system'),
@@ -395,6 +398,12 @@ class Values {
 }
 
 /** An empty variable counts as unset, as viper treats it in Fabric. */
+/** A whole number of at least 1; `absent` when the key is not set. */
+function positive(values: Values, key: string, absent: number): number {
+  const n = values.integer(key, absent);
+  return n >= 1 ? n : values.invalid(key, n, 'must be at least 1');
+}
+
 function isSet(value: string | undefined): value is string {
   return value !== undefined && value !== '';
 }
