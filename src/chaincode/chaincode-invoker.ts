@@ -32,4 +32,6 @@ export interface ChaincodeInvoker {
 /** Which names are system chaincodes that chaincode may not call (the SCC provider knows). */
 export interface SystemChaincodeInfo {
   isSysCCAndNotInvokableCC2CC(name: string): boolean;
+  /** Whether `name` is a system chaincode's (built-in or plugin): no chaincode may register as one. */
+  isSysCC?(name: string): boolean;
 }
