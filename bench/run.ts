@@ -12,6 +12,7 @@ const benchmarks: Array<[string, () => Promise<Benchmark>]> = [
   ['orderer', async () => (await import('./orderer.js')).ordererBenchmark],
   ['validate', async () => (await import('./validate.js')).validateBenchmark],
   ['commit', async () => (await import('./commit.js')).commitBenchmark],
+  ['kill9_orphans', async () => (await import('./kill9-orphans.js')).kill9OrphansBenchmark],
 ];
 
 const report: Report = (bench, value, unit) => {

@@ -43,6 +43,12 @@ export class WeftChild {
     }
   }
 
+  /** SIGKILL, as a crash or the OOM killer ends it; then the exit. */
+  async kill(): Promise<void> {
+    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill('SIGKILL');
+    await this.exited;
+  }
+
   /** SIGTERM, then the exit. */
   async stop(): Promise<void> {
     if (this.child.exitCode === null) this.child.kill('SIGTERM');

@@ -38,4 +38,6 @@ export interface SystemChaincodeInfo {
    * undefined when it may, or when `name` is no system chaincode.
    */
   cc2ccRefusal(name: string, args: readonly Uint8Array[], caller: string): string | undefined;
+  /** Whether `name` is a system chaincode's (built-in or plugin): no chaincode may register as one. */
+  isSysCC?(name: string): boolean;
 }

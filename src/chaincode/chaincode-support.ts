@@ -118,6 +118,15 @@ export class ChaincodeSupport {
     return this.handlerFor(cname, '');
   }
 
+  /**
+   * Fails every launch still waiting for its chaincode to register, so that the proposals waiting
+   * on them are answered now: the peer is stopping. A dev-mode launch waits for a developer who may
+   * never come, and would otherwise hold the peer up until the startup timeout.
+   */
+  failPendingLaunches(): void {
+    this.registry.failPending(new ChaincodeError('PEER_STOPPING', 'the peer is stopping'));
+  }
+
   /** Stops the chaincode's container. */
   async stop(ccci: ChaincodeContainerInfo): Promise<void> {
     await this.runtime.stop(ccci);
@@ -178,7 +187,10 @@ export class ChaincodeSupport {
       keepaliveMs: this.keepaliveMs,
       totalQueryLimit: this.totalQueryLimit,
       invoker: this.invokerDelegate,
-      systemChaincodes: { cc2ccRefusal: (name, args, caller) => this.systemChaincodes?.cc2ccRefusal(name, args, caller) },
+      systemChaincodes: {
+        cc2ccRefusal: (name, args, caller) => this.systemChaincodes?.cc2ccRefusal(name, args, caller),
+        isSysCC: (name) => this.systemChaincodes?.isSysCC?.(name) === true,
+      },
       containerExit: (cname) => this.launcher.containerExit?.(cname),
       collectionAccess: this.collectionAccess,
       ...(this.maxWriteSetBytes === undefined ? {} : { maxWriteSetBytes: this.maxWriteSetBytes }),

@@ -14,9 +14,12 @@ export interface Processor {
   process(containerType: string, req: VMCReq): Promise<void>;
 }
 
-/** Issues each launched chaincode its TLS client key and certificate (base64 PEM, as the shims read them). */
+/**
+ * Issues each launched chaincode its TLS client key and certificate (base64 PEM, as the shims read
+ * them), and the certificate's SHA-256 fingerprint, which binds the launch to its holder.
+ */
 export interface CertGenerator {
-  generate(cname: string): Promise<{ key: string; cert: string }>;
+  generate(cname: string): Promise<{ key: string; cert: string; fingerprint256?: string }>;
   /** The CA certificate chaincodes use to verify the peer. */
   readonly rootCert: Uint8Array;
 }
@@ -25,6 +28,13 @@ export interface LaunchConfig {
   args: string[];
   envs: string[];
   files: Map<string, Uint8Array>;
+  /** SHA-256 fingerprint of the client certificate issued for this launch, when TLS is on. */
+  credential?: string | undefined;
+}
+
+/** Where a launch's client certificate is recorded, so that only its holder may register (the handler registry). */
+export interface LaunchBindings {
+  bindCredential(cname: string, fingerprint256: string): void;
 }
 
 export interface ContainerRuntimeOptions {
@@ -35,6 +45,8 @@ export interface ContainerRuntimeOptions {
   commonEnv: string[];
   /** Present when TLS is on. */
   certGenerator?: CertGenerator | undefined;
+  /** Told of each launch's client certificate before the chaincode is started. */
+  launches?: LaunchBindings | undefined;
   logger: Logger;
 }
 
@@ -46,6 +58,8 @@ export class ContainerRuntime implements Runtime {
     const { logger, processor } = this.opts;
     const cname = chaincodeCanonicalName(ccci);
     const lc = await this.launchConfig(cname, ccci.type);
+    // Bound before the process exists, so that nothing can register in its place meanwhile.
+    if (lc.credential !== undefined) this.opts.launches?.bindCredential(cname, lc.credential);
     if (logger.debugEnabled) {
       logger.debug('Start', `start container: ${cname}`);
       logger.debug('Start', `start container with args: ${lc.args.join(' ')}`);
@@ -72,6 +86,7 @@ export class ContainerRuntime implements Runtime {
     const envs = [...commonEnv, `CORE_CHAINCODE_ID_NAME=${cname}`];
     const files = new Map<string, Uint8Array>();
     let args: string[];
+    let credential: string | undefined;
     switch (ccType) {
       case 'NODE':
         args = ['/bin/sh', '-c', `cd /usr/local/src; npm start -- --peer.address ${peerAddress}`];
@@ -84,6 +99,7 @@ export class ContainerRuntime implements Runtime {
     }
     if (certGenerator !== undefined) {
       const pair = await certGenerator.generate(cname);
+      credential = pair.fingerprint256;
       files.set(TLS_CLIENT_CERT_PATH, Buffer.from(pair.cert));
       files.set(TLS_CLIENT_KEY_PATH, Buffer.from(pair.key));
       files.set(TLS_CLIENT_ROOT_CERT_PATH, certGenerator.rootCert);
@@ -102,7 +118,7 @@ export class ContainerRuntime implements Runtime {
         `launchConfig: executable:"${args[0] ?? ''}",Args:[${args.join(',')}],Envs:[${envs.join(',')}],Files:[${[...files.keys()].sort().join(' ')}]`,
       );
     }
-    return { args, envs, files };
+    return { args, envs, files, credential };
   }
 }
 

@@ -1,6 +1,8 @@
+import type { ChaincodeCaller } from '../comm/chaincode-stream.js';
 import type { Logger } from '../common/logging/logging.js';
 import { ChaincodeError } from './chaincode-error.js';
 import { LaunchState } from './launch-state.js';
+import { refused } from './register-name.js';
 
 /** What the registry knows of a handler: the chaincode name it registered under. */
 export interface RegisteredHandler {
@@ -29,6 +31,23 @@ export class HandlerRegistry<H extends RegisteredHandler = RegisteredHandler> {
     return { launchState, alreadyStarted: false };
   }
 
+  /**
+   * The launch of `cname` under way gave its chaincode this client certificate: from now on only a
+   * stream presenting it may register `cname` (see register).
+   */
+  bindCredential(cname: string, fingerprint256: string): void {
+    // In dev mode the developer starts the chaincode with credentials of their own (dev-credentials):
+    // the launch's are never handed to anyone.
+    if (this.opts.allowUnsolicitedRegistration) return;
+    const launch = this.launching.get(cname);
+    if (launch !== undefined) launch.credential = fingerprint256;
+  }
+
+  /** Fails every launch still waiting for its chaincode: the peer is stopping. */
+  failPending(err: Error): void {
+    for (const launch of this.launching.values()) launch.notify(err);
+  }
+
   /** The chaincode registered and is ready. */
   ready(cname: string): void {
     this.launching.get(cname)?.notify(undefined);
@@ -50,12 +69,29 @@ export class HandlerRegistry<H extends RegisteredHandler = RegisteredHandler> {
     return undefined;
   }
 
-  register(handler: H): void {
+  /**
+   * Registers the chaincode's handler. `caller` is who dialled, for a stream from the chaincode
+   * listener; a stream the peer made itself has none. A caller's client certificate must have been
+   * issued for the name it registers; and while the peer launches `name:version` with a client
+   * certificate of that launch's own, only the stream that presents that very certificate may
+   * register it: another local process racing the launched one is refused, even with a
+   * certificate the CA issued for the same name (dev-credentials), or with none.
+   */
+  register(handler: H, caller?: ChaincodeCaller): void {
     const key = handler.chaincodeName;
     if (this.handlers.has(key)) {
       throw new ChaincodeError('DUPLICATE_CHAINCODE_ID', `duplicate chaincodeID: ${key}`);
     }
-    if (!this.launching.has(key) && !this.opts.allowUnsolicitedRegistration) {
+    const launch = this.launching.get(key);
+    if (caller !== undefined) {
+      const cert = caller.certificate;
+      if (cert !== undefined && cert.commonName !== key) throw refused(`the client certificate was issued for ${cert.commonName}`, key);
+      if (launch?.credential !== undefined && cert?.fingerprint256 !== launch.credential) {
+        const why = cert === undefined ? 'it presented no client certificate' : "its client certificate is not the launch's";
+        throw refused(`the peer is launching ${key} and this is not the process it launched (${why})`, key);
+      }
+    }
+    if (launch === undefined && !this.opts.allowUnsolicitedRegistration) {
       throw new ChaincodeError(
         'UNSOLICITED_REGISTRATION',
         `peer will not accept external chaincode connection ${key} (except in dev mode)`,

@@ -28,7 +28,7 @@ import {
   type MessageType,
   messageTypeName,
 } from '../common/protos/peer.js';
-import type { ChaincodeStream } from '../comm/chaincode-stream.js';
+import type { ChaincodeCaller, ChaincodeStream } from '../comm/chaincode-stream.js';
 import { StreamClosedError } from '../comm/stream-closed-error.js';
 import { ChaincodeError } from './chaincode-error.js';
 import { decodePayload, SHAPES } from './decode-payload.js';
@@ -44,6 +44,7 @@ import {
 } from './chaincode-context.js';
 import type { ChaincodeInvoker, SystemChaincodeInfo } from './chaincode-invoker.js';
 import { QueryIterators, type QueryCursor } from './query-iterators.js';
+import { checkRegisterName, rawChaincodeName } from './register-name.js';
 import { buildQueryResponse, DEFAULT_MAX_RESULT_LIMIT } from './query-response-builder.js';
 import { TransactionContexts, type TransactionContext } from './transaction-contexts.js';
 
@@ -51,7 +52,7 @@ export type HandlerState = 'created' | 'established' | 'ready';
 
 /** The part of the handler registry a handler talks to. */
 export interface HandlerRegistrar {
-  register(handler: Handler): void;
+  register(handler: Handler, caller?: ChaincodeCaller): void;
   ready(cname: string): void;
   failed(cname: string, err: Error): void;
   deregister(cname: string, handler: Handler): void;
@@ -134,6 +135,7 @@ export class Handler {
   private readonly maxResultLimit: number;
   private readonly invoker: ChaincodeInvoker | undefined;
   private readonly systemChaincodes: SystemChaincodeInfo | undefined;
+  private readonly systemNames = { isSysCC: (name: string): boolean => this.systemChaincodes?.isSysCC?.(name) === true };
   private readonly collectionAccess: CollectionAccess | undefined;
   private readonly maxWriteSetBytes: number;
   private keepalive: NodeJS.Timeout | undefined;
@@ -309,12 +311,17 @@ export class Handler {
       this.sendError(msg, 'REGISTER carries no chaincode name');
       return;
     }
-    this.name = name;
+    const caller = this.stream?.caller;
     try {
-      this.registry.register(this);
+      if (caller !== undefined) checkRegisterName(name, rawChaincodeName(msg.getPayload_asU8()), this.systemNames);
+      this.name = name;
+      this.registry.register(this, caller);
     } catch (err) {
-      this.logger.error('HandleRegister', `failed to register ${name}: ${errorMessage(err)}`);
-      this.sendError(msg, errorMessage(err));
+      // One line: a refusal's message names the chaincode safely (the others are about a name already checked).
+      const refusal = err instanceof ChaincodeError && err.code === 'REGISTER_REFUSED';
+      this.logger.error('HandleRegister', refusal ? errorMessage(err) : `failed to register ${name}: ${errorMessage(err)}`);
+      this.name = '';
+      this.send(newMessage(T.ERROR, Buffer.from(errorMessage(err)), msg.getTxid(), msg.getChannelId()));
       this.stream?.closeSend();
       return;
     }

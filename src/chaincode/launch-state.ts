@@ -3,6 +3,11 @@ export class LaunchState {
   private error: Error | undefined;
   private settled = false;
   private resolveDone!: () => void;
+  /**
+   * SHA-256 fingerprint of the client certificate this launch gave its chaincode, when it gave one:
+   * the one stream that may register for it presents that certificate.
+   */
+  credential: string | undefined;
   /** Resolves once the launch succeeded or failed; never rejects. */
   readonly done: Promise<void>;
 

@@ -1,8 +1,9 @@
+import type { PeerCertificate } from 'node:tls';
 import type { ServerDuplexStream } from '@grpc/grpc-js';
 import { errorMessage } from '../common/errors/weft-error.js';
 import type { Logger } from '../common/logging/logging.js';
 import type { ChaincodeMessage } from '../common/protos/peer.js';
-import type { ChaincodeStream } from './chaincode-stream.js';
+import type { ChaincodeStream, PresentedCertificate } from './chaincode-stream.js';
 import { GrpcChaincodeStream } from './grpc-chaincode-stream.js';
 import { GrpcListener, type CredentialsFactory } from './grpc-listener.js';
 
@@ -30,7 +31,7 @@ export function startChaincodeServer(opts: ChaincodeServerOptions): Promise<Grpc
     const { default: shimGrpc } = await import('@hyperledger/fabric-protos/lib/peer/chaincode_shim_grpc_pb.js');
     server.addService(shimGrpc.ChaincodeSupportService, {
       register: (call: ServerDuplexStream<ChaincodeMessage, ChaincodeMessage>) => {
-        const stream = new GrpcChaincodeStream(call);
+        const stream = new GrpcChaincodeStream(call, { certificate: presentedCertificate(call) });
         opts.register(stream).then(
           () => stream.closeSend(),
           (err: unknown) => {
@@ -43,6 +44,16 @@ export function startChaincodeServer(opts: ChaincodeServerOptions): Promise<Grpc
   }, tlsCredentials(opts.tls), (remote, reason) =>
     opts.logger.warn('Register', `refused a chaincode connection from ${remote}: TLS handshake failed: ${reason}`),
   );
+}
+
+/** The client certificate of a TLS call; undefined without TLS. */
+function presentedCertificate(call: ServerDuplexStream<ChaincodeMessage, ChaincodeMessage>): PresentedCertificate | undefined {
+  // Node gives an empty object for a connection without a client certificate.
+  const cert: Partial<PeerCertificate> | undefined = call.getAuthContext().sslPeerCertificate;
+  if (cert?.fingerprint256 === undefined || cert.subject === undefined) return undefined;
+  // A subject may repeat CN; only a certificate with exactly one names a chaincode.
+  const cn: unknown = cert.subject.CN;
+  return { commonName: typeof cn === 'string' ? cn : '', fingerprint256: cert.fingerprint256 };
 }
 
 /** Mutual TLS: a chaincode without a certificate from the chaincode CA fails the handshake. */

@@ -1,6 +1,6 @@
 import { AsyncQueue, QueueClosedError } from '../common/async/async-queue.js';
 import type { ChaincodeMessage } from '../common/protos/peer.js';
-import type { ChaincodeStream } from './chaincode-stream.js';
+import type { ChaincodeCaller, ChaincodeStream } from './chaincode-stream.js';
 import { StreamClosedError } from './stream-closed-error.js';
 
 /** The parts of a gRPC bidirectional call the stream uses: a server's call, or a client's. */
@@ -33,7 +33,14 @@ export class GrpcChaincodeStream implements ChaincodeStream {
   /** Sends waiting for the call to drain; failed when the call goes away. */
   private readonly blocked = new Set<(err?: Error) => void>();
 
-  constructor(private readonly call: DuplexCall) {
+  /**
+   * `caller`: who dialled, for a call the chaincode listener accepted; undefined for a call the
+   * peer made itself.
+   */
+  constructor(
+    private readonly call: DuplexCall,
+    readonly caller?: ChaincodeCaller,
+  ) {
     call.on('data', (msg: ChaincodeMessage) => {
       void this.incoming.push(msg);
       if (!this.paused && this.incoming.size >= READ_AHEAD) {

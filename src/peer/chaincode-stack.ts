@@ -62,6 +62,7 @@ export function createChaincodeStack(opts: ChaincodeStackOptions): ChaincodeStac
       ...(opts.localMspId === undefined ? [] : [`CORE_PEER_LOCALMSPID=${opts.localMspId}`]),
     ],
     certGenerator: opts.certGenerator,
+    launches: handlerRegistry,
     logger: chaincodeLogger,
   });
   const launcher = new RuntimeLauncher({

@@ -60,6 +60,8 @@ export interface PeerOptions {
 /** What start-up has built so far, taken down in reverse when start-up fails or the peer stops. */
 interface Parts {
   sccProvider: SccProvider;
+  /** Its pending launches are failed first thing at stop. */
+  chaincodeSupport: ChaincodeSupport;
   /** The VMs of user chaincode, each stopping what it runs. */
   userVMs: Array<{ stopAll(timeoutMs: number): Promise<void> }>;
   listeners: Array<Promise<GrpcListener>>;
@@ -172,7 +174,7 @@ export class Peer {
       },
     });
     chaincodeSupport.attachInvoker(invoker, sccProvider);
-    const parts: Parts = { sccProvider, userVMs: vms.stoppable, listeners: [], ledgers };
+    const parts: Parts = { sccProvider, chaincodeSupport, userVMs: vms.stoppable, listeners: [], ledgers };
     // Each is awaited below or in takeDown; observed here so that no failure goes unhandled meanwhile.
     ledgers.catch(() => undefined);
     packages.catch(() => undefined);
@@ -393,6 +395,8 @@ function trustedClientRoots(configured: Buffer, localMsp: LocalTlsRoots, channel
 const CHAINCODE_STOP_TIMEOUT_MS = 5000;
 
 async function takeDown(parts: Parts, logger: Logger): Promise<void> {
+  // Proposals waiting on a launch are answered before the listeners close, not left to the startup timeout.
+  parts.chaincodeSupport.failPendingLaunches();
   // Chaincode streams are ended at once: the chaincodes go down with the peer, and a chaincode
   // started by hand in dev mode would otherwise hold the listener open.
   const [chaincodeListener, ...others] = parts.listeners;

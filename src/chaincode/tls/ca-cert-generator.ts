@@ -1,3 +1,4 @@
+import { X509Certificate } from 'node:crypto';
 import type { CertGenerator } from '../container-runtime.js';
 
 /** The slice of the chaincode CA that issues credentials. */
@@ -14,7 +15,11 @@ export function caCertGenerator(opts: { issuer: ClientCertIssuer; rootCertPem: U
     rootCert: opts.rootCertPem,
     generate: async (cname) => {
       const pair = await opts.issuer.issue(cname);
-      return { key: Buffer.from(pair.keyPem).toString('base64'), cert: Buffer.from(pair.certPem).toString('base64') };
+      return {
+        key: Buffer.from(pair.keyPem).toString('base64'),
+        cert: Buffer.from(pair.certPem).toString('base64'),
+        fingerprint256: new X509Certificate(pair.certPem).fingerprint256,
+      };
     },
   };
 }

@@ -15,9 +15,26 @@ export interface ChaincodeProcessOptions {
 }
 
 /**
+ * Started in front of the chaincode's command (`sh -c WATCHDOG sh command args...`): keeps the
+ * read end of a pipe whose write end only the peer holds, then execs the command, which so keeps
+ * the pid (and the process group) the peer knows. A background watcher blocks on that pipe: it
+ * reads end-of-file once the peer is gone, however it went (SIGKILL included), and then ends the
+ * group: SIGTERM, and SIGKILL a little later. A shim does not always exit when its stream breaks
+ * (a chaincode with a timer, one still starting), and Linux's PR_SET_PDEATHSIG is out of Node's
+ * reach; this costs a shell and a `cat`, not another Node.js. The watcher ignores SIGTERM, so that
+ * it outlives the group's SIGTERM to send the SIGKILL; when the peer stops a chaincode itself, it
+ * kills the group once its leader has ended, watcher included.
+ */
+const WATCHDOG = [
+  'exec 3<&0 0</dev/null',
+  "(trap '' TERM; cat >/dev/null; kill -TERM 0; sleep 2; kill -KILL 0) <&3 3<&- &",
+  'exec 3<&- "$@"',
+].join('\n');
+
+/**
  * One chaincode running as a child process. It leads its own process group, so that signals
  * reach the whole tree (`npm start` runs the chaincode under a shell), and whatever is left of
- * the tree is killed when its leader ends.
+ * the tree is killed when its leader ends; a watchdog in the group ends it when the peer is gone.
  */
 export class ChaincodeProcess {
   readonly exited: Promise<ProcessExit>;
@@ -31,9 +48,18 @@ export class ChaincodeProcess {
     });
   }
 
-  /** Spawns the process; resolves once it is running, rejects when it cannot be spawned. */
+  /**
+   * Spawns the process; resolves once it is running, rejects when the shell cannot be spawned. A
+   * command the shell cannot run exits with 127, its output saying why.
+   */
   static async start(opts: ChaincodeProcessOptions): Promise<ChaincodeProcess> {
-    const child = spawn(opts.command, opts.args, { cwd: opts.cwd, env: opts.env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('/bin/sh', ['-c', WATCHDOG, 'sh', opts.command, ...opts.args], {
+      cwd: opts.cwd,
+      env: opts.env,
+      detached: true,
+      // stdin: the pipe the watchdog waits on; the peer never writes to it nor closes it.
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
     const tail = new OutputTail(opts.keepLines, (line, stream) => {
       if (stream === 'stderr') opts.output.warn('output', line);
       else opts.output.info('output', line);
