@@ -64,6 +64,9 @@ async function recordCodeCache() {
           CORE_PEER_FILESYSTEMPATH: data,
           CORE_PEER_CHAINCODELISTENADDRESS: '127.0.0.1:0',
           CORE_PEER_LISTENADDRESS: '127.0.0.1:0',
+          // Free ports for the embedded orderer too: a peer already running here must not fail the build.
+          CORE_PEER_ORDERER_LISTENADDRESS: '127.0.0.1:0',
+          CORE_PEER_ORDERER_ADMINLISTENADDRESS: '127.0.0.1:0',
         },
         stdio: ['ignore', 'ignore', 'pipe'],
       });
