@@ -4,7 +4,7 @@ import type { Logger } from '../common/logging/logging.js';
 import type { ChaincodeMessage } from '../common/protos/peer.js';
 import type { ChaincodeStream } from './chaincode-stream.js';
 import { GrpcChaincodeStream } from './grpc-chaincode-stream.js';
-import { GrpcListener, type CredentialsFactory } from './grpc-listener.js';
+import { GrpcListener, type CredentialsFactory, type MessageLimits } from './grpc-listener.js';
 
 export { ListenError } from './grpc-listener.js';
 
@@ -16,6 +16,8 @@ export interface ChaincodeServerOptions {
   logger: Logger;
   /** When present, the listener serves TLS and requires client certificates issued by `clientCaPem`. */
   tls?: ChaincodeServerTls | undefined;
+  /** peer.maxRecvMsgSize / peer.maxSendMsgSize, as Fabric applies them to this listener too. */
+  limits?: MessageLimits | undefined;
 }
 
 export interface ChaincodeServerTls {
@@ -40,9 +42,13 @@ export function startChaincodeServer(opts: ChaincodeServerOptions): Promise<Grpc
         );
       },
     });
-  }, tlsCredentials(opts.tls), (remote, reason) =>
-    opts.logger.warn('Register', `refused a chaincode connection from ${remote}: TLS handshake failed: ${reason}`),
-  );
+  }, {
+    credentials: tlsCredentials(opts.tls),
+    onTlsRefusal: (remote, reason) => {
+      opts.logger.warn('Register', `refused a chaincode connection from ${remote}: TLS handshake failed: ${reason}`);
+    },
+    limits: opts.limits,
+  });
 }
 
 /** Mutual TLS: a chaincode without a certificate from the chaincode CA fails the handshake. */
