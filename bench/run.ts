@@ -12,6 +12,7 @@ const benchmarks: Array<[string, () => Promise<Benchmark>]> = [
   ['orderer', async () => (await import('./orderer.js')).ordererBenchmark],
   ['validate', async () => (await import('./validate.js')).validateBenchmark],
   ['commit', async () => (await import('./commit.js')).commitBenchmark],
+  ['stream_abuse', async () => (await import('./stream-abuse.js')).streamAbuseBenchmark],
 ];
 
 const report: Report = (bench, value, unit) => {
