@@ -50,6 +50,9 @@ export function parseCtor(json: string): Uint8Array[] {
   return [...(typeof fn === 'string' ? [fn] : []), ...args].map(text);
 }
 
+// Standard base64, padded, as Go's encoding/json decodes []byte.
+const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+
 /** `--transient '{"key":"<base64>"}'`, as Fabric's CLI reads it. */
 export function parseTransient(json: string | undefined): Map<string, Uint8Array> | undefined {
   if (json === undefined) return undefined;
@@ -65,6 +68,9 @@ export function parseTransient(json: string | undefined): Map<string, Uint8Array
   const map = new Map<string, Uint8Array>();
   for (const [key, value] of Object.entries(parsed)) {
     if (typeof value !== 'string') throw new CliError('BAD_INPUT', `error parsing transient string: the value of ${key} is not a base64 string`);
+    // Node's decoder skips what is not base64, so a value typed in plain text would reach the
+    // chaincode as other bytes: it is refused, as Fabric's CLI (Go's base64) refuses it.
+    if (!BASE64.test(value)) throw new CliError('BAD_INPUT', `error parsing transient string: the value of ${key} is not base64: ${JSON.stringify(value)}`);
     map.set(key, Buffer.from(value, 'base64'));
   }
   return map;

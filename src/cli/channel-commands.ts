@@ -1,4 +1,4 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { errorMessage } from '../common/errors/weft-error.js';
 import type { Block } from '../common/protos/common.js';
@@ -10,6 +10,7 @@ import { builtInProfile } from '../channelconfig/built-in-profile.js';
 import { genesisBlockOfProfile } from '../channelconfig/config-block.js';
 import { loadProfile } from '../channelconfig/configtx.js';
 import { CliError } from './cli-error.js';
+import { writeOutputFile } from './output-file.js';
 import { BlockchainInfo } from '../common/protos/common.js';
 import { HeaderType } from '../common/protos/proposal.js';
 import { ChannelQueryResponse } from '../common/protos/query.js';
@@ -38,7 +39,7 @@ export function addChannelCommands(program: Command, env: NodeJS.ProcessEnv): vo
     .action(async (opts: { channelID: string; outputBlock: string; config?: string; profile?: string; crypto?: string }) => {
       validateChannelId(opts.channelID);
       const block = await genesisBlockFor(opts, env);
-      await writeFile(opts.outputBlock, block.serializeBinary());
+      await writeOutputFile(opts.outputBlock, block.serializeBinary(), 'the block');
       process.stdout.write(`Wrote the genesis block of channel ${opts.channelID} to ${opts.outputBlock}\n`);
     });
 
@@ -110,7 +111,7 @@ export function addChannelCommands(program: Command, env: NodeJS.ProcessEnv): vo
       }
       const block = (await genesisBlockFor(opts, env)).serializeBinary();
       const file = opts.outputBlock ?? `${opts.channelID}.block`;
-      await writeFile(file, block);
+      await writeOutputFile(file, block, 'the block');
       const admin = new OsnadminClient(localAddress(config.peer.orderer.adminListenAddress));
       const joined = await admin.join(block);
       if (joined.status !== 201) throw new ClientError('CALL_FAILED', `the orderer did not join channel ${opts.channelID}: status ${joined.status}: ${adminError(joined.body)}`);
@@ -140,7 +141,7 @@ export function addChannelCommands(program: Command, env: NodeJS.ProcessEnv): vo
         if (which === 'config') block = await one(lastConfigIndexOf(await one('newest')));
         else block = await one(which === 'newest' ? 'newest' : which === 'oldest' ? 0 : Number(which));
         const file = outputFile ?? `${opts.channelID}_${which}.block`;
-        await writeFile(file, block.serializeBinary());
+        await writeOutputFile(file, block.serializeBinary(), 'the block');
         process.stdout.write(`Received block: ${block.getHeader()?.getNumber() ?? 0}\nWrote it to ${file}\n`);
       } finally {
         client.close();

@@ -1,5 +1,5 @@
 import { Command, Option } from 'commander';
-import { errorMessage, WeftError } from '../common/errors/weft-error.js';
+import { errorMessage } from '../common/errors/weft-error.js';
 import type { ModuleImporter } from '../scc/plugin-loader.js';
 import { WEFT_VERSION } from '../version.js';
 import { addChaincodeCommands } from './chaincode-commands.js';
@@ -7,6 +7,7 @@ import { addChannelCommands } from './channel-commands.js';
 import { addChannelUpdateCommand } from './channel-update-command.js';
 import { addConfigtxgenCommands } from './configtxgen-commands.js';
 import { extractConnectionFlags } from './connection-flags.js';
+import { failureText } from './failure-text.js';
 import { addCryptoCommands } from './crypto-commands.js';
 import { runNodeStart } from './node-start.js';
 import { addOrdererCommands } from './orderer-start.js';
@@ -79,7 +80,7 @@ export async function main(argv: string[], deps: CliDeps): Promise<void> {
     await program.parseAsync(args);
   } catch (err) {
     // One line, as Fabric's CLI prints a failed command; a bug keeps its stack.
-    process.stderr.write(`Error: ${err instanceof WeftError ? err.message : err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    process.stderr.write(`Error: ${failureText(err)}\n`);
     process.exitCode = 1;
   }
 }

@@ -1,9 +1,10 @@
 import { loadCoreConfig } from '../common/config/load-core-config.js';
-import { errorMessage, WeftError } from '../common/errors/weft-error.js';
+import { errorMessage } from '../common/errors/weft-error.js';
 import { Logging } from '../common/logging/logging.js';
 import { Peer } from '../peer/peer.js';
 import type { ModuleImporter } from '../scc/plugin-loader.js';
 import { WEFT_VERSION } from '../version.js';
+import { failureText } from './failure-text.js';
 
 export interface NodeStartOptions {
   join: string[];
@@ -34,15 +35,18 @@ export async function runNodeStart(opts: NodeStartOptions): Promise<number> {
     process.once('SIGTERM', () => resolve('SIGTERM'));
   });
   try {
-    const config = await loadCoreConfig({ env: opts.env });
+    const config = await loadCoreConfig({
+      env: opts.env,
+      warn: (message) => {
+        logger.warn('serve', message);
+      },
+    });
     if (opts.chaincodeDev) config.chaincode.mode = 'dev';
     if (opts.forceRebuild === true) config.vm.docker.forceRebuild = true;
     if (config.chaincode.mode === 'dev') logger.info('serve', 'Running in chaincode development mode');
     peer = await Peer.start({ config, logging, version: WEFT_VERSION, join: opts.join, importModule: opts.importModule });
   } catch (err) {
-    // A known failure is one line; anything else keeps its stack for the bug report.
-    const text = err instanceof WeftError ? err.message : err instanceof Error ? (err.stack ?? err.message) : String(err);
-    logger.fatal('serve', text);
+    logger.fatal('serve', failureText(err));
     return 1;
   }
 

@@ -1,16 +1,17 @@
-import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { Command } from 'commander';
 import { ConfigError } from '../common/config/config-error.js';
 import { loadOrdererConfig } from '../common/config/load-orderer-config.js';
+import { readPemFile } from '../common/config/pem-file.js';
 import type { OrdererConfig } from '../common/config/orderer-config.js';
-import { errorMessage, WeftError } from '../common/errors/weft-error.js';
+import { errorMessage } from '../common/errors/weft-error.js';
 import { Logging } from '../common/logging/logging.js';
 import { defaultCryptoDir, defaultOrdererIdentity, ensureDefaultCrypto } from '../msp/default-identities.js';
 import { loadSigningIdentity, type SigningIdentity } from '../msp/signing-identity.js';
 import type { OrdererTls } from '../orderer/orderer-node.js';
 import { OrderingService } from '../orderer/ordering-service.js';
 import { WEFT_VERSION } from '../version.js';
+import { failureText } from './failure-text.js';
 
 /** `weft orderer start`: an ordering service node on its own, configured by orderer.yaml and ORDERER_* variables. */
 export function addOrdererCommands(program: Command, env: NodeJS.ProcessEnv): void {
@@ -52,8 +53,7 @@ export async function runOrdererStart(env: NodeJS.ProcessEnv): Promise<number> {
       version: WEFT_VERSION,
     });
   } catch (err) {
-    // A known failure is one line; anything else keeps its stack for the bug report.
-    logger.fatal('Main', err instanceof WeftError ? err.message : err instanceof Error ? (err.stack ?? err.message) : String(err));
+    logger.fatal('Main', failureText(err));
     return 1;
   }
   const signal = await signalled;
@@ -86,21 +86,14 @@ async function loadTls(config: OrdererConfig, defaultTlsDir: string | undefined)
     if (defaultTlsDir !== undefined) return join(defaultTlsDir, name);
     throw new ConfigError('CONFIG_INVALID_VALUE', `${key} must be set when General.TLS.Enabled is true`);
   };
-  const keyPem = await readTlsFile('General.TLS.PrivateKey', orDefault('General.TLS.PrivateKey', tls.privateKey, 'server.key'));
-  const certPem = await readTlsFile('General.TLS.Certificate', orDefault('General.TLS.Certificate', tls.certificate, 'server.crt'));
+  const keyPem = await readPemFile('General.TLS.PrivateKey', orDefault('General.TLS.PrivateKey', tls.privateKey, 'server.key'), 'private key');
+  const certPem = await readPemFile('General.TLS.Certificate', orDefault('General.TLS.Certificate', tls.certificate, 'server.crt'), 'certificate');
   if (!tls.clientAuthRequired) return { keyPem, certPem };
   // Without ClientRootCAs, clients of the orderer's own TLS CA are trusted.
   const ownRoots = tls.rootCAs.length > 0 || defaultTlsDir === undefined ? tls.rootCAs : [join(defaultTlsDir, 'ca.crt')];
   const files = tls.clientRootCAs.length > 0 ? tls.clientRootCAs : ownRoots;
-  const pems = await Promise.all(files.map((file) => readTlsFile('General.TLS.ClientRootCAs', file)));
+  const pems = await Promise.all(files.map((file) => readPemFile('General.TLS.ClientRootCAs', file, 'certificate')));
   if (pems.length === 0) throw new ConfigError('CONFIG_INVALID_VALUE', 'General.TLS.ClientRootCAs must name a file when General.TLS.ClientAuthRequired is true');
   return { keyPem, certPem, clientRootCasPem: Buffer.concat(pems.flatMap((pem) => [pem, Buffer.from('\n')])) };
 }
 
-async function readTlsFile(key: string, path: string): Promise<Buffer> {
-  try {
-    return await readFile(path);
-  } catch (err) {
-    throw new ConfigError('CONFIG_INVALID_VALUE', `${key}: cannot read ${path}: ${errorMessage(err)}`, { cause: err });
-  }
-}

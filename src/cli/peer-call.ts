@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ClientError } from '../client/client-error.js';
 import type { ClientTls } from '../client/client-tls.js';
@@ -6,7 +5,7 @@ import { EndorserClient } from '../client/endorser-client.js';
 import { createSignedProposal, type ProposalRequest } from '../client/signed-proposal.js';
 import type { TlsConfig } from '../common/config/core-config.js';
 import { loadCoreConfig } from '../common/config/load-core-config.js';
-import { errorMessage } from '../common/errors/weft-error.js';
+import { readPemFile, type PemKind } from '../common/config/pem-file.js';
 import type { Response } from '../common/protos/peer.js';
 import { defaultCryptoDir, defaultUserIdentity, ensureDefaultCrypto } from '../msp/default-identities.js';
 import { loadSigningIdentity, type SigningIdentity } from '../msp/signing-identity.js';
@@ -51,21 +50,17 @@ export async function clientContext(env: NodeJS.ProcessEnv): Promise<ClientConte
 
 /** The CLI's TLS files: the root to trust and, with client authentication, its own certificate and key. */
 async function clientTls(tls: TlsConfig, defaultTlsDir: string | undefined): Promise<ClientTls> {
-  const file = async (key: string, value: string, fallback: string): Promise<Buffer> => {
+  const file = async (key: string, value: string, fallback: string, kind: PemKind): Promise<Buffer> => {
     const path = value !== '' ? value : defaultTlsDir === undefined ? '' : join(defaultTlsDir, fallback);
     if (path === '') throw new CliError('BAD_INPUT', `${key} must be set when TLS is enabled`);
-    try {
-      return await readFile(path);
-    } catch (err) {
-      throw new CliError('BAD_INPUT', `${key}: cannot read ${path}: ${errorMessage(err)}`, { cause: err });
-    }
+    return readPemFile(key, path, kind);
   };
-  const rootCertPem = await file('peer.tls.rootcert.file (--cafile)', tls.rootCertFile, 'ca.crt');
+  const rootCertPem = await file('peer.tls.rootcert.file (--cafile)', tls.rootCertFile, 'ca.crt', 'certificate');
   if (!tls.clientAuthRequired) return { rootCertPem };
   return {
     rootCertPem,
-    clientCertPem: await file('peer.tls.clientCert.file (--certfile)', tls.clientCertFile, 'client.crt'),
-    clientKeyPem: await file('peer.tls.clientKey.file (--keyfile)', tls.clientKeyFile, 'client.key'),
+    clientCertPem: await file('peer.tls.clientCert.file (--certfile)', tls.clientCertFile, 'client.crt', 'certificate'),
+    clientKeyPem: await file('peer.tls.clientKey.file (--keyfile)', tls.clientKeyFile, 'client.key', 'private key'),
   };
 }
 
@@ -105,12 +100,6 @@ export async function ordererTarget(
   if (context.tls === undefined) return { address, tls: undefined };
   const caFile = env[ORDERER_CA] ?? '';
   let rootCertPem = context.tls.rootCertPem;
-  if (caFile !== '') {
-    try {
-      rootCertPem = await readFile(caFile);
-    } catch (err) {
-      throw new CliError('BAD_INPUT', `--cafile: cannot read ${caFile}: ${errorMessage(err)}`, { cause: err });
-    }
-  }
+  if (caFile !== '') rootCertPem = await readPemFile('--cafile', caFile, 'certificate');
   return { address, tls: { ...context.tls, rootCertPem, serverNameOverride: flags.ordererTLSHostnameOverride } };
 }

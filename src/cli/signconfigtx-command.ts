@@ -27,7 +27,8 @@ export function addSignconfigtxCommand(program: Command, env: NodeJS.ProcessEnv)
       try {
         envelope = Envelope.deserializeBinary(bytes);
       } catch (err) {
-        throw new CliError('BAD_INPUT', `error unmarshalling Envelope: ${errorMessage(err)}`, { cause: err });
+        // protobuf's own message ("Invalid wire type: %s") helps no one: the file is named instead.
+        throw new CliError('BAD_INPUT', `${opts.file} is not a configtx envelope: it does not decode as an Envelope`, { cause: err });
       }
       const { signer } = await clientContext(env);
       await writeFile(opts.file, signConfigUpdateEnvelope(envelope, signer).serializeBinary(), { mode: 0o660 });

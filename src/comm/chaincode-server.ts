@@ -5,7 +5,7 @@ import type { Logger } from '../common/logging/logging.js';
 import type { ChaincodeMessage } from '../common/protos/peer.js';
 import type { ChaincodeStream, PresentedCertificate } from './chaincode-stream.js';
 import { GrpcChaincodeStream } from './grpc-chaincode-stream.js';
-import { GrpcListener, type CredentialsFactory } from './grpc-listener.js';
+import { GrpcListener, type CredentialsFactory, type MessageLimits } from './grpc-listener.js';
 
 export { ListenError } from './grpc-listener.js';
 
@@ -17,6 +17,8 @@ export interface ChaincodeServerOptions {
   logger: Logger;
   /** When present, the listener serves TLS and requires client certificates issued by `clientCaPem`. */
   tls?: ChaincodeServerTls | undefined;
+  /** peer.maxRecvMsgSize / peer.maxSendMsgSize, as Fabric applies them to this listener too. */
+  limits?: MessageLimits | undefined;
 }
 
 export interface ChaincodeServerTls {
@@ -41,9 +43,13 @@ export function startChaincodeServer(opts: ChaincodeServerOptions): Promise<Grpc
         );
       },
     });
-  }, tlsCredentials(opts.tls), (remote, reason) =>
-    opts.logger.warn('Register', `refused a chaincode connection from ${remote}: TLS handshake failed: ${reason}`),
-  );
+  }, {
+    credentials: tlsCredentials(opts.tls),
+    onTlsRefusal: (remote, reason) => {
+      opts.logger.warn('Register', `refused a chaincode connection from ${remote}: TLS handshake failed: ${reason}`);
+    },
+    limits: opts.limits,
+  });
 }
 
 /** The client certificate of a TLS call; undefined without TLS. */

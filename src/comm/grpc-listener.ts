@@ -11,6 +11,24 @@ export type CredentialsFactory = (grpc: GrpcModule) => ServerCredentials;
 /** Told of each TLS handshake a client failed: who it was and why. */
 export type TlsRefusalListener = (remoteAddress: string, reason: string) => void;
 
+/**
+ * The largest message (bytes) the server takes and gives (Fabric's peer.maxRecvMsgSize and
+ * peer.maxSendMsgSize). gRPC itself refuses a larger one with RESOURCE_EXHAUSTED, failing that call
+ * only, before any of it reaches a service.
+ */
+export interface MessageLimits {
+  maxRecvMsgSize: number;
+  maxSendMsgSize: number;
+}
+
+export interface ListenOptions {
+  /** The server's credentials; insecure when absent. */
+  credentials?: CredentialsFactory | undefined;
+  onTlsRefusal?: TlsRefusalListener | undefined;
+  /** grpc-js's own when absent (4 MiB received, no limit sent). */
+  limits?: MessageLimits | undefined;
+}
+
 /** A client's TCP socket, as a TLS server's 'connection' event gives it. */
 interface RawSocket {
   remoteAddress?: string;
@@ -48,11 +66,13 @@ export class GrpcListener {
   static async start(
     address: string,
     addServices: (server: Server, grpc: GrpcModule) => Promise<void> | void,
-    credentials?: CredentialsFactory,
-    onTlsRefusal?: TlsRefusalListener,
+    opts: ListenOptions = {},
   ): Promise<GrpcListener> {
+    const { credentials, onTlsRefusal, limits } = opts;
     const grpc = await import('@grpc/grpc-js');
-    const server = new grpc.Server();
+    const server = new grpc.Server(
+      limits === undefined ? {} : { 'grpc.max_receive_message_length': limits.maxRecvMsgSize, 'grpc.max_send_message_length': limits.maxSendMsgSize },
+    );
     await addServices(server, grpc);
     const port = await new Promise<number>((resolve, reject) => {
       server.bindAsync(address, credentials?.(grpc) ?? grpc.ServerCredentials.createInsecure(), (err, boundPort) =>

@@ -3,7 +3,7 @@ import { errorMessage } from '../common/errors/weft-error.js';
 import type { Logger } from '../common/logging/logging.js';
 import type { ProposalResponse, SignedProposal } from '../common/protos/proposal.js';
 import type { ClientRootsProvider } from './client-roots-provider.js';
-import { GrpcListener, type CredentialsFactory } from './grpc-listener.js';
+import { GrpcListener, type CredentialsFactory, type MessageLimits } from './grpc-listener.js';
 
 export interface PeerServerOptions {
   /** peer.listenAddress */
@@ -18,6 +18,8 @@ export interface PeerServerOptions {
   services?: ReadonlyArray<{ addTo(server: Server): Promise<void> }>;
   /** When present, the listener serves TLS (peer.tls.*). */
   tls?: PeerServerTls | undefined;
+  /** peer.maxRecvMsgSize / peer.maxSendMsgSize */
+  limits?: MessageLimits | undefined;
   logger: Logger;
 }
 
@@ -60,9 +62,12 @@ export function startPeerServer(opts: PeerServerOptions): Promise<GrpcListener> 
       }
       for (const service of opts.services ?? []) await service.addTo(server);
     },
-    tlsCredentials(opts.tls),
-    opts.tls === undefined ? undefined : (remote, reason) => {
-      opts.logger.warn('ServerHandshake', `TLS handshake failed with error ${reason} from ${remote}`);
+    {
+      credentials: tlsCredentials(opts.tls),
+      onTlsRefusal: opts.tls === undefined ? undefined : (remote, reason) => {
+        opts.logger.warn('ServerHandshake', `TLS handshake failed with error ${reason} from ${remote}`);
+      },
+      limits: opts.limits,
     },
   );
 }

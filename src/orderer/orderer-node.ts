@@ -85,7 +85,7 @@ export class OrdererNode {
           const { default: abGrpc } = await import('@hyperledger/fabric-protos/lib/orderer/ab_grpc_pb.js');
           server.addService(abGrpc.AtomicBroadcastService, atomicBroadcast);
         },
-        opts.tls === undefined ? undefined : credentialsOf(opts.tls),
+        { credentials: opts.tls === undefined ? undefined : credentialsOf(opts.tls) },
       );
     } catch (err) {
       await registrar.stop();

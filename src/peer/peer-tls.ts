@@ -1,9 +1,8 @@
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ChaincodeCa } from '../chaincode/tls/chaincode-ca.js';
 import type { TlsConfig } from '../common/config/core-config.js';
 import { ConfigError } from '../common/config/config-error.js';
-import { errorMessage } from '../common/errors/weft-error.js';
+import { readPemFile, type PemKind } from '../common/config/pem-file.js';
 
 /** What the peer serves chaincodes with when peer.tls.enabled. */
 export interface PeerTls {
@@ -31,21 +30,17 @@ export function chaincodeCaDir(fileSystemPath: string): string {
  */
 export async function loadPeerTls(tls: TlsConfig, fileSystemPath: string): Promise<PeerTls> {
   const [certPem, keyPem, rootCertPem] = await Promise.all([
-    readTlsFile('peer.tls.cert.file', tls.certFile),
-    readTlsFile('peer.tls.key.file', tls.keyFile),
-    readTlsFile('peer.tls.rootcert.file', tls.rootCertFile),
+    readTlsFile('peer.tls.cert.file', tls.certFile, 'certificate'),
+    readTlsFile('peer.tls.key.file', tls.keyFile, 'private key'),
+    readTlsFile('peer.tls.rootcert.file', tls.rootCertFile, 'certificate'),
   ]);
-  const clientRoots = await Promise.all(tls.clientRootCAFiles.map((file) => readTlsFile('peer.tls.clientRootCAs.files', file)));
+  const clientRoots = await Promise.all(tls.clientRootCAFiles.map((file) => readTlsFile('peer.tls.clientRootCAs.files', file, 'certificate')));
   const chaincodeCa = await ChaincodeCa.loadOrCreate(chaincodeCaDir(fileSystemPath));
   const clientRootCasPem = Buffer.concat([...clientRoots.map((pem) => Buffer.concat([pem, Buffer.from('\n')])), rootCertPem]);
   return { certPem, keyPem, rootCertPem, clientAuthRequired: tls.clientAuthRequired, clientRootCasPem, chaincodeCa };
 }
 
-async function readTlsFile(key: string, path: string): Promise<Buffer> {
+async function readTlsFile(key: string, path: string, kind: PemKind): Promise<Buffer> {
   if (path === '') throw new ConfigError('CONFIG_INVALID_VALUE', `${key} must be set when peer.tls.enabled is true`);
-  try {
-    return await readFile(path);
-  } catch (err) {
-    throw new ConfigError('CONFIG_INVALID_VALUE', `${key}: cannot read ${path}: ${errorMessage(err)}`, { cause: err });
-  }
+  return readPemFile(key, path, kind);
 }

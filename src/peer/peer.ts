@@ -345,10 +345,13 @@ interface ListenersOptions {
 /** The chaincode listener and the peer's client-facing one, binding. */
 function startListeners(opts: ListenersOptions): { chaincodeListener: Promise<GrpcListener>; peerListener: Promise<GrpcListener> } {
   const { config, tls, logger } = opts;
+  // Fabric applies the same gRPC limits to the chaincode listener as to the peer's own.
+  const limits = { maxRecvMsgSize: config.peer.maxRecvMsgSize, maxSendMsgSize: config.peer.maxSendMsgSize };
   const chaincodeListener = startChaincodeServer({
     address: config.peer.chaincodeListenAddress,
     register: (stream) => opts.chaincodeSupport.register(stream),
     tls: tls === undefined ? undefined : { keyPem: tls.keyPem, certPem: tls.certPem, clientCaPem: Buffer.from(tls.chaincodeCa.certPem) },
+    limits,
     logger,
   });
   const peerListener = startPeerServer({
@@ -357,6 +360,7 @@ function startListeners(opts: ListenersOptions): { chaincodeListener: Promise<Gr
     atomicBroadcast: opts.atomicBroadcast,
     services: opts.services,
     tls: tls === undefined ? undefined : { keyPem: tls.keyPem, certPem: tls.certPem, clientRoots: opts.clientRoots },
+    limits,
     logger,
   });
   return { chaincodeListener, peerListener };

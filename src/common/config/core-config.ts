@@ -68,6 +68,9 @@ export interface PeerConfig {
   tls: TlsConfig;
   /** peer.gossip.pvtData.transientstoreMaxBlockRetention */
   transientstoreMaxBlockRetention: number;
+  /** peer.maxRecvMsgSize / peer.maxSendMsgSize: the largest gRPC message (bytes) the peer's servers take and give. */
+  maxRecvMsgSize: number;
+  maxSendMsgSize: number;
   deliveryClient: DeliveryClientConfig;
   /** peer.orderer: the ordering service run inside the peer's process (a Weft addition). */
   orderer: EmbeddedOrdererConfig;

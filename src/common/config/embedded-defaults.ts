@@ -42,6 +42,8 @@ export const EMBEDDED_DEFAULTS: Record<string, unknown> = {
       "listenAddress": "0.0.0.0:7050",
       "adminListenAddress": "127.0.0.1:7053"
     },
+    "maxRecvMsgSize": 104857600,
+    "maxSendMsgSize": 104857600,
     "gossip": {
       "pvtData": {
         "transientstoreMaxBlockRetention": 1000

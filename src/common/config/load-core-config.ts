@@ -1,7 +1,9 @@
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { isAbsolute, join, resolve } from 'node:path';
+import { errorMessage } from '../errors/weft-error.js';
 import { ConfigError } from './config-error.js';
+import { checkCoreYamlKeys, unknownKeyWarning } from './core-yaml-keys.js';
 import type { CoreConfig, DeliveryClientConfig, DockerHostConfig, SystemPluginConfig } from './core-config.js';
 import { parseDuration } from './duration.js';
 import { EMBEDDED_DEFAULTS } from './embedded-defaults.js';
@@ -13,12 +15,17 @@ export interface LoadCoreConfigOptions {
   cwd?: string;
   /** The defaults under core.yaml; the package's config/core.yaml, embedded at build, by default. */
   defaults?: Record<string, unknown>;
+  /** Told each unknown key of the user's core.yaml, once, as a line for the log. */
+  warn?: (message: string) => void;
 }
 
 // Fabric's floor for chaincode.startuptimeout.
 const MIN_STARTUP_TIMEOUT_MS = 5000;
 // chaincode.maxWriteSetBytes when core.yaml leaves it out (a Weft key: Fabric has no such limit).
 const DEFAULT_MAX_WRITE_SET_BYTES = 100 * 1024 * 1024;
+// Fabric reads the gRPC message limits as int32; 100 MiB when core.yaml does not set them.
+const MAX_MSG_SIZE = 2_147_483_647;
+const DEFAULT_MSG_SIZE = 104_857_600;
 
 type Tree = Record<string, unknown>;
 
@@ -27,7 +34,10 @@ export async function loadCoreConfig(opts: LoadCoreConfigOptions): Promise<CoreC
   const { tree, configDir } = await readCoreYaml(opts);
   const values = new Values(tree, opts.env);
   const { chaincodeListenAddress, startupTimeoutMs, mode, vmType, endpoint, runtime, retention, fileSystemPath } = checkedValues(values);
+  const { executeTimeoutMs, keepaliveSeconds, maxRecvMsgSize, maxSendMsgSize, deliveryClientTimeouts } = checkedRanges(values);
   const mspConfigPath = values.string('peer.mspConfigPath');
+  const dataFolder = resolve(opts.cwd ?? process.cwd(), fileSystemPath);
+  await checkFolder(values, dataFolder);
 
   return {
     configDir,
@@ -38,7 +48,7 @@ export async function loadCoreConfig(opts: LoadCoreConfigOptions): Promise<CoreC
       address: values.address('peer.address'),
       chaincodeListenAddress,
       chaincodeAddress: values.optionalAddress('peer.chaincodeAddress'),
-      fileSystemPath: resolve(opts.cwd ?? process.cwd(), fileSystemPath),
+      fileSystemPath: dataFolder,
       mspConfigPath: mspConfigPath === '' ? undefined : resolve(configDir ?? opts.cwd ?? process.cwd(), mspConfigPath),
       localMspId: values.string('peer.localMspId') || 'Org1MSP',
       tls: {
@@ -52,9 +62,10 @@ export async function loadCoreConfig(opts: LoadCoreConfigOptions): Promise<CoreC
         clientKeyFile: values.path('peer.tls.clientKey.file', configDir),
       },
       transientstoreMaxBlockRetention: retention,
+      maxRecvMsgSize,
+      maxSendMsgSize,
       deliveryClient: {
-        reconnectBackoffThresholdMs: values.duration('peer.deliveryclient.reConnectBackoffThreshold', 3_600_000),
-        connTimeoutMs: values.duration('peer.deliveryclient.connTimeout', 3_000),
+        ...deliveryClientTimeouts,
         addressOverrides: values.addressOverrides('peer.deliveryclient.addressOverrides', configDir ?? opts.cwd ?? process.cwd()),
       },
       orderer: {
@@ -65,9 +76,9 @@ export async function loadCoreConfig(opts: LoadCoreConfigOptions): Promise<CoreC
     },
     chaincode: {
       startupTimeoutMs: Math.max(startupTimeoutMs, MIN_STARTUP_TIMEOUT_MS),
-      executeTimeoutMs: values.duration('chaincode.executetimeout'),
+      executeTimeoutMs,
       mode: mode === 'dev' ? 'dev' : 'net',
-      keepaliveSeconds: values.integer('chaincode.keepalive'),
+      keepaliveSeconds,
       maxWriteSetBytes: positive(values, 'chaincode.maxWriteSetBytes', DEFAULT_MAX_WRITE_SET_BYTES),
       nodeOptions: values.string('chaincode.nodeOptions'),
       node: { runtime },
@@ -102,7 +113,9 @@ async function readCoreYaml(opts: LoadCoreConfigOptions): Promise<{ tree: Tree; 
   if (!existsSync(file)) {
     throw new ConfigError('CONFIG_NOT_FOUND', `Config File "core" Not Found in "[${configDir}]" (FABRIC_CFG_PATH)`);
   }
-  return { tree: merge(defaults, await readYaml(file)), configDir };
+  const user = await readYaml(file);
+  for (const unknown of checkCoreYamlKeys(user, defaults)) opts.warn?.(unknownKeyWarning(unknown));
+  return { tree: merge(defaults, user), configDir };
 }
 
 interface CheckedValues {
@@ -138,6 +151,51 @@ function checkedValues(values: Values): CheckedValues {
   return { chaincodeListenAddress, startupTimeoutMs, mode, vmType, endpoint, runtime, retention, fileSystemPath };
 }
 
+interface CheckedRanges {
+  executeTimeoutMs: number;
+  keepaliveSeconds: number;
+  maxRecvMsgSize: number;
+  maxSendMsgSize: number;
+  deliveryClientTimeouts: { reconnectBackoffThresholdMs: number; connTimeoutMs: number };
+}
+
+/**
+ * The values that parse but would leave the peer unable to work: an execute timeout of 0 fails
+ * every invoke at once, a gRPC limit of 0 refuses every message. Each is refused at start, naming it.
+ */
+function checkedRanges(values: Values): CheckedRanges {
+  const positiveDuration = (key: string, absent?: number): number => {
+    const ms = values.duration(key, absent);
+    if (ms <= 0) values.invalid(key, values.rawValue(key), 'must be more than 0s');
+    return ms;
+  };
+  const executeTimeoutMs = positiveDuration('chaincode.executetimeout');
+  // Fabric turns keepalive off for any value <= 0; a negative one is more likely a slip than a wish.
+  const keepaliveSeconds = values.integer('chaincode.keepalive');
+  if (keepaliveSeconds < 0) values.invalid('chaincode.keepalive', values.rawValue('chaincode.keepalive'), 'must be 0 (no keepalive) or more seconds');
+  const msgSize = (key: string): number => {
+    const size = values.integer(key, DEFAULT_MSG_SIZE);
+    if (size < 1 || size > MAX_MSG_SIZE) values.invalid(key, values.rawValue(key), `must be from 1 to ${MAX_MSG_SIZE} bytes`);
+    return size;
+  };
+  return {
+    executeTimeoutMs,
+    keepaliveSeconds,
+    maxRecvMsgSize: msgSize('peer.maxRecvMsgSize'),
+    maxSendMsgSize: msgSize('peer.maxSendMsgSize'),
+    deliveryClientTimeouts: {
+      reconnectBackoffThresholdMs: positiveDuration('peer.deliveryclient.reConnectBackoffThreshold', 3_600_000),
+      connTimeoutMs: positiveDuration('peer.deliveryclient.connTimeout', 3_000),
+    },
+  };
+}
+
+/** peer.fileSystemPath, when it exists, must be a folder: a file there fails later, far from the key. */
+async function checkFolder(values: Values, folder: string): Promise<void> {
+  const info = await stat(folder).catch(() => undefined);
+  if (info !== undefined && !info.isDirectory()) values.invalid('peer.fileSystemPath', folder, 'is not a folder');
+}
+
 const DOCKER_ENDPOINT = /^(unix:\/\/\/.+|(tcp|https?):\/\/[^/\s]+:\d+\/?)$/;
 
 /** The HostConfig keys a peer passes on, as Fabric's core.yaml spells them, by how each is read. */
@@ -166,7 +224,9 @@ async function readYaml(file: string): Promise<Tree> {
     const { parse } = await import('yaml');
     parsed = parse(await readFile(file, 'utf8'));
   } catch (err) {
-    throw new ConfigError('CONFIG_UNREADABLE', `error when reading core config file ${file}: ${String(err)}`, { cause: err });
+    // The parser's message goes on with a picture of the faulty lines; its first line says it all.
+    const reason = (errorMessage(err).split('\n')[0] ?? '').replace(/:$/, '');
+    throw new ConfigError('CONFIG_UNREADABLE', `error when reading core config file ${file}: ${reason}`, { cause: err });
   }
   if (parsed === null || parsed === undefined) return {};
   if (!isTree(parsed)) throw new ConfigError('CONFIG_UNREADABLE', `core config file ${file} is not a YAML mapping`);
@@ -185,7 +245,9 @@ function merge(base: Tree, over: Tree): Tree {
     const baseValue = existing === undefined ? undefined : out[existing];
     // Reflect: the key is dynamic; the object is this function's own copy.
     if (existing !== undefined) Reflect.deleteProperty(out, existing);
-    out[existing ?? key] = isTree(value) && isTree(baseValue) ? merge(baseValue, value) : value;
+    // An empty section (`chaincode:` with its entries commented out) keeps the defaults under it.
+    if (value === null && isTree(baseValue)) out[existing ?? key] = baseValue;
+    else out[existing ?? key] = isTree(value) && isTree(baseValue) ? merge(baseValue, value) : value;
   }
   return out;
 }
@@ -204,6 +266,11 @@ class Values {
     const source = isSet(this.env[envName]) ? ` (from ${envName})` : '';
     const name = `${this.prefix}${key}`;
     throw new ConfigError('CONFIG_INVALID_VALUE', `invalid value for ${name}${source}: ${JSON.stringify(value)} ${why}`);
+  }
+
+  /** The value as written (in the file or the variable), for messages. */
+  rawValue(key: string): unknown {
+    return this.raw(key);
   }
 
   string(key: string): string {

@@ -303,10 +303,9 @@ describe('loadCoreConfig: chaincode.startuptimeout floor', () => {
   });
 
   test('a YAML number 0 is a zero duration (then raised to 5s)', async () => {
-    const dir = await cfgDir('chaincode:\n  startuptimeout: 0\n  executetimeout: 0\n');
+    const dir = await cfgDir('chaincode:\n  startuptimeout: 0\n');
     const cfg = await loadCoreConfig({ env: { FABRIC_CFG_PATH: dir } });
     assert.equal(cfg.chaincode.startupTimeoutMs, 5000);
-    assert.equal(cfg.chaincode.executeTimeoutMs, 0);
   });
 });
 
@@ -537,5 +536,97 @@ describe('loadCoreConfig: the Docker VM and operations keys', () => {
     const dir = await cfgDir('vm:\n  docker:\n    hostConfig:\n      Memory: 100\n');
     assert.equal((await loadCoreConfig({ env: { FABRIC_CFG_PATH: dir } })).vm.docker.hostConfig.NetworkMode, 'host');
     await assertConfigError(() => loadCoreConfig({ env: { CORE_VM_DOCKER_HOSTCONFIG_MEMORY: 'lots' } }), 'CONFIG_INVALID_VALUE', 'vm.docker.hostConfig.Memory', '"lots"');
+  });
+});
+
+describe('loadCoreConfig: the shape of core.yaml', () => {
+  test('a section given a single value names the section, not a key inside it', async () => {
+    await assertConfigError(async () => loadCoreConfig({ env: { FABRIC_CFG_PATH: await cfgDir('chaincode: 5\n') } }), 'CONFIG_INVALID_VALUE', 'invalid value for chaincode: 5 is not a mapping');
+    await assertConfigError(async () => loadCoreConfig({ env: { FABRIC_CFG_PATH: await cfgDir('peer:\n  tls: yes\n') } }), 'CONFIG_INVALID_VALUE', 'invalid value for peer.tls: "yes" is not a mapping');
+    await assertConfigError(async () => loadCoreConfig({ env: { FABRIC_CFG_PATH: await cfgDir('vm: [1]\n') } }), 'CONFIG_INVALID_VALUE', 'invalid value for vm: [1] is not a mapping');
+  });
+
+  test('an empty section keeps its defaults', async () => {
+    const cfg = await loadCoreConfig({ env: { FABRIC_CFG_PATH: await cfgDir('chaincode:\npeer:\n  tls:\n') } });
+    assert.equal(cfg.chaincode.executeTimeoutMs, 30_000);
+    assert.equal(cfg.peer.tls.enabled, false);
+  });
+
+  test('unknown keys are told to `warn` once each, with the closest known key; Fabric\'s own keys are known', async () => {
+    const warnings: string[] = [];
+    const dir = await cfgDir(
+      'peer:\n  listenAdress: 1.2.3.4:7051\n  gossip:\n    bootstrap: x:1\n  BCCSP:\n    Default: SW\n  maxRecvMsgSize: 100\n' +
+        'chaincode:\n  system:\n    mycc: enable\n  externalBuilders: []\nledger:\n  state:\n    totalQueryLimit: 5\n    couchdbconfig:\n      couchDBAddress: x\n' +
+        'vm:\n  docker:\n    atachStdout: true\nzzz:\n  a: 1\n',
+    );
+    const cfg = await loadCoreConfig({ env: { FABRIC_CFG_PATH: dir }, warn: (message) => warnings.push(message) });
+    assert.equal(cfg.peer.listenAddress, '0.0.0.0:7051');
+    assert.deepEqual(warnings, [
+      'unknown key peer.listenAdress in core.yaml; did you mean peer.listenAddress?',
+      'unknown key vm.docker.atachStdout in core.yaml; did you mean vm.docker.attachStdout?',
+      'unknown key zzz in core.yaml; it is ignored',
+    ]);
+  });
+
+  test('the embedded defaults have no unknown keys', async () => {
+    const warnings: string[] = [];
+    await loadCoreConfig({ env: {}, warn: (message) => warnings.push(message) });
+    assert.deepEqual(warnings, []);
+  });
+
+  test('a YAML error is one line naming the file, the line and the column', async () => {
+    const dir = await cfgDir('peer:\n  id: [\n');
+    await assert.rejects(
+      () => loadCoreConfig({ env: { FABRIC_CFG_PATH: dir } }),
+      (err: unknown) => {
+        assert.ok(err instanceof ConfigError);
+        assert.ok(!err.message.includes('\n'), JSON.stringify(err.message));
+        assert.match(err.message, new RegExp(`^error when reading core config file ${join(dir, 'core.yaml')}: .* at line 3, column 1$`));
+        return true;
+      },
+    );
+  });
+
+  test('peer.fileSystemPath that is a file is refused', async () => {
+    const dir = await cfgDir(undefined);
+    const file = join(dir, 'file');
+    await writeFile(file, '');
+    await assertConfigError(() => loadCoreConfig({ env: { CORE_PEER_FILESYSTEMPATH: file } }), 'CONFIG_INVALID_VALUE', `peer.fileSystemPath (from CORE_PEER_FILESYSTEMPATH): "${file}" is not a folder`);
+  });
+});
+
+describe('loadCoreConfig: values out of range', () => {
+  test('chaincode.executetimeout must be more than 0', async () => {
+    await assertConfigError(() => loadCoreConfig({ env: { CORE_CHAINCODE_EXECUTETIMEOUT: '0s' } }), 'CONFIG_INVALID_VALUE', 'chaincode.executetimeout (from CORE_CHAINCODE_EXECUTETIMEOUT): "0s" must be more than 0s');
+    await assertConfigError(async () => loadCoreConfig({ env: { FABRIC_CFG_PATH: await cfgDir('chaincode:\n  executetimeout: 0\n') } }), 'CONFIG_INVALID_VALUE', 'chaincode.executetimeout: 0 must be more than 0s');
+  });
+
+  test('chaincode.keepalive may not be negative', async () => {
+    await assertConfigError(() => loadCoreConfig({ env: { CORE_CHAINCODE_KEEPALIVE: '-1' } }), 'CONFIG_INVALID_VALUE', 'chaincode.keepalive (from CORE_CHAINCODE_KEEPALIVE): "-1" must be 0 (no keepalive) or more seconds');
+  });
+
+  test('the delivery client timeouts must be more than 0', async () => {
+    await assertConfigError(() => loadCoreConfig({ env: { CORE_PEER_DELIVERYCLIENT_CONNTIMEOUT: '0s' } }), 'CONFIG_INVALID_VALUE', 'peer.deliveryclient.connTimeout', 'must be more than 0s');
+    await assertConfigError(() => loadCoreConfig({ env: { CORE_PEER_DELIVERYCLIENT_RECONNECTBACKOFFTHRESHOLD: '0' } }), 'CONFIG_INVALID_VALUE', 'peer.deliveryclient.reConnectBackoffThreshold', 'must be more than 0s');
+  });
+});
+
+describe("loadCoreConfig: gRPC message limits (Fabric's peer.maxRecvMsgSize / peer.maxSendMsgSize)", () => {
+  test("default to Fabric's 100 MiB each", async () => {
+    const cfg = await loadCoreConfig({ env: {} });
+    assert.equal(cfg.peer.maxRecvMsgSize, 104_857_600);
+    assert.equal(cfg.peer.maxSendMsgSize, 104_857_600);
+  });
+
+  test('are read from core.yaml and CORE_* variables', async () => {
+    const cfg = await loadCoreConfig({ env: { FABRIC_CFG_PATH: await cfgDir('peer:\n  maxRecvMsgSize: 2048\n'), CORE_PEER_MAXSENDMSGSIZE: '4096' } });
+    assert.equal(cfg.peer.maxRecvMsgSize, 2048);
+    assert.equal(cfg.peer.maxSendMsgSize, 4096);
+  });
+
+  test('a size that is not a whole number from 1 to 2147483647 names the key', async () => {
+    await assertConfigError(() => loadCoreConfig({ env: { CORE_PEER_MAXRECVMSGSIZE: 'big' } }), 'CONFIG_INVALID_VALUE', 'peer.maxRecvMsgSize (from CORE_PEER_MAXRECVMSGSIZE): "big" is not a whole number');
+    await assertConfigError(() => loadCoreConfig({ env: { CORE_PEER_MAXSENDMSGSIZE: '-1' } }), 'CONFIG_INVALID_VALUE', 'peer.maxSendMsgSize (from CORE_PEER_MAXSENDMSGSIZE): "-1" must be from 1 to 2147483647 bytes');
+    await assertConfigError(() => loadCoreConfig({ env: { CORE_PEER_MAXSENDMSGSIZE: '2147483648' } }), 'CONFIG_INVALID_VALUE', 'must be from 1 to 2147483647 bytes');
   });
 });

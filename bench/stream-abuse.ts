@@ -1,0 +1,118 @@
+// Stream abuse benchmark: how much a real `weft` peer process grows under a flood of invalid input
+// from a misbehaving client — 100,000 invalid proposals on the Endorser, then 100,000 invalid
+// messages on chaincode streams — as its resident memory after each flood minus its idle memory.
+// A peer that keeps something per refused message grows with the flood; one that does not stays flat.
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { credentials, type ServiceError } from '@grpc/grpc-js';
+import peerGrpc from '@hyperledger/fabric-protos/lib/peer/peer_grpc_pb.js';
+import shimGrpc from '@hyperledger/fabric-protos/lib/peer/chaincode_shim_grpc_pb.js';
+import { ChaincodeMessage, MessageTypes } from '../src/common/protos/peer.js';
+import { SignedProposal } from '../src/common/protos/proposal.js';
+import type { Benchmark, Report } from './harness.js';
+import { runInFlight } from './harness.js';
+import { WeftChild } from './weft-child.js';
+
+const FLOOD = 100_000;
+const IN_FLIGHT = 64;
+// Messages written on each chaincode stream before the next one is opened: the peer may end a
+// stream at its first invalid message, so the flood is spread over many.
+const PER_STREAM = 100;
+const SETTLE_MS = 3000;
+
+async function run(report: Report): Promise<void> {
+  const dir = await mkdtemp(join(tmpdir(), 'weft-bench-abuse-'));
+  const env: NodeJS.ProcessEnv = {
+    PATH: process.env.PATH,
+    CORE_PEER_FILESYSTEMPATH: join(dir, 'data'),
+    CORE_PEER_LISTENADDRESS: '127.0.0.1:0',
+    CORE_PEER_CHAINCODELISTENADDRESS: '127.0.0.1:0',
+    CORE_PEER_ORDERER_LISTENADDRESS: '127.0.0.1:0',
+    CORE_PEER_ORDERER_ADMINLISTENADDRESS: '127.0.0.1:0',
+    // Each refused message would otherwise be a log line; the flood measures the peer, not its log.
+    FABRIC_LOGGING_SPEC: 'critical:nodeCmd,comm.grpc.server=info',
+  };
+  const peer = WeftChild.start(['node', 'start', '--join', 'abuse'], env);
+  try {
+    const address = await peer.waitFor(/Peer server listening on (\S+)/);
+    const chaincodeAddress = await peer.waitFor(/Chaincode server listening on (\S+)/);
+    await peer.waitFor(/Started peer/);
+    await sleep(SETTLE_MS);
+    const idle = await rssMb(peer.pid);
+
+    await floodEndorser(address);
+    await sleep(SETTLE_MS);
+    const afterEndorser = await rssMb(peer.pid);
+    report('stream_abuse_endorser_rss_mb', afterEndorser - idle, 'MB');
+
+    await floodChaincodeStreams(chaincodeAddress);
+    await sleep(SETTLE_MS);
+    const afterBoth = await rssMb(peer.pid);
+    report('stream_abuse_chaincode_rss_mb', afterBoth - afterEndorser, 'MB');
+    report('stream_abuse_rss_mb', afterBoth - idle, 'MB');
+    report('stream_abuse_idle_rss_mb', idle, 'MB');
+  } finally {
+    await peer.stop();
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** FLOOD proposals whose bytes are not a Proposal: each is refused with an error response. */
+async function floodEndorser(address: string): Promise<void> {
+  const client = new peerGrpc.EndorserClient(address, credentials.createInsecure());
+  let n = 0;
+  const one = (): Promise<void> => {
+    const signed = new SignedProposal();
+    signed.setProposalBytes(Buffer.from(`not a proposal ${String(n++)}`));
+    signed.setSignature(Buffer.alloc(70, 1));
+    return new Promise((resolve, reject) => {
+      client.processProposal(signed, (err: ServiceError | null) => (err === null ? resolve() : reject(err)));
+    });
+  };
+  try {
+    await runInFlight(one, IN_FLIGHT, FLOOD);
+  } finally {
+    client.close();
+  }
+}
+
+/** FLOOD messages on chaincode streams, none of them a REGISTER the peer can accept. */
+async function floodChaincodeStreams(address: string): Promise<void> {
+  const client = new shimGrpc.ChaincodeSupportClient(address, credentials.createInsecure());
+  const oneStream = (): Promise<void> =>
+    new Promise((resolve) => {
+      const stream = client.register();
+      stream.on('data', () => undefined);
+      stream.on('error', () => resolve());
+      stream.on('end', () => resolve());
+      stream.on('close', () => resolve());
+      for (let i = 0; i < PER_STREAM; i++) {
+        const msg = new ChaincodeMessage();
+        // A REGISTER whose payload is no ChaincodeID, then messages no state allows.
+        msg.setType(i === 0 ? MessageTypes.REGISTER : MessageTypes.GET_STATE);
+        msg.setPayload(Buffer.from(`garbage ${String(i)}`));
+        msg.setTxid(`tx${String(i)}`);
+        stream.write(msg);
+      }
+      stream.end();
+    });
+  try {
+    await runInFlight(oneStream, 16, FLOOD / PER_STREAM);
+  } finally {
+    client.close();
+  }
+}
+
+/** The process's resident set, in MB, as the kernel counts it. */
+async function rssMb(pid: number): Promise<number> {
+  const status = await readFile(`/proc/${String(pid)}/status`, 'utf8');
+  const kb = Number(/^VmRSS:\s+(\d+) kB$/m.exec(status)?.[1] ?? Number.NaN);
+  return kb / 1024;
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+export const streamAbuseBenchmark: Benchmark = { name: 'stream_abuse', run };
