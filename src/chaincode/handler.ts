@@ -141,9 +141,10 @@ export class Handler {
   private keepalive: NodeJS.Timeout | undefined;
   private invalidCount = 0;
   private invalidSince = 0;
-  /** Settles when the peer gives up on the stream: the read loop stops waiting for the chaincode. */
-  private readonly closing: Promise<undefined>;
-  private close: () => void = () => undefined;
+  /** Set when the peer gives up on the stream: the read loop stops waiting for the chaincode. */
+  private closed = false;
+  /** Ends the read loop's current wait; replaced at each message (a promise raced for the stream's whole life would keep a reaction per message). */
+  private stopReading: () => void = () => undefined;
 
   constructor(opts: HandlerOptions) {
     this.registry = opts.registry;
@@ -156,7 +157,6 @@ export class Handler {
     this.containerExit = opts.containerExit;
     this.collectionAccess = opts.collectionAccess;
     this.maxWriteSetBytes = opts.maxWriteSetBytes ?? DEFAULT_MAX_WRITE_SET_BYTES;
-    this.closing = new Promise<undefined>((resolve) => (this.close = () => resolve(undefined)));
     this.stateCalls = new Map<number, StateCall>([
       [T.GET_STATE, (msg, ctx) => this.handleGetState(msg, ctx)],
       [T.PUT_STATE, (msg, ctx) => this.handlePutState(msg, ctx)],
@@ -188,7 +188,14 @@ export class Handler {
     this.stream = stream;
     try {
       for (;;) {
-        const msg = await Promise.race([stream.recv(), this.closing]);
+        if (this.closed) break;
+        const msg = await new Promise<ChaincodeMessage | undefined>((resolve, reject) => {
+          this.stopReading = () => {
+            resolve(undefined);
+          };
+          stream.recv().then(resolve, reject);
+        });
+        this.stopReading = () => undefined;
         if (msg === undefined) break;
         // Registration is awaited so that nothing overtakes REGISTERED and READY.
         const registering = this.handleMessage(msg);
@@ -295,7 +302,8 @@ export class Handler {
       `chaincode ${truncate(this.name) || '(unregistered)'} sent ${MAX_INVALID_MESSAGES} invalid messages within a minute (the last: ${messageTypeName(msg.getType())} for transaction ${truncate(msg.getTxid())}); closing its stream`,
     );
     this.stream?.closeSend();
-    this.close();
+    this.closed = true;
+    this.stopReading();
   }
 
   private async handleRegister(msg: ChaincodeMessage): Promise<void> {
