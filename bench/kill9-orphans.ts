@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Benchmark, Report } from './harness.js';
-import { runWeftCli, WeftChild } from './weft-child.js';
+import { freePortPeerEnv, runWeftCli, WeftChild } from './weft-child.js';
 
 const FIXTURES = fileURLToPath(new URL('../../test/fixtures/chaincode/', import.meta.url));
 const CHANNEL = 'benchchannel';
@@ -18,16 +18,10 @@ const SETTLE_MS = 5000;
 
 async function run(report: Report): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'weft-bench-kill9-'));
-  const env: NodeJS.ProcessEnv = {
-    PATH: process.env.PATH,
-    CORE_PEER_FILESYSTEMPATH: join(dir, 'data'),
-    CORE_PEER_LISTENADDRESS: '127.0.0.1:0',
-    CORE_PEER_CHAINCODELISTENADDRESS: '127.0.0.1:0',
-    CORE_PEER_ORDERER_LISTENADDRESS: '127.0.0.1:0',
-    CORE_PEER_ORDERER_ADMINLISTENADDRESS: '127.0.0.1:0',
+  const env = freePortPeerEnv(join(dir, 'data'), {
     CORE_CHAINCODE_STARTUPTIMEOUT: '3600s',
     FABRIC_LOGGING_SPEC: 'warning:nodeCmd,comm.grpc.server,container.process=info',
-  };
+  });
   const groups: number[] = [];
   try {
     for (let round = 0; round < ROUNDS; round++) {

@@ -12,7 +12,7 @@ import { ChaincodeMessage, MessageTypes } from '../src/common/protos/peer.js';
 import { SignedProposal } from '../src/common/protos/proposal.js';
 import type { Benchmark, Report } from './harness.js';
 import { runInFlight } from './harness.js';
-import { WeftChild } from './weft-child.js';
+import { freePortPeerEnv, WeftChild } from './weft-child.js';
 
 const FLOOD = 100_000;
 const IN_FLIGHT = 64;
@@ -23,16 +23,10 @@ const SETTLE_MS = 3000;
 
 async function run(report: Report): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'weft-bench-abuse-'));
-  const env: NodeJS.ProcessEnv = {
-    PATH: process.env.PATH,
-    CORE_PEER_FILESYSTEMPATH: join(dir, 'data'),
-    CORE_PEER_LISTENADDRESS: '127.0.0.1:0',
-    CORE_PEER_CHAINCODELISTENADDRESS: '127.0.0.1:0',
-    CORE_PEER_ORDERER_LISTENADDRESS: '127.0.0.1:0',
-    CORE_PEER_ORDERER_ADMINLISTENADDRESS: '127.0.0.1:0',
+  const env = freePortPeerEnv(join(dir, 'data'), {
     // Each refused message would otherwise be a log line; the flood measures the peer, not its log.
     FABRIC_LOGGING_SPEC: 'critical:nodeCmd,comm.grpc.server=info',
-  };
+  });
   const peer = WeftChild.start(['node', 'start', '--join', 'abuse'], env);
   try {
     const address = await peer.waitFor(/Peer server listening on (\S+)/);

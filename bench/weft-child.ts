@@ -102,3 +102,16 @@ export async function cpuMsOf(pids: readonly number[]): Promise<number> {
   const each = await Promise.all(pids.map((pid) => cpuMs(pid).catch(() => 0)));
   return each.reduce((a, b) => a + b, 0);
 }
+
+/** The environment of a `weft node start` on the data folder `data`, every listener on a free port, with `extra` over it. */
+export function freePortPeerEnv(data: string, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  return {
+    PATH: process.env.PATH,
+    CORE_PEER_FILESYSTEMPATH: data,
+    CORE_PEER_LISTENADDRESS: '127.0.0.1:0',
+    CORE_PEER_CHAINCODELISTENADDRESS: '127.0.0.1:0',
+    CORE_PEER_ORDERER_LISTENADDRESS: '127.0.0.1:0',
+    CORE_PEER_ORDERER_ADMINLISTENADDRESS: '127.0.0.1:0',
+    ...extra,
+  };
+}
