@@ -16,6 +16,7 @@ import { HeaderType } from '../common/protos/proposal.js';
 import { ChannelQueryResponse } from '../common/protos/query.js';
 import { callPeer, clientContext, ordererTarget } from './peer-call.js';
 import { DeliverClient } from '../client/deliver-client.js';
+import { dialAddress } from '../comm/dial-address.js';
 import { OsnadminClient } from '../client/osnadmin-client.js';
 import { lastConfigIndexOf } from '../orderer/block-signature.js';
 
@@ -112,7 +113,7 @@ export function addChannelCommands(program: Command, env: NodeJS.ProcessEnv): vo
       const block = (await genesisBlockFor(opts, env)).serializeBinary();
       const file = opts.outputBlock ?? `${opts.channelID}.block`;
       await writeOutputFile(file, block, 'the block');
-      const admin = new OsnadminClient(localAddress(config.peer.orderer.adminListenAddress));
+      const admin = new OsnadminClient(dialAddress(config.peer.orderer.adminListenAddress));
       const joined = await admin.join(block);
       if (joined.status !== 201) throw new ClientError('CALL_FAILED', `the orderer did not join channel ${opts.channelID}: status ${joined.status}: ${adminError(joined.body)}`);
       await callPeer(env, { channelId: '', chaincodeName: 'cscc', args: [text('JoinChain'), block], headerType: HeaderType.CONFIG });
@@ -147,11 +148,6 @@ export function addChannelCommands(program: Command, env: NodeJS.ProcessEnv): vo
         client.close();
       }
     });
-}
-
-/** A wildcard host is this machine, dialled on the loopback interface. */
-function localAddress(address: string): string {
-  return address.replace(/^(0\.0\.0\.0|\[::\]|::|):/, '127.0.0.1:');
 }
 
 /** The `error` of an admin API answer, or its body as it came. */

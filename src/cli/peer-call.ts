@@ -9,6 +9,7 @@ import { readPemFile, type PemKind } from '../common/config/pem-file.js';
 import type { Response } from '../common/protos/peer.js';
 import { defaultCryptoDir, defaultUserIdentity, ensureDefaultCrypto } from '../msp/default-identities.js';
 import { loadSigningIdentity, type SigningIdentity } from '../msp/signing-identity.js';
+import { dialAddress } from '../comm/dial-address.js';
 import { CliError } from './cli-error.js';
 import { ORDERER_CA } from './connection-flags.js';
 
@@ -27,9 +28,6 @@ export interface ClientContext {
  */
 export async function clientContext(env: NodeJS.ProcessEnv): Promise<ClientContext> {
   const config = await loadCoreConfig({ env });
-  const address = config.peer.address;
-  const colon = address.lastIndexOf(':');
-  const host = address.slice(0, colon);
   let mspDir = config.peer.mspConfigPath;
   let defaultTlsDir: string | undefined;
   if (mspDir === undefined) {
@@ -42,7 +40,7 @@ export async function clientContext(env: NodeJS.ProcessEnv): Promise<ClientConte
   return {
     // A wildcard means this machine, by name: a TLS server name must be a host name (Node warns about
     // an IP address there), and the certificates cryptogen makes name localhost.
-    address: host === '0.0.0.0' || host === '' || host === '[::]' ? `localhost${address.slice(colon)}` : address,
+    address: dialAddress(config.peer.address, 'localhost'),
     signer: await loadSigningIdentity(mspDir, config.peer.localMspId),
     tls: config.peer.tls.enabled ? await clientTls(config.peer.tls, defaultTlsDir) : undefined,
   };

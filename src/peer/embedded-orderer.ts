@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { dialAddress } from '../comm/dial-address.js';
 import type { CoreConfig } from '../common/config/core-config.js';
 import type { Logging } from '../common/logging/logging.js';
 import { defaultOrdererIdentity, ensureDefaultCrypto } from '../msp/default-identities.js';
@@ -39,13 +40,8 @@ export async function startEmbeddedOrderer(opts: { config: CoreConfig; cryptoDir
   });
   return {
     service,
-    address: localAddress(service.address),
+    address: dialAddress(service.address),
     serves: (channelId) => service.registrar.get(channelId) !== undefined,
     tlsRootCertPem: tls?.rootPem,
   };
-}
-
-/** A wildcard host is dialled on the loopback interface. */
-function localAddress(address: string): string {
-  return address.replace(/^(0\.0\.0\.0|\[::\]|::):/, '127.0.0.1:');
 }

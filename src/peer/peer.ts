@@ -146,11 +146,8 @@ export class Peer {
       // `--join`: a channel of the built-in profile (test-network's), over the default organisations' crypto.
       genesisBlock: async (channelId) => {
         await ensureDefaultCrypto(cryptoDir);
-        const genesis = await genesisBlockOfProfile(builtInProfile(cryptoDir), channelId);
-        // The channel is ordered by the embedded orderer: it joins first, as osnadmin would have it.
-        const orderer = parts.orderer;
-        if (orderer !== undefined && !orderer.serves(channelId)) await orderer.service.registrar.joinChannel(genesis);
-        return genesis;
+        // The embedded orderer joins it in startCommitting, as for any channel the peer has only the genesis block of.
+        return genesisBlockOfProfile(builtInProfile(cryptoDir), channelId);
       },
       onChannel: (ledger, configBlock) => startCommitting(parts, ledger, configBlock),
       logging,
