@@ -29,15 +29,26 @@ export function chaincodeCaDir(fileSystemPath: string): string {
  * Each missing setting or unreadable file is named, with its core.yaml key.
  */
 export async function loadPeerTls(tls: TlsConfig, fileSystemPath: string): Promise<PeerTls> {
-  const [certPem, keyPem, rootCertPem] = await Promise.all([
+  const [certPem, keyPem, rootCertPem] = await firstInOrder([
     readTlsFile('peer.tls.cert.file', tls.certFile, 'certificate'),
     readTlsFile('peer.tls.key.file', tls.keyFile, 'private key'),
     readTlsFile('peer.tls.rootcert.file', tls.rootCertFile, 'certificate'),
   ]);
-  const clientRoots = await Promise.all(tls.clientRootCAFiles.map((file) => readTlsFile('peer.tls.clientRootCAs.files', file, 'certificate')));
+  const clientRoots = await firstInOrder(tls.clientRootCAFiles.map((file) => readTlsFile('peer.tls.clientRootCAs.files', file, 'certificate')));
   const chaincodeCa = await ChaincodeCa.loadOrCreate(chaincodeCaDir(fileSystemPath));
   const clientRootCasPem = Buffer.concat([...clientRoots.map((pem) => Buffer.concat([pem, Buffer.from('\n')])), rootCertPem]);
   return { certPem, keyPem, rootCertPem, clientAuthRequired: tls.clientAuthRequired, clientRootCasPem, chaincodeCa };
+}
+
+/**
+ * The files read side by side; when several are at fault, the error is the first one's in the
+ * order given (core.yaml's), not whichever read failed first: the same bad config, the same message.
+ */
+async function firstInOrder<T extends readonly unknown[]>(reads: { [K in keyof T]: Promise<T[K]> }): Promise<T> {
+  const settled = await Promise.allSettled(reads);
+  const failed = settled.find((r) => r.status === 'rejected');
+  if (failed !== undefined) throw failed.reason;
+  return settled.map((r) => (r as PromiseFulfilledResult<unknown>).value) as unknown as T;
 }
 
 async function readTlsFile(key: string, path: string, kind: PemKind): Promise<Buffer> {
