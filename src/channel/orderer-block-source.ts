@@ -11,6 +11,8 @@ import { BlockSourceError } from './block-source-error.js';
 /** An ordering service node of the channel: its address (the channel config's orderer endpoints) and how to reach it. */
 export interface OrdererEndpoint {
   address: string;
+  /** The orderer organisation's MSP ID, when the channel config lists endpoints per organisation. */
+  mspId?: string | undefined;
   /** The orderer organisation's TLS CA certificates (and this peer's client certificate); plaintext without. */
   tls?: ClientTls | undefined;
 }

@@ -4,12 +4,11 @@ import type { Logger } from '../common/logging/logging.js';
 import type { Block } from '../common/protos/common.js';
 import { TxValidationCode, validationCodeName } from '../common/protos/orderer.js';
 import type { Policy } from '../policies/policy.js';
-import { SignaturePolicy } from '../policies/signature-policy.js';
-import { signedByAnyMember } from '../policies/signed-by-any-member.js';
 import type { SignedData } from '../policies/signed-data.js';
 import { BlockVerificationError } from './block-verification-error.js';
 import { summarizeAction, type ChaincodeActionSummary } from './chaincode-action.js';
 import { ChannelBundle } from './channel-bundle.js';
+import { EndorsementPolicies } from './endorsement-policies.js';
 import { checkEnvelope, type CheckedEndorserTx, type Refusal } from './envelope-checks.js';
 import { lsccInvocationOf, lsccInvocationProblem, type LsccInvocation } from './lscc-invocation.js';
 
@@ -59,8 +58,7 @@ interface Pending {
 export class TxValidator {
   private readonly channelId: string;
   private readonly system: ReadonlySet<string>;
-  /** Compiled endorsement policies, per channel config (a config block makes a new bundle). */
-  private readonly policies = new WeakMap<ChannelBundle, Map<string, Policy>>();
+  private readonly policies = new EndorsementPolicies();
 
   constructor(
     opts: TxValidatorOptions,
@@ -150,7 +148,7 @@ export class TxValidator {
     if (cc === 'lscc') {
       const invocation = p.lscc ?? lsccInvocationOf(tx);
       if ('code' in invocation) return invocation;
-      const refused = this.endorsementProblem(tx, this.anyMember(bundle));
+      const refused = this.endorsementProblem(tx, this.policies.anyMember(bundle));
       if (refused !== undefined) return refused;
       const problem = lsccInvocationProblem(tx, invocation, summary, definitions.get(invocation.name), bundle.instantiationPolicy);
       return problem === undefined ? undefined : { code: codes.ENDORSEMENT_POLICY_FAILURE, reason: problem, txId: tx.txId };
@@ -160,7 +158,7 @@ export class TxValidator {
     if (summary.namespaces.some((ns) => ns.writes.length > 0 || ns.metadataWrites.length > 0)) {
       return { code: codes.ILLEGAL_WRITESET, reason: `committing an invocation of cc ${cc} is illegal`, txId: tx.txId };
     }
-    return this.endorsementProblem(tx, this.anyMember(bundle));
+    return this.endorsementProblem(tx, this.policies.anyMember(bundle));
   }
 
   /** An application chaincode's transaction: no system namespace written; each namespace written defined and its policy satisfied. */
@@ -209,42 +207,14 @@ export class TxValidator {
     }
   }
 
-  /** A definition's endorsement policy, compiled once per channel config; lscc's default for one recorded without. */
+  /** A definition's endorsement policy; undefined (logged) when it does not compile. */
   private policyOf(definition: ChaincodeDefinition, bundle: ChannelBundle): Policy | undefined {
-    let cache = this.policies.get(bundle);
-    if (cache === undefined) {
-      cache = new Map();
-      this.policies.set(bundle, cache);
+    try {
+      return this.policies.policyOf(definition, bundle);
+    } catch (err) {
+      this.modules.logger.error('Validate', `[${this.channelId}] endorsement policy of chaincode ${definition.name} does not compile: ${errorMessage(err)}`);
+      return undefined;
     }
-    const bytes = definition.endorsementPolicy;
-    const key = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
-    let policy = cache.get(key);
-    if (policy === undefined) {
-      try {
-        policy = bytes.length === 0 ? this.anyMember(bundle) : SignaturePolicy.fromBytes(bytes, bundle.msps);
-      } catch (err) {
-        this.modules.logger.error('Validate', `[${this.channelId}] endorsement policy of chaincode ${definition.name} does not compile: ${errorMessage(err)}`);
-        return undefined;
-      }
-      cache.set(key, policy);
-    }
-    return policy;
-  }
-
-  /** One signature of a member of any application organisation: the policy of system chaincode transactions. */
-  private anyMember(bundle: ChannelBundle): Policy {
-    const key = '\u0000anyMember';
-    let cache = this.policies.get(bundle);
-    if (cache === undefined) {
-      cache = new Map();
-      this.policies.set(bundle, cache);
-    }
-    let policy = cache.get(key);
-    if (policy === undefined) {
-      policy = SignaturePolicy.fromEnvelope(signedByAnyMember(bundle.config.applicationOrgs.map((org) => org.mspId)), bundle.msps);
-      cache.set(key, policy);
-    }
-    return policy;
   }
 
   /**

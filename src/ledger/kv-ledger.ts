@@ -185,6 +185,14 @@ export class KvLedger implements PeerLedger {
     return (await this.txIndexEntry(txId)).validationCode;
   }
 
+  async getTxStatus(txId: string): Promise<{ blockNumber: number; validationCode: number } | undefined> {
+    this.checkOpen();
+    const raw = txId === '' ? undefined : await this.opts.db.get(this.keys.txId(txId));
+    if (raw === undefined) return undefined;
+    const entry = decodeTxIndexEntry(raw);
+    return { blockNumber: entry.blockNum, validationCode: entry.validationCode };
+  }
+
   async storeTransientPrivateData(txId: string, pvtSimulationBytes: Uint8Array): Promise<void> {
     this.checkOpen();
     await this.privateData.storeTransient(txId, this.savepoint.height, pvtSimulationBytes);

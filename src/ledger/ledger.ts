@@ -191,6 +191,8 @@ export interface PeerLedger {
   getBlockByTxID(txId: string): Promise<Block>;
   /** The validation code recorded for the transaction. */
   getTxValidationCodeByTxID(txId: string): Promise<number>;
+  /** The block and validation code of a committed transaction; undefined when the ledger has none with this ID. */
+  getTxStatus(txId: string): Promise<{ blockNumber: number; validationCode: number } | undefined>;
   /** Whether a transaction with this ID is on the ledger. */
   txIdExists(txId: string): Promise<boolean>;
   /**

@@ -52,6 +52,8 @@ export class OrdererNode {
     private readonly logging: Logging,
     /** The AtomicBroadcast service as this node serves it, for another listener to serve too (the peer's, when embedded). */
     readonly atomicBroadcast: AtomicBroadcastImplementation,
+    /** Broadcast's checks and hand-over, for a caller in the same process (the embedding peer's Gateway). */
+    readonly broadcaster: Pick<BroadcastHandler, 'processMessage'>,
   ) {}
 
   /** The bound address, with the real port. */
@@ -93,7 +95,7 @@ export class OrdererNode {
     }
     logger.info('Main', `Starting orderer:\n Version: ${opts.version}\n Node.js: ${process.version}\n OS/Arch: ${process.platform}/${process.arch}\n`);
     logger.info('Main', `Beginning to serve requests on ${listener.address}${opts.tls === undefined ? '' : ' (TLS)'}`);
-    return new OrdererNode(registrar, listener, opts.logging, atomicBroadcast);
+    return new OrdererNode(registrar, listener, opts.logging, atomicBroadcast, broadcast);
   }
 
   /** Stops the listener, then every chain. */

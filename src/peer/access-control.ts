@@ -6,7 +6,7 @@ import { AclError } from '../policies/acl-error.js';
 import { AclProvider } from '../policies/acl-provider.js';
 import { localPolicies } from '../policies/local-policies.js';
 import type { PolicyIdentity, PolicyIdentityDeserializer } from '../policies/policy-identity.js';
-import { signedDataOfEnvelope, signedDataOfProposal } from '../policies/signed-data.js';
+import { signedDataOfEnvelope, signedDataOfProposal, type SignedData } from '../policies/signed-data.js';
 import type { ChannelRegistry } from './channel-registry.js';
 
 export interface AccessControlOptions {
@@ -58,6 +58,11 @@ export class AccessControl {
    */
   checkEnvelopeACL(resource: string, channelId: string, envelope: Envelope): void {
     this.acl.checkACL(resource, channelId, signedDataOfEnvelope(envelope));
+  }
+
+  /** The ACL of `resource` for a signed request (the Gateway's CommitStatus and ChaincodeEvents): signature, creator, policy. */
+  checkSignedDataACL(resource: string, channelId: string, signed: SignedData[]): void {
+    this.acl.checkACL(resource, channelId, signed);
   }
 
   /** lscc's deploy and upgrade: the channel's instantiation policy (an admin of one of its organisations), as Fabric's lscc checks it. */

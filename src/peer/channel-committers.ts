@@ -32,6 +32,8 @@ export interface ChannelCommittersOptions {
   definitions: ChaincodeDefinitionSource;
   /** A config block was committed: the channel's bundle (for endorsement: expiry checked) is now this one. */
   onConfig: (channelId: string, block: Block) => void;
+  /** A block was committed with these validation codes (the Gateway's commit status waits on it). */
+  onCommitted?: (channelId: string, block: Block, codes: readonly number[]) => void;
   logging: Logging;
 }
 
@@ -59,7 +61,7 @@ export class ChannelCommitters {
     const reader = await LedgerChainReader.open(ledger);
     const source = new OrdererBlockSource({
       channelId,
-      endpoints: await this.endpoints(channelId, bundle),
+      endpoints: await this.ordererEndpoints(channelId, bundle),
       signer: this.opts.signer,
       reconnectBackoffThresholdMs: this.opts.deliveryClient.reconnectBackoffThresholdMs,
       logger: logging.logger('deliveryClient'),
@@ -76,8 +78,9 @@ export class ChannelCommitters {
         onConfigBlock: (block) => {
           this.opts.onConfig(channelId, block);
         },
-        onCommitted: (block) => {
+        onCommitted: (block, codes) => {
           reader.notifyCommitted(block.getHeader()?.getNumber() ?? 0);
+          this.opts.onCommitted?.(channelId, block, codes);
         },
       },
     );
@@ -101,7 +104,7 @@ export class ChannelCommitters {
    * otherwise the orderer endpoints of the channel config (each orderer organisation's, or the
    * channel-level addresses), with peer.deliveryclient.addressOverrides applied.
    */
-  private async endpoints(channelId: string, bundle: ChannelBundle): Promise<OrdererEndpoint[]> {
+  async ordererEndpoints(channelId: string, bundle: ChannelBundle): Promise<OrdererEndpoint[]> {
     const embedded = this.opts.embeddedOrderer();
     if (embedded?.serves(channelId) === true) {
       return [{ address: embedded.address, tls: this.clientTls(embedded.tlsRootCertPem) }];
@@ -111,9 +114,9 @@ export class ChannelCommitters {
     const listed = orgEndpoints.length > 0 ? orgEndpoints : (orderer.orderer?.addresses ?? []).map((address) => ({ address, mspId: undefined }));
     const roots = Buffer.concat(bundle.tlsCaCerts.flatMap((pem) => [Buffer.from(pem), Buffer.from('\n')]));
     return Promise.all(
-      listed.map(async ({ address }) => {
+      listed.map(async ({ address, mspId }) => {
         const override = this.opts.deliveryClient.addressOverrides.find((o) => o.from === address);
-        if (override === undefined) return { address, tls: this.clientTls(roots) };
+        if (override === undefined) return { address, mspId, tls: this.clientTls(roots) };
         let overrideRoots = roots;
         if (override.caCertsFile !== undefined) {
           try {
@@ -122,7 +125,7 @@ export class ChannelCommitters {
             this.opts.logging.logger('deliveryClient').error('endpoints', `cannot read caCertsFile ${override.caCertsFile} of the override of ${address}: ${errorMessage(err)}`);
           }
         }
-        return { address: override.to, tls: this.clientTls(overrideRoots) };
+        return { address: override.to, mspId, tls: this.clientTls(overrideRoots) };
       }),
     );
   }

@@ -43,6 +43,11 @@ import { LsccDefinitionSource } from '../chaincode/lscc-definition-source.js';
 import { ChannelBundle } from '../channel/channel-bundle.js';
 import { PeerDeliverService } from '../deliver/deliver-service.js';
 import type { Block } from '../common/protos/common.js';
+import type { ProposalResponse, SignedProposal } from '../common/protos/proposal.js';
+import type { Server } from '@grpc/grpc-js';
+import { CommitFinder } from '../gateway/commit-finder.js';
+import type { EmbeddedBroadcaster } from '../gateway/orderers.js';
+import { createPeerGateway } from './peer-gateway.js';
 
 export interface PeerOptions {
   config: CoreConfig;
@@ -69,6 +74,8 @@ interface Parts {
   operations?: OperationsServer;
   committers?: ChannelCommitters;
   orderer?: RunningEmbeddedOrderer;
+  /** The Gateway's clients of other peers and orderers. */
+  gateway?: { close(): void };
 }
 
 /**
@@ -224,7 +231,7 @@ export class Peer {
         await ledgers;
         parts.orderer = await startEmbeddedOrderer({ config, cryptoDir, logging, version: opts.version });
       }
-      const { deliver } = commitAndDeliver({ parts, identity, tls, config, channels, access, logging });
+      const { services } = commitAndServe({ parts, identity, tls, config, channels, access, endorser, collections, logging });
       const { chaincodeListener, peerListener } = startListeners({
         config,
         tls,
@@ -232,7 +239,7 @@ export class Peer {
         chaincodeSupport,
         endorser,
         atomicBroadcast: parts.orderer?.service.node.atomicBroadcast,
-        services: [deliver],
+        services,
         logger: grpcLogger,
       });
       parts.listeners.push(chaincodeListener, peerListener);
@@ -280,27 +287,36 @@ export class Peer {
   }
 }
 
-interface CommitAndDeliverOptions {
+interface CommitAndServeOptions {
   parts: Parts;
   identity: Awaited<ReturnType<typeof loadPeerIdentity>>;
   tls: PeerTls | undefined;
   config: CoreConfig;
   channels: ChannelRegistry;
   access: AccessControl;
+  endorser: { processProposal(signed: SignedProposal): Promise<ProposalResponse> };
+  collections: LsccCollectionStore;
   logging: Logging;
 }
 
-/** The channels' committers, which pull blocks from the orderers, and the Deliver service that streams what they commit. */
-function commitAndDeliver(opts: CommitAndDeliverOptions): { committers: ChannelCommitters; deliver: PeerDeliverService } {
-  const { parts, tls, channels, access, logging } = opts;
+/**
+ * The channels' committers, which pull blocks from the orderers, and the services on the peer's
+ * listener that follow what they commit: Deliver, and the Gateway (unless peer.gateway.enabled is false).
+ */
+function commitAndServe(opts: CommitAndServeOptions): { services: Array<{ addTo(server: Server): Promise<void> }> } {
+  const { parts, tls, config, channels, access, logging } = opts;
+  const finder = new CommitFinder((channelId) => channels.getLedger(channelId));
   const committers = new ChannelCommitters({
     signer: opts.identity.signer,
     tls: tls === undefined ? undefined : { certPem: tls.certPem, keyPem: tls.keyPem },
-    deliveryClient: opts.config.peer.deliveryClient,
+    deliveryClient: config.peer.deliveryClient,
     embeddedOrderer: () => parts.orderer,
     definitions: new LsccDefinitionSource({ ledgers: channels }),
     onConfig: (channelId, block) => {
       channels.updateBundle(channelId, ChannelBundle.fromBlock(block));
+    },
+    onCommitted: (channelId, block, codes) => {
+      finder.notifyCommitted(channelId, block, codes);
     },
     logging,
   });
@@ -313,7 +329,25 @@ function commitAndDeliver(opts: CommitAndDeliverOptions): { committers: ChannelC
     configSequence: (channelId) => channels.getBundle(channelId)?.config.sequence ?? 0,
     logger: logging.logger('common.deliver'),
   });
-  return { committers, deliver };
+  const gateway = createPeerGateway({
+    config: config.peer.gateway,
+    localMspId: config.peer.localMspId,
+    address: config.peer.address,
+    endorser: opts.endorser,
+    channels,
+    committers,
+    finder,
+    chains: (channelId) => committers.reader(channelId),
+    embeddedOrderer: () => embeddedBroadcaster(parts.orderer),
+    definitions: new LsccDefinitionSource({ ledgers: channels }),
+    collections: opts.collections,
+    access,
+    tls: tls === undefined ? undefined : { certPem: tls.certPem, keyPem: tls.keyPem },
+    logging,
+  });
+  if (gateway === undefined) return { services: [deliver] };
+  parts.gateway = gateway;
+  return { services: [deliver, gateway.service] };
 }
 
 /**
@@ -326,6 +360,16 @@ async function startCommitting(parts: Parts, ledger: PeerLedger, configBlock: Bl
     await orderer.service.registrar.joinChannel(await ledger.getBlockByNumber(0));
   }
   await parts.committers?.start(ledger, configBlock);
+}
+
+/** The embedded orderer as the Gateway submits to it: in-process. */
+function embeddedBroadcaster(orderer: RunningEmbeddedOrderer | undefined): EmbeddedBroadcaster | undefined {
+  if (orderer === undefined) return undefined;
+  return {
+    address: orderer.address,
+    serves: (channelId) => orderer.serves(channelId),
+    processMessage: (envelope, addr) => orderer.service.node.broadcaster.processMessage(envelope, addr),
+  };
 }
 
 interface ListenersOptions {
@@ -407,6 +451,7 @@ async function takeDown(parts: Parts, logger: Logger): Promise<void> {
     await listener?.stop();
   }
   await parts.committers?.stopAll();
+  parts.gateway?.close();
   await parts.orderer?.service.stop().catch((err: unknown) => logger.error('stop', `stopping the orderer: ${errorMessage(err)}`));
   await parts.operations?.stop();
   await Promise.all(parts.userVMs.map((vm) => vm.stopAll(CHAINCODE_STOP_TIMEOUT_MS).catch((err: unknown) => logger.error('stop', `stopping chaincodes: ${errorMessage(err)}`))));

@@ -74,6 +74,18 @@ export interface PeerConfig {
   deliveryClient: DeliveryClientConfig;
   /** peer.orderer: the ordering service run inside the peer's process (a Weft addition). */
   orderer: EmbeddedOrdererConfig;
+  gateway: GatewayConfig;
+}
+
+/** peer.gateway: the Gateway service that @hyperledger/fabric-gateway applications use. */
+export interface GatewayConfig {
+  enabled: boolean;
+  /** How long one endorser has to answer a proposal. */
+  endorsementTimeoutMs: number;
+  /** How long the ordering service has to accept a transaction. */
+  broadcastTimeoutMs: number;
+  /** How long connecting to another peer or an orderer may take. */
+  dialTimeoutMs: number;
 }
 
 /** peer.deliveryclient: how the peer pulls blocks from ordering services. */

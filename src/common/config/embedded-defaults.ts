@@ -37,6 +37,12 @@ export const EMBEDDED_DEFAULTS: Record<string, unknown> = {
       "connTimeout": "3s",
       "addressOverrides": []
     },
+    "gateway": {
+      "enabled": true,
+      "endorsementTimeout": "10s",
+      "broadcastTimeout": "10s",
+      "dialTimeout": "30s"
+    },
     "orderer": {
       "enabled": true,
       "listenAddress": "0.0.0.0:7050",

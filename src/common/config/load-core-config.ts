@@ -34,7 +34,7 @@ export async function loadCoreConfig(opts: LoadCoreConfigOptions): Promise<CoreC
   const { tree, configDir } = await readCoreYaml(opts);
   const values = new Values(tree, opts.env);
   const { chaincodeListenAddress, startupTimeoutMs, mode, vmType, endpoint, runtime, retention, fileSystemPath } = checkedValues(values);
-  const { executeTimeoutMs, keepaliveSeconds, maxRecvMsgSize, maxSendMsgSize, deliveryClientTimeouts } = checkedRanges(values);
+  const { executeTimeoutMs, keepaliveSeconds, maxRecvMsgSize, maxSendMsgSize, deliveryClientTimeouts, gatewayTimeouts } = checkedRanges(values);
   const mspConfigPath = values.string('peer.mspConfigPath');
   const dataFolder = resolve(opts.cwd ?? process.cwd(), fileSystemPath);
   await checkFolder(values, dataFolder);
@@ -73,6 +73,7 @@ export async function loadCoreConfig(opts: LoadCoreConfigOptions): Promise<CoreC
         listenAddress: values.optionalAddress('peer.orderer.listenAddress') ?? '0.0.0.0:7050',
         adminListenAddress: values.optionalAddress('peer.orderer.adminListenAddress') ?? '127.0.0.1:7053',
       },
+      gateway: { enabled: values.boolean('peer.gateway.enabled'), ...gatewayTimeouts },
     },
     chaincode: {
       startupTimeoutMs: Math.max(startupTimeoutMs, MIN_STARTUP_TIMEOUT_MS),
@@ -157,6 +158,7 @@ interface CheckedRanges {
   maxRecvMsgSize: number;
   maxSendMsgSize: number;
   deliveryClientTimeouts: { reconnectBackoffThresholdMs: number; connTimeoutMs: number };
+  gatewayTimeouts: { endorsementTimeoutMs: number; broadcastTimeoutMs: number; dialTimeoutMs: number };
 }
 
 /**
@@ -186,6 +188,12 @@ function checkedRanges(values: Values): CheckedRanges {
     deliveryClientTimeouts: {
       reconnectBackoffThresholdMs: positiveDuration('peer.deliveryclient.reConnectBackoffThreshold', 3_600_000),
       connTimeoutMs: positiveDuration('peer.deliveryclient.connTimeout', 3_000),
+    },
+    // Fabric's gateway defaults.
+    gatewayTimeouts: {
+      endorsementTimeoutMs: positiveDuration('peer.gateway.endorsementTimeout', 10_000),
+      broadcastTimeoutMs: positiveDuration('peer.gateway.broadcastTimeout', 10_000),
+      dialTimeoutMs: positiveDuration('peer.gateway.dialTimeout', 30_000),
     },
   };
 }
