@@ -1,0 +1,119 @@
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { Block, BlockMetadataIndex } from '../../src/common/protos/common.js';
+import { TxValidationCode } from '../../src/common/protos/orderer.js';
+import { fixtureSource, installedFixture } from '../helpers/chaincode-fixture.js';
+import { tempDir } from '../helpers/temp-dir.js';
+import { startTwoOrgNetwork, type NetworkPeer, type TwoOrgNetwork } from '../helpers/two-org-network.js';
+import { runWeft } from '../helpers/weft-process.js';
+
+const BOTH_PEERS = "AND('Org1MSP.peer','Org2MSP.peer')";
+
+/** An organisation's group in configtxgen -inspectBlock's JSON, as far as its anchor peers. */
+interface AnchorPeersGroup {
+  values: { AnchorPeers?: { value: { anchor_peers: Array<{ host: string; port: number }> } } };
+}
+
+/** `weft <args>` against `peer`, as its org's Admin; fails the test with the command's output unless it exits 0. */
+async function cli(peer: NetworkPeer, args: string[]): Promise<string> {
+  const res = await runWeft(args, peer.cliEnv('Admin'));
+  assert.equal(res.code, 0, `weft ${args.join(' ')}:\n${res.stderr}\n${res.stdout}`);
+  return res.stdout;
+}
+
+/** The channel's height and current block hash on `peer`, from `weft channel getinfo`. */
+async function chainInfo(peer: NetworkPeer, channel: string): Promise<{ height: number; currentBlockHash: string }> {
+  const out = await cli(peer, ['channel', 'getinfo', '-c', channel]);
+  return JSON.parse(out.replace(/^Blockchain info: /, '')) as { height: number; currentBlockHash: string };
+}
+
+/** Polls getinfo until `peer` has `height` blocks: a peer commits a block when its own Deliver brings it, not when another peer does. */
+async function heightReached(peer: NetworkPeer, channel: string, height: number): Promise<{ height: number; currentBlockHash: string }> {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const info = await chainInfo(peer, channel);
+    if (info.height >= height || Date.now() > deadline) return info;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/** Block `number` as `peer` committed it, through `weft channel fetch` (the peer's Deliver). */
+async function fetchBlock(peer: NetworkPeer, channel: string, number: number): Promise<Block> {
+  const file = join(await tempDir('weft-2org-fetch-'), `${String(number)}.block`);
+  await cli(peer, ['channel', 'fetch', String(number), file, '-c', channel]);
+  return Block.deserializeBinary(await readFile(file));
+}
+
+/** The validation codes the peer recorded for the block's transactions (its TRANSACTIONS_FILTER). */
+function validationCodes(block: Block): number[] {
+  return [...(block.getMetadata()?.getMetadataList_asU8()[BlockMetadataIndex.TRANSACTIONS_FILTER] ?? [])];
+}
+
+describe('a two-organisation network of weft processes, as test-network runs it', () => {
+  let net: TwoOrgNetwork;
+
+  before(async () => {
+    // Dev mode: each peer would otherwise build the chaincode with npm ci, seconds each.
+    net = await startTwoOrgNetwork({ chaincodeDev: true });
+  });
+
+  after(async () => {
+    await net.stop();
+  });
+
+  test('both peers joined the channel from the same genesis block', async () => {
+    const [org1, org2] = await Promise.all([chainInfo(net.peers.org1, net.channel), chainInfo(net.peers.org2, net.channel)]);
+    assert.equal(org1.height, 1);
+    assert.deepEqual(org2, org1);
+    assert.deepEqual([net.peers.org1.mspId, net.peers.org2.mspId], ['Org1MSP', 'Org2MSP']);
+  });
+
+  test("the genesis block names each organisation's peer, at the address it listens on, as its anchor peer", async () => {
+    const inspected = await runWeft(['configtxgen', '-inspectBlock', net.genesisBlock], {});
+    assert.equal(inspected.code, 0, inspected.stderr);
+    const json = JSON.parse(inspected.stdout) as {
+      data: { data: Array<{ payload: { data: { config: { channel_group: { groups: { Application: { groups: Record<string, AnchorPeersGroup> } } } } } } }> };
+    };
+    const orgs = json.data.data[0]?.payload.data.config.channel_group.groups.Application.groups ?? {};
+    for (const peer of [net.peers.org1, net.peers.org2]) {
+      const anchors = orgs[peer.mspId]?.values.AnchorPeers?.value.anchor_peers ?? [];
+      assert.deepEqual(anchors.map((a) => `${a.host}:${String(a.port)}`), [peer.address]);
+    }
+  });
+
+  test(`a chaincode needing ${BOTH_PEERS}: instantiated by Org1, then an invoke endorsed by Org1 alone is ENDORSEMENT_POLICY_FAILURE on both peers`, async () => {
+    const { org1, org2 } = net.peers;
+    const ccDir = await installedFixture('counter');
+    // Each CLI call is a process start: those that do not depend on each other run side by side.
+    await Promise.all([org1, org2].map(async (peer) => {
+      await cli(peer, ['chaincode', 'install', fixtureSource('counter'), '-n', 'strict', '-v', '1.0', '-l', 'node']);
+      await peer.startDevChaincode(ccDir, 'strict:1.0');
+    }));
+    const instantiated = await cli(org1, [
+      'chaincode', 'instantiate', '-C', net.channel, '-n', 'strict', '-v', '1.0', '-c', '{"Args":["init","7"]}', '-P', BOTH_PEERS, ...net.orderer.cliFlags,
+    ]);
+    assert.match(instantiated, /VALID in block 1\)\n$/);
+
+    // The CLI endorses on one peer only (it has no --peerAddresses), so the policy cannot be met.
+    const invoke = await runWeft(['chaincode', 'invoke', '-C', net.channel, '-n', 'strict', '-c', '{"Args":["add","5"]}', ...net.orderer.cliFlags], org1.cliEnv('User1'));
+    assert.equal(invoke.code, 1, invoke.stdout);
+    assert.match(invoke.stderr, /^Error: transaction [0-9a-f]{64} invalidated with status \(ENDORSEMENT_POLICY_FAILURE\) in block 2$/);
+
+    // Org2's peer got both blocks from the orderer on its own, and validated them alike.
+    const info1 = await chainInfo(org1, net.channel);
+    assert.equal(info1.height, 3);
+    assert.deepEqual(await heightReached(org2, net.channel, 3), info1);
+    const expected = [[1, TxValidationCode.VALID], [2, TxValidationCode.ENDORSEMENT_POLICY_FAILURE]] as const;
+    await Promise.all(expected.map(async ([number, code]) => {
+      const [on1, on2] = await Promise.all([fetchBlock(org1, net.channel, number), fetchBlock(org2, net.channel, number)]);
+      assert.deepEqual(on2.getHeader()?.toObject(), on1.getHeader()?.toObject());
+      assert.deepEqual(validationCodes(on1), [code], `block ${String(number)} on ${org1.id}`);
+      assert.deepEqual(validationCodes(on2), [code], `block ${String(number)} on ${org2.id}`);
+    }));
+    // Init's write is on both peers' state, and the invalid transaction's on neither.
+    const values = await Promise.all([org1, org2].map((peer) => cli(peer, ['chaincode', 'query', '-C', net.channel, '-n', 'strict', '-c', '{"Args":["get"]}'])));
+    assert.deepEqual(values, ['7\n', '7\n']);
+  });
+});
