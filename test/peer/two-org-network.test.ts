@@ -8,6 +8,8 @@ import { fixtureSource, installedFixture } from '../helpers/chaincode-fixture.js
 import { tempDir } from '../helpers/temp-dir.js';
 import { startTwoOrgNetwork, type NetworkPeer, type TwoOrgNetwork } from '../helpers/two-org-network.js';
 import { runWeft } from '../helpers/weft-process.js';
+import { EndorseError, StatusCode } from '@hyperledger/fabric-gateway';
+import { connectGateway, type GatewayConnection } from '../helpers/gateway-client.js';
 
 const BOTH_PEERS = "AND('Org1MSP.peer','Org2MSP.peer')";
 
@@ -115,5 +117,38 @@ describe('a two-organisation network of weft processes, as test-network runs it'
     // Init's write is on both peers' state, and the invalid transaction's on neither.
     const values = await Promise.all([org1, org2].map((peer) => cli(peer, ['chaincode', 'query', '-C', net.channel, '-n', 'strict', '-c', '{"Args":["get"]}'])));
     assert.deepEqual(values, ['7\n', '7\n']);
+  });
+
+  test(`the Gateway of either peer collects the endorsements ${BOTH_PEERS} needs from the other organisation's peer`, async () => {
+    const { org1, org2 } = net.peers;
+    const connectTo = async (peer: NetworkPeer): Promise<GatewayConnection> =>
+      connectGateway({ address: peer.address, mspId: peer.mspId, mspDir: peer.userMsp, tlsRootCert: await readFile(peer.tlsRootCert) });
+    const [via1, via2] = await Promise.all([connectTo(org1), connectTo(org2)]);
+    try {
+      const strict1 = via1.gateway.getNetwork(net.channel).getContract('strict');
+      const strict2 = via2.gateway.getNetwork(net.channel).getContract('strict');
+      // Org1's gateway endorses on its own peer, finds the policy unmet, and asks Org2's anchor peer.
+      assert.equal(Buffer.from(await strict1.submitTransaction('add', '5')).toString(), '12');
+      // The same from Org2's side, submitted to the ordering service over TLS.
+      const submitted = await strict2.submitAsync('add', { arguments: ['1'] });
+      assert.equal((await submitted.getStatus()).code, StatusCode.VALID);
+      assert.equal(Buffer.from(await strict1.evaluateTransaction('get')).toString(), '13');
+      assert.equal(Buffer.from(await strict2.evaluateTransaction('get')).toString(), '13');
+
+      // Endorsement restricted by the client to Org1: the transaction is ordered but invalid.
+      const onlyOrg1 = await strict1.newProposal('add', { arguments: ['100'], endorsingOrganizations: ['Org1MSP'] }).endorse();
+      assert.equal((await (await onlyOrg1.submit()).getStatus()).code, StatusCode.ENDORSEMENT_POLICY_FAILURE);
+      // An organisation with no peer on the channel cannot endorse.
+      await assert.rejects(strict1.newProposal('add', { arguments: ['1'], endorsingOrganizations: ['Org9MSP'] }).endorse(), (err: unknown) => {
+        assert.ok(err instanceof EndorseError, String(err));
+        assert.match(err.message, /failed to find any endorsing peers for org\(s\): Org9MSP/);
+        return true;
+      });
+      // Evaluated on the other organisation's peer when the client names it.
+      assert.equal(Buffer.from(await strict1.evaluate('get', { endorsingOrganizations: ['Org2MSP'] })).toString(), '13');
+    } finally {
+      via1.close();
+      via2.close();
+    }
   });
 });
