@@ -5,13 +5,15 @@ import { builtInProfile } from '../src/channelconfig/built-in-profile.js';
 import { genesisBlockOfProfile } from '../src/channelconfig/config-block.js';
 import type { ConfigtxProfile } from '../src/channelconfig/configtx.js';
 import { OsnadminClient } from '../src/client/osnadmin-client.js';
-import { defaultCryptoDir, defaultUserIdentity, ensureDefaultCrypto } from '../src/msp/default-identities.js';
+import { defaultCryptoDir, defaultOrdererIdentity, defaultPeerIdentity, defaultUserIdentity, ensureDefaultCrypto } from '../src/msp/default-identities.js';
 import { loadSigningIdentity, type SigningIdentity } from '../src/msp/signing-identity.js';
 import { runWeftCli, WeftChild } from './weft-child.js';
 
 export interface CommitNetworkOptions {
   channelId: string;
   chaincode: { path: string; name: string; version: string; initArgs: string[] };
+  /** TLS on every connection (the orderer's, the peer's, the chaincode's), with the default crypto's TLS certificates. */
+  tls?: boolean;
   /** When set, the orderer and the peer write V8 CPU profiles (.cpuprofile) under `<dir>/orderer` and `<dir>/peer` as they exit. */
   cpuProfileDir?: string | undefined;
 }
@@ -22,7 +24,7 @@ export interface CommitNetworkOptions {
  * API, and `weft node start` (its embedded orderer off) joined with `weft channel join`, pulling
  * the channel's blocks from the orderer over Deliver; a fabric-shim chaincode installed and
  * instantiated with the CLI, which the peer runs as its own child process. TLS is off on every
- * connection, to measure ordering and committing rather than encryption.
+ * connection unless asked for, to measure ordering and committing rather than encryption.
  */
 export class CommitNetwork {
   private constructor(
@@ -33,6 +35,10 @@ export class CommitNetwork {
     readonly peerAddress: string,
     /** User1 of Org1MSP: the client that proposes, submits and reads. */
     readonly user: SigningIdentity,
+    /** User1's MSP folder. */
+    readonly userMsp: string,
+    /** With TLS: the root the peer's certificate chains to (PEM file). */
+    readonly peerTlsRoot: string | undefined,
   ) {}
 
   static async start(opts: CommitNetworkOptions): Promise<CommitNetwork> {
@@ -48,6 +54,7 @@ export class CommitNetwork {
       ORDERER_GENERAL_LISTENPORT: '0',
       ORDERER_ADMIN_LISTENADDRESS: '127.0.0.1:0',
       ORDERER_FILELEDGER_LOCATION: join(data, 'orderer'),
+      ORDERER_GENERAL_TLS_ENABLED: String(opts.tls === true),
       FABRIC_LOGGING_SPEC: 'warning:orderer.common.server,orderer.admin=info',
     };
     const orderer = WeftChild.start(['orderer', 'start'], ordererEnv, profiled(opts.cpuProfileDir, 'orderer'));
@@ -67,7 +74,7 @@ export class CommitNetwork {
         CORE_PEER_FILESYSTEMPATH: data,
         CORE_PEER_LISTENADDRESS: '127.0.0.1:0',
         CORE_PEER_CHAINCODELISTENADDRESS: '127.0.0.1:0',
-        CORE_PEER_TLS_ENABLED: 'false',
+        CORE_PEER_TLS_ENABLED: String(opts.tls === true),
         CORE_PEER_ORDERER_ENABLED: 'false',
         FABRIC_LOGGING_SPEC: 'warning:nodeCmd,comm.grpc.server=info',
       };
@@ -75,15 +82,18 @@ export class CommitNetwork {
       const peerAddress = await peer.waitFor(/Peer server listening on (\S+)/);
       await peer.waitFor(/Started peer/);
       // The CLI signs as the Admin of the peer's default crypto.
-      const cli = { ...base, CORE_PEER_FILESYSTEMPATH: data, CORE_PEER_ADDRESS: peerAddress };
+      const peerTlsRoot = opts.tls === true ? join(defaultPeerIdentity(cryptoDir).tlsDir, 'ca.crt') : undefined;
+      const cli: NodeJS.ProcessEnv = { ...base, CORE_PEER_FILESYSTEMPATH: data, CORE_PEER_ADDRESS: peerAddress, CORE_PEER_TLS_ENABLED: String(opts.tls === true), CORE_PEER_TLS_ROOTCERT_FILE: peerTlsRoot };
+      const ordererTls = opts.tls === true ? ['--tls', '--cafile', join(defaultOrdererIdentity(cryptoDir).tlsDir, 'ca.crt')] : [];
       await runWeftCli(['channel', 'join', '-b', blockFile], cli);
       const { path, name, version, initArgs } = opts.chaincode;
       await runWeftCli(['chaincode', 'install', path, '-n', name, '-v', version, '-l', 'node'], cli);
       const init = JSON.stringify({ Args: initArgs });
-      await runWeftCli(['chaincode', 'instantiate', '-o', ordererAddress, '-C', opts.channelId, '-n', name, '-v', version, '-c', init], cli);
+      await runWeftCli(['chaincode', 'instantiate', '-o', ordererAddress, ...ordererTls, '-C', opts.channelId, '-n', name, '-v', version, '-c', init], cli);
 
-      const user = await loadSigningIdentity(defaultUserIdentity(cryptoDir, 'User1').mspDir, 'Org1MSP');
-      return new CommitNetwork(dir, orderer, ordererAddress, peer, peerAddress, user);
+      const userMsp = defaultUserIdentity(cryptoDir, 'User1').mspDir;
+      const user = await loadSigningIdentity(userMsp, 'Org1MSP');
+      return new CommitNetwork(dir, orderer, ordererAddress, peer, peerAddress, user, userMsp, peerTlsRoot);
     } catch (err) {
       await peer?.stop();
       await orderer.stop();
