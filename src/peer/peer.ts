@@ -48,6 +48,7 @@ import type { Server } from '@grpc/grpc-js';
 import { CommitFinder } from '../gateway/commit-finder.js';
 import type { EmbeddedBroadcaster } from '../gateway/orderers.js';
 import { createPeerGateway } from './peer-gateway.js';
+import { logApplicationSettings } from './application-settings.js';
 
 export interface PeerOptions {
   config: CoreConfig;
@@ -257,6 +258,7 @@ export class Peer {
       const bound = { chaincode: await chaincodeListener, peer: await peerListener };
       chaincodeAddress = bound.chaincode.address;
       logListening(grpcLogger, bound, tls);
+      logApplicationSettings(logger, config, bound.peer.address, identity.tls.rootCertFile);
       const peer = new Peer(logger, parts, channelManager, bound, chaincodeSupport);
       logger.info(
         'serve',
