@@ -17,8 +17,12 @@ export function channelCredentials(grpc: typeof import('@grpc/grpc-js'), tls: Cl
   return grpc.credentials.createSsl(tls.rootCertPem, tls.clientKeyPem ?? null, tls.clientCertPem ?? null);
 }
 
-/** gRPC channel options: the TLS server name to check, when it is not the dialled host. */
+/**
+ * gRPC channel options: no channelz (statistics per call that nothing reads), and the TLS server
+ * name to check, when it is not the dialled host.
+ */
 export function channelOptions(tls: ClientTls | undefined): ChannelOptions {
   const name = tls?.serverNameOverride;
-  return name === undefined || name === '' ? {} : { 'grpc.ssl_target_name_override': name, 'grpc.default_authority': name };
+  const noChannelz = { 'grpc.enable_channelz': 0 };
+  return name === undefined || name === '' ? noChannelz : { ...noChannelz, 'grpc.ssl_target_name_override': name, 'grpc.default_authority': name };
 }

@@ -2,7 +2,7 @@ import type { Client } from '@grpc/grpc-js';
 import type { ProposalResponse, SignedProposal } from '../common/protos/proposal.js';
 import { ClientError } from './client-error.js';
 import { rethrowGrpcError } from './grpc-error.js';
-import { channelCredentials, type ClientTls } from './client-tls.js';
+import { channelCredentials, channelOptions, type ClientTls } from './client-tls.js';
 
 export type { ClientTls } from './client-tls.js';
 
@@ -18,7 +18,7 @@ export class EndorserClient {
   /** A client of the peer at `address`; over TLS when `tls` is given. */
   static async connect(address: string, tls?: ClientTls): Promise<EndorserClient> {
     const [grpc, { default: peerGrpc }] = await Promise.all([import('@grpc/grpc-js'), import('@hyperledger/fabric-protos/lib/peer/peer_grpc_pb.js')]);
-    return new EndorserClient(new peerGrpc.EndorserClient(address, channelCredentials(grpc, tls)), address);
+    return new EndorserClient(new peerGrpc.EndorserClient(address, channelCredentials(grpc, tls), channelOptions(tls)), address);
   }
 
   /** The chaincode's response payload; an error response or an unreachable peer is a ClientError. */

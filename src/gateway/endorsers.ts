@@ -1,5 +1,5 @@
 import type { Client, status as GrpcStatus } from '@grpc/grpc-js';
-import { channelCredentials, type ClientTls } from '../client/client-tls.js';
+import { channelCredentials, channelOptions, type ClientTls } from '../client/client-tls.js';
 import { errorMessage } from '../common/errors/weft-error.js';
 import type { ProposalResponse, SignedProposal } from '../common/protos/proposal.js';
 
@@ -39,7 +39,7 @@ export class RemoteEndorser implements GatewayEndorser {
 
   static async connect(address: string, mspId: string, tls: ClientTls | undefined): Promise<RemoteEndorser> {
     const [grpc, { default: peerGrpc }] = await Promise.all([import('@grpc/grpc-js'), import('@hyperledger/fabric-protos/lib/peer/peer_grpc_pb.js')]);
-    const stub = new peerGrpc.EndorserClient(address, channelCredentials(grpc, tls)) as unknown as EndorserStub;
+    const stub = new peerGrpc.EndorserClient(address, channelCredentials(grpc, tls), channelOptions(tls)) as unknown as EndorserStub;
     return new RemoteEndorser(address, mspId, stub, statusNamesOf(grpc.status));
   }
 

@@ -1,4 +1,6 @@
-import { BroadcastClient } from '../client/broadcast-client.js';
+import { BroadcastStream } from '../client/broadcast-stream.js';
+import { ClientError } from '../client/client-error.js';
+import type { BroadcastResponse } from '../common/protos/orderer.js';
 import type { ClientTls } from '../client/client-tls.js';
 import type { Envelope } from '../common/protos/common.js';
 import type { GatewayOrderer } from './gateway.js';
@@ -16,22 +18,30 @@ export class InProcessOrderer implements GatewayOrderer {
   }
 }
 
-/** An orderer reached over AtomicBroadcast.Broadcast. */
+/** An orderer reached over AtomicBroadcast.Broadcast, on one stream the Gateway's submits share. */
 export class RemoteOrderer implements GatewayOrderer {
   constructor(
     readonly address: string,
     readonly mspId: string,
-    private readonly client: Promise<BroadcastClient>,
+    private readonly client: Promise<BroadcastStream>,
   ) {}
 
   static connect(address: string, mspId: string, tls: ClientTls | undefined): RemoteOrderer {
-    const client = BroadcastClient.connect(address, tls);
+    const client = BroadcastStream.connect(address, tls);
     client.catch(() => undefined);
     return new RemoteOrderer(address, mspId, client);
   }
 
   async broadcast(envelope: Envelope): Promise<{ status: number; info: string }> {
-    const reply = await (await this.client).send(envelope);
+    const stream = await this.client;
+    let reply: BroadcastResponse;
+    try {
+      reply = await stream.send(envelope);
+    } catch (err) {
+      // Another transaction's refusal ends the shared stream, before this one was read: once more, on a new stream.
+      if (!(err instanceof ClientError && err.code === 'CALL_FAILED')) throw err;
+      reply = await stream.send(envelope);
+    }
     return { status: reply.getStatus(), info: reply.getInfo() };
   }
 

@@ -40,6 +40,7 @@ import { createUserVMs } from './user-vms.js';
 import { ChannelCommitters } from './channel-committers.js';
 import { startEmbeddedOrderer, type RunningEmbeddedOrderer } from './embedded-orderer.js';
 import { LsccDefinitionSource } from '../chaincode/lscc-definition-source.js';
+import { CachedDefinitionSource } from '../chaincode/cached-definition-source.js';
 import { ChannelBundle } from '../channel/channel-bundle.js';
 import { PeerDeliverService } from '../deliver/deliver-service.js';
 import type { Block } from '../common/protos/common.js';
@@ -308,6 +309,7 @@ interface CommitAndServeOptions {
 function commitAndServe(opts: CommitAndServeOptions): { services: Array<{ addTo(server: Server): Promise<void> }> } {
   const { parts, tls, config, channels, access, logging } = opts;
   const finder = new CommitFinder((channelId) => channels.getLedger(channelId));
+  const definitions = new CachedDefinitionSource(new LsccDefinitionSource({ ledgers: channels }));
   const committers = new ChannelCommitters({
     signer: opts.identity.signer,
     tls: tls === undefined ? undefined : { certPem: tls.certPem, keyPem: tls.keyPem },
@@ -318,6 +320,7 @@ function commitAndServe(opts: CommitAndServeOptions): { services: Array<{ addTo(
       channels.updateBundle(channelId, ChannelBundle.fromBlock(block));
     },
     onCommitted: (channelId, block, codes) => {
+      definitions.invalidate(channelId);
       finder.notifyCommitted(channelId, block, codes);
     },
     logging,
@@ -341,7 +344,7 @@ function commitAndServe(opts: CommitAndServeOptions): { services: Array<{ addTo(
     finder,
     chains: (channelId) => committers.reader(channelId),
     embeddedOrderer: () => embeddedBroadcaster(parts.orderer),
-    definitions: new LsccDefinitionSource({ ledgers: channels }),
+    definitions,
     collections: opts.collections,
     access,
     tls: tls === undefined ? undefined : { certPem: tls.certPem, keyPem: tls.keyPem },
