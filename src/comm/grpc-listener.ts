@@ -32,6 +32,8 @@ export interface ListenOptions {
 /** A client's TCP socket, as a TLS server's 'connection' event gives it. */
 interface RawSocket {
   remoteAddress?: string;
+  destroy(): void;
+  once(event: 'close', listener: () => void): unknown;
 }
 
 /** The TLS socket a failed handshake is reported with; `_parent` (Node's, undocumented) is the TCP socket it wraps. */
@@ -57,6 +59,8 @@ export class GrpcListener {
     private readonly server: Server,
     /** The bound address, with the real port. */
     readonly address: string,
+    /** Every client connection still open: one accepted as the server shuts down is not grpc-js's yet, and would keep the process alive. */
+    private readonly sockets: ReadonlySet<RawSocket>,
   ) {}
 
   /**
@@ -81,6 +85,13 @@ export class GrpcListener {
         err === null ? resolve(boundPort) : reject(new ListenError('LISTEN_FAILED', `failed to listen on ${address}: ${err.message}`)),
       );
     });
+    const sockets = new Set<RawSocket>();
+    for (const http2Server of (server as unknown as WithHttp2Servers).http2Servers?.keys() ?? []) {
+      http2Server.on('connection', (raw) => {
+        sockets.add(raw);
+        raw.once('close', () => sockets.delete(raw));
+      });
+    }
     if (onTlsRefusal !== undefined) {
       // grpc-js has no hook for a failed handshake; its HTTP/2 servers do. When a grpc-js release
       // hides them elsewhere, refusals go unlogged (and the test that expects the log line fails).
@@ -98,7 +109,7 @@ export class GrpcListener {
       }
     }
     const host = address.slice(0, address.lastIndexOf(':'));
-    return new GrpcListener(server, `${host}:${port}`);
+    return new GrpcListener(server, `${host}:${port}`, sockets);
   }
 
   /** Stops accepting, then ends the calls still open after `graceMs`. */
@@ -113,6 +124,7 @@ export class GrpcListener {
         resolve();
       });
     });
+    for (const socket of this.sockets) socket.destroy();
   }
 }
 

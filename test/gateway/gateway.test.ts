@@ -2,6 +2,10 @@ import assert from 'node:assert/strict';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import * as grpc from '@grpc/grpc-js';
+import commonPb from '@hyperledger/fabric-protos/lib/common/common_pb.js';
+import gatewayGrpc from '@hyperledger/fabric-protos/lib/gateway/gateway_grpc_pb.js';
+import gatewayPb from '@hyperledger/fabric-protos/lib/gateway/gateway_pb.js';
 import { checkpointers, CommitError, EndorseError, GatewayError, StatusCode, type ChaincodeEvent, type Contract, type Network } from '@hyperledger/fabric-gateway';
 import { generateCrypto } from '../../src/msp/cryptogen/index.js';
 import { defaultCryptoDir, defaultUserIdentity } from '../../src/msp/default-identities.js';
@@ -211,5 +215,48 @@ describe('the Gateway service, used by the unmodified @hyperledger/fabric-gatewa
     }
     // The peer goes on serving.
     assert.equal(text(await contract.evaluateTransaction('ReadAsset', 'g1')), '{"id":"g1","owner":"alice"}');
+  });
+
+  test('malformed requests are INVALID_ARGUMENT, an unknown channel NOT_FOUND, a transaction the orderer refuses ABORTED', async () => {
+    const raw = new gatewayGrpc.GatewayClient(address, grpc.credentials.createInsecure());
+    try {
+      type Callback = (err: grpc.ServiceError | null) => void;
+      /** The error a unary call fails with. */
+      const call = (start: (callback: Callback) => unknown): Promise<grpc.ServiceError> =>
+        new Promise((resolve, reject) => {
+          start((err) => (err === null ? reject(new Error('the call succeeded')) : resolve(err)));
+        });
+      const noProposal = await call((cb) => raw.evaluate(new gatewayPb.EvaluateRequest(), cb));
+      assert.deepEqual([noProposal.code, noProposal.details], [grpc.status.INVALID_ARGUMENT, 'failed to unpack transaction proposal: a signed proposal is required']);
+      const unsigned = new gatewayPb.SubmitRequest();
+      unsigned.setChannelId(CHANNEL);
+      unsigned.setPreparedTransaction(new commonPb.Envelope());
+      const notSigned = await call((cb) => raw.submit(unsigned, cb));
+      assert.deepEqual([notSigned.code, notSigned.details], [grpc.status.INVALID_ARGUMENT, 'prepared transaction must be signed']);
+      const noRequest = await call((cb) => raw.commitStatus(new gatewayPb.SignedCommitStatusRequest(), cb));
+      assert.deepEqual([noRequest.code, noRequest.details], [grpc.status.INVALID_ARGUMENT, 'a commit status request is required']);
+      const garbage = new gatewayPb.SignedCommitStatusRequest();
+      garbage.setRequest(Buffer.from([0xff, 0xff, 0xff]));
+      assert.equal((await call((cb) => raw.commitStatus(garbage, cb))).code, grpc.status.INVALID_ARGUMENT);
+    } finally {
+      raw.close();
+    }
+
+    await assert.rejects(user1.gateway.getNetwork('nochannel').getContract('assets').evaluateTransaction('ReadAsset', 'g1'), (err: unknown) => {
+      assert.ok(err instanceof GatewayError, String(err));
+      assert.equal(err.code, grpc.status.NOT_FOUND);
+      assert.match(err.message, /channel not found: nochannel/);
+      return true;
+    });
+
+    // User1's endorsed transaction with a signature that is not User1's: the orderer refuses it (FORBIDDEN).
+    const endorsed = await contract.newProposal('CreateAsset', { arguments: ['forged', 'x'] }).endorse();
+    const forged = user1.gateway.newSignedTransaction(endorsed.getBytes(), Buffer.alloc(70, 1));
+    await assert.rejects(forged.submit(), (err: unknown) => {
+      assert.ok(err instanceof GatewayError && err.name === 'SubmitError', String(err));
+      assert.equal(err.code, grpc.status.ABORTED);
+      assert.match(err.message, /received unsuccessful response from orderer: status=FORBIDDEN/);
+      return true;
+    });
   });
 });

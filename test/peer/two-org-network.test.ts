@@ -8,10 +8,14 @@ import { fixtureSource, installedFixture } from '../helpers/chaincode-fixture.js
 import { tempDir } from '../helpers/temp-dir.js';
 import { startTwoOrgNetwork, type NetworkPeer, type TwoOrgNetwork } from '../helpers/two-org-network.js';
 import { runWeft } from '../helpers/weft-process.js';
-import { EndorseError, StatusCode } from '@hyperledger/fabric-gateway';
+import { EndorseError, GatewayError, StatusCode } from '@hyperledger/fabric-gateway';
 import { connectGateway, type GatewayConnection } from '../helpers/gateway-client.js';
 
 const BOTH_PEERS = "AND('Org1MSP.peer','Org2MSP.peer')";
+// gRPC status codes, as the client reports them.
+const DEADLINE_EXCEEDED = 4;
+const FAILED_PRECONDITION = 9;
+const UNAVAILABLE = 14;
 
 /** An organisation's group in configtxgen -inspectBlock's JSON, as far as its anchor peers. */
 interface AnchorPeersGroup {
@@ -58,7 +62,8 @@ describe('a two-organisation network of weft processes, as test-network runs it'
 
   before(async () => {
     // Dev mode: each peer would otherwise build the chaincode with npm ci, seconds each.
-    net = await startTwoOrgNetwork({ chaincodeDev: true });
+    // A short gateway endorsement timeout, for the test of a chaincode that never answers.
+    net = await startTwoOrgNetwork({ chaincodeDev: true, peerEnv: { CORE_PEER_GATEWAY_ENDORSEMENTTIMEOUT: '2s' } });
   });
 
   after(async () => {
@@ -149,6 +154,48 @@ describe('a two-organisation network of weft processes, as test-network runs it'
     } finally {
       via1.close();
       via2.close();
+    }
+  });
+
+  test("the Gateway's refusals, as Fabric's gateway gives them: FAILED_PRECONDITION, DEADLINE_EXCEEDED, UNAVAILABLE", async () => {
+    const { org1 } = net.peers;
+    const via1 = await connectGateway({ address: org1.address, mspId: org1.mspId, mspDir: org1.userMsp, tlsRootCert: await readFile(org1.tlsRootCert) });
+    try {
+      const strict = via1.gateway.getNetwork(net.channel).getContract('strict');
+      // Transient data would go to Org2, which is in no private data collection of the chaincode.
+      const transientData = { secret: Buffer.from('s3cret') };
+      await assert.rejects(strict.newProposal('add', { arguments: ['1'], transientData }).endorse(), (err: unknown) => {
+        assert.ok(err instanceof EndorseError, String(err));
+        assert.equal(err.code, FAILED_PRECONDITION);
+        assert.match(err.message, /not in the distribution policy of the private data collection\(s\): \[Org2MSP\]; retry specifying trusted endorsing organizations/);
+        return true;
+      });
+      // Named by the client, the organisations are trusted with it.
+      const trusted = await strict.newProposal('add', { arguments: ['1'], transientData, endorsingOrganizations: ['Org1MSP', 'Org2MSP'] }).endorse();
+      assert.equal((await (await trusted.submit()).getStatus()).code, StatusCode.VALID);
+      await assert.rejects(strict.evaluate('get', { endorsingOrganizations: ['Org9MSP'] }), (err: unknown) => {
+        assert.ok(err instanceof GatewayError, String(err));
+        assert.equal(err.code, FAILED_PRECONDITION);
+        return true;
+      });
+      // A chaincode that never answers: the gateway's endorsement timeout (2s here).
+      await assert.rejects(strict.evaluateTransaction('hang'), (err: unknown) => {
+        assert.ok(err instanceof GatewayError, String(err));
+        assert.equal(err.code, DEADLINE_EXCEEDED);
+        assert.match(err.message, /evaluate timeout expired/);
+        return true;
+      });
+      // With the ordering service down, submits fail UNAVAILABLE, naming the orderer.
+      await net.orderer.process.stop();
+      await assert.rejects(strict.submitTransaction('add', '1'), (err: unknown) => {
+        assert.ok(err instanceof GatewayError && err.name === 'SubmitError', String(err));
+        assert.equal(err.code, UNAVAILABLE);
+        assert.match(err.message, /no orderers could successfully process transaction/);
+        assert.deepEqual(err.details.map((d) => d.address), [net.orderer.address]);
+        return true;
+      });
+    } finally {
+      via1.close();
     }
   });
 });
