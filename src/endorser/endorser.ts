@@ -86,7 +86,11 @@ const PROPOSE = 'peer/Propose';
 export class Endorser<I extends CreatorIdentity = CreatorIdentity> {
   constructor(private readonly opts: EndorserOptions<I>) {}
 
-  async processProposal(signed: SignedProposal): Promise<ProposalResponse> {
+  /**
+   * Fabric's ProcessProposal. `endorse: false` (the Gateway's Evaluate, which returns only the
+   * chaincode's response) leaves the response unsigned: no endorsement is made for it to carry.
+   */
+  async processProposal(signed: SignedProposal, options: { endorse?: boolean } = {}): Promise<ProposalResponse> {
     let up: UnpackedProposal;
     try {
       up = unpackProposal(signed);
@@ -111,7 +115,7 @@ export class Endorser<I extends CreatorIdentity = CreatorIdentity> {
       return errorResponse(errorMessage(err));
     }
     try {
-      return await this.simulate(up);
+      return await this.simulate(up, options.endorse ?? true);
     } catch (err) {
       this.opts.logger.warn('ProcessProposal', `[${up.channelId}][${shortTxId(up.txId)}] simulation of ${up.chaincodeName} failed: ${errorMessage(err)}`);
       return errorResponse(errorMessage(err));
@@ -142,7 +146,7 @@ export class Endorser<I extends CreatorIdentity = CreatorIdentity> {
   // Over the complexity limit, mostly for lscc's deploy (its Init in the same simulation), which
   // STYLE.md wants out of the endorser; to be split when that moves.
   // eslint-disable-next-line complexity
-  private async simulate(up: UnpackedProposal): Promise<ProposalResponse> {
+  private async simulate(up: UnpackedProposal, endorse: boolean): Promise<ProposalResponse> {
     const { systemChaincodes, ledgers } = this.opts;
     const isSystem = systemChaincodes.isSysCC(up.chaincodeName);
     if (isSystem && systemChaincodes.isSysCCAndNotInvokableExternal(up.chaincodeName)) {
@@ -167,7 +171,7 @@ export class Endorser<I extends CreatorIdentity = CreatorIdentity> {
       // Private writes wait for their block in the transient store. (Init, run inside lscc's
       // deploy, cannot make any: the handler refuses private data in Init.)
       if (pvt !== undefined && response.getStatus() < 400) await ledger?.storeTransientPrivateData(up.txId, pvt);
-      const reply = proposalResponse(up, version, response, simulation?.pubSimulationBytes ?? new Uint8Array(), event, this.opts.signer);
+      const reply = proposalResponse(up, version, response, simulation?.pubSimulationBytes ?? new Uint8Array(), event, endorse ? this.opts.signer : undefined);
       const endorsement = reply.getEndorsement();
       if (endorsement !== undefined) this.opts.onEndorsed?.(up.channelId, reply.getPayload_asU8(), endorsement);
       return reply;
@@ -225,8 +229,9 @@ const ERROR_THRESHOLD = 400;
 /**
  * The answer to a proposal, as Fabric builds it: a chaincode error carries no payload and no
  * endorsement; a channel-less call carries only the response (it cannot become a transaction);
- * otherwise the payload (proposal hash and chaincode action) is signed by the peer: the signature
- * covers the payload bytes followed by the peer's serialized identity.
+ * otherwise the payload (proposal hash and chaincode action) is signed by the peer, unless no
+ * signer is given (an evaluation): the signature covers the payload bytes followed by the peer's
+ * serialized identity.
  */
 function proposalResponse(
   up: UnpackedProposal,
@@ -234,7 +239,7 @@ function proposalResponse(
   response: Response,
   results: Uint8Array,
   event: ChaincodeEvent | undefined,
-  signer: EndorsementSigner,
+  signer: EndorsementSigner | undefined,
 ): ProposalResponse {
   const pr = new ProposalResponse();
   pr.setVersion(1);
@@ -253,7 +258,7 @@ function proposalResponse(
     payload.setExtension$(action.serializeBinary());
     const payloadBytes = payload.serializeBinary();
     pr.setPayload(payloadBytes);
-    if (up.channelId !== '') {
+    if (up.channelId !== '' && signer !== undefined) {
       const endorser = signer.serialize();
       const endorsement = new Endorsement();
       endorsement.setEndorser(endorser);

@@ -7,8 +7,11 @@ import type { ProposalResponse, SignedProposal } from '../common/protos/proposal
 export interface GatewayEndorser {
   readonly address: string;
   readonly mspId: string;
-  /** The peer's answer; rejects when it could not be reached or did not answer before `deadline`. */
-  processProposal(signed: SignedProposal, deadline: Date): Promise<ProposalResponse>;
+  /**
+   * The peer's answer; rejects when it could not be reached or did not answer before `deadline`.
+   * `evaluateOnly`: only the chaincode's response is wanted, not an endorsement.
+   */
+  processProposal(signed: SignedProposal, deadline: Date, evaluateOnly?: boolean): Promise<ProposalResponse>;
 }
 
 /** This peer's own Endorser, called in-process. */
@@ -16,11 +19,11 @@ export class LocalEndorser implements GatewayEndorser {
   constructor(
     readonly address: string,
     readonly mspId: string,
-    private readonly endorser: { processProposal(signed: SignedProposal): Promise<ProposalResponse> },
+    private readonly endorser: { processProposal(signed: SignedProposal, options?: { endorse?: boolean }): Promise<ProposalResponse> },
   ) {}
 
-  processProposal(signed: SignedProposal): Promise<ProposalResponse> {
-    return this.endorser.processProposal(signed);
+  processProposal(signed: SignedProposal, _deadline: Date, evaluateOnly = false): Promise<ProposalResponse> {
+    return this.endorser.processProposal(signed, { endorse: !evaluateOnly });
   }
 }
 

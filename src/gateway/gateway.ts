@@ -70,7 +70,7 @@ export class Gateway {
     const proposal = summarizeProposal(signed);
     this.channelBundle(proposal.channelId);
     const endorser = await this.evaluator(proposal, targetOrgs);
-    const outcome = await this.ask(endorser, signed as SignedProposal, 'evaluate timeout expired');
+    const outcome = await this.ask(endorser, signed as SignedProposal, 'evaluate timeout expired', true);
     if ('failure' in outcome) {
       if (outcome.failure.code === 'DEADLINE_EXCEEDED') throw new GatewayError('DEADLINE_EXCEEDED', outcome.failure.message);
       const detail = failureDetail(outcome);
@@ -226,10 +226,10 @@ export class Gateway {
   }
 
   /** One endorser's answer within the endorsement timeout, sorted into success or failure as Fabric's gateway sorts them. */
-  private async ask(endorser: GatewayEndorser, signed: SignedProposal, timeoutMessage: string): Promise<Outcome> {
+  private async ask(endorser: GatewayEndorser, signed: SignedProposal, timeoutMessage: string, evaluateOnly = false): Promise<Outcome> {
     let response: ProposalResponse;
     try {
-      response = await withTimeout(endorser.processProposal(signed, deadlineIn(this.opts.endorsementTimeoutMs)), this.opts.endorsementTimeoutMs);
+      response = await withTimeout(endorser.processProposal(signed, deadlineIn(this.opts.endorsementTimeoutMs), evaluateOnly), this.opts.endorsementTimeoutMs);
     } catch (err) {
       if (err instanceof TimeoutError) return { endorser, failure: { code: 'DEADLINE_EXCEEDED', message: timeoutMessage } };
       this.modules.logger.warn('Endorse', `Endorse call to endorser ${endorser.address} (${endorser.mspId}) failed: ${errorMessage(err)}`);

@@ -19,7 +19,7 @@ export interface PeerGatewayOptions {
   localMspId: string;
   /** peer.address: how the gateway names this peer in error details. */
   address: string;
-  endorser: { processProposal(signed: SignedProposal): Promise<ProposalResponse> };
+  endorser: { processProposal(signed: SignedProposal, options?: { endorse?: boolean }): Promise<ProposalResponse> };
   channels: ChannelRegistry;
   committers: ChannelCommitters;
   finder: CommitFinder;

@@ -220,11 +220,7 @@ export class Peer {
         // The committer checks this peer's own endorsements as any other; what the peer signed itself it need not verify.
         onEndorsed: (channelId, payload, endorsement) => {
           const endorserBytes = endorsement.getEndorser_asU8();
-          try {
-            channels.getBundle(channelId)?.msps.deserializeIdentity(endorserBytes).noteOwnSignature(Buffer.concat([payload, endorserBytes]), endorsement.getSignature_asU8());
-          } catch {
-            // not an identity of the channel: the committer will say so when it checks the endorsement
-          }
+          parts.committers?.noteOwnEndorsement(channelId, endorserBytes, Buffer.concat([payload, endorserBytes]), endorsement.getSignature_asU8());
         },
         logger: logging.logger('endorser'),
       });
@@ -297,7 +293,7 @@ interface CommitAndServeOptions {
   config: CoreConfig;
   channels: ChannelRegistry;
   access: AccessControl;
-  endorser: { processProposal(signed: SignedProposal): Promise<ProposalResponse> };
+  endorser: { processProposal(signed: SignedProposal, options?: { endorse?: boolean }): Promise<ProposalResponse> };
   collections: LsccCollectionStore;
   logging: Logging;
 }
