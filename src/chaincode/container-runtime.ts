@@ -45,6 +45,8 @@ export interface ContainerRuntimeOptions {
   commonEnv: string[];
   /** Present when TLS is on. */
   certGenerator?: CertGenerator | undefined;
+  /** The container types whose launches get TLS credentials; every type when absent (peer.tls.enabled). */
+  tlsContainerTypes?: ReadonlySet<string> | undefined;
   /** Told of each launch's client certificate before the chaincode is started. */
   launches?: LaunchBindings | undefined;
   logger: Logger;
@@ -57,7 +59,7 @@ export class ContainerRuntime implements Runtime {
   async start(ccci: ChaincodeContainerInfo): Promise<void> {
     const { logger, processor } = this.opts;
     const cname = chaincodeCanonicalName(ccci);
-    const lc = await this.launchConfig(cname, ccci.type);
+    const lc = await this.launchConfig(cname, ccci.type, ccci.containerType);
     // Bound before the process exists, so that nothing can register in its place meanwhile.
     if (lc.credential !== undefined) this.opts.launches?.bindCredential(cname, lc.credential);
     if (logger.debugEnabled) {
@@ -79,9 +81,11 @@ export class ContainerRuntime implements Runtime {
     });
   }
 
-  /** Arguments, environment and files for one chaincode, by its language. */
-  async launchConfig(cname: string, ccType: string): Promise<LaunchConfig> {
-    const { commonEnv, certGenerator, logger } = this.opts;
+  /** Arguments, environment and files for one chaincode, by its language (and its container type, for TLS). */
+  async launchConfig(cname: string, ccType: string, containerType?: string): Promise<LaunchConfig> {
+    const { commonEnv, logger, tlsContainerTypes } = this.opts;
+    const withTls = tlsContainerTypes === undefined || (containerType !== undefined && tlsContainerTypes.has(containerType));
+    const certGenerator = withTls ? this.opts.certGenerator : undefined;
     const peerAddress = this.opts.peerAddress();
     const envs = [...commonEnv, `CORE_CHAINCODE_ID_NAME=${cname}`];
     const files = new Map<string, Uint8Array>();

@@ -24,6 +24,8 @@ export interface ChaincodeStackOptions {
   vmProviders?: ReadonlyMap<string, VMProvider>;
   /** Issues launched chaincodes their TLS credentials, when the chaincode listener serves TLS. */
   certGenerator?: CertGenerator | undefined;
+  /** The container types whose launches get TLS credentials; all when absent. */
+  tlsContainerTypes?: ReadonlySet<string> | undefined;
   /** Who may read and write private data collections. */
   collectionAccess?: CollectionAccess | undefined;
   /** peer.localMspId: chaincodes get it as CORE_PEER_LOCALMSPID, as Fabric 2.x gives it (the shim's getMspID()). */
@@ -62,6 +64,7 @@ export function createChaincodeStack(opts: ChaincodeStackOptions): ChaincodeStac
       ...(opts.localMspId === undefined ? [] : [`CORE_PEER_LOCALMSPID=${opts.localMspId}`]),
     ],
     certGenerator: opts.certGenerator,
+    tlsContainerTypes: opts.tlsContainerTypes,
     launches: handlerRegistry,
     logger: chaincodeLogger,
   });

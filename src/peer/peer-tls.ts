@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { ChaincodeCa } from '../chaincode/tls/chaincode-ca.js';
-import type { TlsConfig } from '../common/config/core-config.js';
+import { PROCESS_CONTAINER_TYPE } from '../container/process/process-vm-provider.js';
+import type { CoreConfig, TlsConfig } from '../common/config/core-config.js';
 import { ConfigError } from '../common/config/config-error.js';
 import { readPemFile, type PemKind } from '../common/config/pem-file.js';
 
@@ -38,6 +39,33 @@ export async function loadPeerTls(tls: TlsConfig, fileSystemPath: string): Promi
   const chaincodeCa = await ChaincodeCa.loadOrCreate(chaincodeCaDir(fileSystemPath));
   const clientRootCasPem = Buffer.concat([...clientRoots.map((pem) => Buffer.concat([pem, Buffer.from('\n')])), rootCertPem]);
   return { certPem, keyPem, rootCertPem, clientAuthRequired: tls.clientAuthRequired, clientRootCasPem, chaincodeCa };
+}
+
+/**
+ * The TLS of the peer's two listeners: the client-facing one's with peer.tls.enabled, and the
+ * chaincode listener's: the same, else that of launched chaincodes alone (launchTlsOf); and the
+ * container types whose launches get TLS credentials (undefined: all).
+ */
+export async function listenerTlsOf(
+  config: CoreConfig,
+  tls: TlsConfig,
+): Promise<{ peer: PeerTls | undefined; chaincode: PeerTls | undefined; tlsContainerTypes: ReadonlySet<string> | undefined }> {
+  const peer = config.peer.tls.enabled ? await loadPeerTls(tls, config.peer.fileSystemPath) : undefined;
+  if (peer !== undefined) return { peer, chaincode: peer, tlsContainerTypes: undefined };
+  // Launched processes alone get credentials: system chaincodes run in the peer's process.
+  return { peer, chaincode: await launchTlsOf(config, tls), tlsContainerTypes: new Set([PROCESS_CONTAINER_TYPE]) };
+}
+
+/**
+ * TLS for the chaincode listener when peer.tls.enabled is false: chaincodes the peer launches as
+ * processes (chaincode.launchTls, vm.type process, not dev mode) connect with per-launch client
+ * certificates, served the peer's TLS certificate (the default crypto's when none is set). Without
+ * TLS files to serve, the listener stays plaintext: undefined.
+ */
+export async function launchTlsOf(config: CoreConfig, tls: TlsConfig): Promise<PeerTls | undefined> {
+  if (!config.chaincode.launchTls || config.chaincode.mode === 'dev' || config.vm.type !== 'process') return undefined;
+  if (tls.certFile === '' || tls.keyFile === '' || tls.rootCertFile === '') return undefined;
+  return loadPeerTls({ ...tls, clientAuthRequired: false, clientRootCAFiles: [] }, config.peer.fileSystemPath);
 }
 
 /**

@@ -33,7 +33,7 @@ import { createChaincodeStack } from './chaincode-stack.js';
 import { ChannelManager } from './channel-manager.js';
 import { ChannelRegistry } from './channel-registry.js';
 import { LsccCollectionAccess } from './collection-access.js';
-import { loadPeerTls, type PeerTls } from './peer-tls.js';
+import { listenerTlsOf, type PeerTls } from './peer-tls.js';
 import { AccessControl } from './access-control.js';
 import { loadPeerIdentity } from './local-identity.js';
 import { createUserVMs } from './user-vms.js';
@@ -49,6 +49,7 @@ import type { Server } from '@grpc/grpc-js';
 import { CommitFinder } from '../gateway/commit-finder.js';
 import type { EmbeddedBroadcaster } from '../gateway/orderers.js';
 import { createPeerGateway } from './peer-gateway.js';
+import { dialAddress } from '../comm/dial-address.js';
 import { logApplicationSettings } from './application-settings.js';
 
 export interface PeerOptions {
@@ -104,7 +105,7 @@ export class Peer {
     // Read before anything is built, so that a missing identity or a TLS misconfiguration stops
     // start-up with nothing to undo.
     const identity = await loadPeerIdentity(config, logger);
-    const tls = config.peer.tls.enabled ? await loadPeerTls(identity.tls, config.peer.fileSystemPath) : undefined;
+    const { peer: tls, chaincode: chaincodeTls, tlsContainerTypes } = await listenerTlsOf(config, identity.tls);
     let chaincodeAddress: string | undefined;
     // With no peer.chaincodeAddress, chaincodes dial the listener where it actually bound.
     const peerAddress = (): string => config.peer.chaincodeAddress ?? chaincodeAddress ?? config.peer.chaincodeListenAddress;
@@ -114,7 +115,7 @@ export class Peer {
     const { ccaas } = vms;
     const containerTypeOf = (name: string, version: string): string =>
       packageStore?.get(name, version)?.service === true ? CCAAS_CONTAINER_TYPE : vms.userType;
-    const certGenerator = tls === undefined ? undefined : caCertGenerator({ issuer: tls.chaincodeCa, rootCertPem: tls.rootCertPem });
+    const certGenerator = chaincodeTls === undefined ? undefined : caCertGenerator({ issuer: chaincodeTls.chaincodeCa, rootCertPem: chaincodeTls.rootCertPem });
     const channels = new ChannelRegistry();
     // Private data collections as lscc records them; this peer keeps the values of its organisation's ones.
     const collections = new LsccCollectionStore(config.peer.localMspId);
@@ -124,6 +125,7 @@ export class Peer {
       peerAddress,
       vmProviders: vms.providers,
       certGenerator,
+      tlsContainerTypes,
       collectionAccess,
       localMspId: config.peer.localMspId,
       logging,
@@ -232,7 +234,7 @@ export class Peer {
       const { services } = commitAndServe({ parts, identity, tls, config, channels, access, endorser, collections, logging });
       const { chaincodeListener, peerListener } = startListeners({
         config,
-        tls,
+        tls: { peer: tls, chaincode: chaincodeTls },
         clientRoots,
         chaincodeSupport,
         endorser,
@@ -253,8 +255,9 @@ export class Peer {
       }
 
       const bound = { chaincode: await chaincodeListener, peer: await peerListener };
-      chaincodeAddress = bound.chaincode.address;
-      logListening(grpcLogger, bound, tls);
+      // A wildcard listener is dialled on this machine's loopback, which the peer's TLS certificate names.
+      chaincodeAddress = dialAddress(bound.chaincode.address);
+      logListening(grpcLogger, bound, tls, chaincodeTls);
       logApplicationSettings(logger, config, bound.peer.address, identity.tls.rootCertFile);
       const peer = new Peer(logger, parts, channelManager, bound, chaincodeSupport);
       logger.info(
@@ -375,7 +378,8 @@ function embeddedBroadcaster(orderer: RunningEmbeddedOrderer | undefined): Embed
 
 interface ListenersOptions {
   config: CoreConfig;
-  tls: PeerTls | undefined;
+  /** The client-facing listener's TLS (peer.tls) and the chaincode listener's (the same, or launched chaincodes' alone). */
+  tls: { peer: PeerTls | undefined; chaincode: PeerTls | undefined };
   clientRoots: ClientRootsProvider | undefined;
   chaincodeSupport: ChaincodeSupport;
   endorser: PeerServerOptions['endorser'];
@@ -386,13 +390,14 @@ interface ListenersOptions {
 
 /** The chaincode listener and the peer's client-facing one, binding. */
 function startListeners(opts: ListenersOptions): { chaincodeListener: Promise<GrpcListener>; peerListener: Promise<GrpcListener> } {
-  const { config, tls, logger } = opts;
+  const { config, logger } = opts;
+  const { peer: tls, chaincode: chaincodeTls } = opts.tls;
   // Fabric applies the same gRPC limits to the chaincode listener as to the peer's own.
   const limits = { maxRecvMsgSize: config.peer.maxRecvMsgSize, maxSendMsgSize: config.peer.maxSendMsgSize };
   const chaincodeListener = startChaincodeServer({
     address: config.peer.chaincodeListenAddress,
     register: (stream) => opts.chaincodeSupport.register(stream),
-    tls: tls === undefined ? undefined : { keyPem: tls.keyPem, certPem: tls.certPem, clientCaPem: Buffer.from(tls.chaincodeCa.certPem) },
+    tls: chaincodeTls === undefined ? undefined : { keyPem: chaincodeTls.keyPem, certPem: chaincodeTls.certPem, clientCaPem: Buffer.from(chaincodeTls.chaincodeCa.certPem) },
     limits,
     logger,
   });
@@ -408,8 +413,8 @@ function startListeners(opts: ListenersOptions): { chaincodeListener: Promise<Gr
   return { chaincodeListener, peerListener };
 }
 
-function logListening(logger: Logger, bound: { chaincode: GrpcListener; peer: GrpcListener }, tls: PeerTls | undefined): void {
-  logger.info('start', `Chaincode server listening on ${bound.chaincode.address}${tls === undefined ? '' : ' (TLS, chaincode client certificates required)'}`);
+function logListening(logger: Logger, bound: { chaincode: GrpcListener; peer: GrpcListener }, tls: PeerTls | undefined, chaincodeTls: PeerTls | undefined): void {
+  logger.info('start', `Chaincode server listening on ${bound.chaincode.address}${chaincodeTls === undefined ? '' : ' (TLS, chaincode client certificates required)'}`);
   logger.info('start', `Peer server listening on ${bound.peer.address}${tls === undefined ? '' : tls.clientAuthRequired ? ' (TLS, client certificates required)' : ' (TLS)'}`);
 }
 

@@ -14,7 +14,8 @@ for (const mode of ['dev', 'net'] as const) {
     let address: string;
 
     before(async () => {
-      ({ peer, chaincodeAddress: address } = await startPeerProcess(mode === 'dev' ? ['--peer-chaincodedev'] : []));
+      // Net mode with a plaintext chaincode listener (chaincode.launchTls off): the name checks themselves, reachable without a certificate.
+      ({ peer, chaincodeAddress: address } = await startPeerProcess(mode === 'dev' ? ['--peer-chaincodedev'] : [], mode === 'dev' ? {} : { CORE_CHAINCODE_LAUNCHTLS: 'false' }));
     });
 
     after(async () => {

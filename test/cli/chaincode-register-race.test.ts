@@ -66,4 +66,36 @@ describe('a launch pending: only the process the peer launched may register its 
       assert.deepEqual(seen, ['ERROR refused REGISTER of slow:1.0: the peer is launching slow:1.0 and this is not the process it launched (its client certificate is not the launch\'s)']);
     });
   });
+
+  describe('on the embedded defaults (no TLS settings): launched chaincodes are on TLS all the same (chaincode.launchTls)', () => {
+    let peer: WeftProcess;
+    let client: NodeJS.ProcessEnv;
+    let chaincodeAddress: string;
+    let instantiate: Promise<{ code: number | null; stderr: string }>;
+
+    before(async () => {
+      ({ peer, client, chaincodeAddress } = await startPeerProcess(['--join', 'ch'], { CORE_CHAINCODE_STARTUPTIMEOUT: '60s' }));
+      assert.equal((await runWeft(cc('install', fixtureSource('never-registers'), '-n', 'slow', '-v', '1.0'), client)).code, 0);
+      instantiate = runWeft(cc('instantiate', '-C', 'ch', '-n', 'slow', '-v', '1.0', '-c', '{"Args":[]}'), client);
+      await peer.waitFor(/started chaincode slow-1\.0 \(pid \d+\)/);
+    });
+
+    after(async () => {
+      await peer.stop();
+      await instantiate;
+    });
+
+    test('the chaincode listener requires a client certificate, though the peer listener is plaintext', () => {
+      assert.match(chaincodeAddress, /\(TLS, chaincode client certificates required\)$/);
+      assert.ok(peer.lines.some((l) => /Peer server listening on \S+$/.test(l)), 'the peer listener serves plaintext');
+    });
+
+    test('a local process that registers the pending launch\'s name without the launch\'s certificate is refused at the handshake', async () => {
+      const address = chaincodeAddress.replace(/ \(TLS.*$/, '');
+      const plaintext = await registerAs(address, chaincodeIdPayload('slow:1.0'), { awaitWork: true });
+      assert.equal(plaintext.length, 1);
+      assert.match(plaintext[0] ?? '', /^\(stream error: 14 UNAVAILABLE/);
+      assert.ok(!plaintext.some((m) => m.startsWith('REGISTERED') || m.startsWith('INIT')), 'the intruder is never registered nor given the Init');
+    });
+  });
 });

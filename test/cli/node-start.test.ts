@@ -201,7 +201,8 @@ describe('weft node start', () => {
     };
     const addressOf = async (proc: WeftProcess) => (await proc.waitFor(/Chaincode server listening on/)).replace(/^.* listening on /, '');
 
-    const net = new WeftProcess(['node', 'start'], await peerEnv());
+    // A plaintext chaincode listener (chaincode.launchTls off), so that an outsider gets as far as REGISTER.
+    const net = new WeftProcess(['node', 'start'], await peerEnv({ CORE_CHAINCODE_LAUNCHTLS: 'false' }));
     assert.deepEqual(await exchange(await addressOf(net)), ['ERROR peer will not accept external chaincode connection outsider:1.0 (except in dev mode)']);
     assert.equal(await net.stop(), 0);
 

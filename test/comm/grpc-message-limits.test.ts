@@ -51,7 +51,8 @@ describe('gRPC message limits on the peer', () => {
   });
 
   test('a chaincode message over peer.maxRecvMsgSize ends that stream with RESOURCE_EXHAUSTED; the peer goes on', async () => {
-    const { peer, client, chaincodeAddress } = await startPeerProcess(['--join', 'ch'], { CORE_PEER_MAXRECVMSGSIZE: String(LIMIT) });
+    // A plaintext chaincode listener (chaincode.launchTls off): the limit applies before any chaincode check.
+    const { peer, client, chaincodeAddress } = await startPeerProcess(['--join', 'ch'], { CORE_PEER_MAXRECVMSGSIZE: String(LIMIT), CORE_CHAINCODE_LAUNCHTLS: 'false' });
     const cc = new shimGrpc.ChaincodeSupportClient(chaincodeAddress, credentials.createInsecure());
     const stream = cc.register();
     const ended = new Promise<unknown>((resolve) => {

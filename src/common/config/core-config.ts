@@ -122,6 +122,8 @@ export interface ChaincodeConfig {
   keepaliveSeconds: number;
   /** chaincode.maxWriteSetBytes: most bytes one transaction may write (state, private data, metadata, its event). */
   maxWriteSetBytes: number;
+  /** chaincode.launchTls: chaincodes launched as processes connect over mutual TLS even with peer.tls.enabled false. */
+  launchTls: boolean;
   /** Node.js options for process-launched chaincode (chaincode.nodeOptions). */
   nodeOptions: string;
   /** chaincode.node.runtime: the base image Node.js chaincode images are built from. */

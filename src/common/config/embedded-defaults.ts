@@ -60,6 +60,7 @@ export const EMBEDDED_DEFAULTS: Record<string, unknown> = {
     "startuptimeout": "300s",
     "executetimeout": "30s",
     "mode": "net",
+    "launchTls": true,
     "keepalive": 0,
     "maxWriteSetBytes": 104857600,
     "nodeOptions": "",

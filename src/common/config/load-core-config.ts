@@ -81,6 +81,7 @@ export async function loadCoreConfig(opts: LoadCoreConfigOptions): Promise<CoreC
       mode: mode === 'dev' ? 'dev' : 'net',
       keepaliveSeconds,
       maxWriteSetBytes: positive(values, 'chaincode.maxWriteSetBytes', DEFAULT_MAX_WRITE_SET_BYTES),
+      launchTls: values.boolean('chaincode.launchTls'),
       nodeOptions: values.string('chaincode.nodeOptions'),
       node: { runtime },
       system: values.stringMap('chaincode.system'),
