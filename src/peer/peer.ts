@@ -391,6 +391,7 @@ function startListeners(opts: ListenersOptions): { chaincodeListener: Promise<Gr
   const limits = { maxRecvMsgSize: config.peer.maxRecvMsgSize, maxSendMsgSize: config.peer.maxSendMsgSize };
   const chaincodeListener = startChaincodeServer({
     address: config.peer.chaincodeListenAddress,
+    setting: 'peer.chaincodeListenAddress',
     register: (stream) => opts.chaincodeSupport.register(stream),
     tls: tls === undefined ? undefined : { keyPem: tls.keyPem, certPem: tls.certPem, clientCaPem: Buffer.from(tls.chaincodeCa.certPem) },
     limits,
@@ -398,6 +399,7 @@ function startListeners(opts: ListenersOptions): { chaincodeListener: Promise<Gr
   });
   const peerListener = startPeerServer({
     address: config.peer.listenAddress,
+    setting: 'peer.listenAddress',
     endorser: opts.endorser,
     atomicBroadcast: opts.atomicBroadcast,
     services: opts.services,

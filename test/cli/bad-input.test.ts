@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { writeFile } from 'node:fs/promises';
+import { createServer, type AddressInfo, type Server } from 'node:net';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { tempDir } from '../helpers/temp-dir.js';
@@ -36,6 +37,13 @@ async function failedStart(env: NodeJS.ProcessEnv): Promise<string> {
 
 function assertNoStack(lines: readonly string[]): void {
   assert.ok(!lines.some((l) => /^\s+at /.test(l)), `a stack trace reached the user:\n${lines.join('\n')}`);
+}
+
+/** A port this test holds, so that a listener asked to bind it finds it in use. */
+async function takenPort(): Promise<{ address: string; server: Server }> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { address: `127.0.0.1:${String((server.address() as AddressInfo).port)}`, server };
 }
 
 async function configFolder(yaml: string): Promise<string> {
@@ -92,6 +100,22 @@ describe('weft node start: bad input is one line naming what is at fault', () =>
       await failedStart(await peerEnv({ CORE_PEER_MAXRECVMSGSIZE: '0' })),
       'invalid value for peer.maxRecvMsgSize (from CORE_PEER_MAXRECVMSGSIZE): "0" must be from 1 to 2147483647 bytes',
     );
+  });
+
+  test('an address in use names the core.yaml key it came from, for each of the peer\'s listeners', async () => {
+    const { address, server } = await takenPort();
+    try {
+      for (const [variable, key] of [
+        ['CORE_PEER_LISTENADDRESS', 'peer.listenAddress'],
+        ['CORE_PEER_CHAINCODELISTENADDRESS', 'peer.chaincodeListenAddress'],
+        ['CORE_PEER_ORDERER_LISTENADDRESS', 'peer.orderer.listenAddress'],
+        ['CORE_PEER_ORDERER_ADMINLISTENADDRESS', 'peer.orderer.adminListenAddress'],
+      ] as const) {
+        assert.equal(await failedStart(await peerEnv({ [variable]: address })), `failed to listen on ${address} (${key}): address already in use`);
+      }
+    } finally {
+      server.close();
+    }
   });
 
   test('an unknown or misspelt core.yaml key is warned about once at start, with the closest known key', async () => {
@@ -158,5 +182,33 @@ describe('weft CLI: bad input is one line naming what is at fault', () => {
     const out = await runWeft(['channel', 'signconfigtx', '-f', file], {});
     assert.equal(out.code, 1);
     assert.match(out.stderr.trim(), new RegExp(`^Error: ${file} is not a configtx envelope`));
+  });
+});
+
+describe('weft orderer start: a listen failure names the orderer.yaml key', () => {
+  /** `weft orderer start` that must fail: its one FATA line's message. */
+  async function failedOrdererStart(env: NodeJS.ProcessEnv): Promise<string> {
+    const dir = await tempDir('weft-bad-input-');
+    const { code, stderr } = await runWeft(['orderer', 'start'], { ORDERER_GENERAL_LISTENPORT: '0', ORDERER_FILELEDGER_LOCATION: join(dir, 'data', 'orderer'), ...env });
+    const lines = stderr.split('\n');
+    assert.equal(code, 1, stderr);
+    assertNoStack(lines);
+    const fatal = lines.filter((l) => / FATA /.test(l));
+    assert.equal(fatal.length, 1, stderr);
+    return messageOf(fatal[0] ?? '');
+  }
+
+  test('General.ListenPort and Admin.ListenAddress in use', async () => {
+    const { address, server } = await takenPort();
+    try {
+      const port = address.replace(/^.*:/, '');
+      assert.equal(
+        await failedOrdererStart({ ORDERER_GENERAL_LISTENADDRESS: '127.0.0.1', ORDERER_GENERAL_LISTENPORT: port }),
+        `failed to listen on ${address} (General.ListenAddress, General.ListenPort): address already in use`,
+      );
+      assert.equal(await failedOrdererStart({ ORDERER_ADMIN_LISTENADDRESS: address }), `failed to listen on ${address} (Admin.ListenAddress): address already in use`);
+    } finally {
+      server.close();
+    }
   });
 });
