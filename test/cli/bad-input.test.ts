@@ -3,6 +3,7 @@ import { writeFile } from 'node:fs/promises';
 import { createServer, type AddressInfo, type Server } from 'node:net';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
+import { defaultCryptoDir, defaultOrdererIdentity, ensureDefaultCrypto } from '../../src/msp/default-identities.js';
 import { tempDir } from '../helpers/temp-dir.js';
 import { messageOf, runWeft, startPeerProcess, WeftProcess } from '../helpers/weft-process.js';
 
@@ -210,5 +211,27 @@ describe('weft orderer start: a listen failure names the orderer.yaml key', () =
     } finally {
       server.close();
     }
+  });
+});
+
+describe('weft osnadmin: a file that is not what it should be is named', () => {
+  test('osnadmin --ca-file, --client-key holding garbage', async () => {
+    const dir = await tempDir('weft-bad-input-');
+    const garbage = join(dir, 'garbage.pem');
+    await writeFile(garbage, 'garbage\n');
+    const caOut = await runWeft(['osnadmin', 'channel', 'list', '-o', '127.0.0.1:1', '--ca-file', garbage], {});
+    assert.equal(caOut.code, 1);
+    assertNoStack(caOut.stderr.split('\n'));
+    assert.equal(caOut.stderr.trim(), `Error: --ca-file: ${garbage} holds no PEM certificate`);
+
+    const cryptoDir = defaultCryptoDir(join(dir, 'data'));
+    await ensureDefaultCrypto(cryptoDir);
+    const tlsDir = defaultOrdererIdentity(cryptoDir).tlsDir;
+    const keyOut = await runWeft(
+      ['osnadmin', 'channel', 'list', '-o', '127.0.0.1:1', '--ca-file', join(tlsDir, 'ca.crt'), '--client-cert', join(tlsDir, 'server.crt'), '--client-key', garbage],
+      {},
+    );
+    assert.equal(keyOut.code, 1);
+    assert.equal(keyOut.stderr.trim(), `Error: --client-key: ${garbage} holds no PEM private key`);
   });
 });
