@@ -214,7 +214,7 @@ describe('weft orderer start: a listen failure names the orderer.yaml key', () =
   });
 });
 
-describe('weft osnadmin: a file that is not what it should be is named', () => {
+describe('weft osnadmin and configtxgen: a file that is not what it should be is named', () => {
   test('osnadmin --ca-file, --client-key holding garbage', async () => {
     const dir = await tempDir('weft-bad-input-');
     const garbage = join(dir, 'garbage.pem');
@@ -233,5 +233,16 @@ describe('weft osnadmin: a file that is not what it should be is named', () => {
     );
     assert.equal(keyOut.code, 1);
     assert.equal(keyOut.stderr.trim(), `Error: --client-key: ${garbage} holds no PEM private key`);
+  });
+
+  test('configtxgen with a configtx.yaml whose top level is a number, or a list', async () => {
+    for (const yaml of ['5\n', '- Organizations\n- Profiles\n']) {
+      const dir = await tempDir('weft-bad-configtx-');
+      await writeFile(join(dir, 'configtx.yaml'), yaml);
+      const out = await runWeft(['configtxgen', '-profile', 'P', '-channelID', 'ch', '-outputBlock', join(dir, 'ch.block'), '-configPath', dir], {});
+      assert.equal(out.code, 1);
+      assertNoStack(out.stderr.split('\n'));
+      assert.equal(out.stderr.trim(), `Error: ${join(dir, 'configtx.yaml')} is not a YAML mapping (of Organizations, Profiles, ...)`);
+    }
   });
 });
