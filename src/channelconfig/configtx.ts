@@ -3,7 +3,7 @@ import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { errorMessage } from '../common/errors/weft-error.js';
 import { ChannelConfigError } from './channel-config-error.js';
 import { formatGoDuration, parseGoDuration } from './go-duration.js';
-import { invalid, readBooleans, YamlFields } from './yaml-fields.js';
+import { invalid, isMapping, readBooleans, YamlFields } from './yaml-fields.js';
 
 /** A policy of configtx.yaml: `Type` Signature or ImplicitMeta, `Rule` in that type's language. */
 export interface ConfigtxPolicy {
@@ -110,18 +110,25 @@ export async function loadProfile(profileName: string, configPath: string): Prom
   } catch (err) {
     throw new ChannelConfigError('CONFIGTX_INVALID', `cannot read ${file}: ${errorMessage(err)}`, { cause: err });
   }
-  return parseProfile(text, profileName, dirname(file));
+  return parseProfile(text, profileName, dirname(file), file);
 }
 
-/** loadProfile without reading the file: `configDir` is what relative paths are resolved against. */
-export async function parseProfile(yamlText: string, profileName: string, configDir: string): Promise<ConfigtxProfile> {
+/**
+ * loadProfile without reading the file: `configDir` is what relative paths are resolved against;
+ * `source` names the text in the errors about the document as a whole.
+ */
+export async function parseProfile(yamlText: string, profileName: string, configDir: string, source = 'configtx.yaml'): Promise<ConfigtxProfile> {
   // yaml loads only when a configtx.yaml is read: the peer's start path does without it.
   const { parse } = await import('yaml');
   let doc: unknown;
   try {
     doc = parse(yamlText, { merge: true, maxAliasCount: -1 });
   } catch (err) {
-    throw new ChannelConfigError('CONFIGTX_INVALID', `configtx.yaml is not valid YAML: ${errorMessage(err)}`, { cause: err });
+    throw new ChannelConfigError('CONFIGTX_INVALID', `${source} is not valid YAML: ${errorMessage(err)}`, { cause: err });
+  }
+  // Checked here, where the file is known: a mapping's fields name their path, and the top level has none.
+  if (doc !== null && doc !== undefined && !isMapping(doc)) {
+    throw new ChannelConfigError('CONFIGTX_INVALID', `${source} is not a YAML mapping (of Organizations, Profiles, ...)`);
   }
   // Only the chosen profile is completed and checked in depth; the rest of the document is checked against the schema.
   const outline: ReadContext = { configDir, complete: false };

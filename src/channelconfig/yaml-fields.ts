@@ -114,7 +114,7 @@ export function readBooleans(value: unknown, where: string): Record<string, bool
   return out;
 }
 
-function isMapping(value: unknown): value is Record<string, unknown> {
+export function isMapping(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 

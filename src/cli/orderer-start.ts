@@ -45,10 +45,11 @@ export async function runOrdererStart(env: NodeJS.ProcessEnv): Promise<number> {
     const { signer, tlsDir } = await localIdentity(config);
     node = await OrderingService.start({
       listenAddress: config.general.listenAddress,
+      listenSetting: 'General.ListenAddress, General.ListenPort',
       fileLedgerLocation: config.fileLedger.location,
       signer,
       tls: config.general.tls.enabled ? await loadTls(config, tlsDir) : undefined,
-      admin: { listenAddress: config.admin.listenAddress, enabled: config.channelParticipation.enabled },
+      admin: { listenAddress: config.admin.listenAddress, setting: 'Admin.ListenAddress', enabled: config.channelParticipation.enabled },
       logging,
       version: WEFT_VERSION,
     });

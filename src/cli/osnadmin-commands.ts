@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { Option, type Command } from 'commander';
+import { readPemFile } from '../common/config/pem-file.js';
 import { errorMessage } from '../common/errors/weft-error.js';
 import { Block, Envelope, Payload } from '../common/protos/common.js';
 import { ChannelHeader } from '../common/protos/proposal.js';
@@ -65,13 +66,14 @@ function withConnectionFlags(command: Command): Command {
 /** http:// without --ca-file; https:// with it, and the client's pair for mutual TLS when given. */
 async function clientOf(opts: ConnectionOpts): Promise<OsnadminClient> {
   if (opts.caFile === undefined) return new OsnadminClient(opts.ordererAddress);
-  const rootCertPem = await readInput(opts.caFile, 'reading orderer CA certificate');
-  if (!rootCertPem.toString('latin1').includes('-----BEGIN CERTIFICATE-----')) throw new CliError('BAD_INPUT', 'failed to add ca-file PEM to cert pool');
+  // Checked here, so that a file that is not what its flag says is named, rather than refused by
+  // TLS later with an OpenSSL error that names neither the file nor the flag.
+  const rootCertPem = await readPemFile('--ca-file', opts.caFile, 'certificate');
   if ((opts.clientCert === undefined) !== (opts.clientKey === undefined)) {
     throw new CliError('BAD_INPUT', 'loading client cert/key pair: --client-cert and --client-key go together');
   }
-  const clientCertPem = opts.clientCert === undefined ? undefined : await readInput(opts.clientCert, 'loading client cert/key pair');
-  const clientKeyPem = opts.clientKey === undefined ? undefined : await readInput(opts.clientKey, 'loading client cert/key pair');
+  const clientCertPem = opts.clientCert === undefined ? undefined : await readPemFile('--client-cert', opts.clientCert, 'certificate');
+  const clientKeyPem = opts.clientKey === undefined ? undefined : await readPemFile('--client-key', opts.clientKey, 'private key');
   return new OsnadminClient(opts.ordererAddress, { rootCertPem, clientCertPem, clientKeyPem });
 }
 

@@ -12,6 +12,8 @@ export { ListenError } from './grpc-listener.js';
 export interface ChaincodeServerOptions {
   /** host:port; port 0 picks a free one. */
   address: string;
+  /** The key `address` came from (peer.chaincodeListenAddress), named when it cannot be bound. */
+  setting?: string | undefined;
   /** Serves one chaincode's stream until it ends (ChaincodeSupport.register). */
   register(stream: ChaincodeStream): Promise<void>;
   logger: Logger;
@@ -44,6 +46,7 @@ export function startChaincodeServer(opts: ChaincodeServerOptions): Promise<Grpc
       },
     });
   }, {
+    setting: opts.setting,
     credentials: tlsCredentials(opts.tls),
     onTlsRefusal: (remote, reason) => {
       opts.logger.warn('Register', `refused a chaincode connection from ${remote}: TLS handshake failed: ${reason}`);

@@ -1,5 +1,6 @@
 import type { Server, ServerCredentials } from '@grpc/grpc-js';
 import { WeftError } from '../common/errors/weft-error.js';
+import { listenFailureText } from './listen-failure.js';
 
 export class ListenError extends WeftError<'LISTEN_FAILED'> {}
 
@@ -22,6 +23,8 @@ export interface MessageLimits {
 }
 
 export interface ListenOptions {
+  /** The configuration key the address came from (peer.listenAddress), named when it cannot be bound. */
+  setting?: string | undefined;
   /** The server's credentials; insecure when absent. */
   credentials?: CredentialsFactory | undefined;
   onTlsRefusal?: TlsRefusalListener | undefined;
@@ -72,7 +75,7 @@ export class GrpcListener {
     addServices: (server: Server, grpc: GrpcModule) => Promise<void> | void,
     opts: ListenOptions = {},
   ): Promise<GrpcListener> {
-    const { credentials, onTlsRefusal, limits } = opts;
+    const { setting, credentials, onTlsRefusal, limits } = opts;
     const grpc = await import('@grpc/grpc-js');
     const server = new grpc.Server({
       // Channelz keeps statistics per call that nothing here reads: measurable CPU on every message.
@@ -82,7 +85,7 @@ export class GrpcListener {
     await addServices(server, grpc);
     const port = await new Promise<number>((resolve, reject) => {
       server.bindAsync(address, credentials?.(grpc) ?? grpc.ServerCredentials.createInsecure(), (err, boundPort) =>
-        err === null ? resolve(boundPort) : reject(new ListenError('LISTEN_FAILED', `failed to listen on ${address}: ${err.message}`)),
+        err === null ? resolve(boundPort) : reject(new ListenError('LISTEN_FAILED', listenFailureText(address, setting, err.message), { cause: err })),
       );
     });
     const sockets = new Set<RawSocket>();

@@ -8,6 +8,8 @@ import { GrpcListener, type CredentialsFactory, type MessageLimits } from './grp
 export interface PeerServerOptions {
   /** peer.listenAddress */
   address: string;
+  /** The key `address` came from, named when it cannot be bound. */
+  setting?: string | undefined;
   endorser: { processProposal(signed: SignedProposal): Promise<ProposalResponse> };
   /**
    * The embedded ordering service's AtomicBroadcast (Broadcast and Deliver), served on the peer's
@@ -63,6 +65,7 @@ export function startPeerServer(opts: PeerServerOptions): Promise<GrpcListener> 
       for (const service of opts.services ?? []) await service.addTo(server);
     },
     {
+      setting: opts.setting,
       credentials: tlsCredentials(opts.tls),
       onTlsRefusal: opts.tls === undefined ? undefined : (remote, reason) => {
         opts.logger.warn('ServerHandshake', `TLS handshake failed with error ${reason} from ${remote}`);

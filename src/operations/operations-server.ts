@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ListenError } from '../comm/grpc-listener.js';
+import { listenFailureText } from '../comm/listen-failure.js';
 import { errorMessage } from '../common/errors/weft-error.js';
 import type { Logger } from '../common/logging/logging.js';
 import type { HealthRegistry } from './health-registry.js';
@@ -49,7 +50,7 @@ export class OperationsServer {
       );
     });
     await new Promise<void>((resolve, reject) => {
-      server.once('error', (err) => reject(new ListenError('LISTEN_FAILED', `failed to listen on ${opts.address} (operations.listenAddress): ${err.message}`)));
+      server.once('error', (err) => reject(new ListenError('LISTEN_FAILED', listenFailureText(opts.address, 'operations.listenAddress', err.message), { cause: err })));
       server.listen(port, host === '' ? undefined : host, () => {
         server.removeAllListeners('error');
         resolve();

@@ -26,6 +26,8 @@ export interface OrdererTls {
 export interface OrdererNodeOptions {
   /** host:port of the AtomicBroadcast listener; port 0 picks a free one. */
   listenAddress: string;
+  /** The configuration key(s) `listenAddress` came from, named when it cannot be bound. */
+  listenSetting?: string | undefined;
   /** FileLedger.Location: the orderer's chains. */
   fileLedgerLocation: string;
   /** The orderer's local signing identity (General.LocalMSPDir, LocalMSPID). */
@@ -87,7 +89,7 @@ export class OrdererNode {
           const { default: abGrpc } = await import('@hyperledger/fabric-protos/lib/orderer/ab_grpc_pb.js');
           server.addService(abGrpc.AtomicBroadcastService, atomicBroadcast);
         },
-        { credentials: opts.tls === undefined ? undefined : credentialsOf(opts.tls) },
+        { setting: opts.listenSetting, credentials: opts.tls === undefined ? undefined : credentialsOf(opts.tls) },
       );
     } catch (err) {
       await registrar.stop();

@@ -16,13 +16,15 @@ import type { Registrar } from './registrar.js';
 export interface OrderingServiceOptions {
   /** General.ListenAddress:ListenPort (port 0 picks a free one). */
   listenAddress: string;
+  /** The configuration key(s) `listenAddress` came from, named when it cannot be bound. */
+  listenSetting?: string | undefined;
   /** FileLedger.Location. */
   fileLedgerLocation: string;
   /** The orderer's local identity: it signs blocks and the config envelopes it makes. */
   signer: SigningIdentity;
   tls?: OrdererTls | undefined;
-  /** Admin.ListenAddress and Admin.TLS: the channel participation API; undefined leaves it off. */
-  admin?: { listenAddress: string; tls?: AdminTlsOptions | undefined; enabled: boolean } | undefined;
+  /** Admin.ListenAddress (`setting` names its key) and Admin.TLS: the channel participation API; undefined leaves it off. */
+  admin?: { listenAddress: string; setting?: string | undefined; tls?: AdminTlsOptions | undefined; enabled: boolean } | undefined;
   logging: Logging;
   version: string;
 }
@@ -54,6 +56,7 @@ export class OrderingService {
     const configLogger = opts.logging.logger('common.configtx');
     const node = await OrdererNode.start({
       listenAddress: opts.listenAddress,
+      listenSetting: opts.listenSetting,
       fileLedgerLocation: opts.fileLedgerLocation,
       signer: opts.signer,
       tls: opts.tls,
@@ -74,7 +77,7 @@ export class OrderingService {
     if (opts.admin === undefined) return new OrderingService(node, undefined, undefined);
     const logger = opts.logging.logger('orderer.admin');
     const admin = new AdminServer(
-      { listenAddress: opts.admin.listenAddress, ...(opts.admin.tls === undefined ? {} : { tls: opts.admin.tls }) },
+      { listenAddress: opts.admin.listenAddress, setting: opts.admin.setting, ...(opts.admin.tls === undefined ? {} : { tls: opts.admin.tls }) },
       {
         handler: new ChannelParticipationHandler({ enabled: opts.admin.enabled }, { registrar: participationRegistrar(node.registrar), logger: opts.logging.logger('orderer.common.channelparticipation') }),
         logger,

@@ -31,10 +31,11 @@ export async function startEmbeddedOrderer(opts: { config: CoreConfig; cryptoDir
     : undefined;
   const service = await OrderingService.start({
     listenAddress: config.peer.orderer.listenAddress,
+    listenSetting: 'peer.orderer.listenAddress',
     fileLedgerLocation: join(config.peer.fileSystemPath, 'orderer'),
     signer,
     tls: tls === undefined ? undefined : { keyPem: tls.keyPem, certPem: tls.certPem },
-    admin: { listenAddress: config.peer.orderer.adminListenAddress, enabled: true },
+    admin: { listenAddress: config.peer.orderer.adminListenAddress, setting: 'peer.orderer.adminListenAddress', enabled: true },
     logging: opts.logging,
     version: opts.version,
   });

@@ -396,6 +396,7 @@ function startListeners(opts: ListenersOptions): { chaincodeListener: Promise<Gr
   const limits = { maxRecvMsgSize: config.peer.maxRecvMsgSize, maxSendMsgSize: config.peer.maxSendMsgSize };
   const chaincodeListener = startChaincodeServer({
     address: config.peer.chaincodeListenAddress,
+    setting: 'peer.chaincodeListenAddress',
     register: (stream) => opts.chaincodeSupport.register(stream),
     tls: chaincodeTls === undefined ? undefined : { keyPem: chaincodeTls.keyPem, certPem: chaincodeTls.certPem, clientCaPem: Buffer.from(chaincodeTls.chaincodeCa.certPem) },
     limits,
@@ -403,6 +404,7 @@ function startListeners(opts: ListenersOptions): { chaincodeListener: Promise<Gr
   });
   const peerListener = startPeerServer({
     address: config.peer.listenAddress,
+    setting: 'peer.listenAddress',
     endorser: opts.endorser,
     atomicBroadcast: opts.atomicBroadcast,
     services: opts.services,

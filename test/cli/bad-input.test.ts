@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { writeFile } from 'node:fs/promises';
+import { createServer, type AddressInfo, type Server } from 'node:net';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
+import { defaultCryptoDir, defaultOrdererIdentity, ensureDefaultCrypto } from '../../src/msp/default-identities.js';
 import { tempDir } from '../helpers/temp-dir.js';
 import { messageOf, runWeft, startPeerProcess, WeftProcess } from '../helpers/weft-process.js';
 
@@ -36,6 +38,13 @@ async function failedStart(env: NodeJS.ProcessEnv): Promise<string> {
 
 function assertNoStack(lines: readonly string[]): void {
   assert.ok(!lines.some((l) => /^\s+at /.test(l)), `a stack trace reached the user:\n${lines.join('\n')}`);
+}
+
+/** A port this test holds, so that a listener asked to bind it finds it in use. */
+async function takenPort(): Promise<{ address: string; server: Server }> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { address: `127.0.0.1:${String((server.address() as AddressInfo).port)}`, server };
 }
 
 async function configFolder(yaml: string): Promise<string> {
@@ -92,6 +101,22 @@ describe('weft node start: bad input is one line naming what is at fault', () =>
       await failedStart(await peerEnv({ CORE_PEER_MAXRECVMSGSIZE: '0' })),
       'invalid value for peer.maxRecvMsgSize (from CORE_PEER_MAXRECVMSGSIZE): "0" must be from 1 to 2147483647 bytes',
     );
+  });
+
+  test('an address in use names the core.yaml key it came from, for each of the peer\'s listeners', async () => {
+    const { address, server } = await takenPort();
+    try {
+      for (const [variable, key] of [
+        ['CORE_PEER_LISTENADDRESS', 'peer.listenAddress'],
+        ['CORE_PEER_CHAINCODELISTENADDRESS', 'peer.chaincodeListenAddress'],
+        ['CORE_PEER_ORDERER_LISTENADDRESS', 'peer.orderer.listenAddress'],
+        ['CORE_PEER_ORDERER_ADMINLISTENADDRESS', 'peer.orderer.adminListenAddress'],
+      ] as const) {
+        assert.equal(await failedStart(await peerEnv({ [variable]: address })), `failed to listen on ${address} (${key}): address already in use`);
+      }
+    } finally {
+      server.close();
+    }
   });
 
   test('an unknown or misspelt core.yaml key is warned about once at start, with the closest known key', async () => {
@@ -158,5 +183,66 @@ describe('weft CLI: bad input is one line naming what is at fault', () => {
     const out = await runWeft(['channel', 'signconfigtx', '-f', file], {});
     assert.equal(out.code, 1);
     assert.match(out.stderr.trim(), new RegExp(`^Error: ${file} is not a configtx envelope`));
+  });
+});
+
+describe('weft orderer start: a listen failure names the orderer.yaml key', () => {
+  /** `weft orderer start` that must fail: its one FATA line's message. */
+  async function failedOrdererStart(env: NodeJS.ProcessEnv): Promise<string> {
+    const dir = await tempDir('weft-bad-input-');
+    const { code, stderr } = await runWeft(['orderer', 'start'], { ORDERER_GENERAL_LISTENPORT: '0', ORDERER_FILELEDGER_LOCATION: join(dir, 'data', 'orderer'), ...env });
+    const lines = stderr.split('\n');
+    assert.equal(code, 1, stderr);
+    assertNoStack(lines);
+    const fatal = lines.filter((l) => / FATA /.test(l));
+    assert.equal(fatal.length, 1, stderr);
+    return messageOf(fatal[0] ?? '');
+  }
+
+  test('General.ListenPort and Admin.ListenAddress in use', async () => {
+    const { address, server } = await takenPort();
+    try {
+      const port = address.replace(/^.*:/, '');
+      assert.equal(
+        await failedOrdererStart({ ORDERER_GENERAL_LISTENADDRESS: '127.0.0.1', ORDERER_GENERAL_LISTENPORT: port }),
+        `failed to listen on ${address} (General.ListenAddress, General.ListenPort): address already in use`,
+      );
+      assert.equal(await failedOrdererStart({ ORDERER_ADMIN_LISTENADDRESS: address }), `failed to listen on ${address} (Admin.ListenAddress): address already in use`);
+    } finally {
+      server.close();
+    }
+  });
+});
+
+describe('weft osnadmin and configtxgen: a file that is not what it should be is named', () => {
+  test('osnadmin --ca-file, --client-key holding garbage', async () => {
+    const dir = await tempDir('weft-bad-input-');
+    const garbage = join(dir, 'garbage.pem');
+    await writeFile(garbage, 'garbage\n');
+    const caOut = await runWeft(['osnadmin', 'channel', 'list', '-o', '127.0.0.1:1', '--ca-file', garbage], {});
+    assert.equal(caOut.code, 1);
+    assertNoStack(caOut.stderr.split('\n'));
+    assert.equal(caOut.stderr.trim(), `Error: --ca-file: ${garbage} holds no PEM certificate`);
+
+    const cryptoDir = defaultCryptoDir(join(dir, 'data'));
+    await ensureDefaultCrypto(cryptoDir);
+    const tlsDir = defaultOrdererIdentity(cryptoDir).tlsDir;
+    const keyOut = await runWeft(
+      ['osnadmin', 'channel', 'list', '-o', '127.0.0.1:1', '--ca-file', join(tlsDir, 'ca.crt'), '--client-cert', join(tlsDir, 'server.crt'), '--client-key', garbage],
+      {},
+    );
+    assert.equal(keyOut.code, 1);
+    assert.equal(keyOut.stderr.trim(), `Error: --client-key: ${garbage} holds no PEM private key`);
+  });
+
+  test('configtxgen with a configtx.yaml whose top level is a number, or a list', async () => {
+    for (const yaml of ['5\n', '- Organizations\n- Profiles\n']) {
+      const dir = await tempDir('weft-bad-configtx-');
+      await writeFile(join(dir, 'configtx.yaml'), yaml);
+      const out = await runWeft(['configtxgen', '-profile', 'P', '-channelID', 'ch', '-outputBlock', join(dir, 'ch.block'), '-configPath', dir], {});
+      assert.equal(out.code, 1);
+      assertNoStack(out.stderr.split('\n'));
+      assert.equal(out.stderr.trim(), `Error: ${join(dir, 'configtx.yaml')} is not a YAML mapping (of Organizations, Profiles, ...)`);
+    }
   });
 });

@@ -47,7 +47,7 @@ describe('the operations service', () => {
   test('an address in use is one clear error naming operations.listenAddress', async () => {
     await assert.rejects(
       OperationsServer.start({ address: server.address, health: new HealthRegistry(), logger: logging.logger('operations') }),
-      /^ListenError: failed to listen on 127\.0\.0\.1:\d+ \(operations\.listenAddress\): listen EADDRINUSE/,
+      /^ListenError: failed to listen on 127\.0\.0\.1:\d+ \(operations\.listenAddress\): address already in use$/,
     );
   });
 });

@@ -1,6 +1,7 @@
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import { listenFailureText } from '../../comm/listen-failure.js';
 import { errorMessage, WeftError } from '../../common/errors/weft-error.js';
 import type { Logger } from '../../common/logging/logging.js';
 
@@ -18,6 +19,8 @@ export interface AdminTlsOptions {
 export interface AdminServerOptions {
   /** Admin.ListenAddress, host:port (port 0 picks a free one). */
   listenAddress: string;
+  /** The key `listenAddress` came from (Admin.ListenAddress, or peer.orderer.adminListenAddress in a peer), named when it is refused. */
+  setting?: string | undefined;
   /** Admin.TLS, when enabled. */
   tls?: AdminTlsOptions;
 }
@@ -43,7 +46,8 @@ export class AdminServer {
 
   /** Listens; resolves with the address it listens on (the port chosen when 0 was asked). */
   async start(): Promise<{ host: string; port: number }> {
-    const { host, port } = splitAddress(this.opts.listenAddress);
+    const setting = this.opts.setting ?? 'Admin.ListenAddress';
+    const { host, port } = splitAddress(this.opts.listenAddress, setting);
     const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
       void this.modules.handler.handle(req, res);
     };
@@ -64,7 +68,7 @@ export class AdminServer {
           );
     await new Promise<void>((resolve, reject) => {
       server.once('error', (err) => {
-        reject(new AdminServerError('LISTEN_FAILED', `failed to listen on ${this.opts.listenAddress}: ${errorMessage(err)}`, { cause: err }));
+        reject(new AdminServerError('LISTEN_FAILED', listenFailureText(this.opts.listenAddress, setting, errorMessage(err)), { cause: err }));
       });
       server.listen(port, host, () => {
         resolve();
@@ -93,11 +97,11 @@ export class AdminServer {
   }
 }
 
-function splitAddress(address: string): { host: string; port: number } {
+function splitAddress(address: string, setting: string): { host: string; port: number } {
   const colon = address.lastIndexOf(':');
   const port = Number(address.slice(colon + 1));
   if (colon < 0 || !Number.isInteger(port) || port < 0 || port > 65535) {
-    throw new AdminServerError('BAD_ADDRESS', `Admin.ListenAddress '${address}' is not host:port`);
+    throw new AdminServerError('BAD_ADDRESS', `${setting} '${address}' is not host:port`);
   }
   const host = address.slice(0, colon).replace(/^\[(.*)\]$/, '$1');
   return { host: host === '' ? '0.0.0.0' : host, port };
