@@ -75,6 +75,8 @@ export class CommitNetwork {
         CORE_PEER_LISTENADDRESS: '127.0.0.1:0',
         CORE_PEER_CHAINCODELISTENADDRESS: '127.0.0.1:0',
         CORE_PEER_TLS_ENABLED: String(opts.tls === true),
+        // Off means off on the chaincode's connection too (launched chaincodes have TLS by default).
+        CORE_CHAINCODE_LAUNCHTLS: String(opts.tls === true),
         CORE_PEER_ORDERER_ENABLED: 'false',
         FABRIC_LOGGING_SPEC: 'warning:nodeCmd,comm.grpc.server=info',
       };

@@ -34,6 +34,8 @@ async function endorse(report: Report, suffix: string, tlsOn: boolean): Promise<
     CORE_PEER_LISTENADDRESS: '127.0.0.1:0',
     CORE_PEER_CHAINCODELISTENADDRESS: '127.0.0.1:0',
     CORE_PEER_TLS_ENABLED: String(tlsOn),
+    // Off means off on the chaincode's connection too (launched chaincodes have TLS by default).
+    CORE_CHAINCODE_LAUNCHTLS: String(tlsOn),
     FABRIC_LOGGING_SPEC: 'warning:nodeCmd,comm.grpc.server=info',
   };
   const peer = WeftChild.start(['node', 'start', '--join', CHANNEL], env);
