@@ -1,10 +1,13 @@
 // Stream abuse benchmark: how much a real `weft` peer process grows under a flood of invalid input
-// from a misbehaving client — 100,000 invalid proposals on the Endorser, then 100,000 invalid
-// messages on chaincode streams — as its resident memory after each flood minus its idle memory.
-// A peer that keeps something per refused message grows with the flood; one that does not stays flat.
+// from a misbehaving client — 100,000 invalid proposals on the Endorser, then 1,000,000 invalid
+// messages on chaincode streams — and under a chaincode that writes 400 MB in one transaction
+// (refused past chaincode.maxWriteSetBytes, 100 MB), as its resident memory after each minus what
+// it was before. A peer that keeps something per refused message grows with the flood; one that
+// does not stays flat.
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { credentials, type ServiceError } from '@grpc/grpc-js';
 import peerGrpc from '@hyperledger/fabric-protos/lib/peer/peer_grpc_pb.js';
 import shimGrpc from '@hyperledger/fabric-protos/lib/peer/chaincode_shim_grpc_pb.js';
@@ -12,9 +15,11 @@ import { ChaincodeMessage, MessageTypes } from '../src/common/protos/peer.js';
 import { SignedProposal } from '../src/common/protos/proposal.js';
 import type { Benchmark, Report } from './harness.js';
 import { runInFlight } from './harness.js';
-import { freePortPeerEnv, WeftChild } from './weft-child.js';
+import { freePortPeerEnv, runWeftCli, WeftChild } from './weft-child.js';
 
 const FLOOD = 100_000;
+const CHAINCODE_FLOOD = 1_000_000;
+const HOSTILE = fileURLToPath(new URL('../../test/fixtures/chaincode/hostile', import.meta.url));
 const IN_FLIGHT = 64;
 // Messages written on each chaincode stream before the next one is opened: the peer may end a
 // stream at its first invalid message, so the flood is spread over many.
@@ -26,6 +31,8 @@ async function run(report: Report): Promise<void> {
   const env = freePortPeerEnv(join(dir, 'data'), {
     // Each refused message would otherwise be a log line; the flood measures the peer, not its log.
     FABRIC_LOGGING_SPEC: 'critical:nodeCmd,comm.grpc.server=info',
+    // A plaintext chaincode listener: the flood reaches the handler, the worst case (with TLS it stops at the handshake).
+    CORE_CHAINCODE_LAUNCHTLS: 'false',
   });
   const peer = WeftChild.start(['node', 'start', '--join', 'abuse'], env);
   try {
@@ -46,6 +53,23 @@ async function run(report: Report): Promise<void> {
     report('stream_abuse_chaincode_rss_mb', afterBoth - afterEndorser, 'MB');
     report('stream_abuse_rss_mb', afterBoth - idle, 'MB');
     report('stream_abuse_idle_rss_mb', idle, 'MB');
+
+    const cli = { ...env, CORE_PEER_ADDRESS: address };
+    await runWeftCli(['chaincode', 'install', HOSTILE, '-n', 'hostile', '-v', '1.0', '-l', 'node'], cli);
+    await runWeftCli(['chaincode', 'instantiate', '-C', 'abuse', '-n', 'hostile', '-v', '1.0', '-c', '{"Args":[]}'], cli);
+    await sleep(SETTLE_MS);
+    const beforeWrite = await rssMb(peer.pid);
+    // 400 keys of 1 MB: the transaction fails once it passes 100 MB, and the peer lets it all go.
+    await runWeftCli(['chaincode', 'query', '-C', 'abuse', '-n', 'hostile', '-c', '{"Args":["putmany","400","1048576"]}'], cli).then(
+      () => {
+        throw new Error('a 400 MB write set was accepted');
+      },
+      (err: unknown) => {
+        if (!(err instanceof Error && err.message.includes('chaincode.maxWriteSetBytes'))) throw err;
+      },
+    );
+    await sleep(SETTLE_MS);
+    report('write_set_400mb_rss_mb', (await rssMb(peer.pid)) - beforeWrite, 'MB');
   } finally {
     await peer.stop();
     await rm(dir, { recursive: true, force: true });
@@ -71,7 +95,7 @@ async function floodEndorser(address: string): Promise<void> {
   }
 }
 
-/** FLOOD messages on chaincode streams, none of them a REGISTER the peer can accept. */
+/** CHAINCODE_FLOOD messages on chaincode streams, none of them a REGISTER the peer can accept. */
 async function floodChaincodeStreams(address: string): Promise<void> {
   const client = new shimGrpc.ChaincodeSupportClient(address, credentials.createInsecure());
   const oneStream = (): Promise<void> =>
@@ -92,7 +116,7 @@ async function floodChaincodeStreams(address: string): Promise<void> {
       stream.end();
     });
   try {
-    await runInFlight(oneStream, 16, FLOOD / PER_STREAM);
+    await runInFlight(oneStream, 16, CHAINCODE_FLOOD / PER_STREAM);
   } finally {
     client.close();
   }
