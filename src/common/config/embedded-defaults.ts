@@ -5,7 +5,7 @@ export const EMBEDDED_DEFAULTS: Record<string, unknown> = {
     "networkId": "dev",
     "listenAddress": "0.0.0.0:7051",
     "address": "0.0.0.0:7051",
-    "chaincodeListenAddress": "0.0.0.0:7052",
+    "chaincodeListenAddress": "127.0.0.1:7052",
     "chaincodeAddress": null,
     "fileSystemPath": "./data",
     "mspConfigPath": null,

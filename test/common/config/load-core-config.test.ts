@@ -43,7 +43,7 @@ describe('loadCoreConfig: the packaged defaults', () => {
     assert.equal(cfg.peer.networkId, 'dev');
     assert.equal(cfg.peer.listenAddress, '0.0.0.0:7051');
     assert.equal(cfg.peer.address, '0.0.0.0:7051');
-    assert.equal(cfg.peer.chaincodeListenAddress, '0.0.0.0:7052');
+    assert.equal(cfg.peer.chaincodeListenAddress, '127.0.0.1:7052');
     assert.equal(cfg.peer.chaincodeAddress, undefined);
     assert.equal(cfg.peer.fileSystemPath, '/srv/weft/data');
     assert.deepEqual(cfg.peer.tls, {
@@ -128,7 +128,7 @@ describe('loadCoreConfig: FABRIC_CFG_PATH', () => {
     assert.equal(cfg.chaincode.executeTimeoutMs, 90_000);
     // Untouched keys keep their defaults, even beside changed ones in the same mapping.
     assert.equal(cfg.peer.networkId, 'dev');
-    assert.equal(cfg.peer.chaincodeListenAddress, '0.0.0.0:7052');
+    assert.equal(cfg.peer.chaincodeListenAddress, '127.0.0.1:7052');
     assert.equal(cfg.chaincode.startupTimeoutMs, 300_000);
     assert.equal(cfg.chaincode.system.lscc, 'enable');
   });
