@@ -74,7 +74,9 @@ export class Gateway {
     if ('failure' in outcome) {
       if (outcome.failure.code === 'DEADLINE_EXCEEDED') throw new GatewayError('DEADLINE_EXCEEDED', outcome.failure.message);
       const detail = failureDetail(outcome);
-      const message = outcome.failure.code === 'ABORTED' ? 'failed to evaluate transaction, see attached details for more info' : `evaluate call to endorser returned error: ${outcome.failure.message}`;
+      // As Fabric's: a failure another endorser might not have (unreachable, or the chaincode's error) is told in the details.
+      const retriable = outcome.failure.code === 'ABORTED' || outcome.failure.code === 'UNAVAILABLE';
+      const message = retriable ? 'failed to evaluate transaction, see attached details for more info' : `evaluate call to endorser returned error: ${outcome.failure.message}`;
       throw new GatewayError(outcome.failure.code, message, [detail]);
     }
     const result = outcome.response.getResponse();
