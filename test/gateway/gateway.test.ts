@@ -21,6 +21,11 @@ const text = (bytes: Uint8Array): string => Buffer.from(bytes).toString();
 const ABORTED = 10;
 const PERMISSION_DENIED = 7;
 
+/** A validator for assert.rejects: the contract's "asset ... does not exist", in the error's details. */
+function doesNotExist(id: string): (err: unknown) => boolean {
+  return (err) => err instanceof GatewayError && err.details.some((d) => d.message.includes(`asset ${id} does not exist`));
+}
+
 /** The one item of a list, failing the test when there is none. */
 function only<T>(items: readonly T[]): T {
   const [item] = items;
@@ -213,7 +218,8 @@ describe('the Gateway service, used by the unmodified @hyperledger/fabric-gatewa
     } finally {
       stranger.close();
     }
-    // The peer goes on serving.
+    // Nothing the stranger asked for was written; the peer goes on serving.
+    await assert.rejects(contract.evaluateTransaction('ReadAsset', 'x1'), doesNotExist('x1'));
     assert.equal(text(await contract.evaluateTransaction('ReadAsset', 'g1')), '{"id":"g1","owner":"alice"}');
   });
 
@@ -258,5 +264,8 @@ describe('the Gateway service, used by the unmodified @hyperledger/fabric-gatewa
       assert.match(err.message, /received unsuccessful response from orderer: status=FORBIDDEN/);
       return true;
     });
+    // Nothing of it was committed.
+    await contract.submitTransaction('CreateAsset', 'after-forged', 'x');
+    await assert.rejects(contract.evaluateTransaction('ReadAsset', 'forged'), doesNotExist('forged'));
   });
 });
