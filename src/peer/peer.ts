@@ -246,7 +246,7 @@ export class Peer {
       for (const listener of parts.listeners) listener.catch(() => undefined);
       const operationsAddress = config.operations.listenAddress;
       if (operationsAddress !== undefined) {
-        parts.operations = await OperationsServer.start({ address: operationsAddress, health, logger: logging.logger('operations') });
+        parts.operations = await OperationsServer.start({ address: operationsAddress, health, version: opts.version, logging, logger: logging.logger('operations') });
       }
 
       await channelManager.loadAll(await ledgers);

@@ -97,6 +97,27 @@ describe('weft node start', () => {
     assert.equal(await proc.stop(), 0);
   });
 
+  test('the operations service changes the running peer\'s log levels (PUT /logspec) and gives its version', async () => {
+    const proc = new WeftProcess(['node', 'start'], await peerEnv({ CORE_OPERATIONS_LISTENADDRESS: '127.0.0.1:0' }));
+    const address = (await proc.waitFor(/Operations server listening on/)).replace(/^.* listening on /, '');
+    await proc.waitFor(/Started peer/);
+    const logspec = `http://${address}/logspec`;
+    const put = async (spec: string): Promise<number> => (await fetch(logspec, { method: 'PUT', body: JSON.stringify({ spec }) })).status;
+    const version = (await (await fetch(`http://${address}/version`)).json()) as { Version: string };
+    assert.match(version.Version, /^\d+\.\d+\.\d+/);
+    assert.deepEqual(await (await fetch(logspec)).json(), { spec: 'info' });
+    // At warning, even the service's own note of the change is no longer printed.
+    assert.equal(await put('warning'), 204);
+    assert.equal(await put('operations=info:warning'), 204);
+    await proc.waitFor(/Logging spec set to operations=info:warning/);
+    assert.ok(!proc.lines.some((l) => l.includes('Logging spec set to warning')), 'the info line was not printed at warning');
+    assert.equal(await put('operations=noisy'), 400);
+    assert.deepEqual(await (await fetch(logspec)).json(), { spec: 'operations=info:warning' });
+    assert.equal(await proc.stop(), 0);
+    // nodeCmd is at warning now: its info line at stop is not printed.
+    assert.ok(!proc.lines.some((l) => messageOf(l) === 'Peer stopped'), 'nodeCmd logs at warning');
+  });
+
   test('a config value of the wrong type stops start with one line naming the key and the value', async () => {
     const proc = new WeftProcess(['node', 'start'], await peerEnv({ CORE_CHAINCODE_STARTUPTIMEOUT: 'soon' }));
     assert.equal(await proc.exitCode(), 1);

@@ -29,6 +29,8 @@ export interface LoggingOptions {
  */
 export class Logging {
   private spec: LoggingSpec;
+  /** The spec as it was activated (`info` for none), as the operations service's /logspec shows it. */
+  private specText: string;
   private sequence = 0;
   private readonly sink: LogSink;
   private readonly now: () => Date;
@@ -36,6 +38,7 @@ export class Logging {
 
   constructor(opts: LoggingOptions = {}) {
     this.spec = LoggingSpec.parse(opts.spec ?? '');
+    this.specText = specTextOf(opts.spec ?? '');
     this.sink = opts.sink ?? ((line) => process.stderr.write(line));
     this.now = opts.now ?? (() => new Date());
   }
@@ -50,9 +53,15 @@ export class Logging {
     return logger;
   }
 
-  /** Replace the spec at run time; every logger picks up its new level. */
+  /** The spec in force, as it was given (`info` when none was). */
+  get currentSpec(): string {
+    return this.specText;
+  }
+
+  /** Replace the spec at run time; every logger picks up its new level. A bad spec throws and changes nothing. */
   setSpec(spec: string): void {
     this.spec = LoggingSpec.parse(spec);
+    this.specText = specTextOf(spec);
     for (const [module, logger] of this.loggers) logger.setLevel(this.spec.levelFor(module));
   }
 
@@ -111,4 +120,8 @@ export class Logger {
   fatal(func: string, message: string): void {
     this.logging.write(this.module, func, 'fatal', message);
   }
+}
+
+function specTextOf(spec: string): string {
+  return spec.trim() === '' ? 'info' : spec.trim();
 }
