@@ -16,8 +16,8 @@ import { summarizeProposal, type ProposalSummary } from './proposal-summary.js';
 export interface GatewayOrderer {
   readonly address: string;
   readonly mspId: string;
-  /** The orderer's Broadcast answer (common.Status and info); rejects when it cannot be reached. */
-  broadcast(envelope: Envelope, deadline: Date): Promise<{ status: number; info: string }>;
+  /** The orderer's Broadcast answer (common.Status and info); rejects when it cannot be reached. The caller bounds the wait. */
+  broadcast(envelope: Envelope): Promise<{ status: number; info: string }>;
 }
 
 export interface GatewayOptions {
@@ -115,7 +115,7 @@ export class Gateway {
     for (const orderer of shuffled(orderers)) {
       let answer: { status: number; info: string };
       try {
-        answer = await withTimeout(orderer.broadcast(envelope, deadlineIn(this.opts.broadcastTimeoutMs)), this.opts.broadcastTimeoutMs);
+        answer = await withTimeout(orderer.broadcast(envelope), this.opts.broadcastTimeoutMs);
       } catch (err) {
         if (err instanceof TimeoutError) throw new GatewayError('DEADLINE_EXCEEDED', 'submit timeout expired while broadcasting to ordering service');
         this.modules.logger.warn('Submit', `Error sending transaction to orderer ${orderer.address}: ${errorMessage(err)}`);

@@ -9,7 +9,10 @@ import { defaultCryptoConfig, generateCrypto } from './cryptogen/index.js';
  */
 export const DEFAULT_ORG = { mspId: 'Org1MSP', domain: 'org1.example.com', peer: 'peer0.org1.example.com' } as const;
 
-const orgDir = (cryptoDir: string): string => join(cryptoDir, 'peerOrganizations', DEFAULT_ORG.domain);
+/** The default organisation's folder in the crypto tree, as cryptogen lays it out (test-network's CRYPTO_PATH). */
+export function defaultOrgDir(cryptoDir: string): string {
+  return join(cryptoDir, 'peerOrganizations', DEFAULT_ORG.domain);
+}
 
 /** `<peer.fileSystemPath>/crypto`: `weft crypto generate`'s tree for the default organisations. */
 export function defaultCryptoDir(fileSystemPath: string): string {
@@ -18,13 +21,13 @@ export function defaultCryptoDir(fileSystemPath: string): string {
 
 /** The peer's MSP folder and TLS files in the default crypto. */
 export function defaultPeerIdentity(cryptoDir: string): { mspDir: string; tlsDir: string } {
-  const node = join(orgDir(cryptoDir), 'peers', DEFAULT_ORG.peer);
+  const node = join(defaultOrgDir(cryptoDir), 'peers', DEFAULT_ORG.peer);
   return { mspDir: join(node, 'msp'), tlsDir: join(node, 'tls') };
 }
 
 /** A user's MSP folder and TLS files in the default crypto: Admin (the CLI's) or User1. */
 export function defaultUserIdentity(cryptoDir: string, user = 'Admin'): { mspDir: string; tlsDir: string } {
-  const home = join(orgDir(cryptoDir), 'users', `${user}@${DEFAULT_ORG.domain}`);
+  const home = join(defaultOrgDir(cryptoDir), 'users', `${user}@${DEFAULT_ORG.domain}`);
   return { mspDir: join(home, 'msp'), tlsDir: join(home, 'tls') };
 }
 
@@ -34,7 +37,7 @@ export function defaultUserIdentity(cryptoDir: string, user = 'Admin'): { mspDir
  * starting together never see half of one.
  */
 export async function ensureDefaultCrypto(cryptoDir: string): Promise<boolean> {
-  if (existsSync(orgDir(cryptoDir))) return false;
+  if (existsSync(defaultOrgDir(cryptoDir))) return false;
   const orgs = await generateCrypto(defaultCryptoConfig(), cryptoDir);
   return orgs.some((org) => org.generated);
 }

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { dialAddress } from '../comm/dial-address.js';
 import type { CoreConfig } from '../common/config/core-config.js';
 import type { Logger } from '../common/logging/logging.js';
-import { defaultCryptoDir, defaultUserIdentity } from '../msp/default-identities.js';
+import { defaultCryptoDir, defaultOrgDir, defaultUserIdentity } from '../msp/default-identities.js';
 
 /**
  * Tells the user, when the peer runs on its default crypto with the Gateway on, what an
@@ -12,13 +12,13 @@ import { defaultCryptoDir, defaultUserIdentity } from '../msp/default-identities
  */
 export function logApplicationSettings(logger: Logger, config: CoreConfig, boundPeerAddress: string, tlsRootCertFile: string): void {
   if (config.peer.mspConfigPath !== undefined || !config.peer.gateway.enabled) return;
-  const cryptoPath = join(defaultCryptoDir(config.peer.fileSystemPath), 'peerOrganizations', 'org1.example.com');
-  const user = defaultUserIdentity(defaultCryptoDir(config.peer.fileSystemPath), 'User1').mspDir;
+  const cryptoDir = defaultCryptoDir(config.peer.fileSystemPath);
+  const user = defaultUserIdentity(cryptoDir, 'User1').mspDir;
   const settings = [
     `PEER_ENDPOINT=${dialAddress(boundPeerAddress, 'localhost')}`,
     `PEER_HOST_ALIAS=${config.peer.id}`,
     `MSP_ID=${config.peer.localMspId}`,
-    `CRYPTO_PATH=${cryptoPath}`,
+    `CRYPTO_PATH=${defaultOrgDir(cryptoDir)}`,
     `KEY_DIRECTORY_PATH=${join(user, 'keystore')}`,
     `CERT_DIRECTORY_PATH=${join(user, 'signcerts')}`,
   ];
