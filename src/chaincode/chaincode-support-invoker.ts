@@ -26,7 +26,7 @@ export interface ChaincodeSupportInvokerOptions {
    * How to launch a user chaincode, from its definition read through `state` (the callee's view of
    * the channel); undefined for a system chaincode, or when the peer cannot tell.
    */
-  containerInfo?: (name: string, state: StateQueryExecutor) => Promise<ChaincodeContainerInfo | undefined>;
+  containerInfo?: (name: string, state: StateQueryExecutor, channelId: string) => Promise<ChaincodeContainerInfo | undefined>;
   /**
    * Fabric's check of a call to a user chaincode: the caller's proposal against the target
    * channel's peer/ChaincodeToChaincode ACL (its Writers by default). Throws when refused. System
@@ -85,7 +85,7 @@ export class ChaincodeSupportInvoker implements ChaincodeInvoker {
   /** Runs the callee, launching it first when it has a definition and is not running. */
   private async run(target: ChaincodeTarget, txParams: TransactionParams, input: ChaincodeInput): Promise<ChaincodeMessage> {
     const state = txParams.txSimulator;
-    const ccci = state === undefined ? undefined : await this.opts.containerInfo?.(target.name, state);
+    const ccci = state === undefined ? undefined : await this.opts.containerInfo?.(target.name, state, target.channelId);
     const cccid: CCContext = { name: target.name, version: ccci?.version ?? this.opts.version(target.name, target.channelId) };
     return this.opts.support.invoke(txParams, cccid, input, ccci);
   }

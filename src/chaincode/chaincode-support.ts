@@ -158,16 +158,19 @@ export class ChaincodeSupport {
     return result.response;
   }
 
-  /** Invokes a running chaincode with a TRANSACTION (launching it first when `ccci` is given). */
+  /**
+   * Invokes a running chaincode (launching it first when `ccci` is given): a TRANSACTION, or with
+   * `init` an INIT (a `_lifecycle` chaincode's first invocation, `--isInit`).
+   */
   async execute(
     txParams: TransactionParams,
     cccid: CCContext,
     input: ChaincodeInput,
     ccci?: ChaincodeContainerInfo,
+    options: { init?: boolean } = {},
   ): Promise<ExecutionResult> {
-    const cname = chaincodeCanonicalName(cccid);
-    const handler = ccci !== undefined ? await this.launch(ccci) : this.handlerFor(cname, txParams.channelId);
-    return this.executeOn(handler, MessageTypes.TRANSACTION, txParams, cccid, input);
+    const handler = ccci !== undefined ? await this.launch(ccci) : this.handlerFor(chaincodeCanonicalName(cccid), txParams.channelId);
+    return this.executeOn(handler, options.init === true ? MessageTypes.INIT : MessageTypes.TRANSACTION, txParams, cccid, input);
   }
 
   /**

@@ -1,6 +1,6 @@
 /**
  * A chaincode's definition on a channel, as the validator and other consumers need it, whichever
- * lifecycle recorded it (lscc today; `_lifecycle` will add a second source).
+ * lifecycle recorded it: lscc (Fabric 1.x), or `_lifecycle` (2.x) with the fields only it has.
  */
 export interface ChaincodeDefinition {
   name: string;
@@ -14,6 +14,21 @@ export interface ChaincodeDefinition {
   validationPlugin: string;
   /** The endorsement plugin named by the definition ('escc'). */
   endorsementPlugin: string;
+  /**
+   * A channel config policy the endorsements must satisfy instead (`/Channel/Application/Endorsement`,
+   * `_lifecycle`'s default), when the definition's ApplicationPolicy names one.
+   */
+  channelConfigPolicy?: string | undefined;
+  /** `_lifecycle`'s sequence of the definition; undefined for lscc's. */
+  sequence?: number | undefined;
+  /** `_lifecycle`: the first invocation must be an Init (`--isInit`). */
+  initRequired?: boolean | undefined;
+  /** `_lifecycle`: the package this peer's org approved for this definition, when it approved exactly it. */
+  approvedPackageId?: string | undefined;
+  /** `_lifecycle`: did this peer's org approve exactly this definition? */
+  approvedByThisOrg?: boolean | undefined;
+  /** `_lifecycle`: the definition's collections (a marshalled CollectionConfigPackage; empty for none). */
+  collections?: Uint8Array | undefined;
 }
 
 /** Where definitions are read: every consumer reads them through this one interface. */

@@ -14,6 +14,8 @@ export interface InstalledChaincode {
   type: string;
   /** A chaincode-as-a-service package: a connection.json to dial, no code to run. */
   service?: boolean;
+  /** Built by an external builder (chaincode.externalBuilders), which also runs it. */
+  external?: boolean;
 }
 
 // Fabric's rules for chaincode names and versions.
@@ -21,8 +23,13 @@ const NAME = /^[a-zA-Z0-9]+([-_][a-zA-Z0-9]+)*$/;
 const VERSION = /^[A-Za-z0-9_.+-]+$/;
 
 export interface PackageStoreOptions {
-  /** `<peer.fileSystemPath>/chaincodes`, Fabric's install folder. */
+  /** `<peer.fileSystemPath>/chaincodes`, Fabric's install folder (`lifecycle/chaincodes` for `_lifecycle`'s). */
   root: string;
+  /**
+   * `_lifecycle`'s store: packages are named by label and hash (a label may hold '.', which a
+   * legacy name may not), and the install package is kept as `<label>.<hash>.tar.gz`.
+   */
+  lifecycle?: boolean;
 }
 
 /**
@@ -42,7 +49,13 @@ export class PackageStore {
     for (const entry of await readdir(join(opts.root, 'src'))) {
       try {
         const meta = JSON.parse(await readFile(join(opts.root, 'src', entry, '.weft-package.json'), 'utf8')) as InstalledChaincode & { top: string };
-        store.index.set(key(meta.name, meta.version), { name: meta.name, version: meta.version, type: meta.type, service: meta.service === true });
+        store.index.set(key(meta.name, meta.version), {
+          name: meta.name,
+          version: meta.version,
+          type: meta.type,
+          service: meta.service === true,
+          external: meta.external === true,
+        });
         store.tops.set(key(meta.name, meta.version), meta.top);
       } catch {
         // A folder without its record is an install that did not finish: it does not count.
@@ -54,8 +67,7 @@ export class PackageStore {
   /** Installs a package: a gzipped tar of the chaincode's source (package.json at its top or under src/). */
   async install(chaincode: InstalledChaincode, codePackage: Uint8Array, deploymentSpec: Uint8Array): Promise<void> {
     const { name, version } = chaincode;
-    if (!NAME.test(name)) throw new PackageStoreError('BAD_PACKAGE', `invalid chaincode name '${name}'. Names can only consist of alphanumerics, '_', and '-'`);
-    if (!VERSION.test(version)) throw new PackageStoreError('BAD_PACKAGE', `invalid chaincode version '${version}'. Versions can only consist of alphanumerics, '_', '-', '+', and '.'`);
+    if (this.opts.lifecycle !== true) checkNameAndVersion(name, version);
     if (this.index.has(key(name, version))) {
       throw new PackageStoreError('ALREADY_INSTALLED', `chaincode with name '${name}' and version '${version}' already exists`);
     }
@@ -68,7 +80,8 @@ export class PackageStore {
       await unpack(codePackage, staging);
       const service = await exists(join(staging, 'connection.json'));
       const top = service || (await exists(join(staging, 'package.json'))) ? staging : join(staging, 'src');
-      if (!service && !(await exists(join(top, 'package.json')))) {
+      // What an external builder builds is its business: only what the peer runs itself must be node.
+      if (chaincode.external !== true && !service && !(await exists(join(top, 'package.json')))) {
         throw new PackageStoreError(
           'BAD_PACKAGE',
           `the package of chaincode ${name}:${version} has no package.json (at its top or under src/), nor a connection.json`,
@@ -78,7 +91,7 @@ export class PackageStore {
       chaincode = { ...chaincode, service };
       await writeFile(join(staging, '.weft-package.json'), JSON.stringify({ ...chaincode, top: topName }));
       this.tops.set(key(name, version), topName);
-      await writeFile(join(this.opts.root, `${name}.${version}`), deploymentSpec);
+      await writeFile(this.packageFile(name, version), deploymentSpec);
       await rm(dir, { recursive: true, force: true });
       await rename(staging, dir);
     } catch (err) {
@@ -86,6 +99,16 @@ export class PackageStore {
       throw err;
     }
     this.index.set(key(name, version), chaincode);
+  }
+
+  /** The package as it was installed (the deployment spec, or `_lifecycle`'s install package); undefined when not installed. */
+  async load(name: string, version: string): Promise<Uint8Array | undefined> {
+    if (!this.index.has(key(name, version))) return undefined;
+    return readFile(this.packageFile(name, version));
+  }
+
+  private packageFile(name: string, version: string): string {
+    return join(this.opts.root, this.opts.lifecycle === true ? `${name}.${version}.tar.gz` : `${name}.${version}`);
   }
 
   get(name: string, version: string): InstalledChaincode | undefined {
@@ -105,6 +128,13 @@ export class PackageStore {
 
   private sourceDirOf(name: string, version: string): string {
     return join(this.opts.root, 'src', `${name}.${version}`);
+  }
+}
+
+function checkNameAndVersion(name: string, version: string): void {
+  if (!NAME.test(name)) throw new PackageStoreError('BAD_PACKAGE', `invalid chaincode name '${name}'. Names can only consist of alphanumerics, '_', and '-'`);
+  if (!VERSION.test(version)) {
+    throw new PackageStoreError('BAD_PACKAGE', `invalid chaincode version '${version}'. Versions can only consist of alphanumerics, '_', '-', '+', and '.'`);
   }
 }
 

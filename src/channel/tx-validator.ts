@@ -11,6 +11,8 @@ import { ChannelBundle } from './channel-bundle.js';
 import { EndorsementPolicies } from './endorsement-policies.js';
 import { checkEnvelope, type CheckedEndorserTx, type Refusal } from './envelope-checks.js';
 import { lsccInvocationOf, lsccInvocationProblem, type LsccInvocation } from './lscc-invocation.js';
+import type { ParsedNamespaceRwSet } from '../ledger/rwset-codec.js';
+import { mspIdOfImplicitCollection } from '../chaincode/implicit-collection.js';
 
 export interface TxValidatorOptions {
   channelId: string;
@@ -153,7 +155,7 @@ export class TxValidator {
       const problem = lsccInvocationProblem(tx, invocation, summary, definitions.get(invocation.name), bundle.instantiationPolicy);
       return problem === undefined ? undefined : { code: codes.ENDORSEMENT_POLICY_FAILURE, reason: problem, txId: tx.txId };
     }
-    if (cc === '_lifecycle') return this.endorsementProblem(tx, bundle.policies.getPolicy(LIFECYCLE_ENDORSEMENT));
+    if (cc === '_lifecycle') return this.lifecycleProblem(tx, summary, bundle);
     // cscc and qscc answer queries: a transaction of theirs that writes has no legitimate source.
     if (summary.namespaces.some((ns) => ns.writes.length > 0 || ns.metadataWrites.length > 0)) {
       return { code: codes.ILLEGAL_WRITESET, reason: `committing an invocation of cc ${cc} is illegal`, txId: tx.txId };
@@ -179,17 +181,86 @@ export class TxValidator {
     for (const ns of summary.written) {
       const definition = definitions.get(ns);
       if (definition === undefined) return { code: codes.INVALID_CHAINCODE, reason: `chaincode ${ns} not found`, txId };
-      if (ns === cc && definition.version !== summary.chaincodeVersion) {
+      // lscc's rule: a transaction endorsed on an older version expires. `_lifecycle`'s definitions have their sequence instead.
+      if (ns === cc && definition.sequence === undefined && definition.version !== summary.chaincodeVersion) {
         return {
           code: codes.EXPIRED_CHAINCODE,
           reason: `chaincode ${cc}:${summary.chaincodeVersion}/${this.channelId} didn't match ${cc}:${definition.version}/${this.channelId} in lscc`,
           txId,
         };
       }
-      const refused = this.endorsementProblem(tx, this.policyOf(definition, bundle));
-      if (refused !== undefined) return { ...refused, reason: `${refused.reason} (namespace ${ns})` };
+      const nsRwSet = summary.namespaces.find((n) => n.namespace === ns);
+      for (const policy of this.writePolicies(nsRwSet, bundle, () => this.policyOf(definition, bundle), definition)) {
+        const refused = this.endorsementProblem(tx, policy);
+        if (refused !== undefined) return { ...refused, reason: `${refused.reason} (namespace ${ns})` };
+      }
     }
     return undefined;
+  }
+
+  /**
+   * `_lifecycle`'s own transactions: a definition (public writes) needs the channel's
+   * LifecycleEndorsement policy; an org's approval (its implicit collection) that org's
+   * Endorsement policy, as Fabric's validator asks. `_lifecycle` writes no other namespace.
+   */
+  private lifecycleProblem(tx: CheckedEndorserTx, summary: ChaincodeActionSummary, bundle: ChannelBundle): Refusal | undefined {
+    for (const ns of summary.namespaces) {
+      if (!writesTo(ns)) continue;
+      if (ns.namespace !== '_lifecycle') {
+        return { code: codes.ILLEGAL_WRITESET, reason: `chaincode _lifecycle attempted to write to the namespace of ${ns.namespace}`, txId: tx.txId };
+      }
+      for (const policy of this.writePolicies(ns, bundle, () => bundle.policies.getPolicy(LIFECYCLE_ENDORSEMENT))) {
+        const refused = this.endorsementProblem(tx, policy);
+        if (refused !== undefined) return refused;
+      }
+    }
+    return undefined;
+  }
+
+  /**
+   * The policies a namespace's writes must satisfy: the namespace's own for its public writes and
+   * for collections without a policy of their own; an org's implicit collection, that org's
+   * Endorsement policy; a collection configured with an endorsement policy, that one. (A
+   * definition from lscc has neither: its policy covers every write.)
+   */
+  private writePolicies(
+    ns: ParsedNamespaceRwSet | undefined,
+    bundle: ChannelBundle,
+    own: () => Policy | undefined,
+    definition?: ChaincodeDefinition,
+  ): Array<Policy | undefined> {
+    if (ns === undefined) return [own()];
+    const lifecycleRules = definition === undefined || definition.sequence !== undefined;
+    const policies = new Set<Policy | undefined>();
+    let needsOwn = ns.writes.length > 0 || ns.metadataWrites.length > 0;
+    for (const c of ns.collectionHashes) {
+      if (c.writes.length === 0 && c.metadataWrites.length === 0) continue;
+      const special = lifecycleRules ? this.collectionPolicy(c.collection, bundle, definition) : undefined;
+      if (special === undefined) needsOwn = true;
+      else policies.add(special.policy);
+    }
+    if (needsOwn) policies.add(own());
+    return [...policies];
+  }
+
+  /** A collection's own endorsement policy, when it has one (undefined policy: it names one the channel lacks). */
+  private collectionPolicy(collection: string, bundle: ChannelBundle, definition: ChaincodeDefinition | undefined): { policy: Policy | undefined } | undefined {
+    const mspId = mspIdOfImplicitCollection(collection);
+    if (mspId !== undefined) return { policy: this.orgPolicy(mspId, bundle) };
+    if (definition?.collections === undefined || definition.collections.length === 0) return undefined;
+    try {
+      return this.policies.collectionPolicy(definition, collection, bundle);
+    } catch (err) {
+      this.modules.logger.error('Validate', `[${this.channelId}] endorsement policy of collection ${collection} does not compile: ${errorMessage(err)}`);
+      return { policy: undefined };
+    }
+  }
+
+  /** An org's Endorsement policy, or one signature of its member where the org defines none; undefined for an org not on the channel. */
+  private orgPolicy(mspId: string, bundle: ChannelBundle): Policy | undefined {
+    const org = bundle.config.applicationOrgs.find((o) => o.mspId === mspId);
+    if (org === undefined) return undefined;
+    return bundle.policies.getPolicy(`/Channel/Application/${org.name}/Endorsement`) ?? this.policies.anyMemberOf(bundle, [mspId]);
   }
 
   /** Do the endorsements satisfy the policy? Each endorsement signs the response payload followed by the endorser's identity. */
@@ -254,6 +325,11 @@ export class TxValidator {
     );
     return refusal.code;
   }
+}
+
+/** Does the transaction write to this namespace: keys, metadata, or a collection's? */
+function writesTo(ns: ParsedNamespaceRwSet): boolean {
+  return ns.writes.length > 0 || ns.metadataWrites.length > 0 || ns.collectionHashes.some((c) => c.writes.length > 0 || c.metadataWrites.length > 0);
 }
 
 function configInvalid(number: number, reason: string, cause?: unknown): BlockVerificationError {

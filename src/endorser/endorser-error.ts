@@ -6,6 +6,7 @@ export type EndorserErrorCode =
   | 'DUPLICATE_TXID'
   | 'CHANNEL_NOT_FOUND'
   | 'CHAINCODE_NOT_FOUND'
-  | 'NOT_INVOKABLE';
+  | 'NOT_INVOKABLE'
+  | 'INIT_REFUSED';
 
 export class EndorserError extends WeftError<EndorserErrorCode> {}

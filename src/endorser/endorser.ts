@@ -3,7 +3,6 @@ import type { CCContext, ChaincodeContainerInfo, StateHistoryExecutor, StateSimu
 import { errorMessage } from '../common/errors/weft-error.js';
 import type { Logger } from '../common/logging/logging.js';
 import { ChaincodeID, Response, type ChaincodeDeploymentSpec, type ChaincodeEvent, type ChaincodeInput } from '../common/protos/peer.js';
-import { readChaincodeDefinition } from '../scc/lscc/chaincode-definition.js';
 import { decodeSpec } from '../scc/lscc/lscc.js';
 import {
   ChaincodeAction,
@@ -18,8 +17,30 @@ import { unpackProposal, type UnpackedProposal } from './unpacked-proposal.js';
 
 /** Runs chaincode (ChaincodeSupport). */
 export interface ChaincodeExecutor {
-  execute(txParams: TransactionParams, cccid: CCContext, input: ChaincodeInput, ccci?: ChaincodeContainerInfo): Promise<ExecutionResult>;
+  execute(
+    txParams: TransactionParams,
+    cccid: CCContext,
+    input: ChaincodeInput,
+    ccci?: ChaincodeContainerInfo,
+    options?: { init?: boolean },
+  ): Promise<ExecutionResult>;
   executeLegacyInit(txParams: TransactionParams, cccid: CCContext, spec: ChaincodeDeploymentSpec, containerType: string): Promise<Response>;
+}
+
+/** How a user chaincode runs for a proposal (Fabric's ChaincodeEndorsementInfo). */
+export interface EndorsementInfo {
+  /** The version the endorsement names. */
+  version: string;
+  /** `_lifecycle`'s InitRequired. */
+  initRequired: boolean;
+  /** Which chaincode (package) to launch, and in which container type. */
+  ccci: ChaincodeContainerInfo;
+}
+
+/** Reads how a chaincode runs, through the transaction's simulator where Fabric records the read. */
+export interface EndorsementInfoSource {
+  /** Undefined when the chaincode is not defined; throws with Fabric's words when it cannot run here. */
+  endorsementInfo(channelId: string, name: string, state: { getState(namespace: string, key: string): Promise<Uint8Array | undefined> }): Promise<EndorsementInfo | undefined>;
 }
 
 /** Which chaincodes are system chaincodes, and may clients call them (the SCC provider). */
@@ -67,8 +88,10 @@ export interface EndorserOptions<I extends CreatorIdentity = CreatorIdentity> {
   signer: EndorsementSigner;
   /** The version system chaincodes run as. */
   sysCCVersion: string;
-  /** The container type a user chaincode is launched in: PROCESS, DEV in dev mode, CCAAS for a service. */
+  /** The container type a legacy (lscc) chaincode is launched in at its instantiation: PROCESS, DEV in dev mode, CCAAS for a service. */
   containerTypeOf(name: string, version: string): string;
+  /** How user chaincode runs: from `_lifecycle`'s definitions, or lscc's. */
+  endorsementInfo: EndorsementInfoSource;
   /** Told of each endorsement the peer signs (its payload and the Endorsement), e.g. so the committer need not verify it again. */
   onEndorsed?: (channelId: string, payload: Uint8Array, endorsement: Endorsement) => void;
   logger: Logger;
@@ -202,25 +225,56 @@ export class Endorser<I extends CreatorIdentity = CreatorIdentity> {
     txParams: TransactionParams,
     sim: StateSimulator | undefined,
   ): Promise<{ response: Response; version: string; event?: ChaincodeEvent | undefined }> {
-    const definition = sim === undefined ? undefined : await readChaincodeDefinition(sim, up.chaincodeName);
-    if (definition === undefined) {
+    let info: EndorsementInfo | undefined;
+    if (sim !== undefined) {
+      try {
+        info = await this.opts.endorsementInfo.endorsementInfo(up.channelId, up.chaincodeName, sim);
+      } catch (err) {
+        throw new EndorserError('CHAINCODE_NOT_FOUND', `[channel ${up.channelId}] failed to get chaincode container info for ${up.chaincodeName}: ${errorMessage(err)}`, {
+          cause: err,
+        });
+      }
+    }
+    if (sim === undefined || info === undefined) {
       throw new EndorserError(
         'CHAINCODE_NOT_FOUND',
         `make sure the chaincode ${up.chaincodeName} has been successfully defined on channel ${up.channelId} and try again: chaincode ${up.chaincodeName} not found`,
       );
     }
-    const version = definition.version;
-    const containerType = this.opts.containerTypeOf(up.chaincodeName, version);
-    const ccci: ChaincodeContainerInfo = { name: up.chaincodeName, version, path: '', type: 'NODE', containerType };
-    const { response, message } = await this.opts.chaincodes.execute(txParams, { name: up.chaincodeName, version }, up.input, ccci);
+    const init = await checkInvocation(up.chaincodeName, info, up.input, sim);
+    const { response, message } = await this.opts.chaincodes.execute(txParams, { name: up.chaincodeName, version: info.version }, up.input, info.ccci, { init });
     const event = message.getChaincodeEvent();
     if (event !== undefined) {
       // As Fabric records it: the chaincode and the transaction the event came from.
       event.setChaincodeId(up.chaincodeName);
       event.setTxId(up.txId);
     }
-    return { response, version, event };
+    return { response, version: info.version, event };
   }
+}
+
+/** Where a chaincode that requires Init records the version it was initialised at (Fabric's key). */
+const INITIALIZED_KEY = '\u0000\u{10FFFF}initialized';
+
+/**
+ * Fabric's rules for `_lifecycle`'s InitRequired: the first invocation of each version must be an
+ * Init (`--isInit`), and only that one. Returns whether this invocation is the Init, having
+ * recorded it in the transaction.
+ */
+async function checkInvocation(name: string, info: EndorsementInfo, input: ChaincodeInput, sim: StateSimulator): Promise<boolean> {
+  let needsInit = false;
+  if (info.initRequired) {
+    const initialized = await sim.getState(name, INITIALIZED_KEY);
+    needsInit = initialized === undefined || Buffer.from(initialized).toString('utf8') !== info.version;
+  }
+  if (input.getIsInit()) {
+    if (!info.initRequired) throw new EndorserError('INIT_REFUSED', `chaincode '${name}' does not require initialization but called as init`);
+    if (!needsInit) throw new EndorserError('INIT_REFUSED', `chaincode '${name}' is already initialized but called as init`);
+    sim.setState(name, INITIALIZED_KEY, Buffer.from(info.version));
+    return true;
+  }
+  if (needsInit) throw new EndorserError('INIT_REFUSED', `chaincode '${name}' has not been initialized for this version, must call as init first`);
+  return false;
 }
 
 // Fabric's shim thresholds: 400 and above is an error; below 400 (and on a channel) is endorsed.

@@ -1,9 +1,9 @@
 import type { CollectionAccess } from '../chaincode/handler.js';
 import type { QueryExecutor } from '../ledger/index.js';
-import type { LsccCollectionStore } from '../scc/lscc/collection-config.js';
+import type { StaticCollectionSource } from '../scc/lscc/collection-config.js';
 
 export interface LsccCollectionAccessOptions {
-  store: LsccCollectionStore;
+  store: StaticCollectionSource;
   ledgers: { getLedger(channelId: string): { newQueryExecutor(): Promise<QueryExecutor> } | undefined };
 }
 

@@ -9,7 +9,7 @@ import { LocalEndorser } from '../gateway/endorsers.js';
 import { Gateway } from '../gateway/gateway.js';
 import { GatewayService } from '../gateway/gateway-service.js';
 import { OrdererRegistry, type EmbeddedBroadcaster } from '../gateway/orderers.js';
-import type { LsccCollectionStore } from '../scc/lscc/collection-config.js';
+import type { StaticCollectionSource } from '../scc/lscc/collection-config.js';
 import type { AccessControl } from './access-control.js';
 import type { ChannelCommitters } from './channel-committers.js';
 import type { ChannelRegistry } from './channel-registry.js';
@@ -26,7 +26,7 @@ export interface PeerGatewayOptions {
   chains: (channelId: string) => ChainReader | undefined;
   embeddedOrderer: () => EmbeddedBroadcaster | undefined;
   definitions: ChaincodeDefinitionSource;
-  collections: LsccCollectionStore;
+  collections: StaticCollectionSource;
   access: AccessControl;
   tls: { certPem: Buffer; keyPem: Buffer } | undefined;
   logging: Logging;

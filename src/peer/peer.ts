@@ -22,8 +22,13 @@ import { HealthRegistry } from '../operations/health-registry.js';
 import { OperationsServer } from '../operations/operations-server.js';
 import { Cscc } from '../scc/cscc/cscc.js';
 import { LifecycleScc } from '../scc/lifecycle/lifecycle-scc.js';
-import { readChaincodeDefinition } from '../scc/lscc/chaincode-definition.js';
-import { LsccCollectionStore } from '../scc/lscc/collection-config.js';
+import { LsccCollectionStore, type StaticCollectionSource } from '../scc/lscc/collection-config.js';
+import { LifecycleCollections } from '../scc/lifecycle/lifecycle-collections.js';
+import { LifecycleDefinitionSource } from '../scc/lifecycle/lifecycle-definition-source.js';
+import { LifecyclePackages } from '../chaincode/persistence/lifecycle-packages.js';
+import type { CCID } from '../container/ccintf.js';
+import { PeerEndorsementInfo } from './endorsement-info-source.js';
+import { lifecycleChannelOf, packageReferences } from './lifecycle-wiring.js';
 import { Lscc } from '../scc/lscc/lscc.js';
 import { loadPluginSysCCs, type ModuleImporter } from '../scc/plugin-loader.js';
 import { Qscc } from '../scc/qscc/qscc.js';
@@ -110,15 +115,25 @@ export class Peer {
     // With no peer.chaincodeAddress, chaincodes dial the listener where it actually bound.
     const peerAddress = (): string => config.peer.chaincodeAddress ?? chaincodeAddress ?? config.peer.chaincodeListenAddress;
     let packageStore: PackageStore | undefined;
+    let lifecyclePackages: LifecyclePackages | undefined;
     const health = new HealthRegistry();
-    const vms = await createUserVMs({ config, logging, sourceDir: (ccid) => packageStore?.sourceDir(ccid), peerAddress, health });
+    const vms = await createUserVMs({
+      config,
+      logging,
+      sourceDir: (ccid) => lifecyclePackages?.sourceDir(ccid) ?? packageStore?.sourceDir(ccid),
+      peerAddress,
+      health,
+    });
     const { ccaas } = vms;
     const containerTypeOf = (name: string, version: string): string =>
       packageStore?.get(name, version)?.service === true ? CCAAS_CONTAINER_TYPE : vms.userType;
+    // A `_lifecycle` package (CCID: label and hash) is dialled when it is a service; else run as configured.
+    const packageContainerType = (ccid: CCID, lifecycle: boolean): string =>
+      lifecycle ? (lifecyclePackages?.kind(ccid) === 'service' ? CCAAS_CONTAINER_TYPE : vms.userType) : containerTypeOf(ccid.name, ccid.version);
     const certGenerator = chaincodeTls === undefined ? undefined : caCertGenerator({ issuer: chaincodeTls.chaincodeCa, rootCertPem: chaincodeTls.rootCertPem });
     const channels = new ChannelRegistry();
-    // Private data collections as lscc records them; this peer keeps the values of its organisation's ones.
-    const collections = new LsccCollectionStore(config.peer.localMspId);
+    // Private data collections as `_lifecycle` or lscc define them; this peer keeps the values of its organisation's ones.
+    const collections = new LifecycleCollections(config.peer.localMspId, new LsccCollectionStore(config.peer.localMspId));
     const collectionAccess = new LsccCollectionAccess({ store: collections, ledgers: channels });
     const stack = createChaincodeStack({
       chaincode: config.chaincode,
@@ -141,6 +156,7 @@ export class Peer {
       logger: logging.logger('kvledger'),
     });
     const packages = PackageStore.open({ root: join(config.peer.fileSystemPath, 'chaincodes') });
+    const lifecyclePackagesOpening = LifecyclePackages.open({ root: join(config.peer.fileSystemPath, 'lifecycle', 'chaincodes'), logger: logging.logger('lifecycle') });
     const sccProvider = new SccProvider({
       registrar: inprocRegistry,
       chaincodeProvider: chaincodeSupport,
@@ -165,17 +181,25 @@ export class Peer {
     });
     const clientRoots = tls === undefined ? undefined : clientRootsOf(tls, identity.msp, channels);
     const access = new AccessControl({ channels, localMsp: identity.msp, localMspId: config.peer.localMspId, logger: logging.logger('aclmgmt') });
+    // One source of definitions for the endorser, the Gateway and cc2cc calls: `_lifecycle`'s, else lscc's; read once per block.
+    const definitions = new CachedDefinitionSource(
+      new LifecycleDefinitionSource({ ledgers: channels, localMspId: config.peer.localMspId, legacy: new LsccDefinitionSource({ ledgers: channels }), withApproval: true }),
+    );
+    const endorsementInfo = new PeerEndorsementInfo({
+      definitions,
+      installed: (packageId) => lifecyclePackages?.get(packageId) !== undefined,
+      containerTypeOf: packageContainerType,
+      devMode: config.chaincode.mode === 'dev',
+    });
     // Chaincode-to-chaincode calls reach running chaincodes: system ones at the peer's version.
     const invoker = new ChaincodeSupportInvoker({
       support: chaincodeSupport,
       ledgers: channels,
       version: (name) => (sccProvider.isSysCC(name) ? opts.version : (stack.handlerRegistry.registeredVersion(name) ?? '')),
       // A user chaincode not yet running is launched from its definition, as for a proposal.
-      containerInfo: async (name, state) => {
+      containerInfo: async (name, state, channelId) => {
         if (sccProvider.isSysCC(name)) return undefined;
-        const definition = await readChaincodeDefinition(state, name);
-        if (definition === undefined) return undefined;
-        return { name, version: definition.version, path: '', type: 'NODE', containerType: containerTypeOf(name, definition.version) };
+        return (await endorsementInfo.endorsementInfo(channelId, name, state))?.ccci;
       },
       checkCallAccess: (target, signedProposal) => {
         if (!sccProvider.isSysCC(target.name)) access.checkACL('peer/ChaincodeToChaincode', target.channelId, signedProposal);
@@ -186,22 +210,33 @@ export class Peer {
     // Each is awaited below or in takeDown; observed here so that no failure goes unhandled meanwhile.
     ledgers.catch(() => undefined);
     packages.catch(() => undefined);
+    lifecyclePackagesOpening.catch(() => undefined);
 
     try {
       // Relative plugin paths are taken from core.yaml's folder, as Fabric takes file paths in it.
       const plugins = await loadPluginSysCCs(config.chaincode.systemPlugins, config.configDir ?? opts.cwd ?? process.cwd(), opts.importModule);
       packageStore = await packages;
+      lifecyclePackages = await lifecyclePackagesOpening;
+      const definitionReader = new ChaincodeDefinitions(channels);
       const builtIns = [
         new Lscc({
           packages: packageStore,
-          definitions: new ChaincodeDefinitions(channels),
+          definitions: definitionReader,
           acl: access,
           logger: logging.logger('lscc'),
           applicationMspIds: (channelId) => channels.getBundle(channelId)?.config.applicationOrgs.map((org) => org.mspId) ?? [],
         }),
         new Cscc({ channels: channelManager, acl: access, logger: logging.logger('cscc') }),
         new Qscc({ ledgers: channels, acl: access, logger: logging.logger('qscc') }),
-        new LifecycleScc(),
+        new LifecycleScc({
+          localMspId: config.peer.localMspId,
+          packages: lifecyclePackages,
+          channel: (channelId) => lifecycleChannelOf(channels.getBundle(channelId)),
+          definedNamespaces: (channelId) => definitionReader.lifecycleNamespaces(channelId),
+          references: (packageId) => packageReferences(packageId, channels.channelIds(), definitionReader, definitions),
+          acl: access,
+          logger: logging.logger('lifecycle'),
+        }),
       ];
       for (const scc of [...builtIns, ...plugins]) sccProvider.registerSysCC(scc);
 
@@ -219,6 +254,7 @@ export class Peer {
         signer: identity.signer,
         sysCCVersion: opts.version,
         containerTypeOf,
+        endorsementInfo,
         // The committer checks this peer's own endorsements as any other; what the peer signed itself it need not verify.
         onEndorsed: (channelId, payload, endorsement) => {
           const endorserBytes = endorsement.getEndorser_asU8();
@@ -231,7 +267,7 @@ export class Peer {
         await ledgers;
         parts.orderer = await startEmbeddedOrderer({ config, cryptoDir, logging, version: opts.version });
       }
-      const { services } = commitAndServe({ parts, identity, tls, config, channels, access, endorser, collections, logging });
+      const { services } = commitAndServe({ parts, identity, tls, config, channels, access, endorser, collections, definitions, logging });
       const { chaincodeListener, peerListener } = startListeners({
         config,
         tls: { peer: tls, chaincode: chaincodeTls },
@@ -297,7 +333,9 @@ interface CommitAndServeOptions {
   channels: ChannelRegistry;
   access: AccessControl;
   endorser: { processProposal(signed: SignedProposal, options?: { endorse?: boolean }): Promise<ProposalResponse> };
-  collections: LsccCollectionStore;
+  collections: StaticCollectionSource;
+  /** Definitions as the endorser reads them, forgotten at each commit. */
+  definitions: CachedDefinitionSource;
   logging: Logging;
 }
 
@@ -308,13 +346,14 @@ interface CommitAndServeOptions {
 function commitAndServe(opts: CommitAndServeOptions): { services: Array<{ addTo(server: Server): Promise<void> }> } {
   const { parts, tls, config, channels, access, logging } = opts;
   const finder = new CommitFinder((channelId) => channels.getLedger(channelId));
-  const definitions = new CachedDefinitionSource(new LsccDefinitionSource({ ledgers: channels }));
+  const { definitions } = opts;
   const committers = new ChannelCommitters({
     signer: opts.identity.signer,
     tls: tls === undefined ? undefined : { certPem: tls.certPem, keyPem: tls.keyPem },
     deliveryClient: config.peer.deliveryClient,
     embeddedOrderer: () => parts.orderer,
-    definitions: new LsccDefinitionSource({ ledgers: channels }),
+    // The validator reads definitions as committed, uncached: each block's as of the block before it.
+    definitions: new LifecycleDefinitionSource({ ledgers: channels, localMspId: config.peer.localMspId, legacy: new LsccDefinitionSource({ ledgers: channels }) }),
     onConfig: (channelId, block) => {
       channels.updateBundle(channelId, ChannelBundle.fromBlock(block));
     },

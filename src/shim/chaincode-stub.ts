@@ -6,6 +6,10 @@ export interface PeerCalls {
   getState(key: string, channelId: string, txId: string): Promise<Uint8Array>;
   putState(key: string, value: Uint8Array, channelId: string, txId: string): Promise<void>;
   deleteState(key: string, channelId: string, txId: string): Promise<void>;
+  getPrivateData(collection: string, key: string, channelId: string, txId: string): Promise<Uint8Array>;
+  getPrivateDataHash(collection: string, key: string, channelId: string, txId: string): Promise<Uint8Array>;
+  putPrivateData(collection: string, key: string, value: Uint8Array, channelId: string, txId: string): Promise<void>;
+  deletePrivateData(collection: string, key: string, channelId: string, txId: string): Promise<void>;
 }
 
 /** What a chaincode sees of its transaction: its arguments and the ledger state calls. */
@@ -62,5 +66,23 @@ export class ChaincodeStub {
 
   deleteState(key: string): Promise<void> {
     return this.calls.deleteState(key, this.channelId, this.txId);
+  }
+
+  /** A private value of the collection; empty when there is none. */
+  getPrivateData(collection: string, key: string): Promise<Uint8Array> {
+    return this.calls.getPrivateData(collection, key, this.channelId, this.txId);
+  }
+
+  /** The hash of a private value, which a peer has even for collections its organisation is not in; empty when none. */
+  getPrivateDataHash(collection: string, key: string): Promise<Uint8Array> {
+    return this.calls.getPrivateDataHash(collection, key, this.channelId, this.txId);
+  }
+
+  putPrivateData(collection: string, key: string, value: Uint8Array): Promise<void> {
+    return this.calls.putPrivateData(collection, key, value, this.channelId, this.txId);
+  }
+
+  deletePrivateData(collection: string, key: string): Promise<void> {
+    return this.calls.deletePrivateData(collection, key, this.channelId, this.txId);
   }
 }

@@ -98,25 +98,50 @@ export class ShimHandler implements PeerCalls {
     this.pending.clear();
   }
 
-  async getState(key: string, channelId: string, txId: string): Promise<Uint8Array> {
+  getState(key: string, channelId: string, txId: string): Promise<Uint8Array> {
+    return this.getPrivateData('', key, channelId, txId);
+  }
+
+  putState(key: string, value: Uint8Array, channelId: string, txId: string): Promise<void> {
+    return this.putPrivateData('', key, value, channelId, txId);
+  }
+
+  deleteState(key: string, channelId: string, txId: string): Promise<void> {
+    return this.deletePrivateData('', key, channelId, txId);
+  }
+
+  /** A value of the collection ('' for the public state). */
+  async getPrivateData(collection: string, key: string, channelId: string, txId: string): Promise<Uint8Array> {
     const req = new GetState();
     req.setKey(key);
+    req.setCollection(collection);
     const reply = await this.call(T.GET_STATE, req.serializeBinary(), channelId, txId);
     return reply.getPayload_asU8();
   }
 
-  async putState(key: string, value: Uint8Array, channelId: string, txId: string): Promise<void> {
+  /** The SHA-256 of a collection's value, which peers of every organisation have. */
+  async getPrivateDataHash(collection: string, key: string, channelId: string, txId: string): Promise<Uint8Array> {
+    const req = new GetState();
+    req.setKey(key);
+    req.setCollection(collection);
+    const reply = await this.call(T.GET_PRIVATE_DATA_HASH, req.serializeBinary(), channelId, txId);
+    return reply.getPayload_asU8();
+  }
+
+  async putPrivateData(collection: string, key: string, value: Uint8Array, channelId: string, txId: string): Promise<void> {
     if (key === '') throw new ShimError('PEER_ERROR', 'key must not be an empty string');
     const req = new PutState();
     req.setKey(key);
     req.setValue(value);
+    req.setCollection(collection);
     await this.call(T.PUT_STATE, req.serializeBinary(), channelId, txId);
   }
 
-  async deleteState(key: string, channelId: string, txId: string): Promise<void> {
+  async deletePrivateData(collection: string, key: string, channelId: string, txId: string): Promise<void> {
     if (key === '') throw new ShimError('PEER_ERROR', 'key must not be an empty string');
     const req = new DelState();
     req.setKey(key);
+    req.setCollection(collection);
     await this.call(T.DEL_STATE, req.serializeBinary(), channelId, txId);
   }
 

@@ -388,11 +388,23 @@ describe('lscc and _lifecycle', () => {
     assert.equal((await invoke('', 'install')).message, 'Incorrect number of arguments, 1');
   });
 
-  test('_lifecycle names an unknown function', async () => {
-    const invoke = await running(new LifecycleScc());
-    const res = await invoke('QueryInstalledChaincodes');
+  test('_lifecycle names a wrong argument count and an unknown function', async () => {
+    const { logging } = captureLogging();
+    const invoke = await running(
+      new LifecycleScc({
+        localMspId: 'SampleOrg',
+        packages: { install: async () => ({ packageId: '', label: '' }), get: () => undefined, list: () => [], load: async () => undefined },
+        channel: () => undefined,
+        definedNamespaces: async () => [],
+        acl: { checkACL: () => undefined },
+        logger: logging.logger('lifecycle'),
+      }),
+    );
+    assert.equal((await invoke()).message, 'lifecycle scc must be invoked with arguments');
+    assert.equal((await invoke('QueryInstalledChaincodes')).message, 'lifecycle scc operations require exactly two arguments but received 1');
+    const res = await invoke('Bogus', new Uint8Array());
     assert.equal(res.status, 500);
-    assert.equal(res.message, "unknown function 'QueryInstalledChaincodes' of _lifecycle");
+    assert.equal(res.message, "failed to invoke backing implementation of 'Bogus': no such function of _lifecycle");
   });
 });
 

@@ -14,6 +14,10 @@ const noCalls: PeerCalls = {
   getState: async () => new Uint8Array(),
   putState: async () => undefined,
   deleteState: async () => undefined,
+  getPrivateData: async () => new Uint8Array(),
+  getPrivateDataHash: async () => new Uint8Array(),
+  putPrivateData: async () => undefined,
+  deletePrivateData: async () => undefined,
 };
 
 function inputOf(...args: string[]): ChaincodeInput {

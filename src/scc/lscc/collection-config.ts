@@ -87,6 +87,11 @@ export function decodeCollections(bytes: Uint8Array): StaticCollection[] {
     });
 }
 
+/** Where a chaincode's collections, as configured, are read (lscc's store, or `_lifecycle`'s with implicit collections). */
+export interface StaticCollectionSource {
+  staticCollections(namespace: string, read: CommittedStateReader): Promise<ReadonlyMap<string, StaticCollection> | undefined>;
+}
+
 /**
  * The collections of each chaincode, read from lscc's namespace of a channel's state (Fabric's
  * collection store for the legacy lifecycle). A decoded configuration is reused while its bytes
