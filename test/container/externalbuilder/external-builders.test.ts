@@ -151,6 +151,21 @@ describe('ExternalBuilders: detect and build', () => {
     });
   });
 
+  test('aborting the signal kills a build that hangs, and the build fails saying so', async () => {
+    const hanging = await writeBuilder({ detect: 'exit 0', build: 'exec sleep 30' });
+    const { externalBuilders, root } = await setup([{ name: 'slow', path: hanging }]);
+    const controller = new AbortController();
+    const building = externalBuilders.build('slow:1', await packageParts('x', 'slow', { a: 'b' }), { signal: controller.signal });
+    setTimeout(() => controller.abort(), 200);
+    await assert.rejects(building, (err: unknown) => {
+      assert.ok(err instanceof ExternalBuilderError);
+      assert.equal(err.code, 'BUILD_FAILED');
+      assert.match(err.message, /external builder 'slow' failed: .*abort/i);
+      return true;
+    });
+    assert.deepEqual(await readdir(root), []);
+  });
+
   test('the same package built twice at once is built once', async () => {
     const { externalBuilders, lines } = await setup([{ name: 'node', path: NODE_BUILDER }]);
     const parts = await packageParts('external-node', 'twice', recorderFiles());
