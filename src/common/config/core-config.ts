@@ -131,7 +131,22 @@ export interface ChaincodeConfig {
   /** chaincode.system: SCC name -> its enable/disable word, as written. */
   system: Record<string, string>;
   systemPlugins: SystemPluginConfig[];
+  /**
+   * chaincode.externalBuilders: the builders and launchers tried, in order, on each installed
+   * package (Fabric's external builders); empty by default.
+   */
+  externalBuilders: ExternalBuilderConfig[];
   logging: { level: string; shim: string; format: string };
+}
+
+/** One entry of chaincode.externalBuilders. */
+export interface ExternalBuilderConfig {
+  /** Names the builder in logs and in the build-info.json of its builds. */
+  name: string;
+  /** The folder holding bin/detect and bin/build (and optionally bin/release, bin/run); absolute once loaded. */
+  path: string;
+  /** Variables of the peer's environment its commands get, besides LD_LIBRARY_PATH, LIBPATH, PATH and TMPDIR. */
+  propagateEnvironment: string[];
 }
 
 export interface SystemPluginConfig {

@@ -74,6 +74,7 @@ export const EMBEDDED_DEFAULTS: Record<string, unknown> = {
       "qscc": "enable"
     },
     "systemPlugins": [],
+    "externalBuilders": [],
     "logging": {
       "level": "info",
       "shim": "warning",

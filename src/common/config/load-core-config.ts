@@ -4,7 +4,7 @@ import { isAbsolute, join, resolve } from 'node:path';
 import { errorMessage } from '../errors/weft-error.js';
 import { ConfigError } from './config-error.js';
 import { checkCoreYamlKeys, unknownKeyWarning } from './core-yaml-keys.js';
-import type { CoreConfig, DeliveryClientConfig, DockerHostConfig, SystemPluginConfig } from './core-config.js';
+import type { CoreConfig, DeliveryClientConfig, DockerHostConfig, ExternalBuilderConfig, SystemPluginConfig } from './core-config.js';
 import { parseDuration } from './duration.js';
 import { EMBEDDED_DEFAULTS } from './embedded-defaults.js';
 
@@ -38,6 +38,7 @@ export async function loadCoreConfig(opts: LoadCoreConfigOptions): Promise<CoreC
   const mspConfigPath = values.string('peer.mspConfigPath');
   const dataFolder = resolve(opts.cwd ?? process.cwd(), fileSystemPath);
   await checkFolder(values, dataFolder);
+  const externalBuilders = await values.externalBuilders('chaincode.externalBuilders', configDir ?? opts.cwd ?? process.cwd());
 
   return {
     configDir,
@@ -86,6 +87,7 @@ export async function loadCoreConfig(opts: LoadCoreConfigOptions): Promise<CoreC
       node: { runtime },
       system: values.stringMap('chaincode.system'),
       systemPlugins: values.plugins('chaincode.systemPlugins'),
+      externalBuilders,
       logging: {
         level: values.string('chaincode.logging.level'),
         shim: values.string('chaincode.logging.shim'),
@@ -455,6 +457,53 @@ class Values {
         invokableCC2CC: item.boolean('invokableCC2CC'),
       };
     });
+  }
+
+  /**
+   * chaincode.externalBuilders: [{name, path, propagateEnvironment}], as Fabric reads them (its
+   * older environmentWhitelist standing in for propagateEnvironment); CORE_CHAINCODE_EXTERNALBUILDERS
+   * holds the list as YAML (`[{name: x, path: /dir}]`). Each path is made absolute (from `baseDir`)
+   * and must hold bin/detect and bin/build, the two commands Fabric requires of a builder.
+   */
+  async externalBuilders(key: string, baseDir: string): Promise<ExternalBuilderConfig[]> {
+    let value: unknown = this.raw(key) ?? [];
+    if (typeof value === 'string') value = await this.parseYamlValue(key, value);
+    if (value === null || value === undefined || value === '') return [];
+    if (!Array.isArray(value)) return this.invalid(key, value, 'is not a list of builders (name, path, propagateEnvironment)');
+    const builders: ExternalBuilderConfig[] = [];
+    for (const [i, entry] of value.entries()) {
+      const at = `${key}[${i}]`;
+      if (!isTree(entry)) return this.invalid(at, entry, 'is not a mapping with name, path and propagateEnvironment');
+      builders.push(await new Values(entry, {}, `${at}.`).externalBuilder(baseDir));
+    }
+    return builders;
+  }
+
+  /** One entry of chaincode.externalBuilders, these values being the entry's. */
+  private async externalBuilder(baseDir: string): Promise<ExternalBuilderConfig> {
+    const name = this.string('name');
+    const path = this.string('path');
+    if (path === '') this.invalid('path', path, 'must give the folder of the builder (the one holding bin/detect and bin/build)');
+    if (name === '') this.invalid('name', name, `must name the external builder at ${path}`);
+    const propagateEnvironment = this.stringList('propagateEnvironment') ?? this.stringList('environmentWhitelist') ?? [];
+    const folder = resolve(baseDir, path);
+    for (const command of ['detect', 'build']) {
+      const info = await stat(join(folder, 'bin', command)).catch(() => undefined);
+      if (info?.isFile() !== true) {
+        this.invalid('path', path, `has no bin/${command}: an external builder needs bin/detect and bin/build (bin/release and bin/run are optional)`);
+      }
+    }
+    return { name, path: folder, propagateEnvironment };
+  }
+
+  /** A list given as YAML text (from a CORE_* variable), parsed. */
+  private async parseYamlValue(key: string, text: string): Promise<unknown> {
+    const { parse } = await import('yaml');
+    try {
+      return parse(text) as unknown;
+    } catch (err) {
+      return this.invalid(key, text, `is not YAML: ${(errorMessage(err).split('\n')[0] ?? '').replace(/:$/, '')}`);
+    }
   }
 
   private raw(key: string, allowEnv = true): unknown {

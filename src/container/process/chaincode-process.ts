@@ -3,13 +3,16 @@ import type { Logger } from '../../common/logging/logging.js';
 import { OutputTail } from './output-tail.js';
 import { exitCodeOf, type ProcessExit } from './process-exit.js';
 
+/** Where a chaincode's output lines go: stdout at info, stderr at warning, spawn trouble at debug. */
+export type ChaincodeOutput = Pick<Logger, 'debug' | 'info' | 'warn'>;
+
 export interface ChaincodeProcessOptions {
   command: string;
   args: string[];
   cwd: string;
   env: Record<string, string>;
   /** Gets each line the chaincode writes, under the chaincode's own logger. */
-  output: Logger;
+  output: ChaincodeOutput;
   /** How many of its last lines to keep for error messages. */
   keepLines: number;
 }

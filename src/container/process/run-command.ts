@@ -17,12 +17,19 @@ export interface RunCommandOptions {
   env: Record<string, string>;
   onLine(line: string): void;
   keepLines?: number;
+  /** Aborting kills the command (SIGTERM) and rejects with the signal's reason. */
+  signal?: AbortSignal | undefined;
 }
 
 /** Runs a command to its end, passing its output on line by line. Rejects only when it cannot be spawned. */
 export function runCommand(opts: RunCommandOptions): Promise<CommandResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(opts.command, opts.args, { cwd: opts.cwd, env: opts.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(opts.command, opts.args, {
+      cwd: opts.cwd,
+      env: opts.env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      ...(opts.signal !== undefined ? { signal: opts.signal } : {}),
+    });
     const tail = new OutputTail(opts.keepLines ?? 20, (line) => opts.onLine(line));
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => tail.push('stdout', chunk));
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => tail.push('stderr', chunk));
