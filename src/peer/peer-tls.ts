@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { ChaincodeCa } from '../chaincode/tls/chaincode-ca.js';
 import { PROCESS_CONTAINER_TYPE } from '../container/process/process-vm-provider.js';
+import { EXTERNAL_CONTAINER_TYPE } from '../container/externalbuilder/external-vm-provider.js';
 import type { CoreConfig, TlsConfig } from '../common/config/core-config.js';
 import { ConfigError } from '../common/config/config-error.js';
 import { readPemFile, type PemKind } from '../common/config/pem-file.js';
@@ -53,7 +54,7 @@ export async function listenerTlsOf(
   const peer = config.peer.tls.enabled ? await loadPeerTls(tls, config.peer.fileSystemPath) : undefined;
   if (peer !== undefined) return { peer, chaincode: peer, tlsContainerTypes: undefined };
   // Launched processes alone get credentials: system chaincodes run in the peer's process.
-  return { peer, chaincode: await launchTlsOf(config, tls), tlsContainerTypes: new Set([PROCESS_CONTAINER_TYPE]) };
+  return { peer, chaincode: await launchTlsOf(config, tls), tlsContainerTypes: new Set([PROCESS_CONTAINER_TYPE, EXTERNAL_CONTAINER_TYPE]) };
 }
 
 /**

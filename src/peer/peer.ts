@@ -27,6 +27,7 @@ import { LifecycleCollections } from '../scc/lifecycle/lifecycle-collections.js'
 import { LifecycleDefinitionSource } from '../scc/lifecycle/lifecycle-definition-source.js';
 import { LifecyclePackages } from '../chaincode/persistence/lifecycle-packages.js';
 import type { CCID } from '../container/ccintf.js';
+import { EXTERNAL_CONTAINER_TYPE } from '../container/externalbuilder/external-vm-provider.js';
 import { PeerEndorsementInfo } from './endorsement-info-source.js';
 import { lifecycleChannelOf, packageReferences } from './lifecycle-wiring.js';
 import { Lscc } from '../scc/lscc/lscc.js';
@@ -128,8 +129,12 @@ export class Peer {
     const containerTypeOf = (name: string, version: string): string =>
       packageStore?.get(name, version)?.service === true ? CCAAS_CONTAINER_TYPE : vms.userType;
     // A `_lifecycle` package (CCID: label and hash) is dialled when it is a service; else run as configured.
-    const packageContainerType = (ccid: CCID, lifecycle: boolean): string =>
-      lifecycle ? (lifecyclePackages?.kind(ccid) === 'service' ? CCAAS_CONTAINER_TYPE : vms.userType) : containerTypeOf(ccid.name, ccid.version);
+    const packageContainerType = (ccid: CCID, lifecycle: boolean): string => {
+      if (!lifecycle) return containerTypeOf(ccid.name, ccid.version);
+      const kind = lifecyclePackages?.kind(ccid);
+      if (kind === 'external') return vms.external.isChaincodeServer(ccid) ? CCAAS_CONTAINER_TYPE : EXTERNAL_CONTAINER_TYPE;
+      return kind === 'service' ? CCAAS_CONTAINER_TYPE : vms.userType;
+    };
     const certGenerator = chaincodeTls === undefined ? undefined : caCertGenerator({ issuer: chaincodeTls.chaincodeCa, rootCertPem: chaincodeTls.rootCertPem });
     const channels = new ChannelRegistry();
     // Private data collections as `_lifecycle` or lscc define them; this peer keeps the values of its organisation's ones.
@@ -156,7 +161,17 @@ export class Peer {
       logger: logging.logger('kvledger'),
     });
     const packages = PackageStore.open({ root: join(config.peer.fileSystemPath, 'chaincodes') });
-    const lifecyclePackagesOpening = LifecyclePackages.open({ root: join(config.peer.fileSystemPath, 'lifecycle', 'chaincodes'), logger: logging.logger('lifecycle') });
+    const lifecyclePackagesOpening = LifecyclePackages.open({
+      root: join(config.peer.fileSystemPath, 'lifecycle', 'chaincodes'),
+      externalBuilders: {
+        build: async (packageId, pkg) => {
+          const built = await vms.externalBuilders.build(packageId, { metadataJson: JSON.stringify(pkg.metadata), codePackage: pkg.codePackage });
+          return built === undefined ? undefined : { builder: built.builder.name };
+        },
+        restore: async (packageId) => (await vms.externalBuilders.restore(packageId)) !== undefined,
+      },
+      logger: logging.logger('lifecycle'),
+    });
     const sccProvider = new SccProvider({
       registrar: inprocRegistry,
       chaincodeProvider: chaincodeSupport,

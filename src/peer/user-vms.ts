@@ -8,6 +8,7 @@ import { PROCESS_CONTAINER_TYPE, ProcessVMProvider } from '../container/process/
 import type { CCID } from '../container/ccintf.js';
 import type { VMProvider } from '../container/vm.js';
 import type { HealthRegistry } from '../operations/health-registry.js';
+import { EXTERNAL_CONTAINER_TYPE, ExternalBuilders, ExternalVMProvider } from '../container/externalbuilder/index.js';
 
 export interface UserVMsOptions {
   config: CoreConfig;
@@ -26,6 +27,9 @@ export interface UserVMs {
   providers: Map<string, VMProvider>;
   stoppable: Array<{ stopAll(timeoutMs: number): Promise<void> }>;
   ccaas: CcaasVMProvider;
+  /** chaincode.externalBuilders: they build `_lifecycle` packages they detect, and run them. */
+  externalBuilders: ExternalBuilders;
+  external: ExternalVMProvider;
 }
 
 /**
@@ -34,12 +38,27 @@ export interface UserVMs {
  */
 export async function createUserVMs(opts: UserVMsOptions): Promise<UserVMs> {
   const { config, logging } = opts;
-  const packages = { sourceDir: opts.sourceDir };
+  const externalBuilders = new ExternalBuilders({
+    builders: config.chaincode.externalBuilders,
+    root: join(config.peer.fileSystemPath, 'externalbuilder', 'builds'),
+    logging,
+  });
+  const external = new ExternalVMProvider({
+    builds: externalBuilders,
+    mspId: config.peer.localMspId,
+    runRoot: join(config.peer.fileSystemPath, 'externalbuilder', 'run'),
+    logger: logging.logger('chaincode.externalbuilder'),
+  });
+  // A chaincode server an external builder released is dialled from its release's connection.json.
+  const packages = { sourceDir: (ccid: CCID) => external.chaincodeServerDir(ccid) ?? opts.sourceDir(ccid) };
   const devMode = config.chaincode.mode === 'dev';
   const userType = devMode ? DEV_CONTAINER_TYPE : config.vm.type === 'docker' ? DOCKER_CONTAINER_TYPE : PROCESS_CONTAINER_TYPE;
   const ccaas = new CcaasVMProvider({ packages, logger: logging.logger('container.ccaas') });
-  const providers = new Map<string, VMProvider>([[CCAAS_CONTAINER_TYPE, ccaas]]);
-  const stoppable: UserVMs['stoppable'] = [ccaas];
+  const providers = new Map<string, VMProvider>([
+    [CCAAS_CONTAINER_TYPE, ccaas],
+    [EXTERNAL_CONTAINER_TYPE, external],
+  ]);
+  const stoppable: UserVMs['stoppable'] = [ccaas, external];
   if (devMode) {
     providers.set(DEV_CONTAINER_TYPE, new DevVMProvider({ logger: logging.logger('chaincode'), peerAddress: opts.peerAddress }));
   } else {
@@ -76,5 +95,5 @@ export async function createUserVMs(opts: UserVMsOptions): Promise<UserVMs> {
     // In the background: start-up does not wait on the engine, which may not even answer.
     void docker.removeLeftovers();
   }
-  return { userType, providers, stoppable, ccaas };
+  return { userType, providers, stoppable, ccaas, externalBuilders, external };
 }

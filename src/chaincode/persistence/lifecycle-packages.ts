@@ -10,6 +10,8 @@ export class LifecyclePackageError extends WeftError<'ALREADY_INSTALLED' | 'BUIL
 /** Builds packages with the builders of chaincode.externalBuilders; undefined when none detects the package. */
 export interface ExternalBuild {
   build(packageId: string, pkg: { metadata: InstallPackageMetadata; codePackage: Uint8Array }): Promise<{ builder: string } | undefined>;
+  /** Finds a package's kept build after a restart; false when there is none (its builder is gone, say). */
+  restore(packageId: string): Promise<boolean>;
 }
 
 export interface LifecyclePackagesOptions {
@@ -20,7 +22,7 @@ export interface LifecyclePackagesOptions {
 }
 
 /** The package types the peer builds itself: node code, and chaincode-as-a-service (a connection.json). */
-const BUILT_IN_TYPES = new Set(['node', 'ccaas', 'external']);
+const BUILT_IN_TYPES = new Set(['node', 'ccaas']);
 
 /**
  * The packages installed with `_lifecycle`, by package ID (`label:sha256`): the install package
@@ -37,7 +39,18 @@ export class LifecyclePackages {
 
   static async open(opts: LifecyclePackagesOptions): Promise<LifecyclePackages> {
     await mkdir(opts.root, { recursive: true });
-    return new LifecyclePackages(await PackageStore.open({ root: opts.root, lifecycle: true }), opts);
+    const packages = new LifecyclePackages(await PackageStore.open({ root: opts.root, lifecycle: true }), opts);
+    // Packages external builders built are found again, not built again; one that cannot be is logged, and fails at launch.
+    for (const found of packages.store.list()) {
+      if (found.external !== true) continue;
+      const packageId = `${found.name}:${found.version}`;
+      const restored = await opts.externalBuilders?.restore(packageId).catch((err: unknown) => {
+        opts.logger.warn('open', `could not restore the external build of ${packageId}: ${errorMessage(err)}`);
+        return true;
+      });
+      if (restored === false) opts.logger.warn('open', `package ${packageId} was built by an external builder, and its build is gone`);
+    }
+    return packages;
   }
 
   async install(installPackage: Uint8Array): Promise<{ packageId: string; label: string }> {
