@@ -1,26 +1,17 @@
 import type { Command } from 'commander';
-import { BroadcastClient } from '../client/broadcast-client.js';
-import { CommitWaiter, type CommitStatus } from '../client/commit-waiter.js';
-import { DeliverClient } from '../client/deliver-client.js';
-import { parseDuration } from '../common/config/duration.js';
 import { readChaincodePackage } from '../client/chaincode-package.js';
 import { readCollectionConfigFile } from '../client/collection-config-file.js';
 import { ClientError } from '../client/client-error.js';
-import { EndorserClient } from '../client/endorser-client.js';
-import { createSignedProposal } from '../client/signed-proposal.js';
-import { createTransactionEnvelope } from '../client/transaction-envelope.js';
-import { TxValidationCode, type BroadcastResponse } from '../common/protos/orderer.js';
 import { ChaincodeDeploymentSpec, ChaincodeEvent, ChaincodeID, ChaincodeInput, ChaincodeSpec, type Response } from '../common/protos/peer.js';
-import { ChaincodeAction, HeaderType, ProposalResponsePayload, type HeaderTypeValue, type ProposalResponse } from '../common/protos/proposal.js';
+import { ChaincodeAction, ProposalResponsePayload, type ProposalResponse } from '../common/protos/proposal.js';
 import { ChaincodeQueryResponse } from '../common/protos/query.js';
 import { parseSignaturePolicy } from '../policies/signature-policy-dsl.js';
 import { CliError } from './cli-error.js';
 import { writeDevCredentials } from './dev-credentials.js';
-import { clientContext, ordererTarget, type ClientContext } from './peer-call.js';
+import { clientContext } from './peer-call.js';
+import { addOrderingFlags, addPeerFlags, endorse, endorsingPeers, order, waitTimeoutOf, type Endorsed, type OrderingFlags, type PeerFlags } from './transaction-flow.js';
 
 const LANGUAGES: Record<string, number> = { golang: 1, node: 2, car: 3, java: 4 };
-// common.Status.SUCCESS: the orderer took the transaction.
-const SUCCESS = 200;
 const text = (s: string): Buffer => Buffer.from(s);
 
 /** `-P`: the SignaturePolicyEnvelope lscc records, refused as Fabric's CLI refuses a policy it cannot parse. */
@@ -85,79 +76,14 @@ export function responseText(response: Response): string {
   return parts.join(' ');
 }
 
-async function endorse(
+/** Endorses at the CLI's peer, or at each of --peerAddresses where the command takes them. */
+async function endorseAt(
   env: NodeJS.ProcessEnv,
-  req: { channelId: string; chaincodeName: string; args: Uint8Array[]; headerType?: HeaderTypeValue; transient?: Map<string, Uint8Array> | undefined },
-): Promise<{ signed: ReturnType<typeof createSignedProposal>['signed']; txId: string; reply: ProposalResponse; context: ClientContext }> {
+  req: { channelId: string; chaincodeName: string; args: Uint8Array[]; transient?: Map<string, Uint8Array> | undefined; isInit?: boolean },
+  peers: PeerFlags = {},
+): Promise<Endorsed> {
   const context = await clientContext(env);
-  const client = await EndorserClient.connect(context.address, context.tls);
-  try {
-    const { signed, txId } = createSignedProposal({ headerType: HeaderType.ENDORSER_TRANSACTION, signer: context.signer, ...req });
-    return { signed, txId, reply: await client.send(signed), context };
-  } finally {
-    client.close();
-  }
-}
-
-/** Where an endorsed transaction goes, and how long the CLI waits for its commit (the CLI's -o, --waitForEventTimeout). */
-interface OrderingFlags {
-  orderer?: string;
-  ordererTLSHostnameOverride?: string;
-  waitForEvent?: boolean;
-  waitForEventTimeout: string;
-}
-
-function addOrderingFlags(command: Command): Command {
-  return command
-    .option('-o, --orderer <address>', "ordering service endpoint (default: the peer's address, where its embedded orderer answers)")
-    .option('--ordererTLSHostnameOverride <host>', 'the host name the ordering service\'s TLS certificate carries, when it is not the one dialled')
-    .option('--waitForEvent', 'wait for the transaction to be committed on the peer (Weft always does: a transaction that is not VALID fails the command)')
-    .option('--waitForEventTimeout <duration>', 'how long to wait for the transaction to be committed', '30s');
-}
-
-/** --waitForEventTimeout in ms, refused before anything is sent when it is no duration. */
-function waitTimeoutOf(flags: OrderingFlags): number {
-  const timeoutMs = parseDuration(flags.waitForEventTimeout);
-  if (timeoutMs === undefined) throw new CliError('BAD_INPUT', `invalid --waitForEventTimeout ${flags.waitForEventTimeout}: expected a duration such as 30s`);
-  return timeoutMs;
-}
-
-/**
- * Broadcasts the endorsed transaction to the ordering service, then waits on the peer's
- * DeliverFiltered for its commit, opened before the broadcast so that it cannot be missed.
- * Resolves where it was committed; a transaction not VALID throws with its validation code.
- */
-async function order(env: NodeJS.ProcessEnv, endorsed: Awaited<ReturnType<typeof endorse>>, channelId: string, flags: OrderingFlags): Promise<CommitStatus> {
-  const timeoutMs = waitTimeoutOf(flags);
-  const { context } = endorsed;
-  const target = await ordererTarget(env, context, flags);
-  const deliver = await DeliverClient.connect(context.address, { service: 'peer', signer: context.signer, tls: context.tls });
-  try {
-    const waiter = await CommitWaiter.open(deliver, { channelId, timeoutMs });
-    let reply: BroadcastResponse;
-    try {
-      const client = await BroadcastClient.connect(target.address, target.tls);
-      try {
-        reply = await client.send(createTransactionEnvelope(endorsed.signed, endorsed.reply, context.signer));
-      } finally {
-        client.close();
-      }
-    } catch (err) {
-      waiter.close();
-      throw err;
-    }
-    if (reply.getStatus() !== SUCCESS) {
-      waiter.close();
-      throw new ClientError('BROADCAST_REFUSED', `could not send transaction: status ${reply.getStatus()}: ${reply.getInfo()}`);
-    }
-    const status = await waiter.wait(endorsed.txId);
-    if (status.validationCode !== TxValidationCode.VALID) {
-      throw new ClientError('TX_INVALIDATED', `transaction ${endorsed.txId} invalidated with status (${status.validationCodeName}) in block ${status.blockNumber}`);
-    }
-    return status;
-  } finally {
-    deliver.close();
-  }
+  return endorse(context, await endorsingPeers(context, peers, { command: 'invoke', multiple: true }), req);
 }
 
 /** The event the chaincode set in the endorsed transaction, if any: the payload is whole here, unlike in a filtered block. */
@@ -211,7 +137,7 @@ export function addChaincodeCommands(program: Command, env: NodeJS.ProcessEnv): 
       const path = pkg ?? opts.path;
       if (path === undefined) throw new CliError('BAD_INPUT', 'give the chaincode folder or .tar.gz to install');
       const cds = deploymentSpec(opts.name, opts.version, opts.lang, [], await readChaincodePackage(path));
-      const { reply } = await endorse(env, { channelId: '', chaincodeName: 'lscc', args: [text('install'), cds.serializeBinary()] });
+      const { reply } = await endorseAt(env, { channelId: '', chaincodeName: 'lscc', args: [text('install'), cds.serializeBinary()] });
       const response = okResponse(reply, 'install');
       process.stdout.write(`Installed remotely response:<${responseText(response)} >\n`);
     });
@@ -237,7 +163,7 @@ export function addChaincodeCommands(program: Command, env: NodeJS.ProcessEnv): 
         const policy = opts.policy === undefined ? new Uint8Array() : endorsementPolicyArg(opts.policy);
         const args = [text(fn), text(opts.channelID), cds.serializeBinary(), policy, text('escc'), text('vscc')];
         if (opts.collectionsConfig !== undefined) args.push(await readCollectionConfigFile(opts.collectionsConfig));
-        const endorsed = await endorse(env, { channelId: opts.channelID, chaincodeName: 'lscc', args });
+        const endorsed = await endorseAt(env, { channelId: opts.channelID, chaincodeName: 'lscc', args });
         okResponse(endorsed.reply, command);
         const committed = await order(env, endorsed, opts.channelID, opts);
         process.stdout.write(`Chaincode ${opts.name}:${opts.version} ${done} on channel ${opts.channelID} (txid ${endorsed.txId}, ${committed.validationCodeName} in block ${committed.blockNumber})\n`);
@@ -250,16 +176,24 @@ export function addChaincodeCommands(program: Command, env: NodeJS.ProcessEnv): 
     .requiredOption('-C, --channelID <channel>', 'the channel')
     .requiredOption('-n, --name <name>', 'name of the chaincode')
     .requiredOption('-c, --ctor <json>', 'the call in JSON format: {"Args":["function","arg"]}')
-    .option('--transient <json>', 'private inputs, in JSON format: {"key":"<base64 value>"}');
-  addOrderingFlags(invoke).action(async (opts: OrderingFlags & { channelID: string; name: string; ctor: string; transient?: string }) => {
+    .option('--transient <json>', 'private inputs, in JSON format: {"key":"<base64 value>"}')
+    .option('-I, --isInit', "call the chaincode's Init: the first invoke of a chaincode whose definition requires it (--init-required)");
+  addPeerFlags(invoke);
+  addOrderingFlags(invoke).action(async (opts: OrderingFlags & PeerFlags & { channelID: string; name: string; ctor: string; transient?: string; isInit?: boolean }) => {
       waitTimeoutOf(opts);
-      const endorsed = await endorse(env, {
-        channelId: opts.channelID,
-        chaincodeName: opts.name,
-        args: parseCtor(opts.ctor),
-        transient: parseTransient(opts.transient),
-      });
-      const response = okResponse(endorsed.reply, 'invoke');
+      const endorsed = await endorseAt(
+        env,
+        {
+          channelId: opts.channelID,
+          chaincodeName: opts.name,
+          args: parseCtor(opts.ctor),
+          transient: parseTransient(opts.transient),
+          isInit: opts.isInit === true,
+        },
+        opts,
+      );
+      const [response] = endorsed.replies.map((reply) => okResponse(reply, 'invoke'));
+      if (response === undefined) throw new ClientError('PROPOSAL_FAILED', 'no proposal responses received');
       const committed = await order(env, endorsed, opts.channelID, opts);
       process.stdout.write(`Chaincode invoke successful. result: ${responseText(response)}\n`);
       const event = chaincodeEventOf(endorsed.reply);
@@ -277,7 +211,7 @@ export function addChaincodeCommands(program: Command, env: NodeJS.ProcessEnv): 
     .requiredOption('-c, --ctor <json>', 'the call in JSON format: {"Args":["function","arg"]}')
     .option('--transient <json>', 'private inputs, in JSON format: {"key":"<base64 value>"}')
     .action(async (opts: { channelID: string; name: string; ctor: string; transient?: string }) => {
-      const { reply } = await endorse(env, {
+      const { reply } = await endorseAt(env, {
         channelId: opts.channelID,
         chaincodeName: opts.name,
         args: parseCtor(opts.ctor),
@@ -295,7 +229,7 @@ export function addChaincodeCommands(program: Command, env: NodeJS.ProcessEnv): 
     .action(async (opts: { installed?: boolean; instantiated?: boolean; channelID?: string }) => {
       if (opts.installed === opts.instantiated) throw new CliError('BAD_INPUT', 'give one of --installed or --instantiated');
       if (opts.instantiated === true && opts.channelID === undefined) throw new CliError('BAD_INPUT', 'the channel ID (-C) is needed with --instantiated');
-      const { reply } = await endorse(env, {
+      const { reply } = await endorseAt(env, {
         channelId: opts.installed === true ? '' : (opts.channelID ?? ''),
         chaincodeName: 'lscc',
         args: [text(opts.installed === true ? 'getinstalledchaincodes' : 'getchaincodes')],

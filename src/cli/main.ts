@@ -7,6 +7,7 @@ import { addChannelCommands } from './channel-commands.js';
 import { addChannelUpdateCommand } from './channel-update-command.js';
 import { addConfigtxgenCommands } from './configtxgen-commands.js';
 import { extractConnectionFlags } from './connection-flags.js';
+import { addLifecycleCommands } from './lifecycle-commands.js';
 import { failureText } from './failure-text.js';
 import { addCryptoCommands } from './crypto-commands.js';
 import { runNodeStart } from './node-start.js';
@@ -64,6 +65,7 @@ export async function main(argv: string[], deps: CliDeps): Promise<void> {
   addSignconfigtxCommand(program, env);
   addChannelUpdateCommand(program, env);
   addChaincodeCommands(program, env);
+  addLifecycleCommands(program, env);
   addConfigtxgenCommands(program, env);
   addCryptoCommands(program);
   addOrdererCommands(program, env);

@@ -29,6 +29,8 @@ export interface ProposalRequest {
   signer?: ProposalSigner | undefined;
   /** Private inputs: the chaincode reads them, the transaction does not carry them. */
   transient?: ReadonlyMap<string, Uint8Array> | undefined;
+  /** ChaincodeInput.is_init: this call is the chaincode's Init (`peer chaincode invoke --isInit`). */
+  isInit?: boolean | undefined;
 }
 
 /**
@@ -46,6 +48,7 @@ export function createSignedProposal(req: ProposalRequest): { signed: SignedProp
   id.setName(req.chaincodeName);
   const input = new ChaincodeInput();
   input.setArgsList(req.args);
+  if (req.isInit === true) input.setIsInit(true);
   const spec = new ChaincodeSpec();
   spec.setType(1);
   spec.setChaincodeId(id);

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { TLS_CLIENT_CERT_PATH, TLS_CLIENT_KEY_PATH, TLS_CLIENT_ROOT_CERT_PATH } from '../../src/chaincode/container-runtime.js';
 import { PEER_LABEL } from '../../src/container/docker/docker-vm-provider.js';
-import { memoryTar } from '../../src/container/docker/memory-tar.js';
+import { memoryTar } from '../../src/common/tar/memory-tar.js';
 import { fixtureSource } from '../helpers/chaincode-fixture.js';
 import { dockerClient, dockerTestEngine, removePeerArtifacts, requireEndpoint, testRuntimeImage } from '../helpers/docker-engine.js';
 import { tempDir } from '../helpers/temp-dir.js';

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { errorMessage, WeftError } from '../../common/errors/weft-error.js';
+import { memoryTar } from '../../common/tar/memory-tar.js';
 
 export class InstallPackageError extends WeftError<'BAD_PACKAGE' | 'BAD_LABEL'> {}
 
@@ -74,19 +75,13 @@ export async function parseInstallPackage(bytes: Uint8Array): Promise<InstallPac
 /** Packs an install package: metadata.json then code.tar.gz, as `peer lifecycle chaincode package` writes it. */
 export async function writeInstallPackage(metadata: InstallPackageMetadata, codePackage: Uint8Array): Promise<Uint8Array> {
   checkLabel(metadata.label);
-  const { Header } = await import('tar');
   const { gzipSync } = await import('node:zlib');
-  const blocks: Buffer[] = [];
-  const add = (path: string, body: Uint8Array): void => {
-    const header = new Header({ path, mode: 0o100644, size: body.length, type: 'File', mtime: new Date(0), uid: 0, gid: 0 });
-    const block = Buffer.alloc(512);
-    header.encode(block, 0);
-    blocks.push(block, Buffer.from(body), Buffer.alloc((512 - (body.length % 512)) % 512));
-  };
-  add(METADATA_FILE, Buffer.from(JSON.stringify({ path: metadata.path, type: metadata.type, label: metadata.label })));
-  add(CODE_PACKAGE_FILE, codePackage);
-  blocks.push(Buffer.alloc(1024));
-  return gzipSync(Buffer.concat(blocks));
+  const metadataJson = JSON.stringify({ path: metadata.path, type: metadata.type, label: metadata.label });
+  const files = new Map<string, Uint8Array>([
+    [METADATA_FILE, Buffer.from(metadataJson)],
+    [CODE_PACKAGE_FILE, codePackage],
+  ]);
+  return gzipSync(memoryTar(files, { mode: 0o100644, end: true, mtime: new Date(0) }));
 }
 
 /** The regular files at the top of a gzipped tar, by name; anything else in it is refused. */

@@ -16,7 +16,7 @@ import { DockerEngine, statusOf } from './docker-engine.js';
 import { DockerImageBuilder } from './docker-image-builder.js';
 import { dockerContainerName, dockerImageName, type PeerIdentity } from './docker-names.js';
 import { DockerStreamDemuxer } from './docker-stream-demuxer.js';
-import { memoryTar } from './memory-tar.js';
+import { memoryTar } from '../../common/tar/memory-tar.js';
 
 /** Container labels: which peer started a container (for the clean-up at start), and which chaincode it runs. */
 export const PEER_LABEL = 'org.hyperledger.weft.peer';
