@@ -13,6 +13,7 @@ const benchmarks: Array<[string, () => Promise<Benchmark>]> = [
   ['validate', async () => (await import('./validate.js')).validateBenchmark],
   ['commit', async () => (await import('./commit.js')).commitBenchmark],
   ['gateway', async () => (await import('./gateway.js')).gatewayBenchmark],
+  ['lifecycle', async () => (await import('./lifecycle.js')).lifecycleBenchmark],
   ['kill9_orphans', async () => (await import('./kill9-orphans.js')).kill9OrphansBenchmark],
   ['stream_abuse', async () => (await import('./stream-abuse.js')).streamAbuseBenchmark],
 ];

@@ -3,6 +3,7 @@ import { ChaincodeError } from './chaincode-error.js';
 // Fabric's rules for chaincode names and versions (lscc's, which a REGISTER's name:version follows).
 const NAME = /^[a-zA-Z0-9]+([-_][a-zA-Z0-9]+)*$/;
 const VERSION = /^[A-Za-z0-9_.+-]+$/;
+const PACKAGE_ID = /^[A-Za-z0-9][A-Za-z0-9_.+-]*:[0-9a-f]{64}$/;
 const RULE = 'names match ^[a-zA-Z0-9]+([-_][a-zA-Z0-9]+)*$, versions ^[A-Za-z0-9_.+-]+$';
 /** Far above any real name:version; it bounds what is kept, compared and logged per stream. */
 export const MAX_REGISTER_NAME_BYTES = 255;
@@ -77,6 +78,8 @@ export function checkRegisterName(name: string, rawName: Uint8Array | undefined,
   if ((rawName !== undefined && !isUtf8(rawName)) || name.includes('\uFFFD')) throw refused('the chaincode name is not valid UTF-8');
   const bytes = Buffer.byteLength(name);
   if (bytes > MAX_REGISTER_NAME_BYTES) throw refused(`the chaincode name is ${bytes} bytes long, more than ${MAX_REGISTER_NAME_BYTES}`);
+  // A `_lifecycle` package registers under its package ID, label:sha256-hex; a label may hold '.'.
+  if (PACKAGE_ID.test(name)) return;
   const colon = name.indexOf(':');
   const ccName = colon < 0 ? name : name.slice(0, colon);
   const version = colon < 0 ? undefined : name.slice(colon + 1);

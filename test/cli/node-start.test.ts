@@ -21,7 +21,7 @@ const deployLines = (channel: string) => [
   `system chaincode cscc/${channel}(weft/src/scc/cscc) deployed`,
   'Init QSCC',
   `system chaincode qscc/${channel}(weft/src/scc/qscc) deployed`,
-  'system chaincode (_lifecycle,weft/src/scc/lifecycle) disabled',
+  `system chaincode _lifecycle/${channel}(weft/src/scc/lifecycle) deployed`,
 ];
 
 /** The lines of `messages` that appear in `log`, which must be all of them, in order. */
@@ -45,7 +45,7 @@ describe('weft node start', () => {
       'system chaincode lscc(weft/src/scc/lscc) registered',
       'system chaincode cscc(weft/src/scc/cscc) registered',
       'system chaincode qscc(weft/src/scc/qscc) registered',
-      'system chaincode (_lifecycle,weft/src/scc/lifecycle,true) disabled',
+      'system chaincode _lifecycle(weft/src/scc/lifecycle) registered',
       ...deployLines(''),
       'Deployed system chaincodes',
       'Created ledger [mychannel] with genesis block',

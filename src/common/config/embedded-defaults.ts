@@ -68,7 +68,7 @@ export const EMBEDDED_DEFAULTS: Record<string, unknown> = {
       "runtime": "hyperledger/fabric-nodeenv:2.5"
     },
     "system": {
-      "_lifecycle": "disable",
+      "_lifecycle": "enable",
       "cscc": "enable",
       "lscc": "enable",
       "qscc": "enable"

@@ -63,7 +63,7 @@ describe('loadCoreConfig: the packaged defaults', () => {
     assert.equal(cfg.chaincode.executeTimeoutMs, 30_000);
     assert.equal(cfg.chaincode.mode, 'net');
     assert.equal(cfg.chaincode.keepaliveSeconds, 0);
-    assert.deepEqual(cfg.chaincode.system, { _lifecycle: 'disable', cscc: 'enable', lscc: 'enable', qscc: 'enable' });
+    assert.deepEqual(cfg.chaincode.system, { _lifecycle: 'enable', cscc: 'enable', lscc: 'enable', qscc: 'enable' });
     assert.deepEqual(cfg.chaincode.systemPlugins, []);
     assert.equal(cfg.chaincode.logging.level, 'info');
     assert.equal(cfg.chaincode.logging.shim, 'warning');
@@ -261,12 +261,12 @@ describe('loadCoreConfig: CORE_* variables', () => {
 
   test('CORE_CHAINCODE_SYSTEM_LSCC=disable turns one system chaincode off', async () => {
     const cfg = await loadCoreConfig({ env: { CORE_CHAINCODE_SYSTEM_LSCC: 'disable' } });
-    assert.deepEqual(cfg.chaincode.system, { _lifecycle: 'disable', cscc: 'enable', lscc: 'disable', qscc: 'enable' });
+    assert.deepEqual(cfg.chaincode.system, { _lifecycle: 'enable', cscc: 'enable', lscc: 'disable', qscc: 'enable' });
   });
 
-  test('CORE_CHAINCODE_SYSTEM__LIFECYCLE=enable reaches _lifecycle', async () => {
-    const cfg = await loadCoreConfig({ env: { CORE_CHAINCODE_SYSTEM__LIFECYCLE: 'enable' } });
-    assert.equal(cfg.chaincode.system._lifecycle, 'enable');
+  test('CORE_CHAINCODE_SYSTEM__LIFECYCLE=disable reaches _lifecycle', async () => {
+    const cfg = await loadCoreConfig({ env: { CORE_CHAINCODE_SYSTEM__LIFECYCLE: 'disable' } });
+    assert.equal(cfg.chaincode.system._lifecycle, 'disable');
     assert.equal(Object.keys(cfg.chaincode.system).length, 4);
   });
 

@@ -1,0 +1,131 @@
+// Lifecycle benchmark: how long a chaincode takes to go live with Fabric 2.x's lifecycle on the
+// embedded default (`weft node start --join mychannel`: one org, Org1MSP; the embedded orderer;
+// BatchTimeout 100ms, MaxMessageCount 10), driven as a user drives it, by the CLI, one process per
+// step: package -> install -> approveformyorg -> commit (each waiting for its block) -> the first
+// invoke answered. `lifecycle_deploy_ms`: a fabric-contract-api chaincode the peer builds (npm,
+// its dependencies already in npm's cache, as after any earlier build on the machine);
+// `lifecycle_deploy_ccaas_ms`: a chaincode-as-a-service package whose server is already running.
+// Each a median of fresh peers.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Benchmark, Report } from './harness.js';
+import { median } from './harness.js';
+import { WEFT_BIN, WeftChild, runWeftCli } from './weft-child.js';
+
+const FIXTURES = fileURLToPath(new URL('../../test/fixtures/chaincode/', import.meta.url));
+const RUNS = 3;
+
+/** Runs a CLI command to its end and returns its standard output. */
+function weftOutput(args: string[], env: NodeJS.ProcessEnv): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [WEFT_BIN, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (err += chunk));
+    child.once('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`weft ${args.join(' ')} failed (${String(code)}): ${err}`))));
+  });
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+    server.once('error', reject);
+  });
+}
+
+/** A fresh peer on the embedded default, its ports the system's choice; stopped and removed by `done`. */
+async function freshPeer(): Promise<{ env: NodeJS.ProcessEnv; dir: string; done(): Promise<void> }> {
+  const dir = await mkdtemp(join(tmpdir(), 'weft-bench-lifecycle-'));
+  const data = join(dir, 'data');
+  const base = { PATH: process.env.PATH, HOME: process.env.HOME, FABRIC_LOGGING_SPEC: 'info' };
+  const peer = WeftChild.start(['node', 'start', '--join', 'mychannel'], {
+    ...base,
+    CORE_PEER_FILESYSTEMPATH: data,
+    CORE_PEER_LISTENADDRESS: '127.0.0.1:0',
+    CORE_PEER_CHAINCODELISTENADDRESS: '127.0.0.1:0',
+    CORE_PEER_ORDERER_LISTENADDRESS: '127.0.0.1:0',
+    CORE_PEER_ORDERER_ADMINLISTENADDRESS: '127.0.0.1:0',
+  });
+  const address = await peer.waitFor(/Peer server listening on (\S+)/);
+  await peer.waitFor(/Started peer/);
+  return {
+    env: { ...base, CORE_PEER_FILESYSTEMPATH: data, CORE_PEER_ADDRESS: address },
+    dir,
+    done: async () => {
+      await peer.stop();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** The timed steps, from a source folder to the first invoke's answer. */
+async function deploy(env: NodeJS.ProcessEnv, pkg: { source: string; lang: string; label: string; file: string }, invoke: string): Promise<number> {
+  const t0 = performance.now();
+  await runWeftCli(['lifecycle', 'chaincode', 'package', pkg.file, '-p', pkg.source, '-l', pkg.lang, '--label', pkg.label], env);
+  await runWeftCli(['lifecycle', 'chaincode', 'install', pkg.file], env);
+  const packageId = (await weftOutput(['lifecycle', 'chaincode', 'calculatepackageid', pkg.file], env)).trim();
+  const definition = ['-C', 'mychannel', '-n', 'cc', '-v', '1.0', '--sequence', '1'];
+  await runWeftCli(['lifecycle', 'chaincode', 'approveformyorg', ...definition, '--package-id', packageId], env);
+  await runWeftCli(['lifecycle', 'chaincode', 'commit', ...definition], env);
+  await runWeftCli(['chaincode', 'invoke', '-C', 'mychannel', '-n', 'cc', '-c', invoke], env);
+  return performance.now() - t0;
+}
+
+async function nodeDeploys(report: Report): Promise<void> {
+  const times: number[] = [];
+  // The first run fills npm's cache with the chaincode's dependencies; it is not counted.
+  for (let run = 0; run <= RUNS; run++) {
+    const peer = await freshPeer();
+    try {
+      const file = join(peer.dir, 'asset.tar.gz');
+      const ms = await deploy(peer.env, { source: join(FIXTURES, 'asset-contract'), lang: 'node', label: 'asset_1.0', file }, '{"Args":["CreateAsset","a1","alice"]}');
+      if (run > 0) times.push(ms);
+    } finally {
+      await peer.done();
+    }
+  }
+  report('lifecycle_deploy_ms', median(times), 'ms');
+}
+
+async function ccaasDeploys(report: Report): Promise<void> {
+  const { installedFixture } = await import('../test/helpers/chaincode-fixture.js');
+  const serverDir = await installedFixture('kv-shim');
+  const times: number[] = [];
+  for (let run = 0; run < RUNS; run++) {
+    const peer = await freshPeer();
+    let server: ChildProcess | undefined;
+    try {
+      const address = `127.0.0.1:${String(await freePort())}`;
+      const source = join(peer.dir, 'ccaas');
+      await mkdir(source);
+      await writeFile(join(source, 'connection.json'), JSON.stringify({ address, dial_timeout: '10s', tls_required: false }));
+      const pkg = { source, lang: 'ccaas', label: 'kv_1.0', file: join(peer.dir, 'kv.tar.gz') };
+      // The package's ID is known before it is timed (packages are made byte for byte alike), so that the server runs already.
+      await runWeftCli(['lifecycle', 'chaincode', 'package', pkg.file, '-p', source, '-l', 'ccaas', '--label', pkg.label], peer.env);
+      const packageId = (await weftOutput(['lifecycle', 'chaincode', 'calculatepackageid', pkg.file], peer.env)).trim();
+      server = spawn(process.execPath, ['index.js'], { cwd: serverDir, env: { PATH: process.env.PATH, CHAINCODE_SERVER_ADDRESS: address, CHAINCODE_ID: packageId }, stdio: 'ignore' });
+      await rm(pkg.file);
+      times.push(await deploy(peer.env, pkg, '{"Args":["put","k","v"]}'));
+    } finally {
+      server?.kill('SIGKILL');
+      await peer.done();
+    }
+  }
+  report('lifecycle_deploy_ccaas_ms', median(times), 'ms');
+}
+
+export const lifecycleBenchmark: Benchmark = {
+  name: 'lifecycle',
+  async run(report: Report): Promise<void> {
+    await ccaasDeploys(report);
+    await nodeDeploys(report);
+  },
+};
