@@ -22,7 +22,7 @@ describe('PackageStore', () => {
     const store = await PackageStore.open({ root });
     await store.install({ name: 'acc', version: '1.0', type: 'NODE' }, await readChaincodePackage(src), Buffer.from('cds'));
     const reopened = await PackageStore.open({ root });
-    assert.deepEqual(reopened.list(), [{ name: 'acc', version: '1.0', type: 'NODE', service: false }]);
+    assert.deepEqual(reopened.list(), [{ name: 'acc', version: '1.0', type: 'NODE', service: false, external: false }]);
     const dir = reopened.sourceDir({ name: 'acc', version: '1.0' });
     assert.ok(dir);
     assert.equal(await readFile(join(dir, 'lib/a.js'), 'utf8'), 'module.exports = 1;');
