@@ -5,7 +5,7 @@
 // invoke answered. `lifecycle_deploy_ms`: a fabric-contract-api chaincode the peer builds (npm,
 // its dependencies already in npm's cache, as after any earlier build on the machine);
 // `lifecycle_deploy_ccaas_ms`: a chaincode-as-a-service package whose server is already running.
-// Each a median of fresh peers.
+// Each a median of fresh peers; `lifecycle_cli_call_ms` is what one CLI process costs by itself.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
@@ -21,13 +21,22 @@ const RUNS = 3;
 
 /** Runs a CLI command to its end and returns its standard output. */
 function weftOutput(args: string[], env: NodeJS.ProcessEnv): Promise<string> {
+  return weftStreams(args, env).then(({ out }) => out);
+}
+
+/** Runs a CLI command to its end and returns what it logged (standard error). */
+function weftLog(args: string[], env: NodeJS.ProcessEnv): Promise<string> {
+  return weftStreams(args, env).then(({ err }) => err);
+}
+
+function weftStreams(args: string[], env: NodeJS.ProcessEnv): Promise<{ out: string; err: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [WEFT_BIN, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => (err += chunk));
-    child.once('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`weft ${args.join(' ')} failed (${String(code)}): ${err}`))));
+    child.once('exit', (code) => (code === 0 ? resolve({ out, err }) : reject(new Error(`weft ${args.join(' ')} failed (${String(code)}): ${err}`))));
   });
 }
 
@@ -70,8 +79,9 @@ async function freshPeer(): Promise<{ env: NodeJS.ProcessEnv; dir: string; done(
 async function deploy(env: NodeJS.ProcessEnv, pkg: { source: string; lang: string; label: string; file: string }, invoke: string): Promise<number> {
   const t0 = performance.now();
   await runWeftCli(['lifecycle', 'chaincode', 'package', pkg.file, '-p', pkg.source, '-l', pkg.lang, '--label', pkg.label], env);
-  await runWeftCli(['lifecycle', 'chaincode', 'install', pkg.file], env);
-  const packageId = (await weftOutput(['lifecycle', 'chaincode', 'calculatepackageid', pkg.file], env)).trim();
+  // install logs the package ID, as Fabric's CLI does: no calculatepackageid call is needed.
+  const installed = await weftLog(['lifecycle', 'chaincode', 'install', pkg.file], env);
+  const packageId = /Chaincode code package identifier: (\S+)/.exec(installed)?.[1] ?? '';
   const definition = ['-C', 'mychannel', '-n', 'cc', '-v', '1.0', '--sequence', '1'];
   await runWeftCli(['lifecycle', 'chaincode', 'approveformyorg', ...definition, '--package-id', packageId], env);
   await runWeftCli(['lifecycle', 'chaincode', 'commit', ...definition], env);
@@ -99,6 +109,7 @@ async function ccaasDeploys(report: Report): Promise<void> {
   const { installedFixture } = await import('../test/helpers/chaincode-fixture.js');
   const serverDir = await installedFixture('kv-shim');
   const times: number[] = [];
+  const cliCalls: number[] = [];
   for (let run = 0; run < RUNS; run++) {
     const peer = await freshPeer();
     let server: ChildProcess | undefined;
@@ -114,12 +125,20 @@ async function ccaasDeploys(report: Report): Promise<void> {
       server = spawn(process.execPath, ['index.js'], { cwd: serverDir, env: { PATH: process.env.PATH, CHAINCODE_SERVER_ADDRESS: address, CHAINCODE_ID: packageId }, stdio: 'ignore' });
       await rm(pkg.file);
       times.push(await deploy(peer.env, pkg, '{"Args":["put","k","v"]}'));
+      // What one CLI process costs by itself (a call that asks no peer): five of the steps above are one each.
+      await runWeftCli(['lifecycle', 'chaincode', 'package', pkg.file, '-p', source, '-l', 'ccaas', '--label', pkg.label], peer.env);
+      for (let i = 0; i < 5; i++) {
+        const t0 = performance.now();
+        await weftOutput(['lifecycle', 'chaincode', 'calculatepackageid', pkg.file], peer.env);
+        cliCalls.push(performance.now() - t0);
+      }
     } finally {
       server?.kill('SIGKILL');
       await peer.done();
     }
   }
   report('lifecycle_deploy_ccaas_ms', median(times), 'ms');
+  report('lifecycle_cli_call_ms', median(cliCalls), 'ms');
 }
 
 export const lifecycleBenchmark: Benchmark = {

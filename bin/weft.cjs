@@ -8,8 +8,12 @@ const { join } = require('node:path');
 const vm = require('node:vm');
 
 const dist = join(__dirname, '..', 'dist');
-const file = join(dist, 'weft.cjs');
-const cacheFile = join(dist, 'weft.cjs.cache');
+// The client commands (chaincode, lifecycle, channel, ...) have a bundle of their own, a fraction
+// of the whole: a CLI call then loads none of the peer. Nodes, help and the version take the whole.
+const command = process.argv[2];
+const whole = command === undefined || command === 'node' || command === 'orderer' || command.startsWith('-') || command === 'help';
+const file = join(dist, whole ? 'weft.cjs' : 'weft-client.cjs');
+const cacheFile = `${file}.cache`;
 
 let cachedData;
 try {
@@ -18,7 +22,7 @@ try {
   // No cache yet: V8 compiles the bundle itself.
 }
 const script = new vm.Script(Module.wrap(readFileSync(file, 'utf8')), { filename: file, cachedData });
-// The build runs the peer once with this set, so that the cache holds the start path compiled.
+// The build runs the peer and a client command once with this set, so that each cache holds its path compiled.
 if (process.env.WEFT_WRITE_CODE_CACHE === '1') {
   process.once('exit', () => writeFileSync(cacheFile, script.createCachedData()));
 }

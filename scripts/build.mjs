@@ -19,38 +19,44 @@ execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', joi
 });
 
 const esbuild = await import('esbuild');
-await esbuild.build({
-  entryPoints: [join(root, 'src/cli/main.ts')],
-  outfile: join(root, 'dist/weft.cjs'),
-  bundle: true,
-  platform: 'node',
-  target: 'node20',
-  format: 'cjs',
-  // Less to parse at start; keepNames keeps class names, which error names are made from.
-  minify: process.env.WEFT_BUILD_NO_MINIFY === undefined,
-  keepNames: true,
-  // The native LevelDB binding finds its prebuilt binary from its own folder. The others are
-  // needed off the start path only (installing a package, making TLS credentials): left out, they
-  // cost start-up nothing, and load when asked for. dockerode (with ssh2 and its optional native
-  // parts) loads only for a peer with vm.type docker. yaml is bundled: an MSP folder's config.yaml
-  // is read at every start, and from the bundle it loads through the code cache; a module the
-  // bundle imports with import() is only evaluated when imported.
-  external: ['classic-level', 'tar', '@peculiar/x509', 'reflect-metadata', 'dockerode'],
-  // import() becomes a require() in a promise, which the bundle's runner provides.
-  supported: { 'dynamic-import': false },
-  logLevel: 'warning',
-  legalComments: 'none',
-});
-
-// The bundle runs through vm.Script, where import() has no loader: only the bin may use it.
-const dynamicImports = readFileSync(join(root, 'dist/weft.cjs'), 'utf8').match(/\bimport\("[^"]*"\)/g);
-if (dynamicImports !== null) {
-  throw new Error(`the bundle must not import() at run time, but does: ${[...new Set(dynamicImports)].join(', ')}`);
+// The whole CLI (nodes and clients), and the client commands alone: bin/weft.cjs runs the second
+// for them, which loads in a fraction of the time.
+for (const [entry, out] of [
+  ['src/cli/main.ts', 'dist/weft.cjs'],
+  ['src/cli/client-main.ts', 'dist/weft-client.cjs'],
+]) {
+  await esbuild.build({
+    entryPoints: [join(root, entry)],
+    outfile: join(root, out),
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    // Less to parse at start; keepNames keeps class names, which error names are made from.
+    minify: process.env.WEFT_BUILD_NO_MINIFY === undefined,
+    keepNames: true,
+    // The native LevelDB binding finds its prebuilt binary from its own folder. The others are
+    // needed off the start path only (installing a package, making TLS credentials): left out, they
+    // cost start-up nothing, and load when asked for. dockerode (with ssh2 and its optional native
+    // parts) loads only for a peer with vm.type docker. yaml is bundled: an MSP folder's config.yaml
+    // is read at every start, and from the bundle it loads through the code cache; a module the
+    // bundle imports with import() is only evaluated when imported.
+    external: ['classic-level', 'tar', '@peculiar/x509', 'reflect-metadata', 'dockerode'],
+    // import() becomes a require() in a promise, which the bundle's runner provides.
+    supported: { 'dynamic-import': false },
+    logLevel: 'warning',
+    legalComments: 'none',
+  });
+  // The bundle runs through vm.Script, where import() has no loader: only the bin may use it.
+  const dynamicImports = readFileSync(join(root, out), 'utf8').match(/\bimport\("[^"]*"\)/g);
+  if (dynamicImports !== null) {
+    throw new Error(`${out} must not import() at run time, but does: ${[...new Set(dynamicImports)].join(', ')}`);
+  }
 }
 
 await recordCodeCache();
 
-/** Starts the peer once on a throw-away folder and stops it, so that the code cache is written. */
+/** Starts the peer once on a throw-away folder, queries it with the client CLI, and stops it, so that both code caches are written. */
 async function recordCodeCache() {
   const data = mkdtempSync(join(tmpdir(), 'weft-build-'));
   try {
@@ -77,12 +83,21 @@ async function recordCodeCache() {
         log += chunk;
         if (!stopping && log.includes('Started peer')) {
           stopping = true;
-          child.kill('SIGTERM');
+          // The client bundle's cache: a query of the running peer, over gRPC, as its Admin.
+          const address = /Peer server listening on (\S+)/.exec(log)?.[1] ?? '';
+          const client = spawn(process.execPath, [join(root, 'bin/weft.cjs'), 'lifecycle', 'chaincode', 'queryinstalled'], {
+            env: { ...process.env, WEFT_WRITE_CODE_CACHE: '1', FABRIC_CFG_PATH: '', CORE_PEER_FILESYSTEMPATH: data, CORE_PEER_ADDRESS: address },
+            stdio: 'ignore',
+          });
+          client.on('exit', (code) => {
+            if (code !== 0) log += `\nthe client command recording its code cache exited ${code}`;
+            child.kill('SIGTERM');
+          });
         }
       });
       child.on('exit', (code) => {
         clearTimeout(timer);
-        if (code === 0) resolve();
+        if (code === 0 && !log.includes('the client command recording')) resolve();
         else reject(new Error(`the peer did not start and stop cleanly while recording the code cache (exit ${code}):\n${log}`));
       });
     });
