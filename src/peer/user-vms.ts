@@ -1,3 +1,4 @@
+import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { CoreConfig } from '../common/config/core-config.js';
 import type { Logging } from '../common/logging/logging.js';
@@ -70,6 +71,7 @@ export async function createUserVMs(opts: UserVMsOptions): Promise<UserVMs> {
       logger: logging.logger('container.process'),
       logging,
       nodeOptions: nodeOptions === '' ? undefined : () => nodeOptions,
+      dependencyCache: dependencyCacheDir(config.chaincode.node.dependencyCache),
     });
     providers.set(PROCESS_CONTAINER_TYPE, processes);
     stoppable.push(processes);
@@ -96,4 +98,11 @@ export async function createUserVMs(opts: UserVMsOptions): Promise<UserVMs> {
     void docker.removeLeftovers();
   }
   return { userType, providers, stoppable, ccaas, externalBuilders, external };
+}
+
+/** chaincode.node.dependencyCache: '' is the user's cache folder, 'off' none. */
+function dependencyCacheDir(setting: string): string | undefined {
+  if (setting === 'off') return undefined;
+  if (setting !== '') return setting;
+  return join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'weft', 'node-modules');
 }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -8,6 +8,7 @@ import { installedFixture } from '../helpers/chaincode-fixture.js';
 import { tempDir } from '../helpers/temp-dir.js';
 import { startTwoOrgNetwork, type NetworkPeer, type TwoOrgNetwork } from '../helpers/two-org-network.js';
 import { runWeft } from '../helpers/weft-process.js';
+import { connectGateway } from '../helpers/gateway-client.js';
 
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -127,5 +128,17 @@ describe("two organisations deploy a chaincode with _lifecycle, as test-network'
     await ok(org2, ['chaincode', 'invoke', '-C', net.channel, '-n', 'kv', '-c', '{"Args":["put","k","v2"]}', ...bothPeers(), ...net.orderer.cliFlags]);
     assert.equal(await ok(org1, ['chaincode', 'query', '-C', net.channel, '-n', 'kv', '-c', '{"Args":["get","k"]}']), 'v2\n');
     assert.match(await ok(org2, ['lifecycle', 'chaincode', 'querycommitted', '-C', net.channel]), /Name: kv, Version: 2\.0, Sequence: 2/);
+  });
+
+  test("an application's Gateway submits to the chaincode: the channel's default policy (a majority of the orgs) has it ask the other org's peer", async () => {
+    const { org1 } = net.peers;
+    const connection = await connectGateway({ address: org1.address, mspId: org1.mspId, mspDir: org1.userMsp, tlsRootCert: await readFile(org1.tlsRootCert) });
+    try {
+      const kv = connection.gateway.getNetwork(net.channel).getContract('kv');
+      assert.equal(Buffer.from(await kv.submitTransaction('put', 'g', 'gateway')).toString(), 'ok');
+      assert.equal(Buffer.from(await kv.evaluateTransaction('get', 'g')).toString(), 'gateway');
+    } finally {
+      connection.close();
+    }
   });
 });

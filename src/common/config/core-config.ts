@@ -127,7 +127,8 @@ export interface ChaincodeConfig {
   /** Node.js options for process-launched chaincode (chaincode.nodeOptions). */
   nodeOptions: string;
   /** chaincode.node.runtime: the base image Node.js chaincode images are built from. */
-  node: { runtime: string };
+  /** `dependencyCache`: where installed node_modules are kept for reuse ('' the user's cache folder, 'off' none). */
+  node: { runtime: string; dependencyCache: string };
   /** chaincode.system: SCC name -> its enable/disable word, as written. */
   system: Record<string, string>;
   systemPlugins: SystemPluginConfig[];

@@ -65,7 +65,8 @@ export const EMBEDDED_DEFAULTS: Record<string, unknown> = {
     "maxWriteSetBytes": 104857600,
     "nodeOptions": "",
     "node": {
-      "runtime": "hyperledger/fabric-nodeenv:2.5"
+      "runtime": "hyperledger/fabric-nodeenv:2.5",
+      "dependencyCache": ""
     },
     "system": {
       "_lifecycle": "enable",

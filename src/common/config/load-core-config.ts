@@ -84,7 +84,7 @@ export async function loadCoreConfig(opts: LoadCoreConfigOptions): Promise<CoreC
       maxWriteSetBytes: positive(values, 'chaincode.maxWriteSetBytes', DEFAULT_MAX_WRITE_SET_BYTES),
       launchTls: values.boolean('chaincode.launchTls'),
       nodeOptions: values.string('chaincode.nodeOptions'),
-      node: { runtime },
+      node: { runtime, dependencyCache: values.string('chaincode.node.dependencyCache') },
       system: values.stringMap('chaincode.system'),
       systemPlugins: values.plugins('chaincode.systemPlugins'),
       externalBuilders,

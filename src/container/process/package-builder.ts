@@ -5,6 +5,7 @@ import { errorMessage } from '../../common/errors/weft-error.js';
 import type { Logger } from '../../common/logging/logging.js';
 import { containerName, type CCID } from '../ccintf.js';
 import { ContainerError } from '../container-error.js';
+import type { DependencyStore } from './dependency-store.js';
 import { runCommand } from './run-command.js';
 
 export interface PackageBuilderOptions {
@@ -14,6 +15,8 @@ export interface PackageBuilderOptions {
   env: Record<string, string>;
   /** The npm executable. */
   npm: string;
+  /** Where installed dependency trees are kept for reuse (chaincode.node.dependencyCache); none: npm every build. */
+  dependencies?: DependencyStore | undefined;
   logger: Logger;
 }
 
@@ -46,7 +49,14 @@ export class PackageBuilder {
     await rm(dir, { recursive: true, force: true });
     await mkdir(buildRoot, { recursive: true });
     await cp(sourceDir, dir, { recursive: true, filter: (src) => !NOT_SOURCE.has(basename(src)) });
-    await this.install(ccid, dir);
+    const store = this.opts.dependencies;
+    const key = await store?.keyOf(dir);
+    if (store !== undefined && key !== undefined && (await store.restore(key, dir))) {
+      logger.info('build', `dependencies of ${containerName(ccid)} copied from the dependency cache (${key.slice(0, 12)})`);
+    } else {
+      await this.install(ccid, dir);
+      if (store !== undefined && key !== undefined) await store.keep(key, dir);
+    }
     await writeFile(join(dir, BUILD_MARK), hash);
     return dir;
   }

@@ -8,6 +8,7 @@ import { ExitTrackingVM } from '../exit-tracking-vm.js';
 import type { VM, VMProvider } from '../vm.js';
 import { ChaincodeProcess } from './chaincode-process.js';
 import { envFromLines, inheritedEnv } from './child-env.js';
+import { DependencyStore } from './dependency-store.js';
 import { PackageBuilder } from './package-builder.js';
 import type { PackageStore } from './package-store.js';
 import { peerAddressFromArgs } from './peer-address.js';
@@ -38,6 +39,8 @@ export interface ProcessVMProviderOptions {
   env?: NodeJS.ProcessEnv;
   /** The npm executable. */
   npm?: string;
+  /** Where installed dependency trees are kept for reuse across builds; none when undefined. */
+  dependencyCache?: string | undefined;
   /** How many of a chaincode's last output lines an exit report quotes. */
   keepLines?: number;
 }
@@ -59,7 +62,13 @@ export class ProcessVMProvider implements VMProvider {
     this.baseEnv = inheritedEnv(opts.env ?? process.env);
     this.npm = opts.npm ?? 'npm';
     this.keepLines = opts.keepLines ?? 20;
-    this.builder = new PackageBuilder({ buildRoot: opts.buildRoot, env: this.baseEnv, npm: this.npm, logger: opts.logger });
+    this.builder = new PackageBuilder({
+      buildRoot: opts.buildRoot,
+      env: this.baseEnv,
+      npm: this.npm,
+      dependencies: opts.dependencyCache === undefined ? undefined : new DependencyStore(opts.dependencyCache, opts.logger),
+      logger: opts.logger,
+    });
   }
 
   newVM(): VM {
