@@ -2,8 +2,9 @@
 // embedded default (`weft node start --join mychannel`: one org, Org1MSP; the embedded orderer;
 // BatchTimeout 100ms, MaxMessageCount 10), driven as a user drives it, by the CLI, one process per
 // step: package -> install -> approveformyorg -> commit (each waiting for its block) -> the first
-// invoke answered. `lifecycle_deploy_ms`: a fabric-contract-api chaincode the peer builds (npm,
-// its dependencies already in npm's cache, as after any earlier build on the machine);
+// invoke answered. `lifecycle_deploy_ms`: a fabric-contract-api chaincode the peer builds, its
+// dependencies installed by an earlier build on this machine (the dependency cache);
+// `lifecycle_deploy_npm_ms`: the same with the dependency cache off, npm installing from its cache;
 // `lifecycle_deploy_ccaas_ms`: a chaincode-as-a-service package whose server is already running.
 // Each a median of fresh peers; `lifecycle_cli_call_ms` is what one CLI process costs by itself.
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -51,7 +52,7 @@ async function freePort(): Promise<number> {
 }
 
 /** A fresh peer on the embedded default, its ports the system's choice; stopped and removed by `done`. */
-async function freshPeer(): Promise<{ env: NodeJS.ProcessEnv; dir: string; done(): Promise<void> }> {
+async function freshPeer(peerEnv: NodeJS.ProcessEnv = {}): Promise<{ env: NodeJS.ProcessEnv; dir: string; done(): Promise<void> }> {
   const dir = await mkdtemp(join(tmpdir(), 'weft-bench-lifecycle-'));
   const data = join(dir, 'data');
   const base = { PATH: process.env.PATH, HOME: process.env.HOME, FABRIC_LOGGING_SPEC: 'info' };
@@ -62,6 +63,7 @@ async function freshPeer(): Promise<{ env: NodeJS.ProcessEnv; dir: string; done(
     CORE_PEER_CHAINCODELISTENADDRESS: '127.0.0.1:0',
     CORE_PEER_ORDERER_LISTENADDRESS: '127.0.0.1:0',
     CORE_PEER_ORDERER_ADMINLISTENADDRESS: '127.0.0.1:0',
+    ...peerEnv,
   });
   const address = await peer.waitFor(/Peer server listening on (\S+)/);
   await peer.waitFor(/Started peer/);
@@ -90,19 +92,26 @@ async function deploy(env: NodeJS.ProcessEnv, pkg: { source: string; lang: strin
 }
 
 async function nodeDeploys(report: Report): Promise<void> {
-  const times: number[] = [];
-  // The first run fills npm's cache with the chaincode's dependencies; it is not counted.
-  for (let run = 0; run <= RUNS; run++) {
-    const peer = await freshPeer();
-    try {
-      const file = join(peer.dir, 'asset.tar.gz');
-      const ms = await deploy(peer.env, { source: join(FIXTURES, 'asset-contract'), lang: 'node', label: 'asset_1.0', file }, '{"Args":["CreateAsset","a1","alice"]}');
-      if (run > 0) times.push(ms);
-    } finally {
-      await peer.done();
+  // The first run fills npm's cache and the peer's dependency cache with the chaincode's
+  // dependencies; it is not counted. Then: npm from its cache (the dependency cache off), and the
+  // dependency cache linked in (chaincode.node.dependencyCache, the default).
+  for (const [bench, peerEnv, runs] of [
+    ['', {}, 1],
+    ['lifecycle_deploy_npm_ms', { CORE_CHAINCODE_NODE_DEPENDENCYCACHE: 'off' }, RUNS],
+    ['lifecycle_deploy_ms', {}, RUNS],
+  ] as const) {
+    const times: number[] = [];
+    for (let run = 0; run < runs; run++) {
+      const peer = await freshPeer(peerEnv);
+      try {
+        const file = join(peer.dir, 'asset.tar.gz');
+        times.push(await deploy(peer.env, { source: join(FIXTURES, 'asset-contract'), lang: 'node', label: 'asset_1.0', file }, '{"Args":["CreateAsset","a1","alice"]}'));
+      } finally {
+        await peer.done();
+      }
     }
+    if (bench !== '') report(bench, median(times), 'ms');
   }
-  report('lifecycle_deploy_ms', median(times), 'ms');
 }
 
 async function ccaasDeploys(report: Report): Promise<void> {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { cp, mkdir, readFile, rename, rm, stat } from 'node:fs/promises';
+import { cp, mkdir, readFile, rename, rm, stat, symlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from '../../common/logging/logging.js';
 import { errorMessage } from '../../common/errors/weft-error.js';
@@ -7,9 +7,9 @@ import { errorMessage } from '../../common/errors/weft-error.js';
 /**
  * Installed node_modules trees kept by what they were installed from (the package's dependency
  * fields and lock file, Node's major version, the platform): a chaincode whose dependencies were
- * installed once on this machine, for any package or peer, gets a copy instead of another npm run
- * (seconds; a CI job starts many fresh peers with the same chaincode). npm's own cache spares the
- * downloads, not the install.
+ * installed once on this machine, for any package or peer, links to them instead of another npm
+ * run (seconds; a CI job starts many fresh peers with the same chaincode). npm's own cache spares
+ * the downloads, not the install. Builds share a stored tree: it is not to be changed in place.
  */
 export class DependencyStore {
   constructor(
@@ -33,35 +33,59 @@ export class DependencyStore {
     return hash.digest('hex');
   }
 
-  /** Copies the stored tree for `key` into `dir`/node_modules; false when none is stored. */
+  /**
+   * Links `dir`/node_modules to the stored tree for `key`; false when none is stored. A link, not
+   * a copy: copying thousands of small files takes seconds, as long as npm itself.
+   */
   async restore(key: string, dir: string): Promise<boolean> {
     const stored = join(this.root, key, 'node_modules');
     if (!(await exists(stored))) return false;
     try {
-      await cp(stored, join(dir, 'node_modules'), { recursive: true, verbatimSymlinks: true });
+      await symlink(stored, join(dir, 'node_modules'), 'dir');
       return true;
     } catch (err) {
-      this.logger.warn('build', `could not copy stored dependencies ${key}: ${errorMessage(err)}; installing them`);
+      this.logger.warn('build', `could not link stored dependencies ${key}: ${errorMessage(err)}; installing them`);
       await rm(join(dir, 'node_modules'), { recursive: true, force: true });
       return false;
     }
   }
 
-  /** Keeps `dir`/node_modules under `key` for later builds; a failure only costs the next build its npm run. */
+  /**
+   * Moves `dir`/node_modules into the store under `key` and links it back; where the store is on
+   * another file system, keeps a copy. A failure only costs a later build its npm run.
+   */
   async keep(key: string, dir: string): Promise<void> {
     const target = join(this.root, key);
     if (await exists(target)) return;
     const staging = `${target}.${process.pid}.${Date.now()}`;
+    const local = join(dir, 'node_modules');
     try {
       await mkdir(staging, { recursive: true });
-      await cp(join(dir, 'node_modules'), join(staging, 'node_modules'), { recursive: true, verbatimSymlinks: true });
+      const moved = await moveOrCopy(local, join(staging, 'node_modules'));
       // Whole or not at all: another build keeping the same tree at once leaves one of the two.
-      await rename(staging, target);
+      await rename(staging, target).catch(async (err: unknown) => {
+        if (!(await exists(target))) throw err;
+      });
+      if (moved) await symlink(join(target, 'node_modules'), local, 'dir');
     } catch (err) {
       if (!(await exists(target))) this.logger.warn('build', `could not keep dependencies ${key}: ${errorMessage(err)}`);
     } finally {
+      // A tree moved out but not into the store is moved back; else only the leftovers go.
+      if (!(await exists(local)) && (await exists(join(staging, 'node_modules')))) await rename(join(staging, 'node_modules'), local).catch(() => undefined);
       await rm(staging, { recursive: true, force: true });
     }
+  }
+}
+
+/** Moves a folder; across file systems, copies it instead. True when it was moved. */
+async function moveOrCopy(from: string, to: string): Promise<boolean> {
+  try {
+    await rename(from, to);
+    return true;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EXDEV') throw err;
+    await cp(from, to, { recursive: true, verbatimSymlinks: true });
+    return false;
   }
 }
 

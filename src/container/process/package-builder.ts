@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { access, cp, mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { access, cp, lstat, mkdir, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, join, relative } from 'node:path';
 import { errorMessage } from '../../common/errors/weft-error.js';
 import type { Logger } from '../../common/logging/logging.js';
@@ -41,7 +41,8 @@ export class PackageBuilder {
     const dir = join(buildRoot, containerName(ccid));
     const hash = await hashPackage(sourceDir);
     const built = await builtHash(dir);
-    if (built === hash && opts.force !== true) {
+    // A build whose stored dependencies were removed since (a cleared cache) is built again.
+    if (built === hash && opts.force !== true && (await hasModules(dir))) {
       logger.debug('build', `reusing the build of ${containerName(ccid)} in ${dir}`);
       return dir;
     }
@@ -52,7 +53,7 @@ export class PackageBuilder {
     const store = this.opts.dependencies;
     const key = await store?.keyOf(dir);
     if (store !== undefined && key !== undefined && (await store.restore(key, dir))) {
-      logger.info('build', `dependencies of ${containerName(ccid)} copied from the dependency cache (${key.slice(0, 12)})`);
+      logger.info('build', `dependencies of ${containerName(ccid)} linked from the dependency cache (${key.slice(0, 12)})`);
     } else {
       await this.install(ccid, dir);
       if (store !== undefined && key !== undefined) await store.keep(key, dir);
@@ -90,6 +91,16 @@ export class PackageBuilder {
       );
     }
   }
+}
+
+/** Does the build have its node_modules (a package without dependencies has none: that is fine too)? */
+async function hasModules(dir: string): Promise<boolean> {
+  const link = await lstat(join(dir, 'node_modules')).catch(() => undefined);
+  if (link === undefined || !link.isSymbolicLink()) return true;
+  return stat(join(dir, 'node_modules')).then(
+    () => true,
+    () => false,
+  );
 }
 
 /** The hash of the source a finished build in `dir` was made from; undefined when there is none. */

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { DependencyStore } from '../../../src/container/process/dependency-store.js';
@@ -25,7 +25,7 @@ async function source(dir: string, dependencies: Record<string, string>, main = 
 }
 
 describe('PackageBuilder with a dependency store', () => {
-  test('a second package with the same dependencies gets a copy of the installed tree; other dependencies run npm again', async () => {
+  test('a second package with the same dependencies links the installed tree; other dependencies run npm again; a removed store means a new install', async () => {
     const root = await tempDir('weft-deps-');
     const npm = await fakeNpm(root);
     const { logging, lines } = captureLogging();
@@ -42,10 +42,15 @@ describe('PackageBuilder with a dependency store', () => {
     const second = await builder.build({ name: 'b', version: '1' }, await source(join(root, 'src-b'), { dep: '^1.0.0' }, 'main.js'));
     assert.equal(await npm.runs(), 1);
     assert.equal(await readFile(join(second, 'node_modules/dep/index.js'), 'utf8'), await readFile(join(first, 'node_modules/dep/index.js'), 'utf8'));
-    assert.ok(lines.some((l) => l.includes('dependencies of b-1 copied from the dependency cache')), lines.join('\n'));
+    assert.ok(lines.some((l) => l.includes('dependencies of b-1 linked from the dependency cache')), lines.join('\n'));
     // A change of dependencies is a new install.
     await builder.build({ name: 'c', version: '1' }, await source(join(root, 'src-c'), { dep: '^2.0.0' }));
     assert.equal(await npm.runs(), 2);
+    // The store cleared: the build of b, unchanged, is not reused with its link dangling.
+    await rm(join(root, 'store'), { recursive: true, force: true });
+    const again = await builder.build({ name: 'b', version: '1' }, join(root, 'src-b'));
+    assert.equal(await npm.runs(), 3);
+    assert.equal(await readFile(join(again, 'node_modules/dep/index.js'), 'utf8'), "module.exports = 'installed';\n");
   });
 
   test('the key follows the dependency fields and the lock file, not the rest of package.json', async () => {
