@@ -88,9 +88,11 @@ describe('the Gateway across a peer restart', () => {
           if (status.successful) acknowledged.push(submitted.getTransactionId());
           else failures++;
         } catch {
-          // Refused or cut off while the peer was down: not acknowledged; on to the next.
+          // Refused or cut off while the peer was down: not acknowledged; on to the next once the
+          // peer is back, however long its restart takes on a busy machine.
           failures++;
           await new Promise((resolve) => setTimeout(resolve, 50));
+          await restarting;
         }
       }
     };

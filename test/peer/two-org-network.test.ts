@@ -136,7 +136,10 @@ describe('a two-organisation network of weft processes, as test-network runs it'
       assert.equal(Buffer.from(await strict1.submitTransaction('add', '5')).toString(), '12');
       // The same from Org2's side, submitted to the ordering service over TLS.
       const submitted = await strict2.submitAsync('add', { arguments: ['1'] });
-      assert.equal((await submitted.getStatus()).code, StatusCode.VALID);
+      const status = await submitted.getStatus();
+      assert.equal(status.code, StatusCode.VALID);
+      // Org2's peer has committed it; Org1's commits the block when its own Deliver brings it.
+      await heightReached(org1, net.channel, Number(status.blockNumber) + 1);
       assert.equal(Buffer.from(await strict1.evaluateTransaction('get')).toString(), '13');
       assert.equal(Buffer.from(await strict2.evaluateTransaction('get')).toString(), '13');
 
