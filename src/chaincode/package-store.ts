@@ -111,6 +111,14 @@ export class PackageStore {
     return join(this.opts.root, this.opts.lifecycle === true ? `${name}.${version}.tar.gz` : `${name}.${version}`);
   }
 
+  /** Takes an installed package away again (one whose build failed); nothing when it is not installed. */
+  async remove(name: string, version: string): Promise<void> {
+    if (!this.index.delete(key(name, version))) return;
+    this.tops.delete(key(name, version));
+    await rm(this.sourceDirOf(name, version), { recursive: true, force: true });
+    await rm(this.packageFile(name, version), { force: true });
+  }
+
   get(name: string, version: string): InstalledChaincode | undefined {
     return this.index.get(key(name, version));
   }

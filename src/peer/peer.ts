@@ -170,6 +170,7 @@ export class Peer {
         },
         restore: async (packageId) => (await vms.externalBuilders.restore(packageId)) !== undefined,
       },
+      build: vms.prebuild,
       logger: logging.logger('lifecycle'),
     });
     const sccProvider = new SccProvider({

@@ -28,6 +28,8 @@ export interface UserVMs {
   providers: Map<string, VMProvider>;
   stoppable: Array<{ stopAll(timeoutMs: number): Promise<void> }>;
   ccaas: CcaasVMProvider;
+  /** Builds an installed node package now, where the peer runs chaincode as processes; absent otherwise (Docker builds at launch, dev mode not at all). */
+  prebuild?: ((ccid: CCID) => Promise<void>) | undefined;
   /** chaincode.externalBuilders: they build `_lifecycle` packages they detect, and run them. */
   externalBuilders: ExternalBuilders;
   external: ExternalVMProvider;
@@ -60,6 +62,7 @@ export async function createUserVMs(opts: UserVMsOptions): Promise<UserVMs> {
     [EXTERNAL_CONTAINER_TYPE, external],
   ]);
   const stoppable: UserVMs['stoppable'] = [ccaas, external];
+  let prebuild: UserVMs['prebuild'];
   if (devMode) {
     providers.set(DEV_CONTAINER_TYPE, new DevVMProvider({ logger: logging.logger('chaincode'), peerAddress: opts.peerAddress }));
   } else {
@@ -74,6 +77,11 @@ export async function createUserVMs(opts: UserVMsOptions): Promise<UserVMs> {
       dependencyCache: dependencyCacheDir(config.chaincode.node.dependencyCache),
     });
     providers.set(PROCESS_CONTAINER_TYPE, processes);
+    if (config.vm.type !== 'docker') {
+      prebuild = async (ccid) => {
+        await processes.build(ccid);
+      };
+    }
     stoppable.push(processes);
   }
   if (userType === DOCKER_CONTAINER_TYPE) {
@@ -97,7 +105,7 @@ export async function createUserVMs(opts: UserVMsOptions): Promise<UserVMs> {
     // In the background: start-up does not wait on the engine, which may not even answer.
     void docker.removeLeftovers();
   }
-  return { userType, providers, stoppable, ccaas, externalBuilders, external };
+  return { userType, providers, stoppable, ccaas, externalBuilders, external, prebuild };
 }
 
 /** chaincode.node.dependencyCache: '' is the user's cache folder, 'off' none. */

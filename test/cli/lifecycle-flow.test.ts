@@ -67,6 +67,13 @@ describe('weft lifecycle chaincode on the embedded default', () => {
     assert.deepEqual(await readFile(join(dir, `${packageId}.tar.gz`)), await readFile(file));
   });
 
+  test('install builds a node package as Fabric does: one npm cannot install is refused, and not installed', async () => {
+    const file = join(dir, 'broken.tar.gz');
+    await ok(['lifecycle', 'chaincode', 'package', file, '-p', fixtureSource('broken-deps'), '-l', 'node', '--label', 'broken_1']);
+    await refused(['lifecycle', 'chaincode', 'install', file], /could not build chaincode: npm install for chaincode broken_1-[0-9a-f]{64} failed with exit code 3:[^]*this package cannot be installed here/);
+    assert.doesNotMatch(await ok(['lifecycle', 'chaincode', 'queryinstalled']), /broken_1/);
+  });
+
   test('approve (wrong sequences refused), checkcommitreadiness, commit, querycommitted', async () => {
     // As Fabric's CLI: sequence 0 is refused before any peer is asked.
     await refused(['lifecycle', 'chaincode', 'approveformyorg', ...definition('1.0', 0, '--package-id', packageId)], /The required parameter 'sequence' is empty\. Rerun the command with --sequence flag/);

@@ -18,6 +18,11 @@ export interface LifecyclePackagesOptions {
   /** `<peer.fileSystemPath>/lifecycle/chaincodes`, Fabric's `_lifecycle` install folder. */
   root: string;
   externalBuilders?: ExternalBuild | undefined;
+  /**
+   * Builds a node package the peer runs itself, at install as Fabric builds (npm): a package that
+   * cannot be built is refused and taken away again. None where the peer builds at launch.
+   */
+  build?: ((ccid: CCID) => Promise<void>) | undefined;
   logger: Logger;
 }
 
@@ -75,6 +80,12 @@ export class LifecyclePackages {
         );
       }
       await this.store.install({ name: label, version: hash, type: type === 'node' ? 'NODE' : type.toUpperCase(), external }, codePackage, installPackage);
+      if (!external && type === 'node' && this.opts.build !== undefined) {
+        await this.opts.build({ name: label, version: hash }).catch(async (err: unknown) => {
+          await this.store.remove(label, hash);
+          throw err;
+        });
+      }
     } catch (err) {
       throw new LifecyclePackageError('BUILD_FAILED', `could not build chaincode: ${errorMessage(err)}`, { cause: err });
     }

@@ -81,6 +81,18 @@ export class ProcessVMProvider implements VMProvider {
     return instance?.running === true ? instance.pid : undefined;
   }
 
+  /**
+   * Builds an installed package now (a `_lifecycle` install builds, as Fabric's does, so that a
+   * package that cannot be built is refused then); its launch reuses the build.
+   */
+  async build(ccid: CCID): Promise<string> {
+    const sourceDir = this.opts.packages.sourceDir(ccid);
+    if (sourceDir === undefined) {
+      throw new ContainerError('PACKAGE_NOT_FOUND', `chaincode package ${ccid.name}:${ccid.version} is not installed`);
+    }
+    return this.builder.build(ccid, sourceDir);
+  }
+
   /** @internal */
   async start(ccid: CCID, args: string[], env: string[], filesToUpload: ReadonlyMap<string, Uint8Array>): Promise<void> {
     const name = containerName(ccid);
@@ -88,11 +100,7 @@ export class ProcessVMProvider implements VMProvider {
       throw new ContainerError('ALREADY_RUNNING', `chaincode running ${ccid.name}`);
     }
     const peerAddress = peerAddressFromArgs(args);
-    const sourceDir = this.opts.packages.sourceDir(ccid);
-    if (sourceDir === undefined) {
-      throw new ContainerError('PACKAGE_NOT_FOUND', `chaincode package ${ccid.name}:${ccid.version} is not installed`);
-    }
-    const buildDir = await this.builder.build(ccid, sourceDir);
+    const buildDir = await this.build(ccid);
     const childEnv = { ...this.baseEnv, ...envFromLines(env) };
     const runDir = await this.uploadFiles(name, filesToUpload, childEnv);
     const nodeOptions = this.opts.nodeOptions?.(ccid);
