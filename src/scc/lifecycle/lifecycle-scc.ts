@@ -231,16 +231,9 @@ export class LifecycleScc extends BuiltinScc {
     const publicState = publicStateOf(stub);
     const orgState = privateStateOf(stub, implicitCollectionName(this.opts.localMspId));
     const current = await currentSequence(name, publicState);
-    const requested = args.getSequence();
+    const { sequence: requested, ...given } = definitionOf(args);
     checkApprovableSequence(current, requested);
-    const params = this.withDefaults(channelId, {
-      version: args.getVersion(),
-      endorsementPlugin: args.getEndorsementPlugin(),
-      initRequired: args.getInitRequired(),
-      validationPlugin: args.getValidationPlugin(),
-      validationParameter: args.getValidationParameter_asU8(),
-      collections: args.getCollections()?.serializeBinary() ?? new Uint8Array(),
-    });
+    const params = this.withDefaults(channelId, given);
     if (requested === current) {
       const committed = await readDefinition(name, publicState);
       if (committed === undefined) throw new Refused(`missing metadata for currently committed sequence number (${current})`);
@@ -429,8 +422,8 @@ function chaincodeRef<T extends { setName(v: string): void; setVersion(v: string
   return ref;
 }
 
-/** The definition a CheckCommitReadiness or CommitChaincodeDefinition asks about. */
-function definitionOf(args: CheckCommitReadinessArgs | CommitChaincodeDefinitionArgs): LifecycleDefinition {
+/** The definition an approval, a CheckCommitReadiness or a CommitChaincodeDefinition is about. */
+function definitionOf(args: ApproveChaincodeDefinitionForMyOrgArgs | CheckCommitReadinessArgs | CommitChaincodeDefinitionArgs): LifecycleDefinition {
   return {
     sequence: args.getSequence(),
     version: args.getVersion(),
