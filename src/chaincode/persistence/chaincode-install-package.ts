@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { errorMessage, WeftError } from '../../common/errors/weft-error.js';
-import { memoryTar } from '../../common/tar/memory-tar.js';
 
 export class InstallPackageError extends WeftError<'BAD_PACKAGE' | 'BAD_LABEL'> {}
 
@@ -75,6 +74,8 @@ export async function parseInstallPackage(bytes: Uint8Array): Promise<InstallPac
 /** Packs an install package: metadata.json then code.tar.gz, as `peer lifecycle chaincode package` writes it. */
 export async function writeInstallPackage(metadata: InstallPackageMetadata, codePackage: Uint8Array): Promise<Uint8Array> {
   checkLabel(metadata.label);
+  // Loaded here: the tar library (which memoryTar uses) stays off the peer's start path.
+  const { memoryTar } = await import('../../common/tar/memory-tar.js');
   const { gzipSync } = await import('node:zlib');
   const metadataJson = JSON.stringify({ path: metadata.path, type: metadata.type, label: metadata.label });
   const files = new Map<string, Uint8Array>([
