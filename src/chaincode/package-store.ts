@@ -1,9 +1,8 @@
 import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import { errorMessage, WeftError } from '../common/errors/weft-error.js';
 import type { CCID } from '../container/ccintf.js';
+import { extractTarGz } from '../common/tar/extract-tar-gz.js';
 
 export class PackageStoreError extends WeftError<'ALREADY_INSTALLED' | 'NOT_INSTALLED' | 'BAD_PACKAGE'> {}
 
@@ -158,10 +157,8 @@ async function exists(path: string): Promise<boolean> {
 }
 
 async function unpack(codePackage: Uint8Array, into: string): Promise<void> {
-  const { x } = await import('tar');
   try {
-    // No absolute paths or '..' escape the folder: tar refuses them by default (preservePaths off).
-    await pipeline(Readable.from([Buffer.from(codePackage)]), x({ cwd: into, gzip: true, strict: true }));
+    await extractTarGz(codePackage, into);
   } catch (err) {
     throw new PackageStoreError('BAD_PACKAGE', `the chaincode package is not a gzipped tar archive: ${errorMessage(err)}`, { cause: err });
   }

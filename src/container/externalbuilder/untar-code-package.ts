@@ -1,6 +1,5 @@
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import { errorMessage } from '../../common/errors/weft-error.js';
+import { extractTarGz } from '../../common/tar/extract-tar-gz.js';
 import { ExternalBuilderError } from './external-builder-error.js';
 
 const ALLOWED = new Set(['File', 'OldFile', 'ContiguousFile', 'Directory']);
@@ -11,23 +10,9 @@ const ALLOWED = new Set(['File', 'OldFile', 'ContiguousFile', 'Directory']);
  * anything else (links, devices) fails the whole package rather than being skipped.
  */
 export async function untarCodePackage(codePackage: Uint8Array, into: string): Promise<void> {
-  const { x } = await import('tar');
-  const refused: string[] = [];
+  let refused: string[];
   try {
-    await pipeline(
-      Readable.from([Buffer.from(codePackage)]),
-      x({
-        cwd: into,
-        gzip: true,
-        strict: true,
-        filter: (path, entry) => {
-          const type = 'type' in entry ? entry.type : 'File';
-          if (ALLOWED.has(type)) return true;
-          refused.push(`${path} (${type})`);
-          return false;
-        },
-      }),
-    );
+    refused = await extractTarGz(codePackage, into, ALLOWED);
   } catch (err) {
     throw new ExternalBuilderError('BAD_PACKAGE', `could not untar source package: ${errorMessage(err)}`, {}, { cause: err });
   }
