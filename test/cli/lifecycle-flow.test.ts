@@ -5,6 +5,7 @@ import { after, before, describe, test } from 'node:test';
 import { fixtureSource, installedFixture } from '../helpers/chaincode-fixture.js';
 import { tempDir } from '../helpers/temp-dir.js';
 import { runWeft, startPeerProcess, type WeftProcess } from '../helpers/weft-process.js';
+import { defaultCryptoDir, defaultUserIdentity } from '../../src/msp/default-identities.js';
 
 /**
  * Fabric 2.x's lifecycle on the embedded default (one org, Org1MSP), as a user drives it with the
@@ -65,6 +66,20 @@ describe('weft lifecycle chaincode on the embedded default', () => {
     await refused(['lifecycle', 'chaincode', 'getinstalledpackage', '--package-id', 'nope:00', '--output-directory', dir], /chaincode install package 'nope:00' not found/);
     await ok(['lifecycle', 'chaincode', 'getinstalledpackage', '--package-id', packageId, '--output-directory', dir]);
     assert.deepEqual(await readFile(join(dir, `${packageId}.tar.gz`)), await readFile(file));
+  });
+
+  test("a client who is not the peer's admin may neither install nor approve for the org: refused, and nothing is installed or approved", async () => {
+    const user1 = { CORE_PEER_MSPCONFIGPATH: defaultUserIdentity(defaultCryptoDir(env.CORE_PEER_FILESYSTEMPATH ?? ''), 'User1').mspDir, CORE_PEER_LOCALMSPID: 'Org1MSP' };
+    const file = join(dir, 'intruder.tar.gz');
+    await ok(['lifecycle', 'chaincode', 'package', file, '-p', fixtureSource('asset-contract'), '-l', 'node', '--label', 'intruder_1']);
+    const install = await weft(['lifecycle', 'chaincode', 'install', file], user1);
+    assert.equal(install.code, 1);
+    assert.match(install.stderr, /Failed to authorize invocation due to failed ACL check/);
+    const approve = await weft(['lifecycle', 'chaincode', 'approveformyorg', '-C', 'mychannel', '-n', 'intruder', '-v', '1', '--sequence', '1'], user1);
+    assert.equal(approve.code, 1);
+    assert.match(approve.stderr, /Failed to authorize invocation due to failed ACL check/);
+    assert.doesNotMatch(await ok(['lifecycle', 'chaincode', 'queryinstalled']), /intruder_1/);
+    await refused(['lifecycle', 'chaincode', 'queryapproved', '-C', 'mychannel', '-n', 'intruder'], /could not fetch approved chaincode definition \(name: 'intruder', sequence: '0'\) on channel 'mychannel'/);
   });
 
   test('install builds a node package as Fabric does: one npm cannot install is refused, and not installed', async () => {
