@@ -9,12 +9,12 @@
 // Each a median of fresh peers; `lifecycle_cli_call_ms` is what one CLI process costs by itself.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Benchmark, Report } from './harness.js';
 import { median } from './harness.js';
+import { freePort } from '../test/helpers/free-ports.js';
 import { WEFT_BIN, WeftChild, runWeftCli } from './weft-child.js';
 
 const FIXTURES = fileURLToPath(new URL('../../test/fixtures/chaincode/', import.meta.url));
@@ -41,15 +41,6 @@ function weftStreams(args: string[], env: NodeJS.ProcessEnv): Promise<{ out: str
   });
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-    server.once('error', reject);
-  });
-}
 
 /** A fresh peer on the embedded default, its ports the system's choice; stopped and removed by `done`. */
 async function freshPeer(peerEnv: NodeJS.ProcessEnv = {}): Promise<{ env: NodeJS.ProcessEnv; dir: string; done(): Promise<void> }> {

@@ -1,22 +1,14 @@
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { installedFixture } from '../helpers/chaincode-fixture.js';
 import { makeTestTls } from '../helpers/test-tls.js';
+import { freePort } from '../helpers/free-ports.js';
 import { tempDir } from '../helpers/temp-dir.js';
 import { runWeft, startPeerProcess, type WeftProcess } from '../helpers/weft-process.js';
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** A chaincode-as-a-service package: only a connection.json. */
 async function servicePackage(connection: object): Promise<string> {

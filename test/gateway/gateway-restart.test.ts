@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
-import { createServer } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import type { Contract, Network } from '@hyperledger/fabric-gateway';
 import { defaultCryptoDir, defaultUserIdentity } from '../../src/msp/default-identities.js';
 import { peer as peerPb, common } from '../../src/ledger/protos.js';
 import { fixtureSource } from '../helpers/chaincode-fixture.js';
+import { freePort } from '../helpers/free-ports.js';
 import { connectGateway, type GatewayConnection } from '../helpers/gateway-client.js';
 import { runWeft, startPeerProcess, type WeftProcess } from '../helpers/weft-process.js';
 
@@ -12,15 +12,6 @@ const CHANNEL = 'mychannel';
 const SUBMITS = 500;
 const IN_FLIGHT = 8;
 
-/** A port nothing listens on now, for a peer that must come back on the same address. */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (address === null || typeof address === 'string') throw new Error('no port');
-  return address.port;
-}
 
 /** Every transaction ID in the channel's blocks up to `height`, with how often it appears and whether it is valid. */
 async function ledgerTransactions(network: Network, height: bigint): Promise<Map<string, { count: number; valid: boolean }>> {

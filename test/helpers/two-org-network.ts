@@ -1,8 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after } from 'node:test';
+import { freePorts } from './free-ports.js';
 import { tempDir } from './temp-dir.js';
 import { runWeft, WeftProcess } from './weft-process.js';
 
@@ -175,28 +175,6 @@ async function stopAll(started: Started): Promise<void> {
   for (const child of started.chaincodes.splice(0)) child.kill('SIGKILL');
   await Promise.all(started.peers.splice(0).map((p) => p.stop()));
   await Promise.all(started.orderer.splice(0).map((p) => p.stop()));
-}
-
-/**
- * `count` distinct ports free on 127.0.0.1 now: each is bound (all at once, so none is handed out
- * twice) and released. Another process could take one before the node binds it; unlikely enough
- * for a test, and the node then fails at once naming the address.
- */
-async function freePorts(count: number): Promise<number[]> {
-  const servers = await Promise.all(
-    Array.from({ length: count }, () => new Promise<ReturnType<typeof createServer>>((resolve, reject) => {
-      const server = createServer();
-      server.once('error', reject);
-      server.listen(0, '127.0.0.1', () => resolve(server));
-    })),
-  );
-  const ports = servers.map((s) => {
-    const address = s.address();
-    if (address === null || typeof address === 'string') throw new Error('a TCP server has a port');
-    return address.port;
-  });
-  await Promise.all(servers.map((s) => new Promise((resolve) => s.close(resolve))));
-  return ports;
 }
 
 /** The crypto of test-network's three cryptogen configs in one: 127.0.0.1 is a SAN of every node, as it is dialled by address. */

@@ -1,24 +1,15 @@
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { installedFixture } from '../helpers/chaincode-fixture.js';
+import { freePort } from '../helpers/free-ports.js';
 import { tempDir } from '../helpers/temp-dir.js';
 import { startTwoOrgNetwork, type NetworkPeer, type TwoOrgNetwork } from '../helpers/two-org-network.js';
 import { runWeft } from '../helpers/weft-process.js';
 import { connectGateway } from '../helpers/gateway-client.js';
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-    server.once('error', reject);
-  });
-}
 
 /**
  * fabric-samples' deployCC.sh against two organisations' peers of `weft` processes, TLS on: a
