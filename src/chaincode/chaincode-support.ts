@@ -16,7 +16,8 @@ import {
   type TransactionParams,
 } from './chaincode-context.js';
 import type { ChaincodeInvoker, SystemChaincodeInfo } from './chaincode-invoker.js';
-import { Handler, newMessage, type CollectionAccess } from './handler.js';
+import type { ChaincodeMetrics } from './chaincode-metrics.js';
+import { Handler, newMessage, type CollectionAccess, type MessageTrace } from './handler.js';
 import type { HandlerRegistry } from './handler-registry.js';
 import type { Runtime } from './runtime-launcher.js';
 
@@ -45,7 +46,19 @@ export interface ChaincodeSupportOptions {
   collectionAccess?: CollectionAccess | undefined;
   /** chaincode.maxWriteSetBytes: most bytes one transaction writes. */
   maxWriteSetBytes?: number;
+  metrics?: ChaincodeMetrics | undefined;
+  /** Records every chaincode conversation's messages (chaincode.trace). */
+  trace?: MessageTrace | undefined;
   logger: Logger;
+}
+
+/** A registered chaincode, as the operations service's live page lists it. */
+export interface RunningChaincode {
+  name: string;
+  containerType: string;
+  state: string;
+  sent: number;
+  received: number;
 }
 
 /** What one Init or Invoke returned: the chaincode's Response, and its event if it set one. */
@@ -78,7 +91,11 @@ export class ChaincodeSupport {
   private systemChaincodes: SystemChaincodeInfo | undefined;
   private readonly collectionAccess: CollectionAccess | undefined;
   private readonly maxWriteSetBytes: number | undefined;
+  private readonly metrics: ChaincodeMetrics | undefined;
+  private readonly trace: MessageTrace | undefined;
   private readonly logger: Logger;
+  /** The container type each chaincode was last launched in; one that registered unasked (dev mode) has none. */
+  private readonly containerTypes = new Map<string, string>();
 
   constructor(opts: ChaincodeSupportOptions) {
     this.launcher = opts.launcher;
@@ -91,6 +108,8 @@ export class ChaincodeSupport {
     this.systemChaincodes = opts.systemChaincodes;
     this.collectionAccess = opts.collectionAccess;
     this.maxWriteSetBytes = opts.maxWriteSetBytes;
+    this.metrics = opts.metrics;
+    this.trace = opts.trace;
     this.logger = opts.logger;
   }
 
@@ -106,6 +125,7 @@ export class ChaincodeSupport {
   /** Launches the chaincode unless a handler for `name:version` is already registered. */
   async launchInit(ccci: ChaincodeContainerInfo): Promise<void> {
     if (this.registry.handler(chaincodeCanonicalName(ccci)) !== undefined) return;
+    this.containerTypes.set(chaincodeCanonicalName(ccci), ccci.containerType);
     await this.launcher.launch(ccci);
   }
 
@@ -114,6 +134,7 @@ export class ChaincodeSupport {
     const cname = chaincodeCanonicalName(ccci);
     const existing = this.registry.handler(cname);
     if (existing !== undefined) return existing;
+    this.containerTypes.set(cname, ccci.containerType);
     await this.launcher.launch(ccci);
     return this.handlerFor(cname, '');
   }
@@ -182,6 +203,17 @@ export class ChaincodeSupport {
     return handler.execute(txParams, cccid, chaincodeMessage(MessageTypes.TRANSACTION, txParams, input), this.executeTimeoutMs);
   }
 
+  /** The registered chaincodes: how each was launched, its handler's state and its message counts. */
+  running(): RunningChaincode[] {
+    return [...this.registry.registered()].map(([name, handler]) => ({
+      name,
+      containerType: this.containerTypes.get(name) ?? 'unsolicited',
+      state: handler.state,
+      sent: handler.sent,
+      received: handler.received,
+    }));
+  }
+
   /** Serves the peer's side of one chaincode stream until it ends. */
   async handleChaincodeStream(stream: ChaincodeStream): Promise<void> {
     const handler = new Handler({
@@ -197,6 +229,8 @@ export class ChaincodeSupport {
       containerExit: (cname) => this.launcher.containerExit?.(cname),
       collectionAccess: this.collectionAccess,
       ...(this.maxWriteSetBytes === undefined ? {} : { maxWriteSetBytes: this.maxWriteSetBytes }),
+      metrics: this.metrics,
+      trace: this.trace,
     });
     await handler.processStream(stream);
   }

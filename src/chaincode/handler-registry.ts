@@ -62,6 +62,11 @@ export class HandlerRegistry<H extends RegisteredHandler = RegisteredHandler> {
     return this.handlers.get(cname);
   }
 
+  /** The registered handlers, by canonical name. */
+  registered(): IterableIterator<[string, H]> {
+    return this.handlers.entries();
+  }
+
   /** The version of the registered chaincode of this name, if one is registered. */
   registeredVersion(name: string): string | undefined {
     const prefix = `${name}:`;

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { errorMessage } from '../common/errors/weft-error.js';
 import type { Logger } from '../common/logging/logging.js';
 import { truncate } from '../common/logging/truncate.js';
+import { secondsSince } from '../common/metrics/metrics-provider.js';
 import {
   ChaincodeID,
   ChaincodeInput,
@@ -31,6 +32,7 @@ import {
 import type { ChaincodeCaller, ChaincodeStream } from '../comm/chaincode-stream.js';
 import { StreamClosedError } from '../comm/stream-closed-error.js';
 import { ChaincodeError } from './chaincode-error.js';
+import type { ChaincodeMetrics } from './chaincode-metrics.js';
 import { decodePayload, SHAPES } from './decode-payload.js';
 import { creatorMspId } from './proposal-creator.js';
 import {
@@ -49,6 +51,11 @@ import { buildQueryResponse, DEFAULT_MAX_RESULT_LIMIT } from './query-response-b
 import { TransactionContexts, type TransactionContext } from './transaction-contexts.js';
 
 export type HandlerState = 'created' | 'established' | 'ready';
+
+/** Records the messages of chaincode conversations (the operations service's conversation trace). */
+export interface MessageTrace {
+  record(chaincode: string, direction: 'to_chaincode' | 'from_chaincode', msg: ChaincodeMessage, stateBefore: HandlerState, stateAfter: HandlerState): void;
+}
 
 /** The part of the handler registry a handler talks to. */
 export interface HandlerRegistrar {
@@ -80,6 +87,8 @@ export interface HandlerOptions {
   collectionAccess?: CollectionAccess | undefined;
   /** chaincode.maxWriteSetBytes: most bytes one transaction writes (state, private data, metadata, event). */
   maxWriteSetBytes?: number;
+  metrics?: ChaincodeMetrics | undefined;
+  trace?: MessageTrace | undefined;
 }
 
 /** A collection's limits on its readers and writers (memberOnlyRead / memberOnlyWrite). */
@@ -138,6 +147,11 @@ export class Handler {
   private readonly systemNames = { isSysCC: (name: string): boolean => this.systemChaincodes?.isSysCC?.(name) === true };
   private readonly collectionAccess: CollectionAccess | undefined;
   private readonly maxWriteSetBytes: number;
+  private readonly metrics: ChaincodeMetrics | undefined;
+  private readonly trace: MessageTrace | undefined;
+  /** Messages this handler has sent and received, for the operations service's live page. */
+  sent = 0;
+  received = 0;
   private keepalive: NodeJS.Timeout | undefined;
   private invalidCount = 0;
   private invalidSince = 0;
@@ -157,6 +171,8 @@ export class Handler {
     this.containerExit = opts.containerExit;
     this.collectionAccess = opts.collectionAccess;
     this.maxWriteSetBytes = opts.maxWriteSetBytes ?? DEFAULT_MAX_WRITE_SET_BYTES;
+    this.metrics = opts.metrics;
+    this.trace = opts.trace;
     this.stateCalls = new Map<number, StateCall>([
       [T.GET_STATE, (msg, ctx) => this.handleGetState(msg, ctx)],
       [T.PUT_STATE, (msg, ctx) => this.handlePutState(msg, ctx)],
@@ -197,6 +213,11 @@ export class Handler {
         });
         this.stopReading = () => undefined;
         if (msg === undefined) break;
+        this.received++;
+        // A REGISTER is recorded once its name is read, under that name.
+        if (this.trace !== undefined && !(this.currentState === 'created' && msg.getType() === T.REGISTER)) {
+          this.trace.record(this.name, 'from_chaincode', msg, this.currentState, this.currentState);
+        }
         // Registration is awaited so that nothing overtakes REGISTERED and READY.
         const registering = this.handleMessage(msg);
         if (registering !== undefined) await registering;
@@ -240,6 +261,7 @@ export class Handler {
       return await ctx.response;
     } catch (err) {
       if (err instanceof ChaincodeError && err.code === 'EXECUTE_TIMEOUT') {
+        this.metrics?.executeTimeouts.with(this.name).add(1);
         // The endorser names only the chaincode it called; this names the one that did not answer (a callee, an SCC).
         this.logger.warn(
           'Execute',
@@ -315,6 +337,7 @@ export class Handler {
       this.sendError(msg, `error unmarshalling chaincode ID in REGISTER: ${errorMessage(err)}`);
       return;
     }
+    this.traceRegister(name, msg);
     if (name === '') {
       this.sendError(msg, 'REGISTER carries no chaincode name');
       return;
@@ -338,11 +361,11 @@ export class Handler {
     const debug = this.logger.debugEnabled;
     if (debug) this.logger.debug('HandleRegister', `Got REGISTER for chaincodeID = name:"${truncate(name)}" , sending back REGISTERED`);
     try {
-      await this.sendOrThrow(newMessage(T.REGISTERED));
+      await this.sendOrThrow(newMessage(T.REGISTERED), 'established');
       this.currentState = 'established';
       if (debug) this.logger.debug('HandleRegister', `Changed state to established for name:"${name}"`);
       if (debug) this.logger.debug('sendReady', `sending READY for chaincode name:"${name}"`);
-      await this.sendOrThrow(newMessage(T.READY));
+      await this.sendOrThrow(newMessage(T.READY), 'ready');
       this.currentState = 'ready';
       if (debug) this.logger.debug('sendReady', `Changed to state ready for chaincode name:"${name}"`);
     } catch (err) {
@@ -352,6 +375,10 @@ export class Handler {
       return;
     }
     this.registry.ready(name);
+  }
+
+  private traceRegister(name: string, msg: ChaincodeMessage): void {
+    this.trace?.record(name, 'from_chaincode', msg, this.currentState, this.currentState);
   }
 
   private notify(msg: ChaincodeMessage): void {
@@ -386,6 +413,9 @@ export class Handler {
     const txId = msg.getTxid();
     let reply: ChaincodeMessage;
     let invalid = false;
+    const metrics = this.metrics;
+    const start = metrics === undefined ? 0 : performance.now();
+    metrics?.shimRequestsReceived.with(messageTypeName(msg.getType()), msg.getChannelId(), this.name).add(1);
     try {
       const ctx = this.txContexts.get(msg.getChannelId(), txId);
       // A cc2cc call on the system channel has no ledger: only system chaincodes run there.
@@ -405,6 +435,12 @@ export class Handler {
       const text = `${messageTypeName(msg.getType())} failed: transaction ID: ${truncate(txId)}: ${truncate(errorMessage(err), ERROR_TEXT_LIMIT)}`;
       this.logger.error('handleTransaction', text);
       reply = newMessage(T.ERROR, Buffer.from(text), txId, msg.getChannelId());
+    }
+    if (metrics !== undefined) {
+      const success = String(reply.getType() === T.RESPONSE);
+      const labels = [messageTypeName(msg.getType()), msg.getChannelId(), this.name, success];
+      metrics.shimRequestsCompleted.with(...labels).add(1);
+      metrics.shimRequestDuration.with(...labels).observe(secondsSince(start));
     }
     this.send(reply);
     // After the reply: the one that closes the stream is still answered.
@@ -694,11 +730,14 @@ export class Handler {
     });
   }
 
-  private sendOrThrow(msg: ChaincodeMessage): Promise<void> {
+  /** Sends a message; `nextState` is the state it moves the handler to, for the trace. */
+  private sendOrThrow(msg: ChaincodeMessage, nextState?: HandlerState): Promise<void> {
     const stream = this.stream;
     if (stream === undefined) {
       return Promise.reject(new ChaincodeError('STREAM_ENDED', `no stream to chaincode ${this.name}`));
     }
+    this.sent++;
+    this.trace?.record(this.name, 'to_chaincode', msg, this.currentState, nextState ?? this.currentState);
     return stream.send(msg);
   }
 }

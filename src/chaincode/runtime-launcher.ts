@@ -1,6 +1,8 @@
 import { errorMessage } from '../common/errors/weft-error.js';
 import type { Logger } from '../common/logging/logging.js';
+import { secondsSince } from '../common/metrics/metrics-provider.js';
 import { ChaincodeError } from './chaincode-error.js';
+import type { ChaincodeMetrics } from './chaincode-metrics.js';
 import { chaincodeCanonicalName, type ChaincodeContainerInfo } from './chaincode-context.js';
 import type { LaunchState } from './launch-state.js';
 
@@ -30,6 +32,7 @@ export interface RuntimeLauncherOptions {
   registry: LaunchRegistry;
   /** chaincode.startuptimeout */
   startupTimeoutMs: number;
+  metrics?: Pick<ChaincodeMetrics, 'launchDuration' | 'launchFailures' | 'launchTimeouts'> | undefined;
   logger: Logger;
 }
 
@@ -61,7 +64,14 @@ export class RuntimeLauncher {
       const cause = launchState.err;
       if (cause !== undefined) err = new ChaincodeError('LAUNCH_FAILED', `chaincode registration failed: ${cause.message}`, { cause });
     } else {
+      const metrics = this.opts.metrics;
+      const start = metrics === undefined ? 0 : performance.now();
       err = await this.startAndAwaitRegistration(ccci, cname, launchState);
+      if (metrics !== undefined) {
+        metrics.launchDuration.with(cname, String(err === undefined)).observe(secondsSince(start));
+        if (err !== undefined) metrics.launchFailures.with(cname).add(1);
+        if (err instanceof ChaincodeError && err.code === 'STARTUP_TIMEOUT') metrics.launchTimeouts.with(cname).add(1);
+      }
       if (err !== undefined) {
         logger.debug('Launch', `stopping due to error while launching: ${err.message}`);
         registry.deregister(cname);

@@ -19,11 +19,13 @@ function addNodeCommands(program: Command, env: NodeJS.ProcessEnv, deps: CliDeps
     .option('--join <channel...>', 'be on these channels: created when new, loaded when already on disk', [])
     .addOption(new Option('--peer-chaincodedev', 'start the peer in chaincode development mode (chaincode.mode: dev)').default(false))
     .addOption(new Option('--force-rebuild', "build each chaincode's Docker image afresh on its first launch (vm.docker.forceRebuild)").default(false))
-    .action(async (opts: { join: string[]; peerChaincodedev: boolean; forceRebuild: boolean }) => {
+    .addOption(new Option('--trace', 'record every chaincode conversation for GET /trace and `weft trace` (chaincode.trace.enabled)').default(false))
+    .action(async (opts: { join: string[]; peerChaincodedev: boolean; forceRebuild: boolean; trace: boolean }) => {
       process.exitCode = await runNodeStart({
         join: opts.join,
         chaincodeDev: opts.peerChaincodedev,
         forceRebuild: opts.forceRebuild,
+        trace: opts.trace,
         env,
         importModule: deps.importModule,
       });

@@ -11,6 +11,8 @@ export interface NodeStartOptions {
   chaincodeDev: boolean;
   /** --force-rebuild: sets vm.docker.forceRebuild. */
   forceRebuild?: boolean;
+  /** --trace: sets chaincode.trace.enabled. */
+  trace?: boolean;
   env: NodeJS.ProcessEnv;
   importModule: ModuleImporter;
 }
@@ -43,6 +45,7 @@ export async function runNodeStart(opts: NodeStartOptions): Promise<number> {
     });
     if (opts.chaincodeDev) config.chaincode.mode = 'dev';
     if (opts.forceRebuild === true) config.vm.docker.forceRebuild = true;
+    if (opts.trace === true) config.chaincode.trace.enabled = true;
     if (config.chaincode.mode === 'dev') logger.info('serve', 'Running in chaincode development mode');
     peer = await Peer.start({ config, logging, version: WEFT_VERSION, join: opts.join, importModule: opts.importModule });
   } catch (err) {

@@ -1,4 +1,4 @@
-import type { Server, ServerCredentials } from '@grpc/grpc-js';
+import type { Server, ServerCredentials, ServerInterceptor } from '@grpc/grpc-js';
 import { WeftError } from '../common/errors/weft-error.js';
 import { listenFailureText } from './listen-failure.js';
 
@@ -30,6 +30,8 @@ export interface ListenOptions {
   onTlsRefusal?: TlsRefusalListener | undefined;
   /** grpc-js's own when absent (4 MiB received, no limit sent). */
   limits?: MessageLimits | undefined;
+  /** Server interceptors (the gRPC metrics), made once gRPC is loaded. */
+  interceptors?: ((grpc: GrpcModule) => ServerInterceptor[]) | undefined;
 }
 
 /** A client's TCP socket, as a TLS server's 'connection' event gives it. */
@@ -77,7 +79,9 @@ export class GrpcListener {
   ): Promise<GrpcListener> {
     const { setting, credentials, onTlsRefusal, limits } = opts;
     const grpc = await import('@grpc/grpc-js');
+    const interceptors = opts.interceptors?.(grpc);
     const server = new grpc.Server({
+      ...(interceptors === undefined ? {} : { interceptors }),
       // Channelz keeps statistics per call that nothing here reads: measurable CPU on every message.
       'grpc.enable_channelz': 0,
       ...(limits === undefined ? {} : { 'grpc.max_receive_message_length': limits.maxRecvMsgSize, 'grpc.max_send_message_length': limits.maxSendMsgSize }),

@@ -1,9 +1,10 @@
-import type { sendUnaryData, Server, ServerUnaryCall, UntypedServiceImplementation } from '@grpc/grpc-js';
+import type { sendUnaryData, Server, ServerInterceptor, ServerUnaryCall, UntypedServiceImplementation } from '@grpc/grpc-js';
 import { errorMessage } from '../common/errors/weft-error.js';
 import type { Logger } from '../common/logging/logging.js';
 import type { ProposalResponse, SignedProposal } from '../common/protos/proposal.js';
+import { metricsInterceptor, type GrpcServerMetrics } from './grpc-metrics.js';
 import type { ClientRootsProvider } from './client-roots-provider.js';
-import { GrpcListener, type CredentialsFactory, type MessageLimits } from './grpc-listener.js';
+import { GrpcListener, type CredentialsFactory, type GrpcModule, type MessageLimits } from './grpc-listener.js';
 
 export interface PeerServerOptions {
   /** peer.listenAddress */
@@ -22,6 +23,7 @@ export interface PeerServerOptions {
   tls?: PeerServerTls | undefined;
   /** peer.maxRecvMsgSize / peer.maxSendMsgSize */
   limits?: MessageLimits | undefined;
+  metrics?: GrpcServerMetrics | undefined;
   logger: Logger;
 }
 
@@ -42,6 +44,7 @@ export interface PeerServerTls {
  * endorser's and orderer's checks), so the listener serves any address it is bound to.
  */
 export function startPeerServer(opts: PeerServerOptions): Promise<GrpcListener> {
+  const { metrics } = opts;
   return GrpcListener.start(
     opts.address,
     async (server, grpc) => {
@@ -71,8 +74,14 @@ export function startPeerServer(opts: PeerServerOptions): Promise<GrpcListener> 
         opts.logger.warn('ServerHandshake', `TLS handshake failed with error ${reason} from ${remote}`);
       },
       limits: opts.limits,
+      interceptors: metricsInterceptors(metrics),
     },
   );
+}
+
+function metricsInterceptors(metrics: GrpcServerMetrics | undefined): ((grpc: GrpcModule) => ServerInterceptor[]) | undefined {
+  if (metrics === undefined) return undefined;
+  return (grpc) => [metricsInterceptor(metrics, grpc)];
 }
 
 function tlsCredentials(tls: PeerServerTls | undefined): CredentialsFactory | undefined {

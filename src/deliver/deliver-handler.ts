@@ -5,6 +5,7 @@ import { SeekInfo, SeekPosition, Status, type StatusValue } from '../common/prot
 import { ChannelHeader, HeaderType, SignatureHeader } from '../common/protos/proposal.js';
 import type { ChainReader } from './chain-reader.js';
 import { DeliverError } from './deliver-error.js';
+import { deliverLabels, type DeliverMetrics } from './deliver-metrics.js';
 import { certificateExpiry } from './identity-expiry.js';
 import { SessionAccess, type DeliverAuthorizer, type DeliverKind } from './session-access.js';
 
@@ -47,6 +48,7 @@ export interface DeliverHandlerOptions {
   /** How far a seek's timestamp may be from this node's clock (peer.authentication.timewindow, 15m). */
   timeWindowMs?: number;
   now?: () => number;
+  metrics?: DeliverMetrics | undefined;
   /** `common.deliver` */
   logger: Logger;
 }
@@ -81,15 +83,21 @@ export class DeliverHandler {
 
   /** Serves the stream until the client closes it, cancels it, or a seek ends without SUCCESS. */
   async handle(stream: DeliverStream): Promise<void> {
-    this.logger.debug('Handle', `Starting new deliver loop for ${stream.remoteAddress}`);
-    for await (const envelope of stream.requests) {
-      const status = await this.deliverBlocks(stream, envelope);
-      if (status === undefined) return;
-      await stream.sendStatus(status);
-      if (status !== Status.SUCCESS) return;
-      this.logger.debug('Handle', `Waiting for new SeekInfo from ${stream.remoteAddress}`);
+    const metrics = this.opts.metrics;
+    metrics?.streamsOpened.add(1);
+    try {
+      this.logger.debug('Handle', `Starting new deliver loop for ${stream.remoteAddress}`);
+      for await (const envelope of stream.requests) {
+        const status = await this.deliverBlocks(stream, envelope);
+        if (status === undefined) return;
+        await stream.sendStatus(status);
+        if (status !== Status.SUCCESS) return;
+        this.logger.debug('Handle', `Waiting for new SeekInfo from ${stream.remoteAddress}`);
+      }
+      this.logger.debug('Handle', `Received EOF from ${stream.remoteAddress}, hangup`);
+    } finally {
+      metrics?.streamsClosed.add(1);
     }
-    this.logger.debug('Handle', `Received EOF from ${stream.remoteAddress}, hangup`);
   }
 
   /** The status the seek ends with; undefined when the client went away meanwhile. */
@@ -110,6 +118,39 @@ export class DeliverHandler {
   private async serveSeek(stream: DeliverStream, envelope: Envelope): Promise<void> {
     const addr = stream.remoteAddress;
     const seek = this.parse(envelope, addr);
+    const metrics = this.opts.metrics;
+    if (metrics !== undefined) return this.measured(metrics, stream, seek, envelope);
+    return this.serveParsed(stream, seek, envelope);
+  }
+
+  /** A seek counted as Fabric counts it: received, each block sent, completed with its outcome. */
+  private async measured(metrics: DeliverMetrics, stream: DeliverStream, seek: ParsedSeek, envelope: Envelope): Promise<void> {
+    const { filtered, dataType } = deliverLabels(stream.kind);
+    const labels = [seek.channelId, filtered, dataType];
+    metrics.requestsReceived.with(...labels).add(1);
+    const sent = metrics.blocksSent.with(...labels);
+    const counted: DeliverStream = {
+      requests: stream.requests,
+      signal: stream.signal,
+      remoteAddress: stream.remoteAddress,
+      kind: stream.kind,
+      sendStatus: (status) => stream.sendStatus(status),
+      sendBlock: async (block, context) => {
+        await stream.sendBlock(block, context);
+        sent.add(1);
+      },
+    };
+    let success = false;
+    try {
+      await this.serveParsed(counted, seek, envelope);
+      success = true;
+    } finally {
+      metrics.requestsCompleted.with(...labels, String(success)).add(1);
+    }
+  }
+
+  private async serveParsed(stream: DeliverStream, seek: ParsedSeek, envelope: Envelope): Promise<void> {
+    const addr = stream.remoteAddress;
     const { channelId, seekInfo } = seek;
     const chain = this.opts.chains(channelId);
     if (chain === undefined) {

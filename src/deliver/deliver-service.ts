@@ -1,3 +1,4 @@
+import type { DeliverMetrics } from './deliver-metrics.js';
 import type { Server, ServerDuplexStream, UntypedServiceImplementation } from '@grpc/grpc-js';
 import type { Logger } from '../common/logging/logging.js';
 import type { Block, Envelope } from '../common/protos/common.js';
@@ -29,6 +30,7 @@ export interface PeerDeliverServiceOptions {
   privateData?: PrivateDataReader;
   /** peer.authentication.timewindow */
   timeWindowMs?: number;
+  metrics?: DeliverMetrics | undefined;
   /** `common.deliver`, as Fabric's handler logs. */
   logger: Logger;
 }
@@ -48,6 +50,7 @@ export class PeerDeliverService {
       },
       configSequence: opts.configSequence,
       timeWindowMs: opts.timeWindowMs,
+      metrics: opts.metrics,
       logger: opts.logger,
     });
   }

@@ -1,3 +1,5 @@
+import type { EndorserMetrics } from './endorser-metrics.js';
+import { secondsSince } from '../common/metrics/metrics-provider.js';
 import type { ExecutionResult } from '../chaincode/chaincode-support.js';
 import type { CCContext, ChaincodeContainerInfo, StateHistoryExecutor, StateSimulator, TransactionParams } from '../chaincode/chaincode-context.js';
 import { errorMessage } from '../common/errors/weft-error.js';
@@ -94,6 +96,7 @@ export interface EndorserOptions<I extends CreatorIdentity = CreatorIdentity> {
   endorsementInfo: EndorsementInfoSource;
   /** Told of each endorsement the peer signs (its payload and the Endorsement), e.g. so the committer need not verify it again. */
   onEndorsed?: (channelId: string, payload: Uint8Array, endorsement: Endorsement) => void;
+  metrics?: EndorserMetrics | undefined;
   logger: Logger;
 }
 
@@ -114,12 +117,36 @@ export class Endorser<I extends CreatorIdentity = CreatorIdentity> {
    * chaincode's response) leaves the response unsigned: no endorsement is made for it to carry.
    */
   async processProposal(signed: SignedProposal, options: { endorse?: boolean } = {}): Promise<ProposalResponse> {
+    const metrics = this.opts.metrics;
+    if (metrics === undefined) return this.process(signed, options.endorse ?? true);
+    const start = performance.now();
+    metrics.proposalsReceived.add(1);
+    const named = { channelId: '', chaincodeName: '' };
+    const reply = await this.process(signed, options.endorse ?? true, { metrics, named });
+    const success = (reply.getResponse()?.getStatus() ?? 500) < ERROR_THRESHOLD;
+    if (success) metrics.successfulProposals.add(1);
+    metrics.proposalDuration.with(named.channelId, named.chaincodeName, String(success)).observe(secondsSince(start));
+    return reply;
+  }
+
+  /** With metrics, counts what happens to the proposal and fills in the channel and chaincode it names. */
+  private async process(
+    signed: SignedProposal,
+    endorse: boolean,
+    measured?: { metrics: EndorserMetrics; named: { channelId: string; chaincodeName: string } },
+  ): Promise<ProposalResponse> {
+    const metrics = measured?.metrics;
     let up: UnpackedProposal;
     try {
       up = unpackProposal(signed);
     } catch (err) {
+      metrics?.proposalValidationFailures.add(1);
       this.opts.logger.warn('ProcessProposal', `Failed to unpack proposal: ${errorMessage(err)}`);
       return errorResponse(errorMessage(err));
+    }
+    if (measured !== undefined) {
+      measured.named.channelId = up.channelId;
+      measured.named.chaincodeName = up.chaincodeName;
     }
     let identities: CreatorDeserializer<I>;
     if (up.channelId === '') {
@@ -138,8 +165,13 @@ export class Endorser<I extends CreatorIdentity = CreatorIdentity> {
       return errorResponse(errorMessage(err));
     }
     try {
-      return await this.simulate(up, options.endorse ?? true);
+      const reply = await this.simulate(up, endorse);
+      if (metrics !== undefined && (reply.getResponse()?.getStatus() ?? 500) >= ERROR_THRESHOLD) {
+        metrics.endorsementFailures.with(up.channelId, up.chaincodeName, 'true').add(1);
+      }
+      return reply;
     } catch (err) {
+      metrics?.simulationFailures.with(up.channelId, up.chaincodeName).add(1);
       this.opts.logger.warn('ProcessProposal', `[${up.channelId}][${shortTxId(up.txId)}] simulation of ${up.chaincodeName} failed: ${errorMessage(err)}`);
       return errorResponse(errorMessage(err));
     }
@@ -151,6 +183,7 @@ export class Endorser<I extends CreatorIdentity = CreatorIdentity> {
     try {
       creator = validateProposal(up, identities);
     } catch (err) {
+      this.opts.metrics?.proposalValidationFailures.add(1);
       if (err instanceof AccessDeniedError) throw new AccessDeniedError(`error validating proposal: ${err.message}`, err.reason);
       throw new EndorserError('BAD_PROPOSAL', `error validating proposal: ${errorMessage(err)}`, { cause: err });
     }
@@ -158,11 +191,17 @@ export class Endorser<I extends CreatorIdentity = CreatorIdentity> {
     if (up.channelId === '') return;
     const ledger = this.opts.ledgers.getLedger(up.channelId);
     if (ledger !== undefined && (await ledger.txIdExists(up.txId))) {
+      this.opts.metrics?.duplicateTransactionFailures.with(up.channelId, up.chaincodeName).add(1);
       throw new EndorserError('DUPLICATE_TXID', `duplicate transaction found [${up.txId}]. Creator [${Buffer.from(up.creator).toString('hex').slice(0, 64)}...]`);
     }
     // System chaincodes check their own ACLs, per function.
     if (!this.opts.systemChaincodes.isSysCC(up.chaincodeName)) {
-      this.opts.access.checkACL(PROPOSE, up.channelId, up.signed, creator);
+      try {
+        this.opts.access.checkACL(PROPOSE, up.channelId, up.signed, creator);
+      } catch (err) {
+        this.opts.metrics?.proposalAclFailures.with(up.channelId, up.chaincodeName).add(1);
+        throw err;
+      }
     }
   }
 

@@ -22,6 +22,8 @@ import { streamChaincodeEvents } from './chaincode-events.js';
 import type { CommitFinder, TxStatusLedger } from './commit-finder.js';
 import type { Gateway } from './gateway.js';
 import { GatewayError } from './gateway-error.js';
+import type { GatewayMetrics } from './gateway-metrics.js';
+import { secondsSince } from '../common/metrics/metrics-provider.js';
 import { toServiceError } from './grpc-status.js';
 
 /** Fabric's ACL resources of the Gateway's signed requests. */
@@ -37,6 +39,7 @@ export interface GatewayServiceOptions {
   ledgers: (channelId: string) => TxStatusLedger | undefined;
   /** Throws when the signed request's signer fails the ACL of `resource` on the channel. */
   checkACL: (resource: string, channelId: string, signed: SignedData[]) => void;
+  metrics?: GatewayMetrics | undefined;
   logger: Logger;
 }
 
@@ -53,30 +56,43 @@ export class GatewayService {
   }
 
   grpcHandlers(grpc: GrpcModule): UntypedServiceImplementation {
-    const { gateway } = this.opts;
-    const unary = <Req, Res>(run: (request: Req, call: ServerUnaryCall<Req, Res>) => Promise<Res>) =>
+    const { gateway, metrics } = this.opts;
+    const unary = <Req, Res>(method: string, run: (request: Req, call: ServerUnaryCall<Req, Res>) => Promise<Res>) =>
       (call: ServerUnaryCall<Req, Res>, callback: sendUnaryData<Res>): void => {
+        const start = metrics === undefined ? 0 : performance.now();
+        metrics?.requestsReceived.with(method).add(1);
+        const done = (success: boolean): void => {
+          if (metrics === undefined) return;
+          metrics.requestsCompleted.with(method, String(success)).add(1);
+          metrics.requestDuration.with(method, String(success)).observe(secondsSince(start));
+        };
         run(call.request, call).then(
-          (response) => callback(null, response),
-          (err: unknown) => callback(toServiceError(err, grpc)),
+          (response) => {
+            done(true);
+            callback(null, response);
+          },
+          (err: unknown) => {
+            done(false);
+            callback(toServiceError(err, grpc));
+          },
         );
       };
     return {
-      evaluate: unary(async (request: EvaluateRequest) => {
+      evaluate: unary('Evaluate', async (request: EvaluateRequest) => {
         const response = new EvaluateResponse();
         response.setResult(await gateway.evaluate(request.getProposedTransaction(), request.getTargetOrganizationsList()));
         return response;
       }),
-      endorse: unary(async (request: EndorseRequest) => {
+      endorse: unary('Endorse', async (request: EndorseRequest) => {
         const response = new EndorseResponse();
         response.setPreparedTransaction(await gateway.endorse(request.getProposedTransaction(), request.getEndorsingOrganizationsList()));
         return response;
       }),
-      submit: unary(async (request: SubmitRequest) => {
+      submit: unary('Submit', async (request: SubmitRequest) => {
         await gateway.submit(request.getChannelId(), request.getPreparedTransaction());
         return new SubmitResponse();
       }),
-      commitStatus: unary((request: SignedCommitStatusRequest, call) => this.commitStatus(request, call)),
+      commitStatus: unary('CommitStatus', (request: SignedCommitStatusRequest, call) => this.commitStatus(request, call)),
       chaincodeEvents: (call: ServerWritableStream<SignedChaincodeEventsRequest, ChaincodeEventsResponse>) => {
         this.chaincodeEvents(call).catch((err: unknown) => {
           if (call.cancelled) return;

@@ -1,3 +1,4 @@
+import type { LedgerMetrics } from './ledger-metrics.js';
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from '../common/logging/logging.js';
@@ -29,9 +30,11 @@ export interface KvLedgerProviderOptions {
   logger?: Logger | undefined;
   /** Blocks private data waits in the transient store (peer.gossip.pvtData.transientstoreMaxBlockRetention, Fabric: 1000). */
   transientRetentionBlocks?: number;
+  metrics?: LedgerMetrics | undefined;
 }
 
-type ProviderSettings = Required<Omit<KvLedgerProviderOptions, 'collections' | 'logger'>> & Pick<KvLedgerProviderOptions, 'collections' | 'logger'>;
+type ProviderSettings = Required<Omit<KvLedgerProviderOptions, 'collections' | 'logger' | 'metrics'>> &
+  Pick<KvLedgerProviderOptions, 'collections' | 'logger' | 'metrics'>;
 
 export const DEFAULT_MAX_BLOCKFILE_SIZE = 64 * 1024 * 1024;
 
@@ -157,6 +160,7 @@ export class KvLedgerProvider implements LedgerManager {
         collections: this.opts.collections,
         logger: this.opts.logger,
         transientRetentionBlocks: this.opts.transientRetentionBlocks,
+        metrics: this.opts.metrics,
         onClose: () => this.ledgers.delete(channelId),
       });
       this.ledgers.set(channelId, ledger);

@@ -29,7 +29,10 @@ import { QueryExecutorImpl, type QueryLimits } from './query-executor-impl.js';
 import { fromTxReadWriteSetBytes } from './rwset-codec.js';
 import { StateDb } from './state-db.js';
 import type { StateUpdates } from './state-updates.js';
-import { parseTransaction, type ParsedTransaction } from './tx-envelope.js';
+import { chaincodeLabelOf, parseTransaction, type ParsedTransaction } from './tx-envelope.js';
+import type { LedgerMetrics } from './ledger-metrics.js';
+import { secondsSince } from '../common/metrics/metrics-provider.js';
+import { validationCodeName } from '../common/protos/orderer.js';
 import { TxSimulatorImpl } from './tx-simulator-impl.js';
 
 export interface KvLedgerOptions {
@@ -49,11 +52,13 @@ export interface KvLedgerOptions {
   logger?: Logger | undefined;
   /** Blocks private data waits in the transient store for its transaction (Fabric: 1000). */
   transientRetentionBlocks?: number;
+  metrics?: LedgerMetrics | undefined;
 }
 
 const { VALID, DUPLICATE_TXID } = peer.TxValidationCode;
 const TRANSACTIONS_FILTER = common.BlockMetadataIndex.TRANSACTIONS_FILTER;
 const METADATA_SLOTS = 5;
+const HEADER_TYPE_NAMES = new Map<number, string>(Object.entries(common.HeaderType).map(([name, n]) => [n, name]));
 
 /**
  * One channel's ledger. A commit appends the block to the block files, then writes its index,
@@ -115,6 +120,7 @@ export class KvLedger implements PeerLedger {
       await store.close();
       throw err;
     }
+    opts.metrics?.blockchainHeight.with(opts.channelId).set(ledger.savepoint.height);
     return ledger;
   }
 
@@ -215,6 +221,7 @@ export class KvLedger implements PeerLedger {
 
   private async commitBlock(block: Block): Promise<number[]> {
     this.checkOpen();
+    const start = this.opts.metrics === undefined ? 0 : performance.now();
     const header = block.getHeader();
     if (header === undefined) throw new LedgerError('BLOCK_MALFORMED', `block for channel [${this.channelId}] has no header`);
     const blockNum = header.getNumber();
@@ -264,6 +271,7 @@ export class KvLedger implements PeerLedger {
     setTransactionsFilter(block, codes);
     const serialized = serializeBlock(block);
     const filesEndBefore = this.blocks.filesEnd;
+    const storing = this.opts.metrics === undefined ? 0 : performance.now();
     const { location, end } = await this.blocks.appendAsync(serialized.bytes);
     const next: Savepoint = { height: blockNum + 1, currentBlockHash: hashOfBlock(block), previousBlockHash: previousHash, filesEnd: end };
     const ops = this.batchOps({ blockNum, parsed, txs, codes, updates, location, txOffsets: serialized.txOffsets, savepoint: next });
@@ -278,7 +286,19 @@ export class KvLedger implements PeerLedger {
     }
     this.savepoint = next;
     this.privateData.committed(privateOps.nextExpiry);
+    if (this.opts.metrics !== undefined) this.recordBlockStats(this.opts.metrics, parsed, codes, start, storing);
     return codes;
+  }
+
+  private recordBlockStats(metrics: LedgerMetrics, parsed: ParsedTransaction[], codes: number[], start: number, storing: number): void {
+    const channel = this.channelId;
+    metrics.blockstorageCommitTime.with(channel).observe(secondsSince(storing));
+    metrics.blockProcessingTime.with(channel).observe(secondsSince(start));
+    metrics.blockchainHeight.with(channel).set(this.savepoint.height);
+    parsed.forEach((tx, i) => {
+      const type = tx.headerType === -1 ? 'unknown' : (HEADER_TYPE_NAMES.get(tx.headerType) ?? 'unknown');
+      metrics.transactionCount.with(channel, type, chaincodeLabelOf(tx), validationCodeName(codes[i] ?? VALID)).add(1);
+    });
   }
 
   // Indexes and applies a block found in the block files past the savepoint, with the validation

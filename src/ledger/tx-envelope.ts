@@ -103,6 +103,8 @@ export interface ParsedTransaction {
   rwsetBytes: Uint8Array | undefined;
   /** TxValidationCode; VALID (0) when the envelope is well formed. */
   code: number;
+  /** The ChaincodeID of an endorser transaction's chaincode action, serialized (a view, not a copy). */
+  chaincodeId?: Uint8Array | undefined;
 }
 
 /**
@@ -141,26 +143,29 @@ export function parseTransaction(envelopeBytes: Uint8Array, channelId: string): 
   if (result.headerType === common.HeaderType.CONFIG) return result;
   if (result.headerType !== common.HeaderType.ENDORSER_TRANSACTION) return { ...result, code: codes.UNKNOWN_TX_TYPE };
   if (result.txId === '') return { ...result, code: codes.BAD_PROPOSAL_TXID };
-  const rwset = rwsetOfTransaction(data);
-  if (typeof rwset === 'number') return { ...result, code: rwset };
-  result.rwsetBytes = rwset;
+  const action = chaincodeActionOf(data);
+  if (typeof action === 'number') return { ...result, code: action };
+  result.rwsetBytes = bytesField(action, 1) ?? new Uint8Array(0);
+  result.chaincodeId = bytesField(action, 4);
   return result;
 }
 
-/** The read-write set of a Transaction's bytes, or the TxValidationCode saying why there is none. */
-function rwsetOfTransaction(data: Uint8Array | undefined): Uint8Array | number {
+/** The ChaincodeAction of a Transaction's bytes, or the TxValidationCode saying why there is none. */
+function chaincodeActionOf(data: Uint8Array | undefined): Uint8Array | number {
   const codes = peer.TxValidationCode;
   try {
     // Transaction.actions[0].payload -> ChaincodeActionPayload.action ->
-    // ChaincodeEndorsedAction.proposal_response_payload -> ProposalResponsePayload.extension ->
-    // ChaincodeAction.results
+    // ChaincodeEndorsedAction.proposal_response_payload -> ProposalResponsePayload.extension
     const action = data === undefined ? undefined : repeatedBytesField(data, 1)[0];
     if (action === undefined) return codes.NIL_TXACTION;
     const endorsed = bytesField(bytesField(action, 2) ?? new Uint8Array(0), 2);
     if (endorsed === undefined) return codes.NIL_TXACTION;
     const responsePayload = bytesField(endorsed, 1) ?? new Uint8Array(0);
     const chaincodeAction = bytesField(responsePayload, 2) ?? new Uint8Array(0);
-    return bytesField(chaincodeAction, 1) ?? new Uint8Array(0);
+    // Read here, inside the try: a malformed action is caught as the results were before.
+    bytesField(chaincodeAction, 1);
+    bytesField(chaincodeAction, 4);
+    return chaincodeAction;
   } catch {
     return codes.INVALID_ENDORSER_TRANSACTION;
   }
@@ -182,4 +187,20 @@ export function channelIdOfEnvelope(envelopeBytes: Uint8Array): { channelId: str
   if (header === undefined) throw new RangeError('envelope payload has no header');
   const channelHeader = common.ChannelHeader.deserializeBinary(header.getChannelHeader_asU8());
   return { channelId: channelHeader.getChannelId(), headerType: channelHeader.getType() };
+}
+
+/** `name:version` of a transaction's chaincode, or Fabric's "unknown" when it has none. */
+export function chaincodeLabelOf(tx: ParsedTransaction): string {
+  if (tx.chaincodeId === undefined) return 'unknown';
+  let name = '';
+  let version = '';
+  try {
+    forEachField(tx.chaincodeId, (field, _v, bytes) => {
+      if (field === 2) name = utf8(bytes);
+      else if (field === 3) version = utf8(bytes);
+    });
+  } catch {
+    return 'unknown';
+  }
+  return `${name}:${version}`;
 }

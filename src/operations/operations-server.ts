@@ -1,10 +1,14 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { ListenError } from '../comm/grpc-listener.js';
 import { listenFailureText } from '../comm/listen-failure.js';
 import { errorMessage } from '../common/errors/weft-error.js';
 import type { Logger } from '../common/logging/logging.js';
 import type { HealthRegistry } from './health-registry.js';
+import { LIVE_PAGE_HTML } from './live-page.js';
+import type { LiveStatus } from './live-status.js';
+import type { TraceEvent } from './trace/trace-event.js';
 
 export interface OperationsServerOptions {
   /** operations.listenAddress, host:port */
@@ -14,8 +18,29 @@ export interface OperationsServerOptions {
   version: string;
   /** The process's logging, for GET and PUT /logspec. */
   logging: { readonly currentSpec: string; setSpec(spec: string): void };
+  /** operations.tls: HTTPS; the routes other than /healthz and /version then want a verified client certificate. */
+  tls?: OperationsTls | undefined;
+  /** The Prometheus exposition of the peer's metrics (metrics.provider: prometheus), for GET /metrics. */
+  metrics?: { text(): Promise<{ contentType: string; body: string }> } | undefined;
+  /** The conversation trace (chaincode.trace), for GET /trace. */
+  trace?: { events(filter: { chaincode?: string; txid?: string }): TraceEvent[] } | undefined;
+  /** Draws trace events in a format other than JSON (mermaid, svg, html); undefined when it cannot. */
+  renderTrace?: ((events: TraceEvent[], format: string) => { contentType: string; body: string } | undefined) | undefined;
+  /** What the live page (GET /) shows, for GET /status. */
+  status?: (() => Promise<LiveStatus>) | undefined;
   logger: Logger;
 }
+
+export interface OperationsTls {
+  certPem: Buffer;
+  keyPem: Buffer;
+  /** operations.tls.clientRootCAs.files, read: the roots a client certificate must chain to. */
+  clientRootCasPem: Buffer[];
+  /** operations.tls.clientAuthRequired: the handshake refuses a client without such a certificate. */
+  clientAuthRequired: boolean;
+}
+
+type Route = (req: IncomingMessage, res: ServerResponse, url: URL) => void;
 
 /**
  * The operations service, as Fabric's: GET /healthz answers 200 with `{"status":"OK","time":...}`,
@@ -34,13 +59,58 @@ export class OperationsServer {
     const colon = opts.address.lastIndexOf(':');
     const host = opts.address.slice(0, colon);
     const port = Number(opts.address.slice(colon + 1));
-    const server = createServer((req, res) => {
-      const path = (req.url ?? '/').split('?')[0];
-      if (path === '/healthz') serveHealth(req, res, opts);
-      else if (path === '/version') serveVersion(req, res, opts.version);
-      else if (path === '/logspec') serveLogSpec(req, res, opts);
-      else res.writeHead(404, { 'Content-Type': 'text/plain' }).end('404 page not found\n');
-    });
+    // Fabric's split: health and version for anyone; the rest, with TLS on, for verified clients only.
+    const open = new Map<string, Route>([
+      ['/healthz', (req, res) => serveHealth(req, res, opts)],
+      ['/version', (req, res) => serveVersion(req, res, opts.version)],
+    ]);
+    const secured = new Map<string, Route>([['/logspec', (req, res) => serveLogSpec(req, res, opts)]]);
+    if (opts.metrics !== undefined) secured.set('/metrics', (req, res) => serveMetrics(req, res, opts));
+    const trace = opts.trace;
+    if (trace !== undefined) secured.set('/trace', (req, res, url) => serveTrace(req, res, url, trace, opts));
+    const status = opts.status;
+    if (status !== undefined) {
+      secured.set('/', (req, res) => serveLivePage(req, res));
+      secured.set('/status', (req, res) => serveStatus(req, res, status));
+    }
+    const tls = opts.tls;
+    const handle = (req: IncomingMessage, res: ServerResponse): void => {
+      const url = new URL(req.url ?? '/', 'http://operations');
+      const route = open.get(url.pathname);
+      if (route !== undefined) {
+        route(req, res, url);
+        return;
+      }
+      const securedRoute = secured.get(url.pathname);
+      if (securedRoute === undefined) {
+        res.writeHead(404, { 'Content-Type': 'text/plain' }).end('404 page not found\n');
+        return;
+      }
+      if (tls !== undefined && !(tls.clientRootCasPem.length > 0 && (req.socket as { authorized?: boolean }).authorized === true)) {
+        opts.logger.warn(
+          'ServeHTTP',
+          `Client request not authorized, client must pass a valid client certificate for this operation URL ${url.pathname} Method ${req.method ?? ''} RemoteAddr ${req.socket.remoteAddress ?? ''}`,
+        );
+        res.writeHead(401).end();
+        return;
+      }
+      securedRoute(req, res, url);
+    };
+    const server: Server =
+      tls === undefined
+        ? createServer(handle)
+        : createTlsServer(
+            {
+              cert: tls.certPem,
+              key: tls.keyPem,
+              minVersion: 'TLSv1.2',
+              requestCert: true,
+              // Without roots of its own, node would check client certificates against the public CAs.
+              ca: tls.clientRootCasPem.length > 0 ? tls.clientRootCasPem : [tls.certPem],
+              rejectUnauthorized: tls.clientAuthRequired,
+            },
+            handle,
+          );
     await new Promise<void>((resolve, reject) => {
       server.once('error', (err) => reject(new ListenError('LISTEN_FAILED', listenFailureText(opts.address, 'operations.listenAddress', err.message), { cause: err })));
       server.listen(port, host === '' ? undefined : host, () => {
@@ -50,7 +120,7 @@ export class OperationsServer {
     });
     const bound = server.address() as AddressInfo;
     const address = `${bound.family === 'IPv6' ? `[${bound.address}]` : bound.address}:${bound.port}`;
-    opts.logger.info('Start', `Operations server listening on ${address}`);
+    opts.logger.info('Start', `Operations server listening on ${address}${tls === undefined ? '' : ' (TLS)'}`);
     return new OperationsServer(server, address);
   }
 
@@ -130,6 +200,68 @@ function serveLogSpec(req: IncomingMessage, res: ServerResponse, opts: Operation
 }
 
 const MAX_SPEC_BODY = 64 * 1024;
+
+function allowGet(req: IncomingMessage, res: ServerResponse): boolean {
+  if (req.method === 'GET' || req.method === 'HEAD') return true;
+  res.writeHead(405, { 'Content-Type': 'text/plain', Allow: 'GET' }).end('Method Not Allowed\n');
+  return false;
+}
+
+function serveMetrics(req: IncomingMessage, res: ServerResponse, opts: OperationsServerOptions): void {
+  if (!allowGet(req, res) || opts.metrics === undefined) return;
+  opts.metrics.text().then(
+    ({ contentType, body }) => res.writeHead(200, { 'Content-Type': contentType }).end(body),
+    (err: unknown) => res.writeHead(500, { 'Content-Type': 'text/plain' }).end(`${errorMessage(err)}\n`),
+  );
+}
+
+const TRACE_FORMATS = ['json', 'mermaid', 'svg', 'html'];
+
+/** GET /trace[?chaincode=NAME][&txid=ID][&format=json|mermaid|svg|html]: the recorded conversations. */
+function serveTrace(
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: URL,
+  trace: NonNullable<OperationsServerOptions['trace']>,
+  opts: OperationsServerOptions,
+): void {
+  if (!allowGet(req, res)) return;
+  const format = url.searchParams.get('format') ?? 'json';
+  if (!TRACE_FORMATS.includes(format)) {
+    sendJson(res, 400, { error: `unknown format ${JSON.stringify(format.slice(0, 40))}: use json, mermaid, svg or html` });
+    return;
+  }
+  const events = trace.events({ chaincode: url.searchParams.get('chaincode') ?? undefined, txid: url.searchParams.get('txid') ?? undefined });
+  if (format === 'json') {
+    sendJson(res, 200, { events });
+    return;
+  }
+  const drawn = opts.renderTrace?.(events, format);
+  if (drawn === undefined) {
+    sendJson(res, 400, { error: `format ${format} is not available on this peer` });
+    return;
+  }
+  res.writeHead(200, { 'Content-Type': drawn.contentType, 'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'" }).end(drawn.body);
+}
+
+function serveLivePage(req: IncomingMessage, res: ServerResponse): void {
+  if (!allowGet(req, res)) return;
+  res
+    .writeHead(200, {
+      'Content-Type': 'text/html; charset=utf-8',
+      // Its own inline script and style, and fetches of /status on the same origin: nothing else.
+      'Content-Security-Policy': "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; connect-src 'self'",
+    })
+    .end(LIVE_PAGE_HTML);
+}
+
+function serveStatus(req: IncomingMessage, res: ServerResponse, status: () => Promise<LiveStatus>): void {
+  if (!allowGet(req, res)) return;
+  status().then(
+    (body) => sendJson(res, 200, body),
+    (err: unknown) => sendJson(res, 500, { error: errorMessage(err) }),
+  );
+}
 
 function sendJson(res: ServerResponse, status: number, body: unknown): void {
   res.writeHead(status, { 'Content-Type': 'application/json' }).end(`${JSON.stringify(body)}\n`);

@@ -1,6 +1,7 @@
 import { ChaincodeSupport } from '../chaincode/chaincode-support.js';
 import { ContainerRuntime, type CertGenerator } from '../chaincode/container-runtime.js';
-import type { CollectionAccess, Handler } from '../chaincode/handler.js';
+import type { ChaincodeMetrics } from '../chaincode/chaincode-metrics.js';
+import type { CollectionAccess, Handler, MessageTrace } from '../chaincode/handler.js';
 import { HandlerRegistry } from '../chaincode/handler-registry.js';
 import { RuntimeLauncher } from '../chaincode/runtime-launcher.js';
 import type { ChaincodeConfig } from '../common/config/core-config.js';
@@ -30,6 +31,8 @@ export interface ChaincodeStackOptions {
   collectionAccess?: CollectionAccess | undefined;
   /** peer.localMspId: chaincodes get it as CORE_PEER_LOCALMSPID, as Fabric 2.x gives it (the shim's getMspID()). */
   localMspId?: string | undefined;
+  metrics?: ChaincodeMetrics | undefined;
+  trace?: MessageTrace | undefined;
 }
 
 /** The chaincode machinery of the seed, wired: core.chaincode over core.container over the shim. */
@@ -72,6 +75,7 @@ export function createChaincodeStack(opts: ChaincodeStackOptions): ChaincodeStac
     runtime,
     registry: handlerRegistry,
     startupTimeoutMs: chaincode.startupTimeoutMs,
+    metrics: opts.metrics,
     logger: chaincodeLogger,
   });
   const chaincodeSupport = new ChaincodeSupport({
@@ -82,6 +86,8 @@ export function createChaincodeStack(opts: ChaincodeStackOptions): ChaincodeStac
     keepaliveMs: (chaincode.keepaliveSeconds ?? 0) * 1000,
     ...(chaincode.maxWriteSetBytes === undefined ? {} : { maxWriteSetBytes: chaincode.maxWriteSetBytes }),
     collectionAccess: opts.collectionAccess,
+    metrics: opts.metrics,
+    trace: opts.trace,
     logger: chaincodeLogger,
   });
   inprocRegistry.attach(chaincodeSupport);

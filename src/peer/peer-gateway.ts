@@ -1,3 +1,4 @@
+import type { GatewayMetrics } from '../gateway/gateway-metrics.js';
 import type { ChaincodeDefinitionSource } from '../chaincode/definitions.js';
 import type { GatewayConfig } from '../common/config/core-config.js';
 import type { Logging } from '../common/logging/logging.js';
@@ -29,6 +30,7 @@ export interface PeerGatewayOptions {
   collections: StaticCollectionSource;
   access: AccessControl;
   tls: { certPem: Buffer; keyPem: Buffer } | undefined;
+  metrics?: GatewayMetrics | undefined;
   logging: Logging;
 }
 
@@ -78,6 +80,7 @@ export function createPeerGateway(opts: PeerGatewayOptions): { service: GatewayS
     checkACL: (resource, channelId, signed) => {
       opts.access.checkSignedDataACL(resource, channelId, signed);
     },
+    metrics: opts.metrics,
     logger: opts.logging.logger('gateway'),
   });
   return {

@@ -19,7 +19,13 @@ import { KvLedgerProvider, type LedgerManager, type PeerLedger } from '../ledger
 import { defaultCryptoDir, ensureDefaultCrypto } from '../msp/default-identities.js';
 import type { Identity } from '../msp/identity.js';
 import { HealthRegistry } from '../operations/health-registry.js';
-import { OperationsServer } from '../operations/operations-server.js';
+import { OperationsServer, type OperationsTls } from '../operations/operations-server.js';
+import { RecentTransactions } from '../operations/live-status.js';
+import { ConversationTrace } from '../operations/trace/conversation-trace.js';
+import { createPeerMetrics, type PeerMetrics } from './peer-metrics.js';
+import { readPemFile } from '../common/config/pem-file.js';
+import { parseTransaction } from '../ledger/tx-envelope.js';
+import { validationCodeName } from '../common/protos/orderer.js';
 import { Cscc } from '../scc/cscc/cscc.js';
 import { LifecycleScc } from '../scc/lifecycle/lifecycle-scc.js';
 import { LsccCollectionStore, type StaticCollectionSource } from '../scc/lscc/collection-config.js';
@@ -85,6 +91,7 @@ interface Parts {
   orderer?: RunningEmbeddedOrderer;
   /** The Gateway's clients of other peers and orderers. */
   gateway?: { close(): void };
+  metrics?: PeerMetrics | undefined;
 }
 
 /**
@@ -118,6 +125,10 @@ export class Peer {
     let packageStore: PackageStore | undefined;
     let lifecyclePackages: LifecyclePackages | undefined;
     const health = new HealthRegistry();
+    const metrics = await createPeerMetrics(config.metrics, opts.version, logging.logger('metrics'));
+    // Each module's metrics, undefined with metrics off.
+    const measured: Partial<PeerMetrics> = metrics ?? {};
+    const trace = conversationTrace(config);
     const vms = await createUserVMs({
       config,
       logging,
@@ -148,6 +159,8 @@ export class Peer {
       tlsContainerTypes,
       collectionAccess,
       localMspId: config.peer.localMspId,
+      metrics: measured.chaincode,
+      trace,
       logging,
     });
     const { chaincodeSupport, inprocRegistry } = stack;
@@ -158,6 +171,7 @@ export class Peer {
       rootPath: config.peer.fileSystemPath,
       collections,
       transientRetentionBlocks: config.peer.transientstoreMaxBlockRetention,
+      metrics: measured.ledger,
       logger: logging.logger('kvledger'),
     });
     const packages = PackageStore.open({ root: join(config.peer.fileSystemPath, 'chaincodes') });
@@ -222,7 +236,7 @@ export class Peer {
       },
     });
     chaincodeSupport.attachInvoker(invoker, sccProvider);
-    const parts: Parts = { sccProvider, chaincodeSupport, userVMs: vms.stoppable, listeners: [], ledgers };
+    const parts: Parts = { sccProvider, chaincodeSupport, userVMs: vms.stoppable, listeners: [], ledgers, metrics };
     // Each is awaited below or in takeDown; observed here so that no failure goes unhandled meanwhile.
     ledgers.catch(() => undefined);
     packages.catch(() => undefined);
@@ -276,6 +290,7 @@ export class Peer {
           const endorserBytes = endorsement.getEndorser_asU8();
           parts.committers?.noteOwnEndorsement(channelId, endorserBytes, Buffer.concat([payload, endorserBytes]), endorsement.getSignature_asU8());
         },
+        metrics: measured.endorser,
         logger: logging.logger('endorser'),
       });
       if (config.peer.orderer.enabled) {
@@ -283,7 +298,8 @@ export class Peer {
         await ledgers;
         parts.orderer = await startEmbeddedOrderer({ config, cryptoDir, logging, version: opts.version });
       }
-      const { services } = commitAndServe({ parts, identity, tls, config, channels, access, endorser, collections, definitions, logging });
+      const recent = recentTransactions(config);
+      const { services } = commitAndServe({ parts, identity, tls, config, channels, access, endorser, collections, definitions, metrics, recent, logging });
       const { chaincodeListener, peerListener } = startListeners({
         config,
         tls: { peer: tls, chaincode: chaincodeTls },
@@ -292,13 +308,25 @@ export class Peer {
         endorser,
         atomicBroadcast: parts.orderer?.service.node.atomicBroadcast,
         services,
+        metrics: measured.grpc,
         logger: grpcLogger,
       });
       parts.listeners.push(chaincodeListener, peerListener);
       for (const listener of parts.listeners) listener.catch(() => undefined);
       const operationsAddress = config.operations.listenAddress;
       if (operationsAddress !== undefined) {
-        parts.operations = await OperationsServer.start({ address: operationsAddress, health, version: opts.version, logging, logger: logging.logger('operations') });
+        parts.operations = await startOperations({
+          address: operationsAddress,
+          config,
+          version: opts.version,
+          health,
+          logging,
+          metrics,
+          trace,
+          recent,
+          channels: channelManager,
+          chaincodes: chaincodeSupport,
+        });
       }
 
       await channelManager.loadAll(await ledgers);
@@ -352,6 +380,8 @@ interface CommitAndServeOptions {
   collections: StaticCollectionSource;
   /** Definitions as the endorser reads them, forgotten at each commit. */
   definitions: CachedDefinitionSource;
+  metrics: PeerMetrics | undefined;
+  recent: RecentTransactions | undefined;
   logging: Logging;
 }
 
@@ -376,6 +406,7 @@ function commitAndServe(opts: CommitAndServeOptions): { services: Array<{ addTo(
     onCommitted: (channelId, block, codes) => {
       definitions.invalidate(channelId);
       finder.notifyCommitted(channelId, block, codes);
+      if (opts.recent !== undefined) noteRecent(opts.recent, channelId, block, codes);
     },
     logging,
   });
@@ -386,6 +417,7 @@ function commitAndServe(opts: CommitAndServeOptions): { services: Array<{ addTo(
       access.checkEnvelopeACL(resource, channelId, envelope);
     },
     configSequence: (channelId) => channels.getBundle(channelId)?.config.sequence ?? 0,
+    metrics: opts.metrics?.deliver,
     logger: logging.logger('common.deliver'),
   });
   const gateway = createPeerGateway({
@@ -402,6 +434,7 @@ function commitAndServe(opts: CommitAndServeOptions): { services: Array<{ addTo(
     collections: opts.collections,
     access,
     tls: tls === undefined ? undefined : { certPem: tls.certPem, keyPem: tls.keyPem },
+    metrics: opts.metrics?.gateway,
     logging,
   });
   if (gateway === undefined) return { services: [deliver] };
@@ -419,6 +452,74 @@ async function startCommitting(parts: Parts, ledger: PeerLedger, configBlock: Bl
     await orderer.service.registrar.joinChannel(await ledger.getBlockByNumber(0));
   }
   await parts.committers?.start(ledger, configBlock);
+}
+
+interface OperationsOptions {
+  address: string;
+  config: CoreConfig;
+  version: string;
+  health: HealthRegistry;
+  logging: Logging;
+  metrics: PeerMetrics | undefined;
+  trace: ConversationTrace | undefined;
+  recent: RecentTransactions | undefined;
+  channels: ChannelManager;
+  chaincodes: ChaincodeSupport;
+}
+
+/** The operations service: health, version, log spec, and the metrics, trace and live page the peer keeps. */
+async function startOperations(opts: OperationsOptions): Promise<OperationsServer> {
+  const { config, channels, trace } = opts;
+  return OperationsServer.start({
+    address: opts.address,
+    health: opts.health,
+    version: opts.version,
+    logging: opts.logging,
+    tls: await operationsTls(config.operations.tls),
+    metrics: opts.metrics?.exposition,
+    trace,
+    status: async () => ({
+      peer: { id: config.peer.id, mspId: config.peer.localMspId, version: opts.version },
+      channels: await Promise.all(
+        channels.channelIds().map(async (id) => ({ id, height: (await channels.getLedger(id)?.getBlockchainInfo())?.getHeight() ?? 0 })),
+      ),
+      chaincodes: opts.chaincodes.running(),
+      transactions: opts.recent?.list() ?? [],
+      tracing: trace !== undefined,
+    }),
+    logger: opts.logging.logger('operations'),
+  });
+}
+
+/** The conversation trace, when chaincode.trace.enabled (or --trace) asks for it. */
+function conversationTrace(config: CoreConfig): ConversationTrace | undefined {
+  return config.chaincode.trace.enabled ? new ConversationTrace({ size: config.chaincode.trace.size }) : undefined;
+}
+
+/** The live page's list of recent transactions, kept only when there is an operations service to show it. */
+function recentTransactions(config: CoreConfig): RecentTransactions | undefined {
+  return config.operations.listenAddress === undefined ? undefined : new RecentTransactions();
+}
+
+/** Notes a committed block's transactions for the live page. */
+function noteRecent(recent: RecentTransactions, channelId: string, block: Block, codes: readonly number[]): void {
+  const number = block.getHeader()?.getNumber() ?? 0;
+  const committedAt = Date.now();
+  block.getData()?.getDataList_asU8().forEach((envelope, i) => {
+    const txid = parseTransaction(envelope, channelId).txId;
+    recent.add({ channel: channelId, block: number, txid, code: validationCodeName(codes[i] ?? 0), committedAt });
+  });
+}
+
+/** operations.tls's files, read and checked; undefined with TLS off. */
+async function operationsTls(tls: CoreConfig['operations']['tls']): Promise<OperationsTls | undefined> {
+  if (!tls.enabled || tls.certFile === undefined || tls.keyFile === undefined) return undefined;
+  return {
+    certPem: await readPemFile('operations.tls.cert.file', tls.certFile, 'certificate'),
+    keyPem: await readPemFile('operations.tls.key.file', tls.keyFile, 'private key'),
+    clientRootCasPem: await Promise.all(tls.clientRootCAFiles.map((file) => readPemFile('operations.tls.clientRootCAs.files', file, 'certificate'))),
+    clientAuthRequired: tls.clientAuthRequired,
+  };
 }
 
 /** The embedded orderer as the Gateway submits to it: in-process. */
@@ -440,6 +541,7 @@ interface ListenersOptions {
   endorser: PeerServerOptions['endorser'];
   atomicBroadcast: PeerServerOptions['atomicBroadcast'];
   services: PeerServerOptions['services'];
+  metrics: PeerServerOptions['metrics'];
   logger: Logger;
 }
 
@@ -465,6 +567,7 @@ function startListeners(opts: ListenersOptions): { chaincodeListener: Promise<Gr
     services: opts.services,
     tls: tls === undefined ? undefined : { keyPem: tls.keyPem, certPem: tls.certPem, clientRoots: opts.clientRoots },
     limits,
+    metrics: opts.metrics,
     logger,
   });
   return { chaincodeListener, peerListener };
@@ -517,6 +620,7 @@ async function takeDown(parts: Parts, logger: Logger): Promise<void> {
   parts.gateway?.close();
   await parts.orderer?.service.stop().catch((err: unknown) => logger.error('stop', `stopping the orderer: ${errorMessage(err)}`));
   await parts.operations?.stop();
+  parts.metrics?.close();
   await Promise.all(parts.userVMs.map((vm) => vm.stopAll(CHAINCODE_STOP_TIMEOUT_MS).catch((err: unknown) => logger.error('stop', `stopping chaincodes: ${errorMessage(err)}`))));
   await parts.sccProvider.deDeployAll();
   const ledgers = await parts.ledgers.catch(() => undefined);

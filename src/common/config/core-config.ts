@@ -6,12 +6,26 @@ export interface CoreConfig {
   chaincode: ChaincodeConfig;
   vm: VmConfig;
   operations: OperationsConfig;
+  metrics: MetricsConfig;
 }
 
-/** The operations service (Fabric's `operations`): health checks over HTTP. */
+/** The operations service (Fabric's `operations`): health, version, log spec, metrics, traces over HTTP(S). */
 export interface OperationsConfig {
   /** operations.listenAddress; undefined leaves the service off. */
   listenAddress: string | undefined;
+  tls: {
+    enabled: boolean;
+    certFile: string | undefined;
+    keyFile: string | undefined;
+    clientAuthRequired: boolean;
+    clientRootCAFiles: string[];
+  };
+}
+
+/** Fabric's `metrics`. */
+export interface MetricsConfig {
+  provider: 'disabled' | 'prometheus' | 'statsd';
+  statsd: { network: 'udp'; address: string; writeIntervalMs: number; prefix: string };
 }
 
 /** What runs user chaincode, and how it talks to a Docker engine. */
@@ -124,6 +138,8 @@ export interface ChaincodeConfig {
   maxWriteSetBytes: number;
   /** chaincode.launchTls: chaincodes launched as processes connect over mutual TLS even with peer.tls.enabled false. */
   launchTls: boolean;
+  /** chaincode.trace: record every chaincode conversation's messages, `size` per chaincode. */
+  trace: { enabled: boolean; size: number };
   /** Node.js options for process-launched chaincode (chaincode.nodeOptions). */
   nodeOptions: string;
   /** chaincode.node.runtime: the base image Node.js chaincode images are built from. */

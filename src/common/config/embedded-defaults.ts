@@ -76,6 +76,10 @@ export const EMBEDDED_DEFAULTS: Record<string, unknown> = {
     },
     "systemPlugins": [],
     "externalBuilders": [],
+    "trace": {
+      "enabled": false,
+      "size": 1000
+    },
     "logging": {
       "level": "info",
       "shim": "warning",
@@ -103,6 +107,28 @@ export const EMBEDDED_DEFAULTS: Record<string, unknown> = {
     }
   },
   "operations": {
-    "listenAddress": null
+    "listenAddress": null,
+    "tls": {
+      "enabled": false,
+      "cert": {
+        "file": null
+      },
+      "key": {
+        "file": null
+      },
+      "clientAuthRequired": false,
+      "clientRootCAs": {
+        "files": []
+      }
+    }
+  },
+  "metrics": {
+    "provider": "disabled",
+    "statsd": {
+      "network": "udp",
+      "address": "127.0.0.1:8125",
+      "writeInterval": "10s",
+      "prefix": null
+    }
   }
 };

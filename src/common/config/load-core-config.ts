@@ -38,7 +38,9 @@ export async function loadCoreConfig(opts: LoadCoreConfigOptions): Promise<CoreC
   const mspConfigPath = values.string('peer.mspConfigPath');
   const dataFolder = resolve(opts.cwd ?? process.cwd(), fileSystemPath);
   await checkFolder(values, dataFolder);
-  const externalBuilders = await values.externalBuilders('chaincode.externalBuilders', configDir ?? opts.cwd ?? process.cwd());
+  // Relative paths in core.yaml are taken from its folder; with the embedded defaults, from the working folder.
+  const baseDir = configDir ?? opts.cwd ?? process.cwd();
+  const externalBuilders = await values.externalBuilders('chaincode.externalBuilders', baseDir);
 
   return {
     configDir,
@@ -50,7 +52,7 @@ export async function loadCoreConfig(opts: LoadCoreConfigOptions): Promise<CoreC
       chaincodeListenAddress,
       chaincodeAddress: values.optionalAddress('peer.chaincodeAddress'),
       fileSystemPath: dataFolder,
-      mspConfigPath: mspConfigPath === '' ? undefined : resolve(configDir ?? opts.cwd ?? process.cwd(), mspConfigPath),
+      mspConfigPath: mspConfigPath === '' ? undefined : resolve(baseDir, mspConfigPath),
       localMspId: values.string('peer.localMspId') || 'Org1MSP',
       tls: {
         enabled: values.boolean('peer.tls.enabled'),
@@ -58,7 +60,7 @@ export async function loadCoreConfig(opts: LoadCoreConfigOptions): Promise<CoreC
         certFile: values.path('peer.tls.cert.file', configDir),
         keyFile: values.path('peer.tls.key.file', configDir),
         rootCertFile: values.path('peer.tls.rootcert.file', configDir),
-        clientRootCAFiles: (values.stringList('peer.tls.clientRootCAs.files') ?? []).map((file) => resolve(configDir ?? opts.cwd ?? process.cwd(), file)),
+        clientRootCAFiles: (values.stringList('peer.tls.clientRootCAs.files') ?? []).map((file) => resolve(baseDir, file)),
         clientCertFile: values.path('peer.tls.clientCert.file', configDir),
         clientKeyFile: values.path('peer.tls.clientKey.file', configDir),
       },
@@ -67,7 +69,7 @@ export async function loadCoreConfig(opts: LoadCoreConfigOptions): Promise<CoreC
       maxSendMsgSize,
       deliveryClient: {
         ...deliveryClientTimeouts,
-        addressOverrides: values.addressOverrides('peer.deliveryclient.addressOverrides', configDir ?? opts.cwd ?? process.cwd()),
+        addressOverrides: values.addressOverrides('peer.deliveryclient.addressOverrides', baseDir),
       },
       orderer: {
         enabled: values.boolean('peer.orderer.enabled'),
@@ -88,6 +90,7 @@ export async function loadCoreConfig(opts: LoadCoreConfigOptions): Promise<CoreC
       system: values.stringMap('chaincode.system'),
       systemPlugins: values.plugins('chaincode.systemPlugins'),
       externalBuilders,
+      trace: { enabled: values.boolean('chaincode.trace.enabled'), size: traceSize(values) },
       logging: {
         level: values.string('chaincode.logging.level'),
         shim: values.string('chaincode.logging.shim'),
@@ -103,7 +106,44 @@ export async function loadCoreConfig(opts: LoadCoreConfigOptions): Promise<CoreC
         hostConfig: values.hostConfig('vm.docker.hostConfig'),
       },
     },
-    operations: { listenAddress: values.optionalAddress('operations.listenAddress') },
+    operations: operationsConfig(values, baseDir),
+    metrics: metricsConfig(values),
+  };
+}
+
+function operationsConfig(values: Values, baseDir: string): CoreConfig['operations'] {
+  const enabled = values.boolean('operations.tls.enabled');
+  const tls = {
+    enabled,
+    certFile: values.path('operations.tls.cert.file', baseDir) || undefined,
+    keyFile: values.path('operations.tls.key.file', baseDir) || undefined,
+    clientAuthRequired: values.boolean('operations.tls.clientAuthRequired'),
+    clientRootCAFiles: (values.stringList('operations.tls.clientRootCAs.files') ?? []).map((file) => resolve(baseDir, file)),
+  };
+  if (enabled && tls.certFile === undefined) values.invalid('operations.tls.cert.file', '', 'must name the certificate of the operations service when operations.tls.enabled is true');
+  if (enabled && tls.keyFile === undefined) values.invalid('operations.tls.key.file', '', 'must name the key of the operations service when operations.tls.enabled is true');
+  return { listenAddress: values.optionalAddress('operations.listenAddress'), tls };
+}
+
+function metricsConfig(values: Values): CoreConfig['metrics'] {
+  const provider = values.string('metrics.provider') || 'disabled';
+  if (provider !== 'disabled' && provider !== 'prometheus' && provider !== 'statsd') {
+    values.invalid('metrics.provider', provider, "is not 'disabled', 'prometheus' or 'statsd'");
+  }
+  const network = values.string('metrics.statsd.network') || 'udp';
+  if (provider === 'statsd' && network !== 'udp') values.invalid('metrics.statsd.network', network, "is not 'udp' (the only network Weft sends StatsD on)");
+  const writeIntervalMs = values.duration('metrics.statsd.writeInterval', 10_000);
+  if (provider === 'statsd' && writeIntervalMs <= 0) values.invalid('metrics.statsd.writeInterval', values.rawValue('metrics.statsd.writeInterval'), 'must be more than 0s');
+  const prefix = values.string('metrics.statsd.prefix');
+  return {
+    provider,
+    statsd: {
+      network: 'udp',
+      address: (provider === 'statsd' ? values.optionalAddress('metrics.statsd.address') : undefined) ?? '127.0.0.1:8125',
+      writeIntervalMs,
+      // Fabric ends a prefix with the dot that joins it to the metric's name.
+      prefix: prefix === '' || prefix.endsWith('.') ? prefix : `${prefix}.`,
+    },
   };
 }
 
@@ -536,4 +576,10 @@ function isSet(value: string | undefined): value is string {
 /** peer.fileSystemPath -> CORE_PEER_FILESYSTEMPATH */
 function envNameOf(key: string): string {
   return `CORE_${key.toUpperCase().replace(/\./g, '_')}`;
+}
+
+function traceSize(values: Values): number {
+  const size = values.integer('chaincode.trace.size', 1000);
+  if (size < 1) values.invalid('chaincode.trace.size', size, 'must be at least 1 message');
+  return size;
 }

@@ -1,0 +1,95 @@
+import { messageTypeName, type ChaincodeMessage } from '../../common/protos/peer.js';
+import type { TraceDirection, TraceEvent } from './trace-event.js';
+
+export interface ConversationTraceOptions {
+  /** Messages kept per chaincode (chaincode.trace.size); the oldest go first. */
+  size: number;
+}
+
+/** Chaincodes whose conversations are kept; a REGISTER names its chaincode, so a client could make up names without end. */
+const MAX_CHAINCODES = 256;
+const UNREGISTERED = '(unregistered)';
+
+/**
+ * The conversation trace (chaincode.trace): every message between the peer and each chaincode, in
+ * a bounded ring per chaincode, for GET /trace and `weft trace`. Recording is an object and an
+ * array slot a message, cheap enough to leave on while developing.
+ */
+export class ConversationTrace {
+  private readonly rings = new Map<string, Ring>();
+  private seq = 0;
+
+  constructor(private readonly opts: ConversationTraceOptions) {}
+
+  record(chaincode: string, direction: TraceDirection, msg: ChaincodeMessage, stateBefore: string, stateAfter: string): void {
+    const name = chaincode === '' ? UNREGISTERED : chaincode;
+    let ring = this.rings.get(name);
+    if (ring === undefined) {
+      if (this.rings.size >= MAX_CHAINCODES) {
+        const oldest = this.rings.keys().next().value;
+        if (oldest !== undefined) this.rings.delete(oldest);
+      }
+      ring = new Ring(this.opts.size);
+      this.rings.set(name, ring);
+    }
+    ring.push({
+      seq: ++this.seq,
+      time: performance.timeOrigin + performance.now(),
+      chaincode: name,
+      direction,
+      type: messageTypeName(msg.getType()),
+      txid: msg.getTxid(),
+      channel: msg.getChannelId(),
+      stateBefore,
+      stateAfter,
+      size: msg.getPayload_asU8().length,
+    });
+  }
+
+  /**
+   * The recorded messages, oldest first. With `txid`, that transaction's (a cc2cc call's callee
+   * included); with `chaincode` (a registered name or the part before its ':'), that chaincode's
+   * messages and those of the transactions it took part in.
+   */
+  events(filter: { chaincode?: string | undefined; txid?: string | undefined } = {}): TraceEvent[] {
+    let all = [...this.rings.values()].flatMap((ring) => ring.toArray());
+    all.sort((a, b) => a.seq - b.seq);
+    if (filter.txid !== undefined && filter.txid !== '') all = all.filter((e) => e.txid === filter.txid);
+    const wanted = filter.chaincode;
+    if (wanted !== undefined && wanted !== '') {
+      const matches = (e: TraceEvent): boolean => e.chaincode === wanted || e.chaincode.split(':')[0] === wanted;
+      // By txid alone: a callee on another channel runs under the caller's txid.
+      const txids = new Set(all.filter((e) => matches(e) && e.txid !== '').map((e) => e.txid));
+      all = all.filter((e) => matches(e) || txids.has(e.txid));
+    }
+    return all;
+  }
+
+  /** Messages recorded per chaincode so far. */
+  counts(): Map<string, number> {
+    return new Map([...this.rings].map(([name, ring]) => [name, ring.total]));
+  }
+}
+
+/** A fixed-size ring of the latest events. */
+class Ring {
+  private readonly slots: TraceEvent[] = [];
+  private next = 0;
+  total = 0;
+
+  constructor(private readonly size: number) {}
+
+  push(event: TraceEvent): void {
+    this.total++;
+    if (this.slots.length < this.size) {
+      this.slots.push(event);
+      return;
+    }
+    this.slots[this.next] = event;
+    this.next = (this.next + 1) % this.size;
+  }
+
+  toArray(): TraceEvent[] {
+    return this.slots.length < this.size ? [...this.slots] : [...this.slots.slice(this.next), ...this.slots.slice(0, this.next)];
+  }
+}
