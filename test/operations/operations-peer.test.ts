@@ -8,8 +8,8 @@ function metricValue(exposition: string, name: string, labels: Record<string, st
   for (const line of exposition.split('\n')) {
     const match = /^([a-z_:][a-z0-9_:]*)(?:\{(.*)\})? (\S+)$/i.exec(line);
     if (match === null || match[1] !== name) continue;
-    const found = Object.fromEntries([...(match[2] ?? '').matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g)].map((m) => [m[1], m[2]]));
-    if (Object.entries(labels).every(([k, v]) => found[k] === v) && Object.keys(found).length === Object.keys(labels).length) return Number(match[3]);
+    const found = new Map<string, string>([...(match[2] ?? '').matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g)].map((m) => [m[1] ?? '', m[2] ?? '']));
+    if (Object.entries(labels).every(([k, v]) => found.get(k) === v) && found.size === Object.keys(labels).length) return Number(match[3]);
   }
   return 0;
 }
@@ -120,9 +120,10 @@ describe('the operations service of a running peer: metrics, the conversation tr
       tracing: boolean;
     };
     const counter = status.chaincodes.find((c) => c.name === 'counter:1.0');
-    assert.equal(counter?.containerType, 'PROCESS');
-    assert.equal(counter?.state, 'ready');
-    assert.ok((counter?.sent ?? 0) >= 4 && (counter?.received ?? 0) >= 4, JSON.stringify(counter));
+    assert.ok(counter !== undefined, JSON.stringify(status.chaincodes));
+    assert.equal(counter.containerType, 'PROCESS');
+    assert.equal(counter.state, 'ready');
+    assert.ok(counter.sent >= 4 && counter.received >= 4, JSON.stringify(counter));
     assert.ok(status.transactions.some((t) => t.channel === 'ch' && t.code === 'VALID'));
     assert.equal(status.tracing, true);
     const { events } = (await (await fetch(`${operations}/trace?chaincode=counter`)).json()) as { events: TraceEvent[] };

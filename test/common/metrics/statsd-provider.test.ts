@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { createSocket } from 'node:dgram';
-import type { AddressInfo } from 'node:net';
 import { describe, test } from 'node:test';
 import { StatsdProvider } from '../../../src/common/metrics/statsd-provider.js';
 
@@ -15,7 +14,7 @@ describe('the StatsD metrics provider', () => {
       });
     });
     await new Promise<void>((resolve) => server.bind(0, '127.0.0.1', resolve));
-    const { port } = server.address() as AddressInfo;
+    const { port } = server.address();
     const provider = new StatsdProvider({ network: 'udp', address: `127.0.0.1:${port}`, writeIntervalMs: 50, prefix: 'peer0.' });
     try {
       const counter = provider.newCounter({ namespace: 'chaincode', name: 'shim_requests_received', help: 'h', labelNames: ['type', 'channel', 'chaincode'] });
