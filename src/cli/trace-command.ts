@@ -111,6 +111,9 @@ async function fetchTrace(opts: TraceOpts, env: NodeJS.ProcessEnv): Promise<{ do
     throw new CliError('BAD_INPUT', `--operations ${displayText(address, 80)}: expected host:port, such as ${DEFAULT_OPERATIONS_ADDRESS}`);
   }
   const client = new OperationsClient({ address, tls: await tlsOf(opts) });
+  // The whole trace, filtered here rather than with GET /trace's own chaincode and txid
+  // parameters: a chaincode filter there would drop the callee's messages of that chaincode's
+  // calls, and a txid there must be whole, where here its first characters do.
   const reply = await client.get('/trace');
   const source = `the operations service at ${client.urlOf('').origin}`;
   const body = reply.body.toString('utf8');
