@@ -38,6 +38,7 @@ const CLIENT_GROUPS: ReadonlyArray<readonly [string, () => Promise<AddCommands>]
   ['configtxgen', async () => (await import('./configtxgen-commands.js')).addConfigtxgenCommands],
   ['crypto', async () => (await import('./crypto-commands.js')).addCryptoCommands],
   ['osnadmin', async () => (await import('./osnadmin-commands.js')).addOsnadminCommands],
+  ['trace', async () => (await import('./trace-command.js')).addTraceCommand],
 ];
 
 /** The groups a call needs: none to run a node; the one it names; every one for help, or for a word that names none (commander then says so). */
@@ -75,7 +76,8 @@ export async function runCli(argv: string[], deps: CliDeps, nodeCommands?: NodeC
     .addHelpText(
       'after',
       '\nConnection flags, taken after any command as Fabric\'s CLI takes them: --tls, --cafile <file>, --clientauth,\n' +
-        '--certfile <file>, --keyfile <file> (each sets its CORE_PEER_TLS_* variable).',
+        '--certfile <file>, --keyfile <file> (each sets its CORE_PEER_TLS_* variable; `weft trace` has its own, for the\n' +
+        "peer's operations service).",
     );
   nodeCommands?.(program, env, deps);
   for (const [, load] of clientGroupsFor(args[2], nodeCommands !== undefined)) (await load())(program, env);

@@ -15,11 +15,22 @@ const FLAGS: ReadonlyMap<string, { env: string; value: boolean }> = new Map([
   ['--keyfile', { env: 'CORE_PEER_TLS_CLIENTKEY_FILE', value: true }],
 ]);
 
+/**
+ * Commands whose --cafile, --certfile and --keyfile are flags of their own: `weft trace` reaches
+ * the peer's operations service, whose TLS is not the peer's (CORE_PEER_TLS_*).
+ */
+const OWN_TLS_FLAGS: ReadonlySet<string> = new Set(['trace']);
+
 /** Where the CLI keeps --cafile for the commands that send to an ordering service. */
 export const ORDERER_CA = 'WEFT_CLI_ORDERER_CAFILE';
 
 /** Takes the connection flags out of `argv`; resolves the rest, and the environment with them applied. */
 export function extractConnectionFlags(argv: readonly string[], env: NodeJS.ProcessEnv): { argv: string[]; env: NodeJS.ProcessEnv } {
+  if (OWN_TLS_FLAGS.has(argv[2] ?? '')) return { argv: [...argv], env: { ...env } };
+  return extractFlags(argv, env);
+}
+
+function extractFlags(argv: readonly string[], env: NodeJS.ProcessEnv): { argv: string[]; env: NodeJS.ProcessEnv } {
   const rest: string[] = [];
   const out: NodeJS.ProcessEnv = { ...env };
   for (let i = 0; i < argv.length; i++) {
