@@ -24,8 +24,6 @@ export interface OperationsServerOptions {
   metrics?: { text(): Promise<{ contentType: string; body: string }> } | undefined;
   /** The conversation trace (chaincode.trace), for GET /trace. */
   trace?: { events(filter: { chaincode?: string; txid?: string }): TraceEvent[] } | undefined;
-  /** Draws trace events in a format other than JSON (mermaid, svg, html); undefined when it cannot. */
-  renderTrace?: ((events: TraceEvent[], format: string) => { contentType: string; body: string } | undefined) | undefined;
   /** What the live page (GET /) shows, for GET /status. */
   status?: (() => Promise<LiveStatus>) | undefined;
   logger: Logger;
@@ -67,7 +65,7 @@ export class OperationsServer {
     const secured = new Map<string, Route>([['/logspec', (req, res) => serveLogSpec(req, res, opts)]]);
     if (opts.metrics !== undefined) secured.set('/metrics', (req, res) => serveMetrics(req, res, opts));
     const trace = opts.trace;
-    if (trace !== undefined) secured.set('/trace', (req, res, url) => serveTrace(req, res, url, trace, opts));
+    if (trace !== undefined) secured.set('/trace', (req, res, url) => serveTrace(req, res, url, trace));
     const status = opts.status;
     if (status !== undefined) {
       secured.set('/', (req, res) => serveLivePage(req, res));
@@ -223,7 +221,6 @@ function serveTrace(
   res: ServerResponse,
   url: URL,
   trace: NonNullable<OperationsServerOptions['trace']>,
-  opts: OperationsServerOptions,
 ): void {
   if (!allowGet(req, res)) return;
   const format = url.searchParams.get('format') ?? 'json';
@@ -236,12 +233,21 @@ function serveTrace(
     sendJson(res, 200, { events });
     return;
   }
-  const drawn = opts.renderTrace?.(events, format);
-  if (drawn === undefined) {
-    sendJson(res, 400, { error: `format ${format} is not available on this peer` });
-    return;
-  }
-  res.writeHead(200, { 'Content-Type': drawn.contentType, 'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'" }).end(drawn.body);
+  drawTrace(events, format).then(
+    (drawn) => {
+      res.writeHead(200, { 'Content-Type': drawn.contentType, 'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'" }).end(drawn.body);
+    },
+    (err: unknown) => sendJson(res, 500, { error: errorMessage(err) }),
+  );
+}
+
+/** The diagram of the events; the renderers load on the first request for one, not at the peer's start. */
+async function drawTrace(events: TraceEvent[], format: string): Promise<{ contentType: string; body: string }> {
+  const { buildConversation } = await import('./trace/conversation.js');
+  const conversation = buildConversation(events);
+  if (format === 'mermaid') return { contentType: 'text/plain; charset=utf-8', body: (await import('./trace/render-mermaid.js')).renderMermaid(conversation) };
+  if (format === 'svg') return { contentType: 'image/svg+xml', body: (await import('./trace/render-svg.js')).renderSvg(conversation) };
+  return { contentType: 'text/html; charset=utf-8', body: (await import('./trace/render-html.js')).renderHtml(conversation) };
 }
 
 function serveLivePage(req: IncomingMessage, res: ServerResponse): void {

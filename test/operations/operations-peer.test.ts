@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { assertNotBlank, launchChromium, testChromium } from '../helpers/browser.js';
 import { fixtureSource } from '../helpers/chaincode-fixture.js';
 import { runWeft, startPeerProcess, type WeftProcess } from '../helpers/weft-process.js';
 
@@ -13,6 +14,8 @@ function metricValue(exposition: string, name: string, labels: Record<string, st
   }
   return 0;
 }
+
+const chromium = testChromium();
 
 interface TraceEvent {
   chaincode: string;
@@ -128,5 +131,41 @@ describe('the operations service of a running peer: metrics, the conversation tr
     assert.equal(status.tracing, true);
     const { events } = (await (await fetch(`${operations}/trace?chaincode=counter`)).json()) as { events: TraceEvent[] };
     assert.ok(events.some((e) => e.type === 'GET_STATE' && e.direction === 'from_chaincode'));
+  });
+
+  test('the live page in headless chromium: the channel, the chaincodes and the transactions fill in, and a transaction links to its diagram', { skip: chromium.skip }, async () => {
+    const browser = await launchChromium(chromium);
+    try {
+      const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+      const problems: string[] = [];
+      page.on('pageerror', (err) => problems.push(err.message));
+      await page.goto(`${operations}/`);
+      await page.locator('#transactions tbody tr td.VALID').first().waitFor();
+      assert.equal(await page.title(), 'Weft peer');
+      assert.match((await page.locator('#peer').textContent()) ?? '', /^peer0\.org1\.example\.com \(Org1MSP\), version /);
+      assert.deepEqual(await page.locator('#channels tbody tr td:first-child').allTextContents(), ['ch']);
+      const chaincodes = await page.locator('#chaincodes tbody tr td:first-child').allTextContents();
+      assert.ok(chaincodes.includes('counter:1.0') && chaincodes.includes('lscc:0.1.0'), chaincodes.join(', '));
+      await assertNotBlank(browser, await page.screenshot({ fullPage: true }));
+      // It refreshes itself: a new transaction appears without a reload.
+      const newest = page.locator('#transactions tbody tr td:nth-child(3)').first();
+      const before = await newest.getAttribute('title');
+      assert.equal((await invoke(['increment'])).code, 0);
+      const deadline = Date.now() + 10_000;
+      while ((await newest.getAttribute('title')) === before) {
+        assert.ok(Date.now() < deadline, 'the page did not show the new transaction within 10 s');
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+      // A VALID counter transaction's diagram: the peer's and the chaincode's lanes, its arrows.
+      const link = page.locator('#transactions tbody tr').first().locator('a');
+      await link.click();
+      await page.locator('svg.weft-trace').waitFor();
+      assert.deepEqual(await page.locator('svg.weft-trace g.lane text.lane-name').allTextContents(), ['peer', 'counter:1.0']);
+      const arrows = await page.locator('svg.weft-trace g.arrow text').allTextContents();
+      assert.ok(['TRANSACTION', 'GET_STATE', 'PUT_STATE', 'COMPLETED'].every((type) => arrows.some((a) => a.startsWith(type))), arrows.join(' | '));
+      assert.deepEqual(problems, []);
+    } finally {
+      await browser.close();
+    }
   });
 });

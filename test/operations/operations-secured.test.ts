@@ -122,6 +122,12 @@ describe('the operations service over TLS, with its secured routes', () => {
     assert.deepEqual(all.events.map((e) => [e.type, e.txid]), [['TRANSACTION', 'tx1']]);
     const none = JSON.parse((await get(`${base}/trace?txid=other`, rootCa, trusted)).body) as { events: unknown[] };
     assert.deepEqual(none.events, []);
+    const svg = await get(`${base}/trace?format=svg`, rootCa, trusted);
+    assert.equal(svg.contentType, 'image/svg+xml');
+    assert.match(svg.body, /<svg[^>]*class="weft-trace"/);
+    const mermaid = await get(`${base}/trace?format=mermaid&txid=tx1`, rootCa, trusted);
+    assert.match(mermaid.body, /^sequenceDiagram/);
+    assert.match(mermaid.body, /TRANSACTION/);
     const bad = await get(`${base}/trace?format=pdf`, rootCa, trusted);
     assert.equal(bad.status, 400);
     assert.match(bad.body, /unknown format \\"pdf\\": use json, mermaid, svg or html/);

@@ -1,5 +1,7 @@
 import { messageTypeName, type ChaincodeMessage } from '../../common/protos/peer.js';
+import { buildCallTree, messagesOf } from './call-tree.js';
 import type { TraceDirection, TraceEvent } from './trace-event.js';
+import { filterCallTree, type TraceFilter } from './trace-filter.js';
 
 export interface ConversationTraceOptions {
   /** Messages kept per chaincode (chaincode.trace.size); the oldest go first. */
@@ -47,22 +49,13 @@ export class ConversationTrace {
   }
 
   /**
-   * The recorded messages, oldest first. With `txid`, that transaction's (a cc2cc call's callee
-   * included); with `chaincode` (a registered name or the part before its ':'), that chaincode's
-   * messages and those of the transactions it took part in.
+   * The recorded messages, oldest first: all, or those a filter keeps (see filterCallTree: a
+   * chaincode's transactions keep the calls they made to other chaincodes whole).
    */
-  events(filter: { chaincode?: string | undefined; txid?: string | undefined } = {}): TraceEvent[] {
-    let all = [...this.rings.values()].flatMap((ring) => ring.toArray());
-    all.sort((a, b) => a.seq - b.seq);
-    if (filter.txid !== undefined && filter.txid !== '') all = all.filter((e) => e.txid === filter.txid);
-    const wanted = filter.chaincode;
-    if (wanted !== undefined && wanted !== '') {
-      const matches = (e: TraceEvent): boolean => e.chaincode === wanted || e.chaincode.split(':')[0] === wanted;
-      // By txid alone: a callee on another channel runs under the caller's txid.
-      const txids = new Set(all.filter((e) => matches(e) && e.txid !== '').map((e) => e.txid));
-      all = all.filter((e) => matches(e) || txids.has(e.txid));
-    }
-    return all;
+  events(filter: TraceFilter = {}): TraceEvent[] {
+    const all = [...this.rings.values()].flatMap((ring) => ring.toArray()).sort((a, b) => a.seq - b.seq);
+    if ((filter.chaincode ?? '') === '' && (filter.txid ?? '') === '') return all;
+    return messagesOf(filterCallTree(buildCallTree(all), filter)).sort((a, b) => a.seq - b.seq);
   }
 
   /** Messages recorded per chaincode so far. */
