@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Benchmark, Report } from './harness.js';
+import { costPercent, measureInTurns, observabilityVariants, type Observability } from './observability.js';
 import { median, percentile, runInFlight } from './harness.js';
 import { ChaincodeInput } from '../src/common/protos/peer.js';
 import { createGenesisBlock, KvLedgerProvider } from '../src/ledger/index.js';
@@ -20,13 +21,13 @@ const FIXTURES = fileURLToPath(new URL('../../test/fixtures/chaincode/', import.
 const BUILD_ROOT = join(tmpdir(), 'weft-bench-chaincode-build');
 const LAUNCHES = 5;
 
-async function run(report: Report): Promise<void> {
+/** A chaincode stack with its own chaincode listener and process VM, recording what `observed` asks for. */
+async function processRig(runRoot: string, observed: Observability) {
   const logging = new Logging({ spec: 'warning', sink: () => undefined });
-  const runRoot = await mkdtemp(join(tmpdir(), 'weft-bench-cc-run-'));
   const provider = new ProcessVMProvider({
     packages: { sourceDir: (ccid) => join(FIXTURES, ccid.name) },
     buildRoot: BUILD_ROOT,
-    runRoot,
+    runRoot: join(runRoot, observed.suffix || 'off'),
     logger: logging.logger('processvm'),
     logging,
   });
@@ -36,19 +37,32 @@ async function run(report: Report): Promise<void> {
     peerAddress: () => address,
     logging,
     vmProviders: new Map([[PROCESS_CONTAINER_TYPE, provider]]),
+    metrics: observed.metrics,
+    trace: observed.trace,
   });
   const server = await startChaincodeServer({ address: '127.0.0.1:0', register: (s) => stack.chaincodeSupport.register(s), logger: logging.logger('grpc') });
   address = server.address;
-  const ccci: ChaincodeContainerInfo = { name: 'counter', version: '1.0', path: 'counter', type: 'NODE', containerType: PROCESS_CONTAINER_TYPE };
+  return { observed, stack, provider, server };
+}
+
+type Rig = Awaited<ReturnType<typeof processRig>>;
+
+const CCCI: ChaincodeContainerInfo = { name: 'counter', version: '1.0', path: 'counter', type: 'NODE', containerType: PROCESS_CONTAINER_TYPE };
+
+async function run(report: Report): Promise<void> {
+  const runRoot = await mkdtemp(join(tmpdir(), 'weft-bench-cc-run-'));
+  const rigs: Rig[] = [];
   try {
+    for (const observed of observabilityVariants()) rigs.push(await processRig(runRoot, observed));
+    const plain = rigs[0] as Rig;
     // The first launch builds (or checks) the package; it is not timed.
-    await launchAndStop(stack, ccci);
+    await launchAndStop(plain.stack, CCCI);
     const times: number[] = [];
-    for (let i = 0; i < LAUNCHES; i++) times.push(await launchAndStop(stack, ccci));
+    for (let i = 0; i < LAUNCHES; i++) times.push(await launchAndStop(plain.stack, CCCI));
     report('process_launch_ms', median(times), 'ms');
-    await transactions(report, stack, provider, ccci);
+    await transactions(report, rigs);
   } finally {
-    await server.stop();
+    for (const rig of rigs) await rig.server.stop();
     await rm(runRoot, { recursive: true, force: true });
   }
 }
@@ -57,61 +71,64 @@ async function run(report: Report): Promise<void> {
  * One-get-one-put transactions through the fabric-shim chaincode over gRPC, each on a simulator
  * of a real ledger: throughput at 1 and 32 in flight, latency percentiles at 32, the peer's own
  * CPU time per transaction (the chaincode's process is not counted), and the memory the running
- * chaincode takes.
+ * chaincode takes. The same at 32 in flight with metrics on, and with metrics and the
+ * conversation trace on, each stack running its own chaincode process, the three in turns.
  */
-async function transactions(
-  report: Report,
-  stack: ReturnType<typeof createChaincodeStack>,
-  provider: ProcessVMProvider,
-  ccci: ChaincodeContainerInfo,
-): Promise<void> {
+async function transactions(report: Report, rigs: Rig[]): Promise<void> {
   const root = await mkdtemp(join(tmpdir(), 'weft-bench-ledger-'));
   const ledgers = await KvLedgerProvider.start({ rootPath: root, sync: false });
   try {
     const ledger = await ledgers.create(createGenesisBlock('benchchannel'));
-    await stack.chaincodeSupport.launch(ccci);
-    await chaincodeMemory(report, provider, ccci);
+    const plain = rigs[0] as Rig;
+    for (const rig of rigs) await rig.stack.chaincodeSupport.launch(CCCI);
+    await chaincodeMemory(report, plain.provider, CCCI);
     const inputs = Array.from({ length: 100 }, (_, i) => {
       const input = new ChaincodeInput();
       input.setArgsList([Buffer.from('getput'), Buffer.from(`key${i}`)]);
       return input;
     });
     let n = 0;
-    const one = async (): Promise<number> => {
+    const oneOn = (rig: Rig) => async (): Promise<number> => {
       const txId = `bench-${n++}`;
       const sim = await ledger.newTxSimulator(txId);
       const t0 = performance.now();
       try {
-        await stack.chaincodeSupport.execute({ txId, channelId: 'benchchannel', txSimulator: sim }, { name: 'counter', version: '1.0' }, inputs[n % 100] as ChaincodeInput, ccci);
+        await rig.stack.chaincodeSupport.execute({ txId, channelId: 'benchchannel', txSimulator: sim }, { name: 'counter', version: '1.0' }, inputs[n % 100] as ChaincodeInput, CCCI);
       } finally {
         sim.done();
       }
       return performance.now() - t0;
     };
-    const run = async (inFlight: number, total: number): Promise<{ perSecond: number; latencies: number[]; cpuMs: number }> => {
+    const run = async (rig: Rig, inFlight: number, total: number): Promise<{ perSecond: number; latencies: number[]; cpuMs: number }> => {
       const cpu0 = process.cpuUsage();
-      const { perSecond, results } = await runInFlight(one, inFlight, total);
+      const { perSecond, results } = await runInFlight(oneOn(rig), inFlight, total);
       const cpu = process.cpuUsage(cpu0);
       return { perSecond, latencies: results, cpuMs: (cpu.user + cpu.system) / 1000 };
     };
-    await run(32, 2000); // warm-up
+    for (const rig of rigs) await run(rig, 32, 2000); // warm-up
     const serial: number[] = [];
-    const parallel: number[] = [];
+    for (let i = 0; i < 3; i++) serial.push((await run(plain, 1, 1000)).perSecond);
     const latencies: number[] = [];
     const cpuPerTx: number[] = [];
-    for (let i = 0; i < 3; i++) {
-      serial.push((await run(1, 1000)).perSecond);
-      const r = await run(32, 4000);
-      parallel.push(r.perSecond);
-      latencies.push(...r.latencies);
-      cpuPerTx.push(r.cpuMs / 4000);
-    }
+    const parallel = await measureInTurns(rigs, 5, async (rig) => {
+      const r = await run(rig, 32, 4000);
+      if (rig === plain) {
+        latencies.push(...r.latencies);
+        cpuPerTx.push(r.cpuMs / 4000);
+      }
+      return r.perSecond;
+    });
     report('grpc_tx_per_s_1', median(serial), 'tx/s');
-    report('grpc_tx_per_s_32', median(parallel), 'tx/s');
+    report('grpc_tx_per_s_32', median(parallel[0] ?? []), 'tx/s');
     report('grpc_tx_p50_ms', percentile(latencies, 50), 'ms');
     report('grpc_tx_p99_ms', percentile(latencies, 99), 'ms');
     report('peer_cpu_per_tx_ms', median(cpuPerTx), 'ms');
-    await stack.chaincodeSupport.stop(ccci);
+    rigs.forEach((rig, i) => {
+      if (i === 0) return;
+      report(`grpc_tx_per_s_32${rig.observed.suffix}`, median(parallel[i] ?? []), 'tx/s');
+      report(`grpc${rig.observed.suffix}_cost_pct`, median(costPercent(parallel[0] ?? [], parallel[i] ?? [])), '%');
+    });
+    for (const rig of rigs) await rig.stack.chaincodeSupport.stop(CCCI);
   } finally {
     await ledgers.close();
     await rm(root, { recursive: true, force: true });

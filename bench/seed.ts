@@ -21,6 +21,7 @@ import { Qscc } from '../src/scc/qscc/qscc.js';
 import { SccProvider } from '../src/scc/scc-provider.js';
 import { success, type Chaincode } from '../src/shim/chaincode.js';
 import type { Benchmark, Report } from './harness.js';
+import { costPercent, measureInTurns, observabilityVariants, type Observability } from './observability.js';
 import { median, runInFlight } from './harness.js';
 
 const WEFT_BIN = fileURLToPath(new URL('../../bin/weft.cjs', import.meta.url));
@@ -115,67 +116,82 @@ const getPut: Chaincode = {
   },
 };
 
-async function inprocRoundTrips(report: Report): Promise<void> {
-  const root = await mkdtemp(join(tmpdir(), 'weft-bench-'));
+/** An in-process chaincode stack on a ledger of its own, recording what `observed` asks for. */
+async function inprocRig(root: string, observed: Observability) {
   const logging = new Logging({ spec: 'info', sink: () => undefined });
   const stack = createChaincodeStack({
     chaincode: { startupTimeoutMs: 300_000, executeTimeoutMs: 30_000, mode: 'net', logging: { level: 'info', shim: 'warning', format: '' } },
     peerAddress: () => '127.0.0.1:7052',
     logging,
+    metrics: observed.metrics,
+    trace: observed.trace,
   });
   stack.inprocRegistry.register({ name: 'bench', version: '1' }, getPut);
   const ccci = { name: 'bench', version: '1', path: 'bench', type: 'GOLANG', containerType: INPROC_CONTAINER_TYPE };
   const cccid = { name: 'bench', version: '1' };
-  const ledgers = await KvLedgerProvider.start({ rootPath: root });
+  const ledgers = await KvLedgerProvider.start({ rootPath: join(root, observed.suffix || 'off') });
   const ledger: PeerLedger = await ledgers.create(createGenesisBlock('benchchannel'));
-  try {
-    const spec = new ChaincodeDeploymentSpec();
-    const ccSpec = new ChaincodeSpec();
-    ccSpec.setInput(new ChaincodeInput());
-    spec.setChaincodeSpec(ccSpec);
-    let n = 0;
-    await stack.chaincodeSupport.executeLegacyInit({ txId: `i${n++}`, channelId: '' }, cccid, spec, INPROC_CONTAINER_TYPE);
+  const spec = new ChaincodeDeploymentSpec();
+  const ccSpec = new ChaincodeSpec();
+  ccSpec.setInput(new ChaincodeInput());
+  spec.setChaincodeSpec(ccSpec);
+  let n = 0;
+  const init = () => stack.chaincodeSupport.executeLegacyInit({ txId: `i${n++}`, channelId: '' }, cccid, spec, INPROC_CONTAINER_TYPE);
+  await init();
+  const input = (key: string) => {
+    const i = new ChaincodeInput();
+    i.setArgsList([Buffer.from('getput'), Buffer.from(key)]);
+    return i;
+  };
+  const inputs = Array.from({ length: 1000 }, (_, i) => input(`key${i}`));
+  const runTx = async (): Promise<void> => {
+    const txId = `t${n++}`;
+    const sim = await ledger.newTxSimulator(txId);
+    try {
+      await stack.chaincodeSupport.execute({ txId, channelId: 'benchchannel', txSimulator: sim }, cccid, inputs[n % 1000] as ChaincodeInput, ccci);
+    } finally {
+      sim.done();
+    }
+  };
+  const throughput = async (inFlight: number, total: number): Promise<number> => (await runInFlight(runTx, inFlight, total)).perSecond;
+  return { observed, init, throughput, close: () => ledgers.close() };
+}
 
+/**
+ * Transactions through the in-process chaincode stack, one GET_STATE and one PUT_STATE each: with
+ * metrics and the conversation trace off (the peer's default), metrics on, and both on. The
+ * three run in turns, so that the machine's ups and downs fall on all of them alike.
+ */
+async function inprocRoundTrips(report: Report): Promise<void> {
+  const root = await mkdtemp(join(tmpdir(), 'weft-bench-'));
+  const rigs = await Promise.all(observabilityVariants().map((observed) => inprocRig(root, observed)));
+  try {
+    const plain = rigs[0] as (typeof rigs)[number];
     const BATCH = 2000;
     const initUs: number[] = [];
     for (let run = 0; run < 9; run++) {
       const t0 = process.hrtime.bigint();
-      for (let i = 0; i < BATCH; i++) {
-        await stack.chaincodeSupport.executeLegacyInit({ txId: `i${n++}`, channelId: '' }, cccid, spec, INPROC_CONTAINER_TYPE);
-      }
+      for (let i = 0; i < BATCH; i++) await plain.init();
       initUs.push(Number(process.hrtime.bigint() - t0) / 1e3 / BATCH);
     }
     report('inproc_init_us', median(initUs), 'us');
 
-    const input = (key: string) => {
-      const i = new ChaincodeInput();
-      i.setArgsList([Buffer.from('getput'), Buffer.from(key)]);
-      return i;
-    };
-    const inputs = Array.from({ length: 1000 }, (_, i) => input(`key${i}`));
-    const runTx = async (): Promise<void> => {
-      const txId = `t${n++}`;
-      const sim = await ledger.newTxSimulator(txId);
-      try {
-        await stack.chaincodeSupport.execute({ txId, channelId: 'benchchannel', txSimulator: sim }, cccid, inputs[n % 1000] as ChaincodeInput, ccci);
-      } finally {
-        sim.done();
-      }
-    };
-    const throughput = async (inFlight: number, total: number): Promise<number> => (await runInFlight(runTx, inFlight, total)).perSecond;
-    await throughput(32, 5000); // warm-up
+    for (const rig of rigs) await rig.throughput(32, 5000); // warm-up
     const seq: number[] = [];
-    const par: number[] = [];
-    for (let run = 0; run < 5; run++) {
-      seq.push(await throughput(1, 5000));
-      par.push(await throughput(32, 20_000));
-    }
-    report('inproc_tx_per_s', median(par), 'tx/s');
+    for (let run = 0; run < 5; run++) seq.push(await plain.throughput(1, 5000));
+    const par = await measureInTurns(rigs, 9, (rig) => rig.throughput(32, 10_000));
+    const plainPar = median(par[0] ?? []);
+    report('inproc_tx_per_s', plainPar, 'tx/s');
     // The same figure under the name the chaincode benchmarks compare against.
-    report('inproc_tx_per_s_32', median(par), 'tx/s');
+    report('inproc_tx_per_s_32', plainPar, 'tx/s');
     report('inproc_tx_per_s_1', median(seq), 'tx/s');
+    rigs.forEach((rig, i) => {
+      if (i === 0) return;
+      report(`inproc_tx_per_s${rig.observed.suffix}`, median(par[i] ?? []), 'tx/s');
+      report(`inproc${rig.observed.suffix}_cost_pct`, median(costPercent(par[0] ?? [], par[i] ?? [])), '%');
+    });
   } finally {
-    await ledgers.close();
+    for (const rig of rigs) await rig.close();
     await rm(root, { recursive: true, force: true });
   }
 }

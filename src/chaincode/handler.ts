@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { errorMessage } from '../common/errors/weft-error.js';
 import type { Logger } from '../common/logging/logging.js';
 import { truncate } from '../common/logging/truncate.js';
-import { secondsSince } from '../common/metrics/metrics-provider.js';
+import { secondsSince, type Counter, type Histogram } from '../common/metrics/metrics-provider.js';
 import {
   ChaincodeID,
   ChaincodeInput,
@@ -55,6 +55,13 @@ export type HandlerState = 'created' | 'established' | 'ready';
 /** Records the messages of chaincode conversations (the operations service's conversation trace). */
 export interface MessageTrace {
   record(chaincode: string, direction: 'to_chaincode' | 'from_chaincode', msg: ChaincodeMessage, stateBefore: HandlerState, stateAfter: HandlerState): void;
+}
+
+/** The shim request metrics of one message type on one channel. */
+interface ShimSeries {
+  received: Counter;
+  succeeded: { completed: Counter; duration: Histogram };
+  failed: { completed: Counter; duration: Histogram };
 }
 
 /** The part of the handler registry a handler talks to. */
@@ -149,6 +156,8 @@ export class Handler {
   private readonly maxWriteSetBytes: number;
   private readonly metrics: ChaincodeMetrics | undefined;
   private readonly trace: MessageTrace | undefined;
+  /** Shim request metrics by channel, then by message type. */
+  private readonly shimMetrics = new Map<string, Array<ShimSeries | undefined>>();
   /** Messages this handler has sent and received, for the operations service's live page. */
   sent = 0;
   received = 0;
@@ -377,6 +386,31 @@ export class Handler {
     this.registry.ready(name);
   }
 
+  /**
+   * The shim request metrics of one message type on one channel for this chaincode, made once: a
+   * state call is the peer's hottest path, and labelling a metric costs more than counting.
+   */
+  private shimSeries(type: number, channelId: string): ShimSeries | undefined {
+    const metrics = this.metrics;
+    if (metrics === undefined) return undefined;
+    let byType = this.shimMetrics.get(channelId);
+    if (byType === undefined) {
+      byType = [];
+      this.shimMetrics.set(channelId, byType);
+    }
+    let series = byType[type];
+    if (series === undefined) {
+      const labels = [messageTypeName(type), channelId, this.name];
+      const outcome = (success: string): ShimSeries['succeeded'] => ({
+        completed: metrics.shimRequestsCompleted.with(...labels, success),
+        duration: metrics.shimRequestDuration.with(...labels, success),
+      });
+      series = { received: metrics.shimRequestsReceived.with(...labels), succeeded: outcome('true'), failed: outcome('false') };
+      byType[type] = series;
+    }
+    return series;
+  }
+
   private traceRegister(name: string, msg: ChaincodeMessage): void {
     this.trace?.record(name, 'from_chaincode', msg, this.currentState, this.currentState);
   }
@@ -413,9 +447,9 @@ export class Handler {
     const txId = msg.getTxid();
     let reply: ChaincodeMessage;
     let invalid = false;
-    const metrics = this.metrics;
-    const start = metrics === undefined ? 0 : performance.now();
-    metrics?.shimRequestsReceived.with(messageTypeName(msg.getType()), msg.getChannelId(), this.name).add(1);
+    const series = this.metrics === undefined ? undefined : this.shimSeries(msg.getType(), msg.getChannelId());
+    const start = series === undefined ? 0 : performance.now();
+    series?.received.add(1);
     try {
       const ctx = this.txContexts.get(msg.getChannelId(), txId);
       // A cc2cc call on the system channel has no ledger: only system chaincodes run there.
@@ -436,11 +470,10 @@ export class Handler {
       this.logger.error('handleTransaction', text);
       reply = newMessage(T.ERROR, Buffer.from(text), txId, msg.getChannelId());
     }
-    if (metrics !== undefined) {
-      const success = String(reply.getType() === T.RESPONSE);
-      const labels = [messageTypeName(msg.getType()), msg.getChannelId(), this.name, success];
-      metrics.shimRequestsCompleted.with(...labels).add(1);
-      metrics.shimRequestDuration.with(...labels).observe(secondsSince(start));
+    if (series !== undefined) {
+      const outcome = reply.getType() === T.RESPONSE ? series.succeeded : series.failed;
+      outcome.completed.add(1);
+      outcome.duration.observe(secondsSince(start));
     }
     this.send(reply);
     // After the reply: the one that closes the stream is still answered.

@@ -1,5 +1,5 @@
 import { createSocket, type Socket } from 'node:dgram';
-import { labelled } from './prometheus-provider.js';
+import { labelled } from './labelled-metric.js';
 import { fullyQualifiedName, type Counter, type Gauge, type Histogram, type HistogramOpts, type MetricOpts, type MetricsProvider } from './metrics-provider.js';
 
 export interface StatsdProviderOptions {

@@ -20,6 +20,8 @@ const UNREGISTERED = '(unregistered)';
 export class ConversationTrace {
   private readonly rings = new Map<string, Ring>();
   private seq = 0;
+  /** Read once: a getter that costs as much as the rest of a record. */
+  private readonly timeOrigin = performance.timeOrigin;
 
   constructor(private readonly opts: ConversationTraceOptions) {}
 
@@ -34,18 +36,18 @@ export class ConversationTrace {
       ring = new Ring(this.opts.size);
       this.rings.set(name, ring);
     }
-    ring.push({
-      seq: ++this.seq,
-      time: performance.timeOrigin + performance.now(),
-      chaincode: name,
-      direction,
-      type: messageTypeName(msg.getType()),
-      txid: msg.getTxid(),
-      channel: msg.getChannelId(),
-      stateBefore,
-      stateAfter,
-      size: msg.getPayload_asU8().length,
-    });
+    // Once the ring is full its oldest event object is written over: no garbage per message.
+    const event = ring.slot();
+    event.seq = ++this.seq;
+    event.time = this.timeOrigin + performance.now();
+    event.chaincode = name;
+    event.direction = direction;
+    event.type = messageTypeName(msg.getType());
+    event.txid = msg.getTxid();
+    event.channel = msg.getChannelId();
+    event.stateBefore = stateBefore;
+    event.stateAfter = stateAfter;
+    event.size = msg.getPayload_asU8().length;
   }
 
   /**
@@ -72,17 +74,22 @@ class Ring {
 
   constructor(private readonly size: number) {}
 
-  push(event: TraceEvent): void {
+  /** The event object to fill in for the next message: a new one until the ring is full, then the oldest. */
+  slot(): TraceEvent {
     this.total++;
     if (this.slots.length < this.size) {
+      const event: TraceEvent = { seq: 0, time: 0, chaincode: '', direction: 'to_chaincode', type: '', txid: '', channel: '', stateBefore: '', stateAfter: '', size: 0 };
       this.slots.push(event);
-      return;
+      return event;
     }
-    this.slots[this.next] = event;
+    const event = this.slots[this.next] as TraceEvent;
     this.next = (this.next + 1) % this.size;
+    return event;
   }
 
+  /** Copies of the events, oldest first: the ring's own objects are written over later. */
   toArray(): TraceEvent[] {
-    return this.slots.length < this.size ? [...this.slots] : [...this.slots.slice(this.next), ...this.slots.slice(0, this.next)];
+    const ordered = this.slots.length < this.size ? this.slots : [...this.slots.slice(this.next), ...this.slots.slice(0, this.next)];
+    return ordered.map((event) => ({ ...event }));
   }
 }

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { OVERFLOW_LABEL, PrometheusProvider } from '../../../src/common/metrics/prometheus-provider.js';
+import { OVERFLOW_LABEL } from '../../../src/common/metrics/labelled-metric.js';
+import { PrometheusProvider } from '../../../src/common/metrics/prometheus-provider.js';
 
 describe('the Prometheus metrics provider', () => {
   test("counters, gauges and histograms appear in the exposition under Fabric's names, with their labels", async () => {
