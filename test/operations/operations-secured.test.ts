@@ -128,6 +128,7 @@ describe('the operations service over TLS, with its secured routes', () => {
     const mermaid = await get(`${base}/trace?format=mermaid&txid=tx1`, rootCa, trusted);
     assert.match(mermaid.body, /^sequenceDiagram/);
     assert.match(mermaid.body, /TRANSACTION/);
+    assert.equal((await get(`${base}/trace`, rootCa, trusted, 'DELETE')).status, 405);
     const bad = await get(`${base}/trace?format=pdf`, rootCa, trusted);
     assert.equal(bad.status, 400);
     assert.match(bad.body, /unknown format \\"pdf\\": use json, mermaid, svg or html/);
@@ -136,6 +137,8 @@ describe('the operations service over TLS, with its secured routes', () => {
   test('GET /status is what the live page shows; GET / is the page itself, allowed only its own script and same-origin fetches', async () => {
     const base = await start();
     assert.deepEqual(JSON.parse((await get(`${base}/status`, rootCa, trusted)).body), status);
+    assert.equal((await get(`${base}/status`, rootCa, trusted, 'POST')).status, 405);
+    assert.equal((await get(`${base}/`, rootCa, trusted, 'PUT')).status, 405);
     const page = await get(`${base}/`, rootCa, trusted);
     assert.match(page.contentType ?? '', /^text\/html/);
     assert.match(page.body, /<title>Weft peer<\/title>/);

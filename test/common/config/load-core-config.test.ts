@@ -80,6 +80,9 @@ describe('loadCoreConfig: the packaged defaults', () => {
       hostConfig: { NetworkMode: 'host', Init: true, Memory: 0, LogConfig: { Type: 'json-file', Config: { 'max-size': '50m', 'max-file': '5' } } },
     });
     assert.equal(cfg.operations.listenAddress, undefined);
+    assert.deepEqual(cfg.operations.tls, { enabled: false, certFile: undefined, keyFile: undefined, clientAuthRequired: false, clientRootCAFiles: [] });
+    assert.deepEqual(cfg.metrics, { provider: 'disabled', statsd: { network: 'udp', address: '127.0.0.1:8125', writeIntervalMs: 10_000, prefix: '' } });
+    assert.deepEqual(cfg.chaincode.trace, { enabled: false, size: 1000 });
     assert.equal(cfg.peer.transientstoreMaxBlockRetention, 1000);
   });
 
@@ -310,6 +313,45 @@ describe('loadCoreConfig: chaincode.startuptimeout floor', () => {
 });
 
 describe('loadCoreConfig: invalid values', () => {
+  test("metrics: Fabric's three providers, StatsD's settings and prefix; another provider names the key", async () => {
+    const cfg = await loadCoreConfig({
+      env: { CORE_METRICS_PROVIDER: 'statsd', CORE_METRICS_STATSD_ADDRESS: '10.0.0.5:9125', CORE_METRICS_STATSD_WRITEINTERVAL: '2s', CORE_METRICS_STATSD_PREFIX: 'org1' },
+    });
+    assert.deepEqual(cfg.metrics, { provider: 'statsd', statsd: { network: 'udp', address: '10.0.0.5:9125', writeIntervalMs: 2000, prefix: 'org1.' } });
+    await assertConfigError(() => loadCoreConfig({ env: { CORE_METRICS_PROVIDER: 'graphite' } }), 'CONFIG_INVALID_VALUE', 'metrics.provider', 'graphite', "'prometheus'");
+    await assertConfigError(
+      () => loadCoreConfig({ env: { CORE_METRICS_PROVIDER: 'statsd', CORE_METRICS_STATSD_NETWORK: 'tcp' } }),
+      'CONFIG_INVALID_VALUE',
+      'metrics.statsd.network',
+    );
+  });
+
+  test('operations.tls on without its certificate or key names the missing key; relative paths are taken from the config folder', async () => {
+    await assertConfigError(
+      () => loadCoreConfig({ env: { CORE_OPERATIONS_TLS_ENABLED: 'true', CORE_OPERATIONS_TLS_KEY_FILE: 'k.pem' } }),
+      'CONFIG_INVALID_VALUE',
+      'operations.tls.cert.file',
+    );
+    await assertConfigError(
+      () => loadCoreConfig({ env: { CORE_OPERATIONS_TLS_ENABLED: 'true', CORE_OPERATIONS_TLS_CERT_FILE: 'c.pem' } }),
+      'CONFIG_INVALID_VALUE',
+      'operations.tls.key.file',
+    );
+    const dir = await cfgDir('operations:\n  tls:\n    enabled: true\n    cert:\n      file: tls/server.crt\n    key:\n      file: tls/server.key\n    clientRootCAs:\n      files: [tls/ca.crt]\n');
+    const cfg = await loadCoreConfig({ env: { FABRIC_CFG_PATH: dir } });
+    assert.deepEqual(cfg.operations.tls, {
+      enabled: true,
+      certFile: join(dir, 'tls/server.crt'),
+      keyFile: join(dir, 'tls/server.key'),
+      clientAuthRequired: false,
+      clientRootCAFiles: [join(dir, 'tls/ca.crt')],
+    });
+  });
+
+  test('chaincode.trace.size is at least one message', async () => {
+    await assertConfigError(() => loadCoreConfig({ env: { CORE_CHAINCODE_TRACE_SIZE: '0' } }), 'CONFIG_INVALID_VALUE', 'chaincode.trace.size', 'at least 1');
+  });
+
   test('the transient store retention is a whole number of blocks, at least 1', async () => {
     const cfg = await loadCoreConfig({ env: { CORE_PEER_GOSSIP_PVTDATA_TRANSIENTSTOREMAXBLOCKRETENTION: '20' } });
     assert.equal(cfg.peer.transientstoreMaxBlockRetention, 20);
