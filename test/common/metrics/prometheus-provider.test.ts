@@ -32,6 +32,7 @@ describe('the Prometheus metrics provider', () => {
   test('a wrong number of label values is an error naming the metric and its labels', () => {
     const counter = new PrometheusProvider().newCounter({ namespace: 'endorser', name: 'endorsement_failures', help: 'h', labelNames: ['channel', 'chaincode'] });
     assert.throws(() => counter.with('mychannel'), /endorser_endorsement_failures takes 2 label values \(channel, chaincode\), got 1/);
+    assert.throws(() => counter.add(1), /endorser_endorsement_failures takes 2 label values \(channel, chaincode\), got 0/);
   });
 
   test('label values past the series bound share one overflow series instead of growing memory', async () => {
