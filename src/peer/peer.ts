@@ -119,6 +119,7 @@ export class Peer {
     // start-up with nothing to undo.
     const identity = await loadPeerIdentity(config, logger);
     const { peer: tls, chaincode: chaincodeTls, tlsContainerTypes } = await listenerTlsOf(config, identity.tls);
+    const operationsTlsFiles = await operationsTls(config.operations.tls);
     let chaincodeAddress: string | undefined;
     // With no peer.chaincodeAddress, chaincodes dial the listener where it actually bound.
     const peerAddress = (): string => config.peer.chaincodeAddress ?? chaincodeAddress ?? config.peer.chaincodeListenAddress;
@@ -318,6 +319,7 @@ export class Peer {
         parts.operations = await startOperations({
           address: operationsAddress,
           config,
+          tls: operationsTlsFiles,
           version: opts.version,
           health,
           logging,
@@ -457,6 +459,7 @@ async function startCommitting(parts: Parts, ledger: PeerLedger, configBlock: Bl
 interface OperationsOptions {
   address: string;
   config: CoreConfig;
+  tls: OperationsTls | undefined;
   version: string;
   health: HealthRegistry;
   logging: Logging;
@@ -475,7 +478,7 @@ async function startOperations(opts: OperationsOptions): Promise<OperationsServe
     health: opts.health,
     version: opts.version,
     logging: opts.logging,
-    tls: await operationsTls(config.operations.tls),
+    tls: opts.tls,
     metrics: opts.metrics?.exposition,
     trace,
     status: async () => ({

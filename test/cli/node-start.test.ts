@@ -129,6 +129,22 @@ describe('weft node start', () => {
     );
   });
 
+  test("an operations TLS certificate that cannot be read stops start with one line naming operations.tls.cert.file and the file", async () => {
+    const proc = new WeftProcess(
+      ['node', 'start'],
+      await peerEnv({
+        CORE_OPERATIONS_LISTENADDRESS: '127.0.0.1:0',
+        CORE_OPERATIONS_TLS_ENABLED: 'true',
+        CORE_OPERATIONS_TLS_CERT_FILE: '/nonexistent/ops.crt',
+        CORE_OPERATIONS_TLS_KEY_FILE: '/nonexistent/ops.key',
+      }),
+    );
+    assert.equal(await proc.exitCode(), 1);
+    const fatal = proc.lines.filter((l) => / FATA /.test(l));
+    assert.equal(fatal.length, 1, proc.lines.join('\n'));
+    assert.match(messageOf(fatal[0] ?? ''), /^operations\.tls\.cert\.file: cannot read \/nonexistent\/ops\.crt: ENOENT/);
+  });
+
   test('FABRIC_CFG_PATH without a core.yaml, or a bad FABRIC_LOGGING_SPEC, stops start with the reason', async () => {
     const empty = await tempDir();
     const noConfig = new WeftProcess(['node', 'start'], await peerEnv({ FABRIC_CFG_PATH: empty }));
