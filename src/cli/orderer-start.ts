@@ -12,6 +12,13 @@ import type { OrdererTls } from '../orderer/orderer-node.js';
 import { OrderingService } from '../orderer/ordering-service.js';
 import { WEFT_VERSION } from '../version.js';
 import { failureText } from './failure-text.js';
+import { createMetricsProvider, type NodeMetrics } from '../common/metrics/create-metrics-provider.js';
+import { newGrpcServerMetrics } from '../comm/grpc-metrics.js';
+import { newDeliverMetrics } from '../deliver/deliver-metrics.js';
+import { HealthRegistry } from '../operations/health-registry.js';
+import { OperationsServer, type OperationsTls } from '../operations/operations-server.js';
+import { ORDERER_OPERATIONS_TLS_KEYS, readOperationsTls } from '../operations/operations-tls.js';
+import { newBroadcastMetrics, type OrdererMetrics } from '../orderer/orderer-metrics.js';
 
 /** `weft orderer start`: an ordering service node on its own, configured by orderer.yaml and ORDERER_* variables. */
 export function addOrdererCommands(program: Command, env: NodeJS.ProcessEnv): void {
@@ -40,9 +47,13 @@ export async function runOrdererStart(env: NodeJS.ProcessEnv): Promise<number> {
     process.once('SIGTERM', () => resolve('SIGTERM'));
   });
   let node: OrderingService;
+  let operations: { stop(): Promise<void> } | undefined;
+  let metrics: NodeMetrics | undefined;
   try {
     const config = await loadOrdererConfig({ env });
     const { signer, tlsDir } = await localIdentity(config);
+    const operationsTls = await readOperationsTls(config.operations.tls, ORDERER_OPERATIONS_TLS_KEYS);
+    metrics = await createMetricsProvider(config.metrics, WEFT_VERSION, logging.logger('orderer.common.metrics'));
     node = await OrderingService.start({
       listenAddress: config.general.listenAddress,
       listenSetting: 'General.ListenAddress, General.ListenPort',
@@ -52,15 +63,50 @@ export async function runOrdererStart(env: NodeJS.ProcessEnv): Promise<number> {
       admin: { listenAddress: config.admin.listenAddress, setting: 'Admin.ListenAddress', enabled: config.channelParticipation.enabled },
       logging,
       version: WEFT_VERSION,
+      metrics: metrics === undefined ? undefined : newOrdererMetrics(metrics.provider),
     });
+    operations = await startOrdererOperations(config, node, { logging, tls: operationsTls, metrics });
   } catch (err) {
     logger.fatal('Main', failureText(err));
+    metrics?.close();
     return 1;
   }
   const signal = await signalled;
   logger.info('Main', `Received signal: ${String(SIGNAL_NUMBERS[signal])} (${SIGNAL_WORDS[signal]})`);
+  await operations?.stop();
   await node.stop();
+  metrics?.close();
   return 0;
+}
+
+/** The orderer's operations service, when Operations.ListenAddress is set; the orderer is stopped when it cannot listen. */
+async function startOrdererOperations(
+  config: OrdererConfig,
+  node: OrderingService,
+  opts: { logging: Logging; tls: OperationsTls | undefined; metrics: NodeMetrics | undefined },
+): Promise<OperationsServer | undefined> {
+  const address = config.operations.listenAddress;
+  if (address === undefined) return undefined;
+  try {
+    return await OperationsServer.start({
+      address,
+      setting: 'Operations.ListenAddress',
+      health: new HealthRegistry(),
+      version: WEFT_VERSION,
+      logging: opts.logging,
+      tls: opts.tls,
+      metrics: opts.metrics?.exposition,
+      logger: opts.logging.logger('orderer.operations'),
+    });
+  } catch (err) {
+    await node.stop();
+    throw err;
+  }
+}
+
+/** The standalone orderer's metrics, from its provider. */
+function newOrdererMetrics(provider: NodeMetrics['provider']): OrdererMetrics {
+  return { grpc: newGrpcServerMetrics(provider), broadcast: newBroadcastMetrics(provider), deliver: newDeliverMetrics(provider) };
 }
 
 const SIGNAL_NUMBERS: Record<NodeJS.Signals, number> = { SIGINT: 2, SIGTERM: 15 } as Record<NodeJS.Signals, number>;

@@ -43,6 +43,12 @@ export function serviceMethod(path: string): { service: string; method: string }
   return { service: parts[1] ?? 'unknown', method: parts[2] ?? 'unknown' };
 }
 
+/** The interceptors GrpcListener takes for these metrics; none without metrics. */
+export function metricsInterceptors(metrics: GrpcServerMetrics | undefined): ((grpc: GrpcModule) => ServerInterceptor[]) | undefined {
+  if (metrics === undefined) return undefined;
+  return (grpc) => [metricsInterceptor(metrics, grpc)];
+}
+
 /** A server interceptor counting and timing every call (and each message of a stream). */
 export function metricsInterceptor(metrics: GrpcServerMetrics, grpc: GrpcModule): ServerInterceptor {
   return (descriptor, call) => {

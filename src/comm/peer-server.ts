@@ -1,10 +1,10 @@
-import type { sendUnaryData, Server, ServerInterceptor, ServerUnaryCall, UntypedServiceImplementation } from '@grpc/grpc-js';
+import type { sendUnaryData, Server, ServerUnaryCall, UntypedServiceImplementation } from '@grpc/grpc-js';
 import { errorMessage } from '../common/errors/weft-error.js';
 import type { Logger } from '../common/logging/logging.js';
 import type { ProposalResponse, SignedProposal } from '../common/protos/proposal.js';
-import { metricsInterceptor, type GrpcServerMetrics } from './grpc-metrics.js';
+import { metricsInterceptors, type GrpcServerMetrics } from './grpc-metrics.js';
 import type { ClientRootsProvider } from './client-roots-provider.js';
-import { GrpcListener, type CredentialsFactory, type GrpcModule, type MessageLimits } from './grpc-listener.js';
+import { GrpcListener, type CredentialsFactory, type MessageLimits } from './grpc-listener.js';
 
 export interface PeerServerOptions {
   /** peer.listenAddress */
@@ -77,11 +77,6 @@ export function startPeerServer(opts: PeerServerOptions): Promise<GrpcListener> 
       interceptors: metricsInterceptors(metrics),
     },
   );
-}
-
-function metricsInterceptors(metrics: GrpcServerMetrics | undefined): ((grpc: GrpcModule) => ServerInterceptor[]) | undefined {
-  if (metrics === undefined) return undefined;
-  return (grpc) => [metricsInterceptor(metrics, grpc)];
 }
 
 function tlsCredentials(tls: PeerServerTls | undefined): CredentialsFactory | undefined {

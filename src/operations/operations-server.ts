@@ -13,6 +13,8 @@ import type { TraceEvent } from './trace/trace-event.js';
 export interface OperationsServerOptions {
   /** operations.listenAddress, host:port */
   address: string;
+  /** The key `address` came from, named when it cannot be bound; operations.listenAddress by default. */
+  setting?: string | undefined;
   health: HealthRegistry;
   /** The peer's version, for GET /version. */
   version: string;
@@ -110,7 +112,7 @@ export class OperationsServer {
             handle,
           );
     await new Promise<void>((resolve, reject) => {
-      server.once('error', (err) => reject(new ListenError('LISTEN_FAILED', listenFailureText(opts.address, 'operations.listenAddress', err.message), { cause: err })));
+      server.once('error', (err) => reject(new ListenError('LISTEN_FAILED', listenFailureText(opts.address, opts.setting ?? 'operations.listenAddress', err.message), { cause: err })));
       server.listen(port, host === '' ? undefined : host, () => {
         server.removeAllListeners('error');
         resolve();

@@ -10,6 +10,8 @@ import { BoundedCache } from '../msp/bounded-cache.js';
 import { signedDataOfEnvelope, type SignedData } from '../policies/signed-data.js';
 import { messageSize } from './block-cutter.js';
 import { OrderingError } from './orderer-error.js';
+import type { BroadcastMetrics } from './orderer-metrics.js';
+import { secondsSince } from '../common/metrics/metrics-provider.js';
 
 /** A channel as Broadcast uses it: its current config, and ordering into it. */
 export interface BroadcastChain {
@@ -36,6 +38,7 @@ export interface BroadcastHandlerOptions {
   logger: Logger;
   /** The clock certificate expiry is checked against; now by default. */
   now?: () => Date;
+  metrics?: BroadcastMetrics | undefined;
 }
 
 /** One Broadcast answer: Fabric's common.Status and its info text. */
@@ -45,6 +48,8 @@ export interface BroadcastResult {
 }
 
 const SUCCESS = 200;
+/** common.Status names (SUCCESS, BAD_REQUEST, ...), the `status` label of Fabric's broadcast metrics. */
+const STATUS_NAMES = new Map<number, string>(Object.entries(common.Status).map(([name, n]) => [n, name]));
 const CHANNEL_WRITERS = '/Channel/Writers';
 const CHANNEL_ORDERER_WRITERS = '/Channel/Orderer/Writers';
 const MAINTENANCE = 1;
@@ -106,10 +111,28 @@ export class BroadcastHandler {
 
   /** Checks one envelope and hands it to its channel; never throws. */
   async processMessage(envelope: Envelope, addr: string): Promise<BroadcastResult> {
+    const metrics = this.opts.metrics;
+    if (metrics === undefined) return this.process(envelope, addr);
+    const start = performance.now();
+    const seen = { channelId: 'unknown', type: 'unknown' };
+    const result = await this.process(envelope, addr, seen);
+    const labels = [seen.channelId, seen.type, STATUS_NAMES.get(result.status) ?? String(result.status)];
+    metrics.validateDuration.with(...labels).observe(secondsSince(start));
+    metrics.processedCount.with(...labels).add(1);
+    return result;
+  }
+
+  /** processMessage's work; `seen` (with metrics) is given the channel and header type it found. */
+  private async process(envelope: Envelope, addr: string, seen?: { channelId: string; type: string }): Promise<BroadcastResult> {
     let header: InstanceType<typeof common.ChannelHeader>;
     let chain: BroadcastChain;
     try {
       header = channelHeaderOf(envelope);
+      if (seen !== undefined) {
+        // Fabric labels a refusal with the header's channel and type once it has read them.
+        seen.channelId = header.getChannelId();
+        seen.type = headerTypeName(header.getType());
+      }
       chain = this.chainFor(header);
     } catch (err) {
       const channelId = err instanceof ProcessorError ? err.channelId : 'unknown';

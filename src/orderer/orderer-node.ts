@@ -1,3 +1,5 @@
+import { metricsInterceptors } from '../comm/grpc-metrics.js';
+import type { OrdererMetrics } from './orderer-metrics.js';
 import type { ServerDuplexStream } from '@grpc/grpc-js';
 import type { Logging } from '../common/logging/logging.js';
 import type { BroadcastResponse, DeliverResponse } from '../common/protos/orderer.js';
@@ -40,6 +42,8 @@ export interface OrdererNodeOptions {
   logging: Logging;
   /** Printed in the start-up line. */
   version: string;
+  /** The standalone orderer's metrics (the embedded one leaves them to the peer's). */
+  metrics?: Pick<OrdererMetrics, 'grpc' | 'broadcast'> | undefined;
 }
 
 /**
@@ -69,6 +73,7 @@ export class OrdererNode {
     const broadcast = new BroadcastHandler({
       chains: registrar,
       processConfigUpdate: opts.processConfigUpdate,
+      metrics: opts.metrics?.broadcast,
       logger: opts.logging.logger('orderer.common.broadcast'),
     });
     const deliver = opts.deliver?.(ordererDeliverChannels(registrar));
@@ -89,7 +94,7 @@ export class OrdererNode {
           const { default: abGrpc } = await import('@hyperledger/fabric-protos/lib/orderer/ab_grpc_pb.js');
           server.addService(abGrpc.AtomicBroadcastService, atomicBroadcast);
         },
-        { setting: opts.listenSetting, credentials: opts.tls === undefined ? undefined : credentialsOf(opts.tls) },
+        { setting: opts.listenSetting, credentials: opts.tls === undefined ? undefined : credentialsOf(opts.tls), interceptors: metricsInterceptors(opts.metrics?.grpc) },
       );
     } catch (err) {
       await registrar.stop();
@@ -122,3 +127,4 @@ function credentialsOf(tls: OrdererTls): CredentialsFactory {
   return (grpc) =>
     grpc.ServerCredentials.createSsl(tls.clientRootCasPem ?? null, [{ private_key: tls.keyPem, cert_chain: tls.certPem }], tls.clientRootCasPem !== undefined);
 }
+

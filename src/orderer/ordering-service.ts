@@ -12,6 +12,8 @@ import { ORDERER_DELIVER_POLICY, type OrdererDeliverChannels } from './deliver-s
 import { AdminServer, type AdminTlsOptions } from './participation/admin-server.js';
 import { ChannelParticipationError, ChannelParticipationHandler, type ChannelParticipationRegistrar } from './participation/channel-participation-handler.js';
 import type { Registrar } from './registrar.js';
+import type { OrdererMetrics } from './orderer-metrics.js';
+import type { DeliverMetrics } from '../deliver/deliver-metrics.js';
 
 export interface OrderingServiceOptions {
   /** General.ListenAddress:ListenPort (port 0 picks a free one). */
@@ -27,6 +29,8 @@ export interface OrderingServiceOptions {
   admin?: { listenAddress: string; setting?: string | undefined; tls?: AdminTlsOptions | undefined; enabled: boolean } | undefined;
   logging: Logging;
   version: string;
+  /** `weft orderer start`'s metrics; the embedded orderer has none of its own. */
+  metrics?: OrdererMetrics | undefined;
 }
 
 /**
@@ -69,9 +73,10 @@ export class OrderingService {
           return Promise.reject(err instanceof Error ? err : new Error(String(err)));
         }
       },
-      deliver: (channels) => ordererDeliverHandler(channels, opts.logging),
+      deliver: (channels) => ordererDeliverHandler(channels, opts.logging, opts.metrics?.deliver),
       logging: opts.logging,
       version: opts.version,
+      metrics: opts.metrics,
     });
     opened.registrar = node.registrar;
     if (opts.admin === undefined) return new OrderingService(node, undefined, undefined);
@@ -100,7 +105,7 @@ export class OrderingService {
 }
 
 /** The orderer's Deliver: the shared handler over its chains, each seek checked against /Channel/Readers. */
-function ordererDeliverHandler(channels: OrdererDeliverChannels, logging: Logging): { handle: ReturnType<typeof ordererDeliver> } {
+function ordererDeliverHandler(channels: OrdererDeliverChannels, logging: Logging, metrics: DeliverMetrics | undefined): { handle: ReturnType<typeof ordererDeliver> } {
   const handler = new DeliverHandler({
     chains: (channelId) => channels.get(channelId)?.reader,
     authorize: (channelId, envelope) => {
@@ -113,6 +118,7 @@ function ordererDeliverHandler(channels: OrdererDeliverChannels, logging: Loggin
       }
     },
     configSequence: (channelId) => channels.get(channelId)?.sequence ?? 0,
+    metrics,
     logger: logging.logger('common.deliver'),
   });
   return { handle: ordererDeliver(handler, logging.logger('common.deliver')) };

@@ -23,7 +23,7 @@ import { OperationsServer, type OperationsTls } from '../operations/operations-s
 import { RecentTransactions } from '../operations/live-status.js';
 import { ConversationTrace } from '../operations/trace/conversation-trace.js';
 import { createPeerMetrics, type PeerMetrics } from './peer-metrics.js';
-import { readPemFile } from '../common/config/pem-file.js';
+import { PEER_OPERATIONS_TLS_KEYS, readOperationsTls } from '../operations/operations-tls.js';
 import { parseTransaction } from '../ledger/tx-envelope.js';
 import { validationCodeName } from '../common/protos/orderer.js';
 import { Cscc } from '../scc/cscc/cscc.js';
@@ -119,7 +119,7 @@ export class Peer {
     // start-up with nothing to undo.
     const identity = await loadPeerIdentity(config, logger);
     const { peer: tls, chaincode: chaincodeTls, tlsContainerTypes } = await listenerTlsOf(config, identity.tls);
-    const operationsTlsFiles = await operationsTls(config.operations.tls);
+    const operationsTlsFiles = await readOperationsTls(config.operations.tls, PEER_OPERATIONS_TLS_KEYS);
     let chaincodeAddress: string | undefined;
     // With no peer.chaincodeAddress, chaincodes dial the listener where it actually bound.
     const peerAddress = (): string => config.peer.chaincodeAddress ?? chaincodeAddress ?? config.peer.chaincodeListenAddress;
@@ -512,17 +512,6 @@ function noteRecent(recent: RecentTransactions, channelId: string, block: Block,
     const txid = parseTransaction(envelope, channelId).txId;
     recent.add({ channel: channelId, block: number, txid, code: validationCodeName(codes[i] ?? 0), committedAt });
   });
-}
-
-/** operations.tls's files, read and checked; undefined with TLS off. */
-async function operationsTls(tls: CoreConfig['operations']['tls']): Promise<OperationsTls | undefined> {
-  if (!tls.enabled || tls.certFile === undefined || tls.keyFile === undefined) return undefined;
-  return {
-    certPem: await readPemFile('operations.tls.cert.file', tls.certFile, 'certificate'),
-    keyPem: await readPemFile('operations.tls.key.file', tls.keyFile, 'private key'),
-    clientRootCasPem: await Promise.all(tls.clientRootCAFiles.map((file) => readPemFile('operations.tls.clientRootCAs.files', file, 'certificate'))),
-    clientAuthRequired: tls.clientAuthRequired,
-  };
 }
 
 /** The embedded orderer as the Gateway submits to it: in-process. */

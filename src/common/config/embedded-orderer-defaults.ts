@@ -23,5 +23,24 @@ export const EMBEDDED_ORDERER_DEFAULTS: Record<string, unknown> = {
   },
   "ChannelParticipation": {
     "Enabled": true
+  },
+  "Operations": {
+    "ListenAddress": null,
+    "TLS": {
+      "Enabled": false,
+      "Certificate": null,
+      "PrivateKey": null,
+      "ClientAuthRequired": false,
+      "ClientRootCAs": []
+    }
+  },
+  "Metrics": {
+    "Provider": "disabled",
+    "Statsd": {
+      "Network": "udp",
+      "Address": "127.0.0.1:8125",
+      "WriteInterval": "30s",
+      "Prefix": null
+    }
   }
 };

@@ -1,3 +1,5 @@
+import type { MetricsConfig, OperationsConfig } from './core-config.js';
+
 /** The orderer's configuration, typed and validated once at start from orderer.yaml and ORDERER_* variables. */
 export interface OrdererConfig {
   /** The folder orderer.yaml was read from (FABRIC_CFG_PATH), or undefined for the embedded defaults. */
@@ -14,6 +16,9 @@ export interface OrdererConfig {
   channelParticipation: {
     enabled: boolean;
   };
+  /** Operations: undefined listenAddress leaves the service off. */
+  operations: OperationsConfig;
+  metrics: MetricsConfig;
 }
 
 export interface OrdererGeneralConfig {

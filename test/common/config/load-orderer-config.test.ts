@@ -42,7 +42,33 @@ describe('loadOrdererConfig', () => {
       fileLedger: { location: '/srv/weft/data/orderer' },
       admin: { listenAddress: '127.0.0.1:9443' },
       channelParticipation: { enabled: true },
+      operations: { listenAddress: undefined, tls: { enabled: false, certFile: undefined, keyFile: undefined, clientAuthRequired: false, clientRootCAFiles: [] } },
+      metrics: { provider: 'disabled', statsd: { network: 'udp', address: '127.0.0.1:8125', writeIntervalMs: 30_000, prefix: '' } },
     });
+  });
+
+  test("Operations and Metrics, as Fabric's orderer.yaml has them; a bad value names its key", async () => {
+    const cfg = await loadOrdererConfig({
+      env: {
+        ORDERER_OPERATIONS_LISTENADDRESS: '0.0.0.0:8443',
+        ORDERER_OPERATIONS_TLS_ENABLED: 'true',
+        ORDERER_OPERATIONS_TLS_CERTIFICATE: '/tls/ops.crt',
+        ORDERER_OPERATIONS_TLS_PRIVATEKEY: '/tls/ops.key',
+        ORDERER_OPERATIONS_TLS_CLIENTROOTCAS: '[/tls/ca.crt]',
+        ORDERER_METRICS_PROVIDER: 'statsd',
+        ORDERER_METRICS_STATSD_WRITEINTERVAL: '5s',
+        ORDERER_METRICS_STATSD_PREFIX: 'orderer0',
+      },
+      cwd: '/srv/weft',
+    });
+    assert.deepEqual(cfg.operations, {
+      listenAddress: '0.0.0.0:8443',
+      tls: { enabled: true, certFile: '/tls/ops.crt', keyFile: '/tls/ops.key', clientAuthRequired: false, clientRootCAFiles: ['/tls/ca.crt'] },
+    });
+    assert.deepEqual(cfg.metrics, { provider: 'statsd', statsd: { network: 'udp', address: '127.0.0.1:8125', writeIntervalMs: 5000, prefix: 'orderer0.' } });
+    await assert.rejects(loadOrdererConfig({ env: { ORDERER_METRICS_PROVIDER: 'graphite' } }), /invalid value for Metrics\.Provider \(from ORDERER_METRICS_PROVIDER\): "graphite"/);
+    await assert.rejects(loadOrdererConfig({ env: { ORDERER_OPERATIONS_TLS_ENABLED: 'true' } }), /Operations\.TLS\.Certificate/);
+    await assert.rejects(loadOrdererConfig({ env: { ORDERER_OPERATIONS_LISTENADDRESS: 'nowhere' } }), /Operations\.ListenAddress.*is not a host:port address/);
   });
 
   test('ORDERER_* variables override the keys', async () => {
