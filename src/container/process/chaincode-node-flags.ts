@@ -1,8 +1,11 @@
 /**
- * Node.js and V8 flags the peer gives a chaincode's node process when it starts it without npm,
- * measured with the process benchmark (see the commit that set them for the figures). Flags that
- * save memory at a cost in throughput (`--lite-mode`, `--jitless`, `--optimize-for-size`) are not
- * among them.
+ * Node.js and V8 flags the peer gives a chaincode's node process when it starts it without npm.
+ * None, for now: each flag tried with the process benchmark that lowered a fabric-shim
+ * chaincode's resident set also lowered its throughput at 32 transactions in flight
+ * (`--max-semi-space-size=1`: -5 MB at start, about -20% tx/s; `=2`: -4 MB, about -12%;
+ * `--optimize-for-size`: -7 MB, about -25%), and those that cost nothing saved nothing
+ * (`--single-threaded-gc`, `--v8-pool-size=0`, `--max-semi-space-size=4` or `8` at start).
+ * `--lite-mode` and `--jitless` cost throughput by design.
  */
 export const CHAINCODE_NODE_FLAGS: readonly string[] = [];
 
