@@ -1,6 +1,7 @@
 // Process VM benchmark: how long a Node.js chaincode takes from start to READY when run as a
-// child process (`npm start` of a fabric-shim chaincode), its dependencies already built; then
-// transactions through it over gRPC.
+// child process (a fabric-shim chaincode whose start script is `node index.js`, which the peer runs
+// with node itself, without npm), its dependencies already built; then transactions through it
+// over gRPC.
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -136,14 +137,16 @@ async function transactions(report: Report, rigs: Rig[]): Promise<void> {
 }
 
 /**
- * What a running chaincode costs in memory: the resident set of its processes (npm, the shell,
- * and node running the chaincode, all in the process group the peer started it in). The peer's
- * own share, a handler and a stream, is too small to see against its heap's ups and downs.
+ * What a running chaincode costs in memory, just launched: the resident set of its process group
+ * (the node running the chaincode, and the watchdog's shell and `cat`; npm and its shell too when
+ * npm starts it), and of the chaincode's node process alone. The peer's own share, a handler and a
+ * stream, is too small to see against its heap's ups and downs.
  */
 async function chaincodeMemory(report: Report, provider: ProcessVMProvider, ccci: ChaincodeContainerInfo): Promise<void> {
   const pgid = provider.pid(ccci);
   if (pgid === undefined) return;
-  let kb = 0;
+  let groupKb = 0;
+  let nodeKb = 0;
   for (const entry of await readdir('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     try {
@@ -152,12 +155,16 @@ async function chaincodeMemory(report: Report, provider: ProcessVMProvider, ccci
       const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
       if (Number(fields[2]) !== pgid) continue;
       const status = await readFile(`/proc/${entry}/status`, 'utf8');
-      kb += Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
+      const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
+      groupKb += kb;
+      // npm names its process after its command line; the chaincode's is plain `node`.
+      if (/^Name:\s+node$/m.test(status)) nodeKb = Math.max(nodeKb, kb);
     } catch {
       // The process ended while being read.
     }
   }
-  report('rss_per_chaincode_mb', kb / 1024, 'MB');
+  report('rss_per_chaincode_mb', groupKb / 1024, 'MB');
+  report('rss_chaincode_node_mb', nodeKb / 1024, 'MB');
 }
 
 /** Launches the chaincode, returns the milliseconds to READY, and stops it again. */

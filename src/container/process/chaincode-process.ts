@@ -36,8 +36,9 @@ const WATCHDOG = [
 
 /**
  * One chaincode running as a child process. It leads its own process group, so that signals
- * reach the whole tree (`npm start` runs the chaincode under a shell), and whatever is left of
- * the tree is killed when its leader ends; a watchdog in the group ends it when the peer is gone.
+ * reach the whole tree (when `npm start` runs the chaincode, under a shell, as well as when node
+ * runs it alone), and whatever is left of the tree is killed when its leader ends; a watchdog in
+ * the group ends it when the peer is gone.
  */
 export class ChaincodeProcess {
   readonly exited: Promise<ProcessExit>;

@@ -41,6 +41,7 @@ export async function processStack(
     buildRoot?: string;
     packages?: (ccid: CCID) => string | undefined;
     nodeOptions?: (ccid: CCID) => string | undefined;
+    alwaysNpm?: boolean;
   } = {},
 ): Promise<ProcessStack> {
   const { logging, lines } = captureLogging(opts.spec ?? 'info');
@@ -54,6 +55,7 @@ export async function processStack(
     logger,
     logging,
     ...(opts.nodeOptions !== undefined ? { nodeOptions: opts.nodeOptions } : {}),
+    ...(opts.alwaysNpm !== undefined ? { alwaysNpm: opts.alwaysNpm } : {}),
   });
   const { stack, server } = await servedStack({ logging, containerType: PROCESS_CONTAINER_TYPE, provider, startupTimeoutMs: opts.startupTimeoutMs });
   const launched = new Set<string>();
