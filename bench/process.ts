@@ -111,7 +111,7 @@ async function transactions(report: Report, rigs: Rig[]): Promise<void> {
     for (let i = 0; i < 3; i++) serial.push((await run(plain, 1, 1000)).perSecond);
     const latencies: number[] = [];
     const cpuPerTx: number[] = [];
-    const parallel = await measureInTurns(rigs, 5, async (rig) => {
+    const parallel = await measureInTurns(rigs, 9, async (rig) => {
       const r = await run(rig, 32, 4000);
       if (rig === plain) {
         latencies.push(...r.latencies);
