@@ -5,6 +5,8 @@ import { errorMessage } from '../../common/errors/weft-error.js';
 import { flagsNotSetBy } from './chaincode-node-flags.js';
 import { binDirs, npmScriptEnv } from './npm-script-env.js';
 import { parseStartScript } from './start-script.js';
+import { missingEntryReason } from './entry-file.js';
+import { ContainerError } from '../container-error.js';
 
 export interface ChaincodeLaunchOptions {
   /** The built package. */
@@ -48,6 +50,8 @@ export async function chaincodeLaunch(opts: ChaincodeLaunchOptions): Promise<Cha
   }
   const script = parseStartScript(pkg['scripts']);
   if (script.kind === 'npm') return viaNpm(script.reason);
+  const missing = await missingEntryReason(opts.dir, pkg, script);
+  if (missing !== undefined) throw new ContainerError('START_FAILED', missing);
 
   const env = { ...opts.env };
   const nodeOptions = npmNodeOptions(env);

@@ -1,4 +1,5 @@
 import { constants } from 'node:os';
+import { uncaughtErrorOf } from './uncaught-error.js';
 
 /** How a chaincode process ended. */
 export interface ProcessExit {
@@ -27,9 +28,14 @@ export function exitSummary(exit: ProcessExit): string {
   return name === undefined ? `${exit.exitCode}` : `${exit.exitCode} (128 + ${name}: the chaincode was killed by ${name})`;
 }
 
-/** The summary and the last lines the process wrote: what an error about its exit says. */
+/**
+ * What an error about the process's exit says: the summary, then the exception that ended it (its
+ * first line and where it was thrown) when node reported one, else the last lines it wrote.
+ */
 export function describeExit(exit: ProcessExit): string {
   const summary = exitSummary(exit);
+  const uncaught = uncaughtErrorOf(exit.lastLines);
+  if (uncaught !== undefined) return `${summary}: ${uncaught.message}${uncaught.location === undefined ? '' : ` (at ${uncaught.location})`}`;
   if (exit.lastLines.length === 0) return summary;
   return `${summary}; last output:\n  ${exit.lastLines.join('\n  ')}`;
 }

@@ -5,11 +5,11 @@ import { describe, test } from 'node:test';
 import { chaincodeLaunch, type ChaincodeLaunchOptions } from '../../../src/container/process/chaincode-launch.js';
 import { tempDir } from '../../helpers/temp-dir.js';
 
-/** A built package in a fresh folder: its package.json, and installed dependencies as `node_modules/<name>/<file>`. */
+/** A built package in a fresh folder: its package.json, an index.js, and installed dependencies as `node_modules/<name>/<file>`. */
 async function builtPackage(pkg: Record<string, unknown>, files: Record<string, string> = {}): Promise<string> {
   const dir = await tempDir('weft-launch-');
   await writeFile(join(dir, 'package.json'), JSON.stringify({ name: 'mycc', version: '2.1.0', ...pkg }));
-  for (const [path, content] of Object.entries(files)) {
+  for (const [path, content] of Object.entries({ 'index.js': '', ...files })) {
     await mkdir(join(dir, path, '..'), { recursive: true });
     await writeFile(join(dir, path), content);
   }
