@@ -121,6 +121,9 @@ export const DEFAULT_MAX_WRITE_SET_BYTES = 100 * 1024 * 1024;
 const MAX_INVALID_MESSAGES = 100;
 const INVALID_WINDOW_MS = 60_000;
 
+/** Channels a handler keeps its shim request metrics for; the metrics themselves bound their series. */
+const MAX_METRIC_CHANNELS = 64;
+
 /** How long a broken stream waits for the container's exit to explain it; a killed process exits at once. */
 const EXIT_GRACE_MS = 2000;
 
@@ -396,7 +399,8 @@ export class Handler {
     let byType = this.shimMetrics.get(channelId);
     if (byType === undefined) {
       byType = [];
-      this.shimMetrics.set(channelId, byType);
+      // The channel is the chaincode's word until its context is looked up: made-up ones are not kept.
+      if (this.shimMetrics.size < MAX_METRIC_CHANNELS) this.shimMetrics.set(channelId, byType);
     }
     let series = byType[type];
     if (series === undefined) {
