@@ -3,6 +3,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { isAbsolute, join, resolve } from 'node:path';
 import { errorMessage } from '../errors/weft-error.js';
 import { ConfigError } from './config-error.js';
+import { metricsSettings } from './metrics-settings.js';
 import { checkCoreYamlKeys, unknownKeyWarning } from './core-yaml-keys.js';
 import type { CoreConfig, DeliveryClientConfig, DockerHostConfig, ExternalBuilderConfig, SystemPluginConfig } from './core-config.js';
 import { parseDuration } from './duration.js';
@@ -107,7 +108,14 @@ export async function loadCoreConfig(opts: LoadCoreConfigOptions): Promise<CoreC
       },
     },
     operations: operationsConfig(values, baseDir),
-    metrics: metricsConfig(values),
+    metrics: metricsSettings(values, {
+      provider: 'metrics.provider',
+      network: 'metrics.statsd.network',
+      address: 'metrics.statsd.address',
+      writeInterval: 'metrics.statsd.writeInterval',
+      prefix: 'metrics.statsd.prefix',
+      defaultWriteInterval: '10s',
+    }),
   };
 }
 
@@ -123,28 +131,6 @@ function operationsConfig(values: Values, baseDir: string): CoreConfig['operatio
   if (enabled && tls.certFile === undefined) values.invalid('operations.tls.cert.file', '', 'must name the certificate of the operations service when operations.tls.enabled is true');
   if (enabled && tls.keyFile === undefined) values.invalid('operations.tls.key.file', '', 'must name the key of the operations service when operations.tls.enabled is true');
   return { listenAddress: values.optionalAddress('operations.listenAddress'), tls };
-}
-
-function metricsConfig(values: Values): CoreConfig['metrics'] {
-  const provider = values.string('metrics.provider') || 'disabled';
-  if (provider !== 'disabled' && provider !== 'prometheus' && provider !== 'statsd') {
-    values.invalid('metrics.provider', provider, "is not 'disabled', 'prometheus' or 'statsd'");
-  }
-  const network = values.string('metrics.statsd.network') || 'udp';
-  if (provider === 'statsd' && network !== 'udp') values.invalid('metrics.statsd.network', network, "is not 'udp' (the only network Weft sends StatsD on)");
-  const writeIntervalMs = values.duration('metrics.statsd.writeInterval', 10_000);
-  if (provider === 'statsd' && writeIntervalMs <= 0) values.invalid('metrics.statsd.writeInterval', values.rawValue('metrics.statsd.writeInterval'), 'must be more than 0s');
-  const prefix = values.string('metrics.statsd.prefix');
-  return {
-    provider,
-    statsd: {
-      network: 'udp',
-      address: (provider === 'statsd' ? values.optionalAddress('metrics.statsd.address') : undefined) ?? '127.0.0.1:8125',
-      writeIntervalMs,
-      // Fabric ends a prefix with the dot that joins it to the metric's name.
-      prefix: prefix === '' || prefix.endsWith('.') ? prefix : `${prefix}.`,
-    },
-  };
 }
 
 /** core.yaml from FABRIC_CFG_PATH merged over the defaults, or the defaults alone. */

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, join, resolve } from 'node:path';
 import { ConfigError } from './config-error.js';
-import { parseDuration } from './duration.js';
+import { metricsSettings } from './metrics-settings.js';
 import { EMBEDDED_ORDERER_DEFAULTS } from './embedded-orderer-defaults.js';
 import type { OrdererConfig } from './orderer-config.js';
 
@@ -59,7 +59,14 @@ export async function loadOrdererConfig(opts: LoadOrdererConfigOptions): Promise
     admin: { listenAddress: adminAddress },
     channelParticipation: { enabled: v.boolean('ChannelParticipation.Enabled') },
     operations: operationsOf(v, path, base),
-    metrics: metricsOf(v),
+    metrics: metricsSettings(v, {
+      provider: 'Metrics.Provider',
+      network: 'Metrics.Statsd.Network',
+      address: 'Metrics.Statsd.Address',
+      writeInterval: 'Metrics.Statsd.WriteInterval',
+      prefix: 'Metrics.Statsd.Prefix',
+      defaultWriteInterval: '30s',
+    }),
   };
 }
 
@@ -81,27 +88,6 @@ function operationsOf(v: OrdererValues, path: (key: string) => string, base: str
       clientRootCAFiles: v.list('Operations.TLS.ClientRootCAs').map((f) => resolve(base, f)),
     },
   };
-}
-
-function metricsOf(v: OrdererValues): OrdererConfig['metrics'] {
-  const provider = v.string('Metrics.Provider') || 'disabled';
-  if (provider !== 'disabled' && provider !== 'prometheus' && provider !== 'statsd') {
-    v.invalid('Metrics.Provider', provider, "is not 'disabled', 'prometheus' or 'statsd'");
-  }
-  return { provider, statsd: statsdOf(v, provider === 'statsd') };
-}
-
-/** Metrics.Statsd; its network and address are checked only when StatsD is the provider. */
-function statsdOf(v: OrdererValues, used: boolean): OrdererConfig['metrics']['statsd'] {
-  const network = v.string('Metrics.Statsd.Network') || 'udp';
-  if (used && network !== 'udp') v.invalid('Metrics.Statsd.Network', network, "is not 'udp' (the only network Weft sends StatsD on)");
-  const interval = v.string('Metrics.Statsd.WriteInterval') || '30s';
-  const writeIntervalMs = parseDuration(interval);
-  if (writeIntervalMs === undefined || writeIntervalMs <= 0) v.invalid('Metrics.Statsd.WriteInterval', interval, 'is not a duration of more than 0s (such as 30s)');
-  const address = v.string('Metrics.Statsd.Address') || '127.0.0.1:8125';
-  if (used && !/^[^\s]*:\d+$/.test(address)) v.invalid('Metrics.Statsd.Address', address, 'is not a host:port address');
-  const prefix = v.string('Metrics.Statsd.Prefix');
-  return { network: 'udp', address, writeIntervalMs, prefix: prefix === '' || prefix.endsWith('.') ? prefix : `${prefix}.` };
 }
 
 async function readOrdererYaml(opts: LoadOrdererConfigOptions, cwd: string): Promise<{ tree: Tree; configDir: string | undefined }> {
