@@ -42,7 +42,8 @@ export interface StateQueryExecutor {
     endKey: string,
     options?: { pageSize?: number; bookmark?: string },
   ): Promise<StateRangeIterator>;
-  executeQuery(namespace: string, query: string): Promise<QueryResultsIterator<StateKV>>;
+  /** A rich (Mango) query; a page when `pageSize` is set. */
+  executeQuery(namespace: string, query: string, options?: { pageSize?: number; bookmark?: string }): Promise<StateRangeIterator>;
   /** A private data collection's value of the key. */
   getPrivateData(namespace: string, collection: string, key: string): Promise<Uint8Array | undefined>;
   /** The hash of the key's private value, which non-members can read too. */

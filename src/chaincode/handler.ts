@@ -575,18 +575,32 @@ export class Handler {
     return res.serializeBinary();
   }
 
-  /** Rich queries: the LevelDB state database refuses them, and the chaincode gets the ledger's words. */
+  /**
+   * Rich queries. A query of a collection is never paginated (Fabric ignores the page asked for),
+   * and its results are not reads of the transaction.
+   */
   private async handleGetQueryResult(msg: ChaincodeMessage, ctx: TransactionContext): Promise<Uint8Array> {
     const req = decodePayload(msg.getPayload_asU8(), GetQueryResult, SHAPES.GetQueryResult);
     const metadata = queryMetadata(req.getMetadata_asU8());
     const collection = req.getCollection();
-    if (collection !== '') await this.checkPrivateAccess(ctx, collection, 'read');
-    const iterator =
-      collection === ''
-        ? await reader(ctx).executeQuery(ctx.namespaceId, req.getQuery())
-        : await reader(ctx).executeQueryOnPrivateData(ctx.namespaceId, collection, req.getQuery());
-    const cursor: QueryCursor = { next: async () => encodeKV(await iterator.next()), close: () => iterator.close() };
-    return this.firstResponse(ctx, cursor, isPaginated(metadata), this.totalReturnLimit(metadata));
+    const sim = reader(ctx);
+    if (collection !== '') {
+      await this.checkPrivateAccess(ctx, collection, 'read');
+      const iterator = await sim.executeQueryOnPrivateData(ctx.namespaceId, collection, req.getQuery());
+      const cursor: QueryCursor = { next: async () => encodeKV(await iterator.next()), close: () => iterator.close() };
+      return this.firstResponse(ctx, cursor, false, this.totalQueryLimit);
+    }
+    const paginated = isPaginated(metadata);
+    const limit = this.totalReturnLimit(metadata);
+    const iterator = paginated
+      ? await sim.executeQuery(ctx.namespaceId, req.getQuery(), { pageSize: limit, bookmark: metadata?.getBookmark() ?? '' })
+      : await sim.executeQuery(ctx.namespaceId, req.getQuery());
+    const cursor: QueryCursor = {
+      next: async () => encodeKV(await iterator.next()),
+      close: () => iterator.close(),
+      getBookmarkAndClose: () => iterator.getBookmarkAndClose(),
+    };
+    return this.firstResponse(ctx, cursor, paginated, limit);
   }
 
   private async handleGetHistoryForKey(msg: ChaincodeMessage, ctx: TransactionContext): Promise<Uint8Array> {

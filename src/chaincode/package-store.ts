@@ -133,6 +133,11 @@ export class PackageStore {
     return join(this.sourceDirOf(ccid.name, ccid.version), top);
   }
 
+  /** The folder the package was unpacked into: its `META-INF` (state database indexes) sits here. */
+  packageRoot(ccid: CCID): string | undefined {
+    return this.tops.has(key(ccid.name, ccid.version)) ? this.sourceDirOf(ccid.name, ccid.version) : undefined;
+  }
+
   private sourceDirOf(name: string, version: string): string {
     return join(this.opts.root, 'src', `${name}.${version}`);
   }

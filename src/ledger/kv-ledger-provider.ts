@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { Logger } from '../common/logging/logging.js';
 import { validateChannelId } from './channel-id.js';
 import type { CollectionInfoProvider } from './collection-info.js';
+import type { StateIndexSource } from './query-executor-impl.js';
 import { KvLedger } from './kv-ledger.js';
 import type { LedgerManager, PeerLedger } from './ledger.js';
 import { LedgerDb } from './ledger-db.js';
@@ -26,6 +27,8 @@ export interface KvLedgerProviderOptions {
   sync?: boolean;
   /** The chaincodes' private data collections, read from their definitions; without it, none exist. */
   collections?: CollectionInfoProvider | undefined;
+  /** The CouchDB indexes each channel's chaincodes declare, for rich queries; without it, none. */
+  indexes?: ((channelId: string) => StateIndexSource) | undefined;
   /** Where the ledgers report what they leave out (missing private data). */
   logger?: Logger | undefined;
   /** Blocks private data waits in the transient store (peer.gossip.pvtData.transientstoreMaxBlockRetention, Fabric: 1000). */
@@ -33,8 +36,8 @@ export interface KvLedgerProviderOptions {
   metrics?: LedgerMetrics | undefined;
 }
 
-type ProviderSettings = Required<Omit<KvLedgerProviderOptions, 'collections' | 'logger' | 'metrics'>> &
-  Pick<KvLedgerProviderOptions, 'collections' | 'logger' | 'metrics'>;
+type ProviderSettings = Required<Omit<KvLedgerProviderOptions, 'collections' | 'indexes' | 'logger' | 'metrics'>> &
+  Pick<KvLedgerProviderOptions, 'collections' | 'indexes' | 'logger' | 'metrics'>;
 
 export const DEFAULT_MAX_BLOCKFILE_SIZE = 64 * 1024 * 1024;
 
@@ -158,6 +161,7 @@ export class KvLedgerProvider implements LedgerManager {
         maxBlockfileSize: this.opts.maxBlockfileSize,
         sync: this.opts.sync,
         collections: this.opts.collections,
+        indexes: this.opts.indexes?.(channelId),
         logger: this.opts.logger,
         transientRetentionBlocks: this.opts.transientRetentionBlocks,
         metrics: this.opts.metrics,

@@ -2,6 +2,7 @@ import type { Logger } from '../common/logging/logging.js';
 import { BlockFileStore, type BlockLocation, type RecoveredBlock } from './block-file-store.js';
 import { blockDataHash, hashOfBlock } from './block-hash.js';
 import type { CollectionInfoProvider } from './collection-info.js';
+import type { StateIndexSource } from './query-executor-impl.js';
 import { deserializeBlock, serializeBlock, type TxOffset } from './block-serialization.js';
 import { DbKeys } from './db-keys.js';
 import { HistoryQueryExecutorImpl } from './history-query-executor-impl.js';
@@ -48,6 +49,8 @@ export interface KvLedgerOptions {
   onClose: () => void;
   /** The chaincodes' private data collections; without it, no collection exists. */
   collections?: CollectionInfoProvider | undefined;
+  /** The CouchDB indexes the channel's chaincodes declare, for rich queries. */
+  indexes?: StateIndexSource | undefined;
   /** Where missing private data is reported (Fabric's kvledger logger). */
   logger?: Logger | undefined;
   /** Blocks private data waits in the transient store for its transaction (Fabric: 1000). */
@@ -126,12 +129,12 @@ export class KvLedger implements PeerLedger {
 
   async newTxSimulator(txId: string): Promise<TxSimulator> {
     this.checkOpen();
-    return new TxSimulatorImpl({ state: this.state, limits: this.opts.limits, txId, collections: this.opts.collections });
+    return new TxSimulatorImpl({ state: this.state, limits: this.opts.limits, txId, collections: this.opts.collections, indexes: this.opts.indexes });
   }
 
   async newQueryExecutor(): Promise<QueryExecutor> {
     this.checkOpen();
-    return new QueryExecutorImpl({ state: this.state, limits: this.opts.limits, txId: '', collections: this.opts.collections });
+    return new QueryExecutorImpl({ state: this.state, limits: this.opts.limits, txId: '', collections: this.opts.collections, indexes: this.opts.indexes });
   }
 
   async newHistoryQueryExecutor(): Promise<HistoryQueryExecutor> {

@@ -66,8 +66,11 @@ export interface QueryExecutor {
     attributes: string[],
     options?: RangeQueryOptions,
   ): Promise<StateIterator>;
-  /** Rich (JSON selector) queries need CouchDB; this state database refuses them. */
-  executeQuery(namespace: string, query: string): Promise<StateIterator>;
+  /**
+   * A rich query: a CouchDB Mango query (selector, fields, sort, skip, use_index) over the
+   * namespace's JSON values. Paginated when `pageSize` is set; the bookmark is opaque.
+   */
+  executeQuery(namespace: string, query: string, options?: RangeQueryOptions): Promise<StateIterator>;
   /**
    * The key's value in a private data collection; undefined when there is none. Fails when this
    * peer holds the key's hash but not its value (its organisation is not a member).
@@ -78,7 +81,7 @@ export interface QueryExecutor {
   getPrivateDataMetadata(namespace: string, collection: string, key: string): Promise<Map<string, Uint8Array> | undefined>;
   /** Private keys in [startKey, endKey), as getStateRangeScanIterator; such scans are not re-checked at commit. */
   getPrivateDataRangeScanIterator(namespace: string, collection: string, startKey: string, endKey: string): Promise<StateIterator>;
-  /** Rich queries on private data need CouchDB too. */
+  /** A rich query over a private data collection (never paginated, as in Fabric). */
   executeQueryOnPrivateData(namespace: string, collection: string, query: string): Promise<StateIterator>;
   /** Releases the executor; later calls fail. */
   done(): void;

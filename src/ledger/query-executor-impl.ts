@@ -6,6 +6,9 @@ import { sameVersion } from './mvcc-validator.js';
 import { hashedNamespace, hashedStateKey, privateNamespace, sha256 } from './private-data-keys.js';
 import type { StateDb } from './state-db.js';
 import { StateRangeIterator } from './state-range-iterator.js';
+import { chooseIndex, noIndexForSort, type IndexDefinition } from './rich-query/index-definition.js';
+import { parseMangoQuery } from './rich-query/mango-query.js';
+import { RichQueryIterator } from './rich-query/rich-query-iterator.js';
 
 export interface QueryLimits {
   /** Most results a range scan returns (`ledger.state.totalQueryLimit`, Fabric: 100000). */
@@ -23,6 +26,13 @@ export interface QueryExecutorImplOptions {
   txId: string;
   /** The chaincodes' private data collections; without it, no collection exists. */
   collections?: CollectionInfoProvider | undefined;
+  /** The CouchDB indexes chaincodes declare, which order and narrow rich queries; without it, none. */
+  indexes?: StateIndexSource | undefined;
+}
+
+/** The indexes a chaincode's package declares for its state, or for one of its collections. */
+export interface StateIndexSource {
+  indexes(namespace: string, collection: string | undefined): Promise<readonly IndexDefinition[]>;
 }
 
 /**
@@ -100,9 +110,10 @@ export class QueryExecutorImpl implements QueryExecutor {
     return this.getStateRangeScanIterator(namespace, prefix, prefix + MAX_UNICODE_RUNE, options);
   }
 
-  async executeQuery(_namespace: string, _query: string): Promise<StateIterator> {
+  async executeQuery(namespace: string, query: string, options: RangeQueryOptions = {}): Promise<StateIterator> {
     this.checkOpen();
-    throw new LedgerError('QUERY_NOT_SUPPORTED', 'ExecuteQuery not supported for leveldb');
+    if (options.pageSize !== undefined) this.beforePaginatedQuery();
+    return this.richQuery(namespace, undefined, query, options, (key, version) => this.recordRead(namespace, key, version));
   }
 
   async getPrivateData(namespace: string, collection: string, key: string): Promise<Uint8Array | undefined> {
@@ -155,10 +166,46 @@ export class QueryExecutorImpl implements QueryExecutor {
     return iterator;
   }
 
-  async executeQueryOnPrivateData(namespace: string, collection: string, _query: string): Promise<StateIterator> {
+  async executeQueryOnPrivateData(namespace: string, collection: string, query: string): Promise<StateIterator> {
     await this.checkCollection(namespace, collection);
     this.checkOpen();
-    throw new LedgerError('QUERY_NOT_SUPPORTED', 'ExecuteQueryOnPrivateData not supported for leveldb');
+    this.beforePrivateDataQuery();
+    return this.richQuery(namespace, collection, query, {}, undefined);
+  }
+
+  /**
+   * A Mango query over the namespace (or collection), answered from LevelDB as CouchDB would
+   * answer it. The matcher loads on the first rich query: a peer that never runs one never pays for it.
+   */
+  private async richQuery(
+    namespace: string,
+    collection: string | undefined,
+    text: string,
+    options: RangeQueryOptions,
+    record: ((key: string, version: Version) => void) | undefined,
+  ): Promise<StateIterator> {
+    const [core, collate] = await Promise.all([import('pouchdb-selector-core'), import('pouchdb-collate')]);
+    const query = parseMangoQuery(text, core);
+    const indexes = (await this.opts.indexes?.indexes(namespace, collection)) ?? [];
+    const index = chooseIndex(query, indexes);
+    if (index === undefined && query.sort.length > 0) throw noIndexForSort();
+    const paginated = options.pageSize !== undefined;
+    const iterator = await RichQueryIterator.open({
+      namespace,
+      stateNamespace: collection === undefined ? namespace : privateNamespace(namespace, collection),
+      state: this.opts.state,
+      query,
+      index,
+      core,
+      collate,
+      limit: paginated ? Math.min(Math.max(1, options.pageSize ?? 1), this.opts.limits.totalQueryLimit) : this.opts.limits.totalQueryLimit,
+      batchSize: this.opts.limits.internalQueryLimit,
+      bookmark: options.bookmark ?? '',
+      record,
+    });
+    this.checkOpen();
+    this.iterators.add(iterator);
+    return iterator;
   }
 
   done(): void {

@@ -31,7 +31,7 @@ import { LifecycleScc } from '../scc/lifecycle/lifecycle-scc.js';
 import { LsccCollectionStore, type StaticCollectionSource } from '../scc/lscc/collection-config.js';
 import { LifecycleCollections } from '../scc/lifecycle/lifecycle-collections.js';
 import { LifecycleDefinitionSource } from '../scc/lifecycle/lifecycle-definition-source.js';
-import { LifecyclePackages } from '../chaincode/persistence/lifecycle-packages.js';
+import { ccidOfPackage, LifecyclePackages } from '../chaincode/persistence/lifecycle-packages.js';
 import type { CCID } from '../container/ccintf.js';
 import { EXTERNAL_CONTAINER_TYPE } from '../container/externalbuilder/external-vm-provider.js';
 import { PeerEndorsementInfo } from './endorsement-info-source.js';
@@ -50,6 +50,7 @@ import { AccessControl } from './access-control.js';
 import { loadPeerIdentity } from './local-identity.js';
 import { createUserVMs } from './user-vms.js';
 import { ChannelCommitters } from './channel-committers.js';
+import { PackageIndexSource } from './package-index-source.js';
 import { startEmbeddedOrderer, type RunningEmbeddedOrderer } from './embedded-orderer.js';
 import { LsccDefinitionSource } from '../chaincode/lscc-definition-source.js';
 import { CachedDefinitionSource } from '../chaincode/cached-definition-source.js';
@@ -167,10 +168,25 @@ export class Peer {
     const { chaincodeSupport, inprocRegistry } = stack;
     ccaas.attach(chaincodeSupport);
 
+    // One source of definitions for the endorser, the Gateway and cc2cc calls: `_lifecycle`'s, else lscc's; read once per block.
+    const definitions = new CachedDefinitionSource(
+      new LifecycleDefinitionSource({ ledgers: channels, localMspId: config.peer.localMspId, legacy: new LsccDefinitionSource({ ledgers: channels }), withApproval: true }),
+    );
+    // The indexes chaincode packages declare, for the ledgers' rich queries.
+    const indexSource = new PackageIndexSource({
+      definitions,
+      packageRoot: (definition) => {
+        if (definition.sequence === undefined) return packageStore?.packageRoot({ name: definition.name, version: definition.version });
+        const ccid = definition.approvedPackageId === undefined ? undefined : ccidOfPackage(definition.approvedPackageId);
+        return ccid === undefined ? undefined : lifecyclePackages?.packageRoot(ccid);
+      },
+      logger: logging.logger('statecouchdb'),
+    });
     // The ledgers open (on LevelDB's threads) while the system chaincodes deploy and gRPC loads.
     const ledgers = KvLedgerProvider.start({
       rootPath: config.peer.fileSystemPath,
       collections,
+      indexes: (channelId) => indexSource.forChannel(channelId),
       transientRetentionBlocks: config.peer.transientstoreMaxBlockRetention,
       metrics: measured.ledger,
       logger: logging.logger('kvledger'),
@@ -212,10 +228,6 @@ export class Peer {
     });
     const clientRoots = tls === undefined ? undefined : clientRootsOf(tls, identity.msp, channels);
     const access = new AccessControl({ channels, localMsp: identity.msp, localMspId: config.peer.localMspId, logger: logging.logger('aclmgmt') });
-    // One source of definitions for the endorser, the Gateway and cc2cc calls: `_lifecycle`'s, else lscc's; read once per block.
-    const definitions = new CachedDefinitionSource(
-      new LifecycleDefinitionSource({ ledgers: channels, localMspId: config.peer.localMspId, legacy: new LsccDefinitionSource({ ledgers: channels }), withApproval: true }),
-    );
     const endorsementInfo = new PeerEndorsementInfo({
       definitions,
       installed: (packageId) => lifecyclePackages?.get(packageId) !== undefined,

@@ -67,7 +67,7 @@ function tracking(sim: TxSimulator): { sim: StateSimulator; iterators: Array<{ c
   const wrapped: StateSimulator = {
     getState: (ns, key) => sim.getState(ns, key),
     getStateMetadata: (ns, key) => sim.getStateMetadata(ns, key),
-    executeQuery: (ns, q) => sim.executeQuery(ns, q),
+    executeQuery: (ns, q, o) => sim.executeQuery(ns, q, o),
     setState: (ns, key, value) => sim.setState(ns, key, value),
     deleteState: (ns, key) => sim.deleteState(ns, key),
     setStateMetadata: (ns, key, md) => sim.setStateMetadata(ns, key, md),
@@ -239,13 +239,50 @@ describe('Handler: range queries', () => {
     await tx.complete();
   });
 
-  test('GET_QUERY_RESULT gets the state database refusal as an ERROR', async () => {
+  test('GET_QUERY_RESULT: matching JSON values, a page at a time with an opaque bookmark', async () => {
     const { ledger } = await testLedger();
+    const docs: Record<string, string> = {};
+    for (let i = 0; i < 7; i++) docs[`a${i}`] = JSON.stringify({ color: i % 2 === 0 ? 'blue' : 'red', n: i });
+    docs['bin'] = 'not json';
+    await commitWrites(ledger, NS, docs);
+    const session = await readyHandler();
+    const tx = await startTx(session, { txId: 'tx1', channelId: ledger.channelId, txSimulator: await ledger.newTxSimulator('tx1') });
+    const request = (page?: { pageSize: number; bookmark: string }): Uint8Array => {
+      const req = new GetQueryResult();
+      req.setQuery('{"selector":{"color":"blue"}}');
+      if (page !== undefined) {
+        const md = new QueryMetadata();
+        md.setPagesize(page.pageSize);
+        md.setBookmark(page.bookmark);
+        req.setMetadata(md.serializeBinary());
+      }
+      return req.serializeBinary();
+    };
+    const all = decodeKVs(responsePayload(await tx.call(T.GET_QUERY_RESULT, request())));
+    assert.deepEqual(all.keys, ['a0', 'a2', 'a4', 'a6']);
+    assert.equal(Buffer.from(all.kvs[1]?.getValue_asU8() ?? []).toString(), '{"color":"blue","n":2}');
+    const page1 = decodeKVs(responsePayload(await tx.call(T.GET_QUERY_RESULT, request({ pageSize: 3, bookmark: '' }))));
+    assert.deepEqual([page1.keys, page1.metadata?.fetched], [['a0', 'a2', 'a4'], 3]);
+    const page2 = decodeKVs(responsePayload(await tx.call(T.GET_QUERY_RESULT, request({ pageSize: 3, bookmark: page1.metadata?.bookmark ?? '' }))));
+    assert.deepEqual([page2.keys, page2.metadata?.fetched], [['a6'], 1]);
+    const page3 = decodeKVs(responsePayload(await tx.call(T.GET_QUERY_RESULT, request({ pageSize: 3, bookmark: page2.metadata?.bookmark ?? '' }))));
+    assert.deepEqual([page3.keys, page3.metadata?.fetched], [[], 0]);
+    await tx.complete();
+  });
+
+  test('GET_QUERY_RESULT with a bad query gets CouchDB\'s refusal as an ERROR, and the handler goes on', async () => {
+    const { ledger } = await testLedger();
+    await commitWrites(ledger, NS, { a: '{"n":1}' });
     const session = await readyHandler();
     const tx = await startTx(session, { txId: 'tx1', channelId: ledger.channelId, txSimulator: await ledger.newTxSimulator('tx1') });
     const req = new GetQueryResult();
-    req.setQuery('{"selector":{"color":"blue"}}');
-    assert.equal(errorText(await tx.call(T.GET_QUERY_RESULT, req.serializeBinary())), 'GET_QUERY_RESULT failed: transaction ID: tx1: ExecuteQuery not supported for leveldb');
+    req.setQuery('{"selector":{"n":{"$near":1}}}');
+    assert.equal(
+      errorText(await tx.call(T.GET_QUERY_RESULT, req.serializeBinary())),
+      'GET_QUERY_RESULT failed: transaction ID: tx1: error handling CouchDB request. Error:invalid_operator,  Status Code:400,  Reason:Invalid operator: $near',
+    );
+    req.setQuery('{"selector":{"n":1}}');
+    assert.deepEqual(decodeKVs(responsePayload(await tx.call(T.GET_QUERY_RESULT, req.serializeBinary()))).keys, ['a']);
     await tx.complete();
   });
 

@@ -173,7 +173,7 @@ describe('private data in the ledger', () => {
         code: 'PVT_QUERY_AND_WRITES',
         message: 'txid [t2]: Transaction has already performed write(s). Queries on private data are allowed in a read-only transaction only',
       });
-      await assert.rejects(writer.executeQueryOnPrivateData('mycc', 'mine', '{}'), { code: 'QUERY_NOT_SUPPORTED' });
+      await assert.rejects(writer.executeQueryOnPrivateData('mycc', 'mine', '{"selector":{}}'), { code: 'PVT_QUERY_AND_WRITES' });
       writer.done();
     });
   });

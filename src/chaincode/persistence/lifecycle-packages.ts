@@ -117,6 +117,10 @@ export class LifecyclePackages {
   sourceDir(ccid: CCID): string | undefined {
     return this.store.sourceDir(ccid);
   }
+
+  packageRoot(ccid: CCID): string | undefined {
+    return this.store.packageRoot(ccid);
+  }
 }
 
 /** The CCID of an installed package: its label and hash, whose canonical name is the package ID. */
