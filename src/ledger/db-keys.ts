@@ -48,6 +48,21 @@ export class DbKeys {
     return `h\x00${this.ch}${namespace}\x00${hex(key.length, 8)}${key}`;
   }
 
+  /** A state index this channel keeps (a chaincode's CouchDB index): its fields. */
+  stateIndex(namespace: string, indexId: string): string {
+    return `i\x00${this.ch}${namespace}\x00${indexId}`;
+  }
+
+  /** Every state index of the channel. */
+  stateIndexRange(): { gte: string; lt: string } {
+    return { gte: `i\x00${this.ch}`, lt: `i\x00${this.ch.slice(0, -1)}\x01` };
+  }
+
+  /** Where a state index's entries start: each entry is this, the encoded field values, then the state key. */
+  stateIndexEntries(namespace: string, indexId: string): string {
+    return `j\x00${this.ch}${namespace}\x00${indexId}\x00`;
+  }
+
   /** A transaction's private writes, waiting in the transient store for its block. */
   transient(txId: string): string {
     return `t\x00${this.ch}${txId}`;

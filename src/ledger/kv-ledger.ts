@@ -3,6 +3,7 @@ import { BlockFileStore, type BlockLocation, type RecoveredBlock } from './block
 import { blockDataHash, hashOfBlock } from './block-hash.js';
 import type { CollectionInfoProvider } from './collection-info.js';
 import type { StateIndexSource } from './query-executor-impl.js';
+import { StateIndexStore } from './rich-query/state-index-store.js';
 import { deserializeBlock, serializeBlock, type TxOffset } from './block-serialization.js';
 import { DbKeys } from './db-keys.js';
 import { HistoryQueryExecutorImpl } from './history-query-executor-impl.js';
@@ -74,6 +75,8 @@ export class KvLedger implements PeerLedger {
   readonly channelId: string;
   private readonly keys: DbKeys;
   private readonly state: StateDb;
+  /** The chaincodes' CouchDB indexes the ledger keeps, for rich queries. */
+  private readonly stateIndexes: StateIndexStore;
   private savepoint: Savepoint;
   private commitQueue: Promise<unknown> = Promise.resolve();
   private closed = false;
@@ -87,6 +90,7 @@ export class KvLedger implements PeerLedger {
     this.channelId = opts.channelId;
     this.keys = new DbKeys(opts.channelId);
     this.state = new StateDb(opts.db, this.keys);
+    this.stateIndexes = new StateIndexStore({ db: opts.db, keys: this.keys, state: this.state, exclusive: (fn) => this.exclusive(fn) });
     this.savepoint = savepoint;
   }
 
@@ -129,12 +133,12 @@ export class KvLedger implements PeerLedger {
 
   async newTxSimulator(txId: string): Promise<TxSimulator> {
     this.checkOpen();
-    return new TxSimulatorImpl({ state: this.state, limits: this.opts.limits, txId, collections: this.opts.collections, indexes: this.opts.indexes });
+    return new TxSimulatorImpl({ state: this.state, limits: this.opts.limits, txId, collections: this.opts.collections, indexes: this.opts.indexes, indexStore: this.stateIndexes });
   }
 
   async newQueryExecutor(): Promise<QueryExecutor> {
     this.checkOpen();
-    return new QueryExecutorImpl({ state: this.state, limits: this.opts.limits, txId: '', collections: this.opts.collections, indexes: this.opts.indexes });
+    return new QueryExecutorImpl({ state: this.state, limits: this.opts.limits, txId: '', collections: this.opts.collections, indexes: this.opts.indexes, indexStore: this.stateIndexes });
   }
 
   async newHistoryQueryExecutor(): Promise<HistoryQueryExecutor> {
@@ -208,8 +212,12 @@ export class KvLedger implements PeerLedger {
   }
 
   commit(block: Block): Promise<number[]> {
-    // Commits run one at a time, in call order; a failed commit does not block the next one.
-    const run = this.commitQueue.then(() => this.commitBlock(block));
+    return this.exclusive(() => this.commitBlock(block));
+  }
+
+  /** Commits (and index builds) run one at a time, in call order; a failed one does not block the next. */
+  private exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.commitQueue.then(fn);
     this.commitQueue = run.catch(() => undefined);
     return run;
   }
@@ -270,6 +278,7 @@ export class KvLedger implements PeerLedger {
     const updates = await validateAndPrepare({ state: this.state, committed, blockNum, txs, checkConflicts: true });
     txs.forEach((tx, i) => (codes[i] = tx.code));
     const privateOps = await this.privateData.commitOps({ blockNum, txIds, txs, expected, updates });
+    const indexOps = await this.stateIndexes.updateOps(updates);
 
     setTransactionsFilter(block, codes);
     const serialized = serializeBlock(block);
@@ -278,7 +287,7 @@ export class KvLedger implements PeerLedger {
     const { location, end } = await this.blocks.appendAsync(serialized.bytes);
     const next: Savepoint = { height: blockNum + 1, currentBlockHash: hashOfBlock(block), previousBlockHash: previousHash, filesEnd: end };
     const ops = this.batchOps({ blockNum, parsed, txs, codes, updates, location, txOffsets: serialized.txOffsets, savepoint: next });
-    ops.push(...privateOps.ops);
+    ops.push(...privateOps.ops, ...indexOps);
     try {
       await this.opts.db.write(ops, this.opts.sync);
     } catch (err) {
@@ -331,9 +340,10 @@ export class KvLedger implements PeerLedger {
     const committed = await preloadCommitted({ state: this.state, txs, checkConflicts: false });
     const updates = await validateAndPrepare({ state: this.state, committed, blockNum, txs, checkConflicts: false });
     const privateOps = await this.privateData.commitOps({ blockNum, txIds, txs, expected, updates });
+    const indexOps = await this.stateIndexes.updateOps(updates);
     const next: Savepoint = { height: blockNum + 1, currentBlockHash: hashOfBlock(block), previousBlockHash: previousHash, filesEnd: end };
     const ops = this.batchOps({ blockNum, parsed, txs, codes, updates, location, txOffsets, savepoint: next });
-    ops.push(...privateOps.ops);
+    ops.push(...privateOps.ops, ...indexOps);
     await this.opts.db.write(ops, this.opts.sync);
     this.savepoint = next;
     this.privateData.committed(privateOps.nextExpiry);

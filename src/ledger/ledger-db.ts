@@ -11,8 +11,8 @@ export interface RangeOptions {
 }
 
 /** One LevelDB iterator, read in batches of entries. */
-export interface EntryIterator {
-  nextBatch(size: number): Promise<Array<[string, Uint8Array]>>;
+export interface EntryIterator<V = Uint8Array> {
+  nextBatch(size: number): Promise<Array<[string, V]>>;
   close(): Promise<void>;
 }
 
@@ -79,10 +79,24 @@ export class LedgerDb {
       // Let one nextv() call return a whole batch of typical entries (the default stops at 16 KiB).
       highWaterMarkBytes: ITERATOR_BATCH_BYTES,
     });
-    return {
-      nextBatch: (size) => it.nextv(size),
-      close: () => it.close(),
-    };
+    return endAware(it);
+  }
+
+  /**
+   * As `iterate`, with each value read as UTF-8 text: LevelDB makes the strings itself, several
+   * times faster than a byte array per entry, for a scan that parses every value as JSON. Bytes
+   * that are not UTF-8 come out as U+FFFD.
+   */
+  iterateText(range: RangeOptions): EntryIterator<string> {
+    const it = this.db.iterator<string, string>({
+      gte: range.gte,
+      lt: range.lt,
+      reverse: range.reverse ?? false,
+      limit: range.limit ?? -1,
+      highWaterMarkBytes: ITERATOR_BATCH_BYTES,
+      valueEncoding: 'utf8',
+    });
+    return endAware(it);
   }
 
   async write(ops: BatchOp[], sync: boolean): Promise<void> {
@@ -124,4 +138,27 @@ function describeOpenError(err: unknown): string {
   const code = (err as { code?: string }).code;
   const message = cause?.message ?? (err instanceof Error ? err.message : String(err));
   return code === undefined ? message : `${code}: ${message}`;
+}
+
+/**
+ * An iterator that knows when LevelDB has no more: nextv() returns fewer entries than asked only
+ * at the range's end or at the byte budget, so a short batch well under the budget is the last,
+ * and the round trip that would only say so is saved.
+ */
+function endAware<V extends string | Uint8Array>(it: { nextv(size: number): Promise<Array<[string, V]>>; close(): Promise<void> }): EntryIterator<V> {
+  let ended = false;
+  return {
+    nextBatch: async (size) => {
+      if (ended) return [];
+      const batch = await it.nextv(size);
+      if (batch.length < size) {
+        // At most 3 UTF-8 bytes per UTF-16 unit: an upper bound of the bytes read.
+        let bytes = 0;
+        for (const [key, value] of batch) bytes += 3 * key.length + (typeof value === 'string' ? 3 * value.length : value.length);
+        if (bytes < ITERATOR_BATCH_BYTES) ended = true;
+      }
+      return batch;
+    },
+    close: () => it.close(),
+  };
 }

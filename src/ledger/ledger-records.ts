@@ -46,11 +46,19 @@ export function decodeVersionedValue(raw: Uint8Array): VersionedValue {
 
 /** Reads only the value: a query executor's range scan needs neither version nor metadata. */
 export function valueOf(raw: Uint8Array): Uint8Array {
+  const start = valueStart(raw);
+  return start >= 0 ? raw.subarray(start) : decodeVersionedValue(raw).value;
+}
+
+/**
+ * Where the value starts in a stored entry without metadata (most entries), so a scan can read it
+ * in place; -1 when the entry has metadata and must be decoded.
+ */
+export function valueStart(raw: Uint8Array): number {
   let pos = 0;
   // Skip the two version varints.
   for (let varints = 0; varints < 2; pos++) if (((raw[pos] ?? 0) & 0x80) === 0) varints++;
-  if (raw[pos] === 0) return raw.subarray(pos + 1);
-  return decodeVersionedValue(raw).value;
+  return raw[pos] === 0 ? pos + 1 : -1;
 }
 
 /** A version alone (an expiry entry's record of the write it expires), as it leads a versioned value. */

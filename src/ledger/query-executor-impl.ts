@@ -9,6 +9,7 @@ import { StateRangeIterator } from './state-range-iterator.js';
 import { chooseIndex, noIndexForSort, type IndexDefinition } from './rich-query/index-definition.js';
 import { parseMangoQuery } from './rich-query/mango-query.js';
 import { RichQueryIterator } from './rich-query/rich-query-iterator.js';
+import type { StateIndexStore } from './rich-query/state-index-store.js';
 
 export interface QueryLimits {
   /** Most results a range scan returns (`ledger.state.totalQueryLimit`, Fabric: 100000). */
@@ -28,6 +29,8 @@ export interface QueryExecutorImplOptions {
   collections?: CollectionInfoProvider | undefined;
   /** The CouchDB indexes chaincodes declare, which order and narrow rich queries; without it, none. */
   indexes?: StateIndexSource | undefined;
+  /** Where the ledger keeps those indexes' entries; without it, an indexed query reads every value. */
+  indexStore?: StateIndexStore | undefined;
 }
 
 /** The indexes a chaincode's package declares for its state, or for one of its collections. */
@@ -189,13 +192,17 @@ export class QueryExecutorImpl implements QueryExecutor {
     const indexes = (await this.opts.indexes?.indexes(namespace, collection)) ?? [];
     const index = chooseIndex(query, indexes);
     if (index === undefined && query.sort.length > 0) throw noIndexForSort();
+    const stateNamespace = collection === undefined ? namespace : privateNamespace(namespace, collection);
+    const store = this.opts.indexStore;
+    const stored = index === undefined || store === undefined ? undefined : { index: await store.ensure(stateNamespace, index), store };
     const paginated = options.pageSize !== undefined;
     const iterator = await RichQueryIterator.open({
       namespace,
-      stateNamespace: collection === undefined ? namespace : privateNamespace(namespace, collection),
+      stateNamespace,
       state: this.opts.state,
       query,
       index,
+      stored,
       core,
       collate,
       limit: paginated ? Math.min(Math.max(1, options.pageSize ?? 1), this.opts.limits.totalQueryLimit) : this.opts.limits.totalQueryLimit,

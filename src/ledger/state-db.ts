@@ -20,6 +20,17 @@ export class StateDb {
     return raws.map((raw) => (raw === undefined ? undefined : decodeVersionedValue(raw)));
   }
 
+  /** A key's stored (encoded) value. */
+  getRaw(namespace: string, key: string): Promise<Uint8Array | undefined> {
+    return this.db.get(this.keys.state(namespace, key));
+  }
+
+  /** A namespace's entries in key order from `startKey`, each stored value read as text (see LedgerDb.iterateText). */
+  rangeText(namespace: string, startKey: string): StateRangeCursor<string> {
+    const bounds = this.keys.stateRange(namespace);
+    return new StateRangeCursor(this.db.iterateText({ gte: `${bounds.start}${startKey}`, lt: bounds.end }), bounds.start.length);
+  }
+
   /**
    * An iterator over [startKey, endKey) of a namespace; '' as endKey means to the namespace's end.
    * With `includeEnd`, endKey itself is included (the phantom check of a partly read range).
@@ -33,16 +44,17 @@ export class StateDb {
 }
 
 /** A state key and its stored (encoded) value. */
-export type StateEntry = [key: string, raw: Uint8Array];
+export type StateEntry<V = Uint8Array> = [key: string, raw: V];
 
 /** Reads a state range in batches, stripping the database key down to the state key. */
-export class StateRangeCursor {
-  private buffer: Array<[string, Uint8Array]> = [];
+export class StateRangeCursor<V = Uint8Array> {
+  private buffer: Array<[string, V]> = [];
   private index = 0;
   private exhausted = false;
+  private ahead: Promise<Array<[string, V]>> | undefined;
 
   constructor(
-    private readonly it: EntryIterator,
+    private readonly it: EntryIterator<V>,
     private readonly prefixLength: number,
   ) {}
 
@@ -50,7 +62,7 @@ export class StateRangeCursor {
    * The next entry already read from LevelDB, if any, as [state key, stored value]; no promise on
    * this hot path. The entry's database key is replaced by the state key in place.
    */
-  take(): StateEntry | undefined {
+  take(): StateEntry<V> | undefined {
     const entry = this.buffer[this.index];
     if (entry === undefined) return undefined;
     this.index++;
@@ -59,7 +71,7 @@ export class StateRangeCursor {
   }
 
   /** The next entry, or undefined at the end; reads up to `batchSize` entries from LevelDB at a time. */
-  async next(batchSize: number): Promise<StateEntry | undefined> {
+  async next(batchSize: number): Promise<StateEntry<V> | undefined> {
     const buffered = this.take();
     if (buffered !== undefined || this.exhausted) return buffered;
     // nextv may return fewer entries than asked (it also stops at a byte budget): only an empty
@@ -70,7 +82,27 @@ export class StateRangeCursor {
     return this.take();
   }
 
-  close(): Promise<void> {
+  /**
+   * As `next`, but each batch is asked for as soon as the previous one arrives, so LevelDB reads
+   * the next batch while the caller works on this one (a scan that parses every value).
+   */
+  async nextAhead(batchSize: number): Promise<StateEntry<V> | undefined> {
+    const buffered = this.take();
+    if (buffered !== undefined || this.exhausted) return buffered;
+    this.buffer = await (this.ahead ?? this.it.nextBatch(batchSize));
+    this.index = 0;
+    this.ahead = undefined;
+    if (this.buffer.length === 0) this.exhausted = true;
+    else {
+      this.ahead = this.it.nextBatch(batchSize);
+      // A read still under way when the scan is closed early has no one left to report to.
+      this.ahead.catch(() => undefined);
+    }
+    return this.take();
+  }
+
+  async close(): Promise<void> {
+    await this.ahead?.catch(() => undefined);
     return this.it.close();
   }
 }

@@ -133,6 +133,24 @@ describe('rich queries on the LevelDB state', () => {
     });
   });
 
+  test('the index is kept up to date by every commit once built: changed, deleted and new documents', async () => {
+    await withAssets(async (ledger) => {
+      const sorted = async (): Promise<string[]> => keysOf(await ledger.newQueryExecutor(), { selector: { docType: 'asset', size: { $gte: 5, $lt: 100 } }, sort: ['size'] });
+      assert.deepEqual(await sorted(), ['asset1', 'asset3', 'asset2', 'asset4']);
+      await commitTxs(ledger, [
+        (s) => {
+          s.setState('mycc', 'asset1', utf8(JSON.stringify({ docType: 'asset', size: 50 })));
+          s.deleteState('mycc', 'asset2');
+          s.setState('mycc', 'asset6', utf8(JSON.stringify({ docType: 'asset', size: 12 })));
+          s.setState('mycc', 'asset3', utf8('no longer JSON'));
+        },
+      ]);
+      assert.deepEqual(await sorted(), ['asset6', 'asset4', 'asset1']);
+      // An equality on the first field and a range on the second.
+      assert.deepEqual(await keysOf(await ledger.newQueryExecutor(), { selector: { docType: 'car', size: { $gt: 1 } } }), ['car1']);
+    });
+  });
+
   test('a query on private data reads the collection, and its results are not reads of the transaction', async () => {
     await withChannel(
       async ({ ledger }) => {
