@@ -119,6 +119,11 @@ export class Peer {
     // Read before anything is built, so that a missing identity or a TLS misconfiguration stops
     // start-up with nothing to undo.
     const identity = await loadPeerIdentity(config, logger);
+    if (config.ledger.stateDatabase.toLowerCase() === 'couchdb') {
+      logging
+        .logger('ledgermgmt')
+        .warn('Initialize', 'ledger.state.stateDatabase is CouchDB, which Weft does not support yet: state is kept in LevelDB, which answers rich queries itself; ledger.state.couchDBConfig is not used');
+    }
     const { peer: tls, chaincode: chaincodeTls, tlsContainerTypes } = await listenerTlsOf(config, identity.tls);
     const operationsTlsFiles = await readOperationsTls(config.operations.tls, PEER_OPERATIONS_TLS_KEYS);
     let chaincodeAddress: string | undefined;

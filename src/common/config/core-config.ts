@@ -7,6 +7,13 @@ export interface CoreConfig {
   vm: VmConfig;
   operations: OperationsConfig;
   metrics: MetricsConfig;
+  ledger: LedgerConfig;
+}
+
+/** Fabric's `ledger` section, as far as Weft reads it. */
+export interface LedgerConfig {
+  /** ledger.state.stateDatabase: Fabric's goleveldb or CouchDB; Weft keeps state in LevelDB either way. */
+  stateDatabase: string;
 }
 
 /** The operations service (Fabric's `operations`): health, version, log spec, metrics, traces over HTTP(S). */

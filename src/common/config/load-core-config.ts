@@ -116,6 +116,7 @@ export async function loadCoreConfig(opts: LoadCoreConfigOptions): Promise<CoreC
       prefix: 'metrics.statsd.prefix',
       defaultWriteInterval: '10s',
     }),
+    ledger: { stateDatabase: values.string('ledger.state.stateDatabase') || 'goleveldb' },
   };
 }
 

@@ -97,6 +97,12 @@ describe('loadCoreConfig: the packaged defaults', () => {
     assert.equal(cfg.peer.fileSystemPath, '/var/hyperledger/production');
   });
 
+  test('ledger.state.stateDatabase is read (goleveldb unless set), as test-network sets it', async () => {
+    assert.equal((await loadCoreConfig({ env: {}, cwd: '/srv' })).ledger.stateDatabase, 'goleveldb');
+    const cfg = await loadCoreConfig({ env: { CORE_LEDGER_STATE_STATEDATABASE: 'CouchDB' }, cwd: '/srv' });
+    assert.equal(cfg.ledger.stateDatabase, 'CouchDB');
+  });
+
   test('the embedded defaults are config/core.yaml, parsed', async () => {
     const { parse } = await import('yaml');
     const { readFile } = await import('node:fs/promises');
