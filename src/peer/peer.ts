@@ -119,11 +119,7 @@ export class Peer {
     // Read before anything is built, so that a missing identity or a TLS misconfiguration stops
     // start-up with nothing to undo.
     const identity = await loadPeerIdentity(config, logger);
-    if (config.ledger.stateDatabase.toLowerCase() === 'couchdb') {
-      logging
-        .logger('ledgermgmt')
-        .warn('Initialize', 'ledger.state.stateDatabase is CouchDB, which Weft does not support yet: state is kept in LevelDB, which answers rich queries itself; ledger.state.couchDBConfig is not used');
-    }
+    warnOfStateDatabase(config, logging);
     const { peer: tls, chaincode: chaincodeTls, tlsContainerTypes } = await listenerTlsOf(config, identity.tls);
     const operationsTlsFiles = await readOperationsTls(config.operations.tls, PEER_OPERATIONS_TLS_KEYS);
     let chaincodeAddress: string | undefined;
@@ -529,6 +525,14 @@ function noteRecent(recent: RecentTransactions, channelId: string, block: Block,
     const txid = parseTransaction(envelope, channelId).txId;
     recent.add({ channel: channelId, block: number, txid, code: validationCodeName(codes[i] ?? 0), committedAt });
   });
+}
+
+/** A core.yaml made for a CouchDB peer still starts: the user is told where state is kept. */
+function warnOfStateDatabase(config: CoreConfig, logging: Logging): void {
+  if (config.ledger.stateDatabase.toLowerCase() !== 'couchdb') return;
+  logging
+    .logger('ledgermgmt')
+    .warn('Initialize', 'ledger.state.stateDatabase is CouchDB, which Weft does not support yet: state is kept in LevelDB, which answers rich queries itself; ledger.state.couchDBConfig is not used');
 }
 
 /** The embedded orderer as the Gateway submits to it: in-process. */
