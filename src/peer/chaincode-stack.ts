@@ -33,6 +33,8 @@ export interface ChaincodeStackOptions {
   localMspId?: string | undefined;
   metrics?: ChaincodeMetrics | undefined;
   trace?: MessageTrace | undefined;
+  /** ledger.state.totalQueryLimit: most results one chaincode query returns. */
+  totalQueryLimit?: number | undefined;
 }
 
 /** The chaincode machinery of the seed, wired: core.chaincode over core.container over the shim. */
@@ -86,6 +88,7 @@ export function createChaincodeStack(opts: ChaincodeStackOptions): ChaincodeStac
     keepaliveMs: (chaincode.keepaliveSeconds ?? 0) * 1000,
     ...(chaincode.maxWriteSetBytes === undefined ? {} : { maxWriteSetBytes: chaincode.maxWriteSetBytes }),
     collectionAccess: opts.collectionAccess,
+    ...(opts.totalQueryLimit === undefined ? {} : { totalQueryLimit: opts.totalQueryLimit }),
     metrics: opts.metrics,
     trace: opts.trace,
     logger: chaincodeLogger,

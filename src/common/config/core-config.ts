@@ -14,6 +14,10 @@ export interface CoreConfig {
 export interface LedgerConfig {
   /** ledger.state.stateDatabase: Fabric's goleveldb or CouchDB; Weft keeps state in LevelDB either way. */
   stateDatabase: string;
+  /** ledger.state.totalQueryLimit: most results a chaincode's query returns (Fabric: 100000). */
+  totalQueryLimit: number;
+  /** ledger.state.couchDBConfig.internalQueryLimit: entries a query reads from the database at a time (Fabric: 1000). */
+  internalQueryLimit: number;
 }
 
 /** The operations service (Fabric's `operations`): health, version, log spec, metrics, traces over HTTP(S). */

@@ -5,7 +5,7 @@ import { errorMessage } from '../errors/weft-error.js';
 import { ConfigError } from './config-error.js';
 import { metricsSettings } from './metrics-settings.js';
 import { checkCoreYamlKeys, unknownKeyWarning } from './core-yaml-keys.js';
-import type { CoreConfig, DeliveryClientConfig, DockerHostConfig, ExternalBuilderConfig, SystemPluginConfig } from './core-config.js';
+import type { CoreConfig, DeliveryClientConfig, DockerHostConfig, ExternalBuilderConfig, LedgerConfig, SystemPluginConfig } from './core-config.js';
 import { parseDuration } from './duration.js';
 import { EMBEDDED_DEFAULTS } from './embedded-defaults.js';
 
@@ -116,7 +116,7 @@ export async function loadCoreConfig(opts: LoadCoreConfigOptions): Promise<CoreC
       prefix: 'metrics.statsd.prefix',
       defaultWriteInterval: '10s',
     }),
-    ledger: { stateDatabase: values.string('ledger.state.stateDatabase') || 'goleveldb' },
+    ledger: ledgerConfig(values),
   };
 }
 
@@ -132,6 +132,14 @@ function operationsConfig(values: Values, baseDir: string): CoreConfig['operatio
   if (enabled && tls.certFile === undefined) values.invalid('operations.tls.cert.file', '', 'must name the certificate of the operations service when operations.tls.enabled is true');
   if (enabled && tls.keyFile === undefined) values.invalid('operations.tls.key.file', '', 'must name the key of the operations service when operations.tls.enabled is true');
   return { listenAddress: values.optionalAddress('operations.listenAddress'), tls };
+}
+
+function ledgerConfig(values: Values): LedgerConfig {
+  const totalQueryLimit = values.integer('ledger.state.totalQueryLimit', 100_000);
+  if (totalQueryLimit < 1) values.invalid('ledger.state.totalQueryLimit', totalQueryLimit, 'must be at least 1');
+  const internalQueryLimit = values.integer('ledger.state.couchDBConfig.internalQueryLimit', 1000);
+  if (internalQueryLimit < 1) values.invalid('ledger.state.couchDBConfig.internalQueryLimit', internalQueryLimit, 'must be at least 1');
+  return { stateDatabase: values.string('ledger.state.stateDatabase') || 'goleveldb', totalQueryLimit, internalQueryLimit };
 }
 
 /** core.yaml from FABRIC_CFG_PATH merged over the defaults, or the defaults alone. */

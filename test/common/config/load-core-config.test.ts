@@ -103,6 +103,14 @@ describe('loadCoreConfig: the packaged defaults', () => {
     assert.equal(cfg.ledger.stateDatabase, 'CouchDB');
   });
 
+  test("the query limits are Fabric's keys, with Fabric's defaults; a limit below 1 is refused naming the key", async () => {
+    const defaults = await loadCoreConfig({ env: {}, cwd: '/srv' });
+    assert.deepEqual([defaults.ledger.totalQueryLimit, defaults.ledger.internalQueryLimit], [100_000, 1000]);
+    const set = await loadCoreConfig({ env: { CORE_LEDGER_STATE_TOTALQUERYLIMIT: '500', CORE_LEDGER_STATE_COUCHDBCONFIG_INTERNALQUERYLIMIT: '50' }, cwd: '/srv' });
+    assert.deepEqual([set.ledger.totalQueryLimit, set.ledger.internalQueryLimit], [500, 50]);
+    await assert.rejects(loadCoreConfig({ env: { CORE_LEDGER_STATE_TOTALQUERYLIMIT: '0' }, cwd: '/srv' }), /ledger\.state\.totalQueryLimit/);
+  });
+
   test('the embedded defaults are config/core.yaml, parsed', async () => {
     const { parse } = await import('yaml');
     const { readFile } = await import('node:fs/promises');
