@@ -1,8 +1,12 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { defaultCryptoConfig, generateCrypto } from '../msp/cryptogen/index.js';
-import { DEFAULT_ORG, defaultUserIdentity } from '../msp/default-identities.js';
+import { DEFAULT_ORG, defaultOrgDir, defaultUserIdentity } from '../msp/default-identities.js';
 import { TestNetworkError } from './test-network-error.js';
+import { enrollUser } from './user-enrollment.js';
+
+// A user's name becomes a folder and a certificate's common name: nothing that could be a path.
+const USER_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 
 /** A client identity of the network: its MSP folder and what fabric-gateway needs from it. */
 export interface TestIdentity {
@@ -35,21 +39,31 @@ export class TestCrypto {
     return new TestCrypto(cryptoDir, users);
   }
 
-  /** Admin, or User1..UserN of the peer's organisation; anything else is UNKNOWN_IDENTITY. */
+  /**
+   * Admin, User1..UserN (made with the crypto), or any other user of the peer's organisation, its
+   * certificate issued by the organisation's CA on this first request; another organisation is
+   * UNKNOWN_IDENTITY.
+   */
   async identity(org: string, user: string): Promise<TestIdentity> {
     if (org !== DEFAULT_ORG.mspId) {
       throw new TestNetworkError('UNKNOWN_IDENTITY', `the test network has one organisation, ${DEFAULT_ORG.mspId}; ${org} is not one of its members`);
     }
-    const n = /^User(\d+)$/.exec(user)?.[1];
-    if (user !== 'Admin' && (n === undefined || Number(n) < 1 || Number(n) > this.users)) {
-      throw new TestNetworkError('UNKNOWN_IDENTITY', `${org} has Admin and User1..User${this.users}, not ${user}: start the network with a larger \`users\` option`);
-    }
+    if (!USER_NAME.test(user)) throw new TestNetworkError('UNKNOWN_IDENTITY', `"${user}" cannot be a user name: letters, digits, '.', '_' and '-' only`);
     let found = this.identities.get(user);
     if (found === undefined) {
-      found = readIdentity(org, user, defaultUserIdentity(this.cryptoDir, user).mspDir);
+      found = this.load(org, user);
       this.identities.set(user, found);
+      // A failure is not kept: the next request tries again.
+      found.catch(() => this.identities.delete(user));
     }
     return found;
+  }
+
+  private async load(org: string, user: string): Promise<TestIdentity> {
+    const n = /^User(\d+)$/.exec(user)?.[1];
+    const made = user === 'Admin' || (n !== undefined && Number(n) >= 1 && Number(n) <= this.users);
+    const mspDir = made ? defaultUserIdentity(this.cryptoDir, user).mspDir : await enrollUser(defaultOrgDir(this.cryptoDir), DEFAULT_ORG.domain, user);
+    return readIdentity(org, user, mspDir);
   }
 }
 

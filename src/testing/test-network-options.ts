@@ -6,7 +6,7 @@ export interface TestNetworkOptions {
   channels?: readonly string[];
   /** Chaincodes to deploy on start, through `_lifecycle`. More can be deployed later with `network.deploy`. */
   chaincodes?: readonly TestChaincode[];
-  /** Client users of Org1MSP besides Admin: User1..User<users>; 2 by default. */
+  /** Client users of Org1MSP made with the crypto, besides Admin: User1..User<users>; 2 by default. Others are issued when first asked for. */
   users?: number;
   /**
    * The orderer's BatchTimeout (a Go duration): how long a block waits for more transactions.
@@ -19,7 +19,7 @@ export interface TestNetworkOptions {
   logSink?: (line: string) => void;
 }
 
-/** Which identity a Gateway connection signs as: Admin, or User1..UserN of the organisation. */
+/** Which identity a Gateway connection signs as: Admin, User1..UserN, or any other user name (issued on request). */
 export interface IdentityRequest {
   /** 'Org1MSP' by default (the network's one organisation). */
   org?: string;

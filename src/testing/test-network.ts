@@ -88,7 +88,8 @@ export class TestNetwork {
 
   /**
    * A Gateway connected to the peer as `identity` (User1 of Org1MSP by default; Admin and
-   * User1..UserN are there), made once per identity and closed by close().
+   * User1..UserN are made at start, any other user of Org1MSP is issued by its CA on the first
+   * request), made once per identity and closed by close().
    */
   async gateway(identity: IdentityRequest = {}): Promise<Gateway> {
     this.checkOpen();

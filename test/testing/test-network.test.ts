@@ -123,7 +123,7 @@ describe('startTestNetwork: a peer, its orderer and chaincodes in the test proce
     assert.equal(text(await network.getState('counter', 'c')), '2');
   });
 
-  test('one Gateway per identity: Admin and User1..User2 are there, other organisations are refused', async () => {
+  test('one Gateway per identity: Admin and User1..User2 are made at start, other users on request, other organisations are refused', async () => {
     const user2 = await network.gateway({ user: 'User2' });
     assert.equal(await network.gateway({ user: 'User2' }), user2);
     const who = text(await user2.getNetwork(CHANNEL).getContract('assets').evaluateTransaction('WhoAmI'));
@@ -131,7 +131,13 @@ describe('startTestNetwork: a peer, its orderer and chaincodes in the test proce
     const admin = text(await (await network.gateway({ user: 'Admin' })).getNetwork(CHANNEL).getContract('assets').evaluateTransaction('WhoAmI'));
     assert.match(admin, /CN=Admin@org1\.example\.com/);
     await assert.rejects(network.gateway({ org: 'Org2MSP' }), (err) => err instanceof TestNetworkError && err.code === 'UNKNOWN_IDENTITY');
-    await assert.rejects(network.gateway({ user: 'User3' }), (err) => err instanceof TestNetworkError && err.code === 'UNKNOWN_IDENTITY');
+    // A user the crypto did not make is issued by Org1MSP's CA when first asked for, and the peer takes it as a client of Org1MSP.
+    const alice = await network.gateway({ org: 'Org1MSP', user: 'Alice' });
+    const aliceAssets = alice.getNetwork(CHANNEL).getContract('assets');
+    assert.match(text(await aliceAssets.evaluateTransaction('WhoAmI')), /^Org1MSP .*CN=Alice@org1\.example\.com/);
+    assert.equal(text(await aliceAssets.submitTransaction('CreateAsset', 'alice1', 'alice')), '{"id":"alice1","owner":"alice"}');
+    assert.match((await network.identity({ user: 'Alice' })).credentials.toString(), /BEGIN CERTIFICATE/);
+    await assert.rejects(network.gateway({ user: '../Admin' }), (err) => err instanceof TestNetworkError && err.code === 'UNKNOWN_IDENTITY');
   });
 
   test('a block the ledger does not hold is NO_SUCH_BLOCK; an unknown channel is UNKNOWN_CHANNEL', async () => {
