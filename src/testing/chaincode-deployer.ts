@@ -65,7 +65,14 @@ function channelsOf(spec: TestChaincode, channels: readonly string[]): readonly 
 }
 
 function definitionOf(spec: TestChaincode, channelId: string, packageId: string, sequences: ReadonlyMap<string, number>): ChaincodeDefinitionInput {
-  const collections = spec.collections === undefined ? undefined : CollectionConfigPackage.deserializeBinary(collectionConfigFromJson(JSON.stringify(spec.collections), `the collections of ${spec.name}`));
+  let collections: CollectionConfigPackage | undefined;
+  let validationParameter: Uint8Array;
+  try {
+    collections = spec.collections === undefined ? undefined : CollectionConfigPackage.deserializeBinary(collectionConfigFromJson(JSON.stringify(spec.collections), `the collections of ${spec.name}`));
+    validationParameter = validationParameterOf(spec.endorsementPolicy, undefined);
+  } catch (err) {
+    throw new TestNetworkError('BAD_CHAINCODE', `chaincode ${spec.name}: ${errorMessage(err)}`, { cause: err });
+  }
   return {
     channelId,
     name: spec.name,
@@ -75,7 +82,7 @@ function definitionOf(spec: TestChaincode, channelId: string, packageId: string,
     initRequired: false,
     endorsementPlugin: '',
     validationPlugin: '',
-    validationParameter: validationParameterOf(spec.endorsementPolicy, undefined),
+    validationParameter,
     collections,
   };
 }
@@ -93,7 +100,9 @@ async function submitLifecycle(target: DeployTarget, def: ChaincodeDefinitionInp
 async function prepare(spec: TestChaincode): Promise<Prepared> {
   const label = `${spec.name}_${spec.version ?? DEFAULT_VERSION}`;
   if ('path' in spec && spec.run === 'process') {
-    const code = await packChaincodeSource(spec.path, 'node');
+    const code = await packChaincodeSource(spec.path, 'node').catch((err: unknown) => {
+      throw new TestNetworkError('BAD_CHAINCODE', `chaincode ${spec.name}: ${errorMessage(err)}`, { cause: err });
+    });
     return { spec, installPackage: await writeInstallPackage({ path: spec.path, type: 'node', label }, code) };
   }
   const { shim, chaincode } = await inProcessChaincode(spec);

@@ -145,6 +145,12 @@ describe('startTestNetwork: a peer, its orderer and chaincodes in the test proce
     await assert.rejects(network.getState('nochannel', 'assets', 'a1'), (err) => err instanceof TestNetworkError && err.code === 'UNKNOWN_CHANNEL');
   });
 
+  test('a chaincode that cannot run is BAD_CHAINCODE: no fabric-shim where its folder resolves packages, a policy that does not parse', async () => {
+    const badChaincode = (pattern: RegExp) => (err: unknown) => err instanceof TestNetworkError && err.code === 'BAD_CHAINCODE' && pattern.test(err.message);
+    await assert.rejects(network.deploy({ name: 'nodeps', path: fixtureSource('asset-contract') }), badChaincode(/fabric-shim cannot be found/));
+    await assert.rejects(network.deploy({ name: 'badpolicy', path: chaincodeDir, endorsementPolicy: 'NOT A POLICY' }), badChaincode(/badpolicy/));
+  });
+
   test("a chaincode folder deployed with run: 'process' runs as the peer's child process", { timeout: 300_000 }, async () => {
     await network.deploy({ name: 'assetsproc', path: fixtureSource('asset-contract'), run: 'process' });
     const contract = gateway.getNetwork(CHANNEL).getContract('assetsproc');
