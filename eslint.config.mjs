@@ -7,9 +7,10 @@ import tseslint from 'typescript-eslint';
 
 export default defineConfig(
   {
-    // Build output, dependencies, data, and the chaincode fixtures (plain JavaScript run by a
-    // chaincode process, with their own package.json files).
-    ignores: ['dist/**', 'node_modules/**', 'data/**', 'test/fixtures/**'],
+    // Build output, dependencies, data, the chaincode fixtures (plain JavaScript run by a
+    // chaincode process, with their own package.json files), and the examples (plain JavaScript
+    // run by Mocha and Jest from their own package.json, with those runners' globals).
+    ignores: ['dist/**', 'node_modules/**', 'data/**', 'test/fixtures/**', 'examples/**'],
   },
   js.configs.recommended,
   ...tseslint.configs.strictTypeChecked,

@@ -15,6 +15,7 @@ const benchmarks: Array<[string, () => Promise<Benchmark>]> = [
   ['commit', async () => (await import('./commit.js')).commitBenchmark],
   ['gateway', async () => (await import('./gateway.js')).gatewayBenchmark],
   ['lifecycle', async () => (await import('./lifecycle.js')).lifecycleBenchmark],
+  ['testnet', async () => (await import('./testnet.js')).testnetBenchmark],
   ['kill9_orphans', async () => (await import('./kill9-orphans.js')).kill9OrphansBenchmark],
   ['stream_abuse', async () => (await import('./stream-abuse.js')).streamAbuseBenchmark],
 ];

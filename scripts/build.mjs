@@ -1,6 +1,7 @@
 // Build: embed the default core.yaml, type-check and emit dist/ with tsc (tests and benchmarks run
 // from there), bundle the CLI into one file with esbuild (one file loads far faster than hundreds),
-// then run the peer once to record V8's code cache for that bundle.
+// then run the peer once to record V8's code cache for that bundle. weft/testing's type declarations
+// are emitted beside its JavaScript (tsconfig.testing.json).
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -14,6 +15,11 @@ const require = createRequire(import.meta.url);
 execFileSync(process.execPath, [join(root, 'scripts/embed-config.mjs')], { stdio: 'inherit' });
 rmSync(join(root, 'dist'), { recursive: true, force: true });
 execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', join(root, 'tsconfig.json')], {
+  stdio: 'inherit',
+  cwd: root,
+});
+// The type declarations of weft/testing, the one entry point applications import.
+execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', join(root, 'tsconfig.testing.json')], {
   stdio: 'inherit',
   cwd: root,
 });
