@@ -24,16 +24,8 @@ import {
 } from '../common/protos/lifecycle.js';
 import type { ProposalResponse } from '../common/protos/proposal.js';
 import { CliError } from './cli-error.js';
-import {
-  approveArgs,
-  checkCommitReadinessArgs,
-  commitArgs,
-  definitionFromFlags,
-  parseSequence,
-  requireParameter,
-  type ChaincodeDefinitionInput,
-  type DefinitionFlags,
-} from './lifecycle-definition.js';
+import { approveArgs, checkCommitReadinessArgs, commitArgs, type ChaincodeDefinitionInput } from '../client/lifecycle-args.js';
+import { definitionFromFlags, parseSequence, requireParameter, type DefinitionFlags } from './lifecycle-definition.js';
 import {
   approvedDefinitionJson,
   approvedDefinitionText,

@@ -1,14 +1,7 @@
 import { errorMessage } from '../common/errors/weft-error.js';
 import { CollectionConfigPackage } from '../common/protos/collection.js';
-import {
-  ApplicationPolicy,
-  ApproveChaincodeDefinitionForMyOrgArgs,
-  ChaincodeSource,
-  CheckCommitReadinessArgs,
-  CommitChaincodeDefinitionArgs,
-} from '../common/protos/lifecycle.js';
 import { readCollectionConfigFile } from '../client/collection-config-file.js';
-import { parseSignaturePolicy } from '../policies/signature-policy-dsl.js';
+import { applicationPolicyReference, applicationSignaturePolicy, type ChaincodeDefinitionInput } from '../client/lifecycle-args.js';
 import { CliError } from './cli-error.js';
 
 /** The flags that describe a chaincode definition, as commander hands them over (the lifecycle commands' -C -n -v --sequence ...). */
@@ -24,22 +17,6 @@ export interface DefinitionFlags {
   endorsementPlugin?: string | undefined;
   validationPlugin?: string | undefined;
   collectionsConfig?: string | undefined;
-}
-
-/** A chaincode definition, read and checked: what approveformyorg, checkcommitreadiness and commit send. */
-export interface ChaincodeDefinitionInput {
-  channelId: string;
-  name: string;
-  version: string;
-  sequence: number;
-  /** '' when none was given: the definition names no package (ChaincodeSource.Unavailable). */
-  packageId: string;
-  initRequired: boolean;
-  endorsementPlugin: string;
-  validationPlugin: string;
-  /** A serialized ApplicationPolicy; empty when no policy was given, and the peer applies the channel's default. */
-  validationParameter: Uint8Array;
-  collections: CollectionConfigPackage | undefined;
 }
 
 /**
@@ -63,17 +40,12 @@ export function validationParameterOf(signaturePolicy: string | undefined, chann
   const reference = channelConfigPolicy ?? '';
   if (signature === '' && reference === '') return new Uint8Array();
   if (signature !== '' && reference !== '') throw new CliError('BAD_INPUT', 'cannot specify both "--signature-policy" and "--channel-config-policy"');
-  const policy = new ApplicationPolicy();
-  if (signature !== '') {
-    try {
-      policy.setSignaturePolicy(parseSignaturePolicy(signature));
-    } catch {
-      throw new CliError('BAD_INPUT', `invalid signature policy: ${signature}`);
-    }
-  } else {
-    policy.setChannelConfigPolicyReference(reference);
+  if (signature === '') return applicationPolicyReference(reference);
+  try {
+    return applicationSignaturePolicy(signature);
+  } catch {
+    throw new CliError('BAD_INPUT', `invalid signature policy: ${signature}`);
   }
-  return policy.serializeBinary();
 }
 
 /**
@@ -117,49 +89,4 @@ async function collectionsOf(path: string | undefined): Promise<CollectionConfig
   } catch (err) {
     throw new CliError('BAD_INPUT', `invalid collection configuration in file ${path}: ${errorMessage(err)}`);
   }
-}
-
-/** The parts every definition message shares, set on any of the three. */
-function setDefinition(
-  args: CommitChaincodeDefinitionArgs | CheckCommitReadinessArgs | ApproveChaincodeDefinitionForMyOrgArgs,
-  def: ChaincodeDefinitionInput,
-): void {
-  args.setName(def.name);
-  args.setVersion(def.version);
-  args.setSequence(def.sequence);
-  args.setEndorsementPlugin(def.endorsementPlugin);
-  args.setValidationPlugin(def.validationPlugin);
-  args.setValidationParameter(def.validationParameter);
-  args.setInitRequired(def.initRequired);
-  if (def.collections !== undefined) args.setCollections(def.collections);
-}
-
-/** `_lifecycle`'s ApproveChaincodeDefinitionForMyOrg argument: the definition and the package this org runs it from. */
-export function approveArgs(def: ChaincodeDefinitionInput): ApproveChaincodeDefinitionForMyOrgArgs {
-  const args = new ApproveChaincodeDefinitionForMyOrgArgs();
-  setDefinition(args, def);
-  const source = new ChaincodeSource();
-  if (def.packageId === '') {
-    source.setUnavailable(new ChaincodeSource.Unavailable());
-  } else {
-    const local = new ChaincodeSource.Local();
-    local.setPackageId(def.packageId);
-    source.setLocalPackage(local);
-  }
-  args.setSource(source);
-  return args;
-}
-
-/** `_lifecycle`'s CommitChaincodeDefinition argument. */
-export function commitArgs(def: ChaincodeDefinitionInput): CommitChaincodeDefinitionArgs {
-  const args = new CommitChaincodeDefinitionArgs();
-  setDefinition(args, def);
-  return args;
-}
-
-/** `_lifecycle`'s CheckCommitReadiness argument. */
-export function checkCommitReadinessArgs(def: ChaincodeDefinitionInput): CheckCommitReadinessArgs {
-  const args = new CheckCommitReadinessArgs();
-  setDefinition(args, def);
-  return args;
 }

@@ -3,7 +3,7 @@ import type { Contract } from '@hyperledger/fabric-gateway';
 import { packChaincodeSource } from '../client/chaincode-source-package.js';
 import { collectionConfigFromJson } from '../client/collection-config-file.js';
 import { packageIdOf, writeInstallPackage } from '../chaincode/persistence/chaincode-install-package.js';
-import { approveArgs, commitArgs, validationParameterOf, type ChaincodeDefinitionInput } from '../cli/lifecycle-definition.js';
+import { applicationSignaturePolicy, approveArgs, commitArgs, type ChaincodeDefinitionInput } from '../client/lifecycle-args.js';
 import { errorMessage } from '../common/errors/weft-error.js';
 import { CollectionConfigPackage } from '../common/protos/collection.js';
 import { memoryTar } from '../common/tar/memory-tar.js';
@@ -69,9 +69,13 @@ function definitionOf(spec: TestChaincode, channelId: string, packageId: string,
   let validationParameter: Uint8Array;
   try {
     collections = spec.collections === undefined ? undefined : CollectionConfigPackage.deserializeBinary(collectionConfigFromJson(JSON.stringify(spec.collections), `the collections of ${spec.name}`));
-    validationParameter = validationParameterOf(spec.endorsementPolicy, undefined);
   } catch (err) {
     throw new TestNetworkError('BAD_CHAINCODE', `chaincode ${spec.name}: ${errorMessage(err)}`, { cause: err });
+  }
+  try {
+    validationParameter = spec.endorsementPolicy === undefined ? new Uint8Array() : applicationSignaturePolicy(spec.endorsementPolicy);
+  } catch (err) {
+    throw new TestNetworkError('BAD_CHAINCODE', `chaincode ${spec.name}: invalid signature policy: ${spec.endorsementPolicy ?? ''}`, { cause: err });
   }
   return {
     channelId,

@@ -6,6 +6,7 @@ import { SerializedIdentity } from '../../src/common/protos/collection.js';
 import {
   DelState,
   GetState,
+  GetQueryResult,
   GetStateByRange,
   GetStateMetadata,
   KV,
@@ -170,6 +171,10 @@ describe('Handler: private data', () => {
     const where = 'on privatedata in chaincodeName:mycc collectionName: secret';
     assert.equal(errorText(await tx.call(T.GET_STATE, getState('k'))), `GET_STATE failed: transaction ID: tx1: ${prefix} read access permission ${where}`);
     assert.equal(errorText(await tx.call(T.GET_STATE_BY_RANGE, range('', ''))), `GET_STATE_BY_RANGE failed: transaction ID: tx1: ${prefix} read access permission ${where}`);
+    const richQuery = new GetQueryResult();
+    richQuery.setCollection('secret');
+    richQuery.setQuery('{"selector":{}}');
+    assert.equal(errorText(await tx.call(T.GET_QUERY_RESULT, richQuery.serializeBinary())), `GET_QUERY_RESULT failed: transaction ID: tx1: ${prefix} read access permission ${where}`);
     assert.equal(errorText(await tx.call(T.PUT_STATE, putState('k', 'v'))), `PUT_STATE failed: transaction ID: tx1: ${prefix} write access permission ${where}`);
     assert.equal(errorText(await tx.call(T.DEL_STATE, delState('k'))), `DEL_STATE failed: transaction ID: tx1: ${prefix} write access permission ${where}`);
     assert.equal(errorText(await tx.call(T.PURGE_PRIVATE_DATA, delState('k'))), `PURGE_PRIVATE_DATA failed: transaction ID: tx1: ${prefix} write access permission ${where}`);

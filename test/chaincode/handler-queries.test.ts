@@ -27,16 +27,19 @@ import { commitWrites, testLedger } from '../helpers/test-ledger.js';
 
 const NS = 'mycc';
 
+/** The QueryMetadata of a paginated query, as fabric-shim sends it. */
+function pageMetadata(page: { pageSize: number; bookmark: string }): Uint8Array {
+  const md = new QueryMetadata();
+  md.setPagesize(page.pageSize);
+  md.setBookmark(page.bookmark);
+  return md.serializeBinary();
+}
+
 function rangeRequest(startKey: string, endKey: string, page?: { pageSize: number; bookmark: string }): Uint8Array {
   const req = new GetStateByRange();
   req.setStartkey(startKey);
   req.setEndkey(endKey);
-  if (page !== undefined) {
-    const md = new QueryMetadata();
-    md.setPagesize(page.pageSize);
-    md.setBookmark(page.bookmark);
-    req.setMetadata(md.serializeBinary());
-  }
+  if (page !== undefined) req.setMetadata(pageMetadata(page));
   return req.serializeBinary();
 }
 
@@ -250,12 +253,7 @@ describe('Handler: range queries', () => {
     const request = (page?: { pageSize: number; bookmark: string }): Uint8Array => {
       const req = new GetQueryResult();
       req.setQuery('{"selector":{"color":"blue"}}');
-      if (page !== undefined) {
-        const md = new QueryMetadata();
-        md.setPagesize(page.pageSize);
-        md.setBookmark(page.bookmark);
-        req.setMetadata(md.serializeBinary());
-      }
+      if (page !== undefined) req.setMetadata(pageMetadata(page));
       return req.serializeBinary();
     };
     const all = decodeKVs(responsePayload(await tx.call(T.GET_QUERY_RESULT, request())));

@@ -6,7 +6,8 @@ import { Readable } from 'node:stream';
 import { describe, test } from 'node:test';
 import { parseInstallPackage } from '../../src/chaincode/persistence/chaincode-install-package.js';
 import { CliError } from '../../src/cli/cli-error.js';
-import { approveArgs, checkCommitReadinessArgs, commitArgs, definitionFromFlags, validationParameterOf, type DefinitionFlags } from '../../src/cli/lifecycle-definition.js';
+import { approveArgs, checkCommitReadinessArgs, commitArgs } from '../../src/client/lifecycle-args.js';
+import { definitionFromFlags, validationParameterOf, type DefinitionFlags } from '../../src/cli/lifecycle-definition.js';
 import {
   approvedDefinitionJson,
   approvedDefinitionText,

@@ -10,7 +10,7 @@ import { checkpointers, CommitError, EndorseError, GatewayError, StatusCode, typ
 import { generateCrypto } from '../../src/msp/cryptogen/index.js';
 import { defaultCryptoDir, defaultUserIdentity } from '../../src/msp/default-identities.js';
 import { fixtureSource } from '../helpers/chaincode-fixture.js';
-import { connectGateway, type GatewayConnection } from '../helpers/gateway-client.js';
+import { connectGateway, take, type GatewayConnection } from '../helpers/gateway-client.js';
 import { tempDir } from '../helpers/temp-dir.js';
 import { runWeft, startPeerProcess, type WeftProcess } from '../helpers/weft-process.js';
 
@@ -31,20 +31,6 @@ function only<T>(items: readonly T[]): T {
   const [item] = items;
   if (item === undefined || items.length !== 1) throw new assert.AssertionError({ message: `expected one item, got ${items.length}` });
   return item;
-}
-
-/** The next `count` items of a stream of events, then closes it. */
-async function take<T>(events: AsyncIterable<T> & { close(): void }, count: number): Promise<T[]> {
-  const got: T[] = [];
-  try {
-    for await (const event of events) {
-      got.push(event);
-      if (got.length === count) break;
-    }
-  } finally {
-    events.close();
-  }
-  return got;
 }
 
 describe('the Gateway service, used by the unmodified @hyperledger/fabric-gateway client', () => {

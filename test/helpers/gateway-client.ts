@@ -49,3 +49,17 @@ export async function connectGateway(opts: { address: string; mspId: string; msp
     },
   };
 }
+
+/** The next `count` items of a stream of events (fabric-gateway's chaincode or block events), then closes it. */
+export async function take<T>(events: AsyncIterable<T> & { close(): void }, count: number): Promise<T[]> {
+  const got: T[] = [];
+  try {
+    for await (const event of events) {
+      got.push(event);
+      if (got.length === count) break;
+    }
+  } finally {
+    events.close();
+  }
+  return got;
+}

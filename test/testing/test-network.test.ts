@@ -6,24 +6,11 @@ import { after, before, describe, test } from 'node:test';
 import { StatusCode, type ChaincodeEvent, type Contract, type Gateway } from '@hyperledger/fabric-gateway';
 import { startTestNetwork, TestNetworkError, type ContractClass, type TestNetwork } from '../../src/testing/index.js';
 import { fixtureSource, installedFixture } from '../helpers/chaincode-fixture.js';
+import { take } from '../helpers/gateway-client.js';
 
 const CHANNEL = 'mychannel';
 const COLLECTION = 'shared';
 const text = (bytes: Uint8Array | undefined): string => (bytes === undefined ? '(none)' : Buffer.from(bytes).toString());
-
-/** The next `count` events of a stream, then closes it. */
-async function take<T>(events: AsyncIterable<T> & { close(): void }, count: number): Promise<T[]> {
-  const got: T[] = [];
-  try {
-    for await (const event of events) {
-      got.push(event);
-      if (got.length === count) break;
-    }
-  } finally {
-    events.close();
-  }
-  return got;
-}
 
 interface CounterContext {
   stub: { getState(key: string): Promise<Uint8Array>; putState(key: string, value: Uint8Array): Promise<void> };

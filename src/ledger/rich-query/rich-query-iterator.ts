@@ -71,6 +71,8 @@ export class RichQueryIterator implements StateIterator {
   /** The index entries being read, and those read but not yet looked at. */
   private entries: EntryIterator | undefined;
   private pending: Array<[string, Uint8Array]> = [];
+  /** The stored values of the pending entries' state keys, read with them. */
+  private docs: Array<Uint8Array | undefined> = [];
   private pendingAt = 0;
   private entriesDone = false;
 
@@ -187,8 +189,6 @@ export class RichQueryIterator implements StateIterator {
       return match;
     }
   }
-
-  private docs: Array<Uint8Array | undefined> = [];
 
   /** The next batch of entries and their documents; false at the end of the range. */
   private async readEntries(): Promise<boolean> {
