@@ -29,8 +29,8 @@ export interface QueryExecutorImplOptions {
   collections?: CollectionInfoProvider | undefined;
   /** The CouchDB indexes chaincodes declare, which order and narrow rich queries; without it, none. */
   indexes?: StateIndexSource | undefined;
-  /** Where the ledger keeps those indexes' entries; without it, an indexed query reads every value. */
-  indexStore?: StateIndexStore | undefined;
+  /** Where the ledger keeps those indexes' entries. */
+  indexStore: StateIndexStore;
 }
 
 /** The indexes a chaincode's package declares for its state, or for one of its collections. */
@@ -194,14 +194,13 @@ export class QueryExecutorImpl implements QueryExecutor {
     if (index === undefined && query.sort.length > 0) throw noIndexForSort();
     const stateNamespace = collection === undefined ? namespace : privateNamespace(namespace, collection);
     const store = this.opts.indexStore;
-    const stored = index === undefined || store === undefined ? undefined : { index: await store.ensure(stateNamespace, index), store };
+    const stored = index === undefined ? undefined : { index: await store.ensure(stateNamespace, index), store };
     const paginated = options.pageSize !== undefined;
-    const iterator = await RichQueryIterator.open({
+    const iterator = RichQueryIterator.open({
       namespace,
       stateNamespace,
       state: this.opts.state,
       query,
-      index,
       stored,
       core,
       collate,

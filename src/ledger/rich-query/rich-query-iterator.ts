@@ -2,7 +2,6 @@ import type { QueryResultKV, StateIterator, Version } from '../ledger.js';
 import { decodeVersionedValue, valueStart } from '../ledger-records.js';
 import type { StateDb, StateEntry, StateRangeCursor } from '../state-db.js';
 import type { EntryIterator } from '../ledger-db.js';
-import type { IndexDefinition } from './index-definition.js';
 import { isObject, type MangoQuery } from './mango-query.js';
 import { RichQueryError } from './rich-query-error.js';
 import { entryOf, type StateIndexStore, type StoredIndex } from './state-index-store.js';
@@ -17,9 +16,10 @@ export interface RichQueryIteratorOptions {
   stateNamespace: string;
   state: StateDb;
   query: MangoQuery;
-  /** The index the query is answered from: its fields order the results, and a match must have them all. */
-  index: IndexDefinition | undefined;
-  /** The ledger's entries of that index, when it keeps them: then only the entries the selector allows are read. */
+  /**
+   * The index the query is answered from, as the ledger keeps it: only the entries the selector
+   * allows are read, results come in its order, and a match must have all its fields.
+   */
   stored: { index: StoredIndex; store: StateIndexStore } | undefined;
   core: SelectorCore;
   collate: Collate;
@@ -54,20 +54,17 @@ const decoder = new TextDecoder();
 const SCAN_BATCH = 4096;
 
 /**
- * Answers a Mango query from the LevelDB state: every value of the namespace is read in key order
- * and matched as CouchDB would match the document. Without an index the matches stream out in key
- * order, as from CouchDB's `_all_docs`; with one they come in the index's order (its fields, then
- * the key), and documents lacking an indexed field are left out, as CouchDB's index leaves them out.
+ * Answers a Mango query from the LevelDB state, matching each value as CouchDB would match the
+ * document. Without an index every value of the namespace is read in key order and the matches
+ * stream out so, as from CouchDB's `_all_docs`; with one, only the index entries the selector
+ * allows are read, matches come in the index's order (its fields, then the key), and documents
+ * lacking an indexed field are left out, as CouchDB's index leaves them out.
  */
 export class RichQueryIterator implements StateIterator {
   private returned = 0;
   private skipped = 0;
   private closed = false;
   private last: Bookmark | undefined;
-  /** The matches of an indexed query, ordered; undefined while streaming. */
-  private sorted: Match[] | undefined;
-  private sortedAt = 0;
-
   /** The index entries being read, and those read but not yet looked at. */
   private entries: EntryIterator | undefined;
   private pending: Array<[string, Uint8Array]> = [];
@@ -79,28 +76,23 @@ export class RichQueryIterator implements StateIterator {
   private constructor(
     private readonly opts: RichQueryIteratorOptions,
     private readonly cursor: StateRangeCursor<string> | undefined,
-    private readonly after: Bookmark | undefined,
     private readonly projection: string[][] | undefined,
     private readonly indexFields: string[][],
   ) {}
 
-  static async open(opts: RichQueryIteratorOptions): Promise<RichQueryIterator> {
+  static open(opts: RichQueryIteratorOptions): RichQueryIterator {
     const after = decodeBookmark(opts.bookmark);
     const parse = opts.core.parseField;
     const projection = opts.query.fields?.filter((f) => f !== '_id').map((f) => parse(f));
-    const indexFields = (opts.index?.fields ?? []).map((f) => parse(f));
+    const indexFields = (opts.stored?.index.fields ?? []).map((f) => parse(f));
     if (opts.stored !== undefined) {
-      const iterator = new RichQueryIterator(opts, undefined, after, projection, indexFields);
+      const iterator = new RichQueryIterator(opts, undefined, projection, indexFields);
       iterator.entries = opts.stored.store.iterate(indexRange(opts, opts.stored.index, after));
       return iterator;
     }
-    const indexed = opts.index !== undefined;
     // An unindexed query resumes just after the bookmark's key: '\0' sorts first among what may follow a key.
-    const start = after !== undefined && !indexed ? `${after.k}\x00` : '';
-    const cursor = opts.state.rangeText(opts.stateNamespace, start);
-    const iterator = new RichQueryIterator(opts, cursor, after, projection, indexFields);
-    if (indexed) await iterator.collectSorted();
-    return iterator;
+    const cursor = opts.state.rangeText(opts.stateNamespace, after === undefined ? '' : `${after.k}\x00`);
+    return new RichQueryIterator(opts, cursor, projection, indexFields);
   }
 
   get fetchedRecordsCount(): number {
@@ -109,13 +101,13 @@ export class RichQueryIterator implements StateIterator {
 
   async next(): Promise<QueryResultKV | undefined> {
     if (this.closed || this.returned >= this.opts.limit) return undefined;
-    const match = this.entries !== undefined ? await this.nextIndexed() : this.sorted !== undefined ? this.sorted[this.sortedAt++] : await this.nextStreamed();
+    const match = this.entries !== undefined ? await this.nextIndexed() : await this.nextStreamed();
     if (match === undefined) {
       this.close();
       return undefined;
     }
     this.returned++;
-    this.last = this.opts.index !== undefined ? { k: match.key, v: match.position } : { k: match.key };
+    this.last = this.opts.stored !== undefined ? { k: match.key, v: match.position } : { k: match.key };
     this.opts.record?.(match.key, match.version);
     return { namespace: this.opts.namespace, key: match.key, value: match.value };
   }
@@ -134,7 +126,6 @@ export class RichQueryIterator implements StateIterator {
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    this.sorted = undefined;
     this.pending = [];
     // Closing a LevelDB iterator cannot fail in a way the caller could act on.
     this.cursor?.close().catch(() => undefined);
@@ -206,28 +197,6 @@ export class RichQueryIterator implements StateIterator {
     this.docs = [];
     for (const [, stateKey] of this.pending) this.docs.push(await this.opts.state.getRaw(this.opts.stateNamespace, Buffer.from(stateKey).toString('utf8')));
     return true;
-  }
-
-  /** Reads every match, orders it by the index, and drops what the bookmark and `skip` pass over. */
-  private async collectSorted(): Promise<void> {
-    const cursor = this.cursor as StateRangeCursor<string>;
-    const matches: Match[] = [];
-    for (let entry = await cursor.nextAhead(SCAN_BATCH); entry !== undefined; entry = cursor.take() ?? (await cursor.nextAhead(SCAN_BATCH))) {
-      const match = await this.matchText(entry);
-      if (match !== undefined) matches.push(match);
-    }
-    const { collate } = this.opts.collate;
-    const compare = (a: { k: string; v?: unknown[] }, b: { k: string; v?: unknown[] }): number =>
-      collate(a.v ?? [], b.v ?? []) || (a.k < b.k ? -1 : a.k > b.k ? 1 : 0);
-    const descending = this.opts.query.sort[0]?.direction === 'desc';
-    const sign = descending ? -1 : 1;
-    matches.sort((a, b) => sign * compare({ k: a.key, v: a.position }, { k: b.key, v: b.position }));
-    let from = 0;
-    const after = this.after;
-    if (after !== undefined) {
-      while (from < matches.length && sign * compare({ k: (matches[from] as Match).key, v: (matches[from] as Match).position }, after) <= 0) from++;
-    }
-    this.sorted = matches.slice(from + this.opts.query.skip);
   }
 
   /**
