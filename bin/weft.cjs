@@ -11,7 +11,7 @@ const dist = join(__dirname, '..', 'dist');
 // The client commands (chaincode, lifecycle, channel, ...) have a bundle of their own, a fraction
 // of the whole: a CLI call then loads none of the peer. Nodes, help and the version take the whole.
 const command = process.argv[2];
-const whole = command === undefined || command === 'node' || command === 'orderer' || command.startsWith('-') || command === 'help';
+const whole = command === undefined || command === 'node' || command === 'orderer' || command === 'dev' || command.startsWith('-') || command === 'help';
 const file = join(dist, whole ? 'weft.cjs' : 'weft-client.cjs');
 const cacheFile = `${file}.cache`;
 
@@ -30,7 +30,7 @@ const bundle = { exports: {} };
 script.runInThisContext()(bundle.exports, createRequire(file), bundle, file, dist);
 
 // Plugin system chaincodes are ES modules; code compiled through vm cannot import() by itself.
-bundle.exports.main(process.argv, { importModule: (url) => import(url) }).catch((err) => {
+bundle.exports.main(process.argv, { importModule: (url) => import(url), dist }).catch((err) => {
   process.stderr.write(`Error: ${err instanceof Error ? err.message : String(err)}\n`);
   process.exitCode = 1;
 });

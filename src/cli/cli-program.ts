@@ -8,6 +8,8 @@ import { failureText } from './failure-text.js';
 /** What the CLI needs from the script that loads it. */
 export interface CliDeps {
   importModule: ModuleImporter;
+  /** The folder of the built CLI (dist/), where the scripts it runs as child processes are. */
+  dist?: string;
 }
 
 type AddCommands = (program: Command, env: NodeJS.ProcessEnv) => void;
@@ -43,7 +45,7 @@ const CLIENT_GROUPS: ReadonlyArray<readonly [string, () => Promise<AddCommands>]
 
 /** The groups a call needs: none to run a node; the one it names; every one for help, or for a word that names none (commander then says so). */
 function clientGroupsFor(word: string | undefined, withNodes: boolean): typeof CLIENT_GROUPS {
-  if (withNodes && (word === 'node' || word === 'orderer')) return [];
+  if (withNodes && (word === 'node' || word === 'orderer' || word === 'dev')) return [];
   const named = CLIENT_GROUPS.filter(([group]) => group === word);
   return named.length > 0 ? named : CLIENT_GROUPS;
 }

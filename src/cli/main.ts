@@ -1,5 +1,6 @@
 import { Option, type Command } from 'commander';
 import { runCli, type CliDeps } from './cli-program.js';
+import { addDevCommand } from './dev-command.js';
 import { runNodeStart } from './node-start.js';
 import { addOrdererCommands } from './orderer-start.js';
 
@@ -10,7 +11,7 @@ export async function main(argv: string[], deps: CliDeps): Promise<void> {
   await runCli(argv, deps, addNodeCommands);
 }
 
-/** `weft node start` and `weft orderer start`. */
+/** `weft node start`, `weft orderer start` and `weft dev`. */
 function addNodeCommands(program: Command, env: NodeJS.ProcessEnv, deps: CliDeps): void {
   const node = program.command('node').description('Operate a peer node: start');
   node
@@ -32,4 +33,5 @@ function addNodeCommands(program: Command, env: NodeJS.ProcessEnv, deps: CliDeps
     });
 
   addOrdererCommands(program, env);
+  addDevCommand(program, env, deps);
 }

@@ -70,6 +70,22 @@ export class WeftProcess {
     }
   }
 
+  /**
+   * Waits for standard output to match `pattern` in what came after `from` characters of it (so
+   * that a test can wait for the next occurrence); resolves the match and where it ended.
+   */
+  async waitForOutput(pattern: RegExp, from = 0, timeoutMs = 30_000): Promise<{ match: RegExpExecArray; end: number }> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const match = pattern.exec(this.stdout.slice(from));
+      if (match !== null) return { match, end: from + match.index + match[0].length };
+      if (this.child.exitCode !== null || Date.now() > deadline) {
+        throw new Error(`no output matching ${String(pattern)} (exit ${String(this.child.exitCode)}); output:\n${this.stdout}\nlog:\n${this.lines.join('\n')}`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+  }
+
   /** Sends a signal and resolves with the exit code. */
   async stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<number | null> {
     this.child.kill(signal);

@@ -1,0 +1,168 @@
+import assert from 'node:assert/strict';
+import { cp, mkdir, readdir, readFile, symlink, utimes, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { fixtureSource, installedFixture } from '../helpers/chaincode-fixture.js';
+import { connectGateway, type GatewayConnection } from '../helpers/gateway-client.js';
+import { freePort } from '../helpers/free-ports.js';
+import { tempDir } from '../helpers/temp-dir.js';
+import { WeftProcess } from '../helpers/weft-process.js';
+
+const ownTypeScript = dirname(createRequire(import.meta.url).resolve('typescript/package.json'));
+const text = (bytes: Uint8Array): string => Buffer.from(bytes).toString('utf8');
+
+/** Listeners on free ports: a test's `weft dev` runs beside anything else on the machine. */
+const FREE_PORTS = {
+  CORE_PEER_LISTENADDRESS: '127.0.0.1:0',
+  CORE_PEER_CHAINCODELISTENADDRESS: '127.0.0.1:0',
+  CORE_PEER_ORDERER_LISTENADDRESS: '127.0.0.1:0',
+  CORE_PEER_ORDERER_ADMINLISTENADDRESS: '127.0.0.1:0',
+};
+
+/**
+ * A copy of a fixture project with its dependencies in place, as after a developer's `npm install`:
+ * node_modules links to the fixture's installed dependencies (and to Weft's own TypeScript, the
+ * project's devDependency), newer than package.json, so that weft dev does not install again.
+ */
+async function project(fixture: string, withTypeScript: boolean): Promise<string> {
+  const installed = await installedFixture(fixture);
+  const dir = join(await tempDir('weft-dev-'), fixture);
+  await cp(fixtureSource(fixture), dir, { recursive: true, filter: (src) => !/[\\/](node_modules|dist)([\\/]|$)/.test(src) });
+  await mkdir(join(dir, 'node_modules'));
+  for (const entry of await readdir(join(installed, 'node_modules'))) {
+    await symlink(join(installed, 'node_modules', entry), join(dir, 'node_modules', entry));
+  }
+  if (withTypeScript) await symlink(ownTypeScript, join(dir, 'node_modules', 'typescript'));
+  const later = new Date(Date.now() + 1000);
+  await utimes(join(dir, 'node_modules'), later, later);
+  return dir;
+}
+
+/** What weft dev printed for Gateway clients. */
+function connectionOf(output: string): { address: string; mspId: string; mspDir: string } {
+  const field = (name: string): string => {
+    const value = new RegExp(`^  ${name} +(\\S+)`, 'm').exec(output)?.[1];
+    assert.ok(value !== undefined, `weft dev printed its ${name}:\n${output}`);
+    return value;
+  };
+  return { address: field('endpoint'), mspId: field('MSP ID'), mspDir: dirname(field('certificate')) };
+}
+
+describe('weft dev, on a TypeScript contract', () => {
+  let dir: string;
+  let dev: WeftProcess;
+  let client: GatewayConnection;
+  const contract = () => client.gateway.getNetwork('mychannel').getContract('dev-assets');
+  const source = () => join(dir, 'src', 'index.ts');
+  const edit = async (change: (code: string) => string) => writeFile(source(), change(await readFile(source(), 'utf8')));
+
+  before(async () => {
+    dir = await project('dev-assets-ts', true);
+    dev = new WeftProcess(['dev', dir], FREE_PORTS);
+    await dev.waitForOutput(/^ready in \d+ ms/m);
+    client = await connectGateway(connectionOf(dev.stdout));
+  });
+
+  after(async () => {
+    client.close();
+    await dev.stop('SIGINT');
+  });
+
+  test('builds the project, defines it through _lifecycle, and serves it to a fabric-gateway client at the printed endpoint', async () => {
+    assert.match(dev.stdout, /dev-assets defined at sequence 1 on mychannel \(package ID dev-assets:0\.1\.0\)/);
+    assert.match(dev.stdout, /MSP ID +Org1MSP/);
+    assert.equal(text(await contract().evaluateTransaction('Greeting')), 'hello');
+    const from = dev.stdout.length;
+    await contract().submitTransaction('CreateAsset', 'a1', 'blue');
+    assert.equal(text(await contract().evaluateTransaction('ReadAsset', 'a1')), '{"id":"a1","colour":"blue"}');
+    // Each call as the chaincode answered it, and the transaction as the peer committed it.
+    const { match } = await dev.waitForOutput(/invoke CreateAsset\("a1", "blue"\) -> 200 \([\d.]+ ms, tx ([0-9a-f]{8})\)/, from);
+    await dev.waitForOutput(new RegExp(`commit ${match[1] ?? ''} VALID in block \\d+, event AssetCreated \\{"id":"a1","colour":"blue"\\}`), from);
+    await assert.rejects(contract().evaluateTransaction('ReadAsset', 'nope'));
+    await dev.waitForOutput(/invoke ReadAsset\("nope"\) -> 500 asset nope does not exist/, from);
+  });
+
+  test('an edit of the source is live on the next transaction', async () => {
+    const from = dev.stdout.length;
+    await edit((code) => code.replace("return 'hello';", "return 'hello again';"));
+    await dev.waitForOutput(/^reloaded in \d+ ms/m, from);
+    assert.equal(text(await contract().evaluateTransaction('Greeting')), 'hello again');
+    assert.equal(text(await contract().evaluateTransaction('ReadAsset', 'a1')), '{"id":"a1","colour":"blue"}', 'the ledger is kept');
+  });
+
+  test('a syntax error is reported with its location, and the previous build keeps serving until it is fixed', async () => {
+    let from = dev.stdout.length;
+    await edit((code) => code.replace("return 'hello again';", "return 'hello again' +;"));
+    await dev.waitForOutput(/^build failed: error TS1109: Expression expected\.\n {4}at src\/index\.ts:\d+:\d+\n {2}the previous build keeps serving/m, from);
+    assert.equal(text(await contract().evaluateTransaction('Greeting')), 'hello again');
+    from = dev.stdout.length;
+    await edit((code) => code.replace("return 'hello again' +;", "return 'fixed';"));
+    await dev.waitForOutput(/^reloaded in \d+ ms/m, from);
+    assert.equal(text(await contract().evaluateTransaction('Greeting')), 'fixed');
+  });
+
+  test('a chaincode that throws as it loads: its first line and where it threw (the TypeScript source), and the previous build keeps serving', async () => {
+    const from = dev.stdout.length;
+    await edit((code) => `${code}\nthrow new Error('no configuration');\n`);
+    await dev.waitForOutput(/^Error: no configuration\n {4}at \S+\/src\/index\.ts:\d+:\d+\n {2}the previous build keeps serving/m, from);
+    assert.equal(text(await contract().evaluateTransaction('Greeting')), 'fixed');
+    await edit((code) => code.replace("\nthrow new Error('no configuration');\n", ''));
+    await dev.waitForOutput(/^reloaded in \d+ ms/m, from);
+  });
+
+  test('run again on the same project: the network in .weft is reused, and a changed definition gets the next sequence', async () => {
+    await dev.stop('SIGINT');
+    client.close();
+    dev = new WeftProcess(['dev', dir, '--signature-policy', "OR('Org1MSP.member')"], FREE_PORTS);
+    await dev.waitForOutput(/^ready in \d+ ms/m);
+    assert.match(dev.stdout, /dev-assets defined at sequence 2 on mychannel/);
+    client = await connectGateway(connectionOf(dev.stdout));
+    assert.equal(text(await contract().evaluateTransaction('ReadAsset', 'a1')), '{"id":"a1","colour":"blue"}');
+    await dev.stop('SIGINT');
+    client.close();
+    dev = new WeftProcess(['dev', dir, '--signature-policy', "OR('Org1MSP.member')"], FREE_PORTS);
+    await dev.waitForOutput(/^ready in \d+ ms/m);
+    assert.match(dev.stdout, /dev-assets already defined at sequence 2 on mychannel/);
+    client = await connectGateway(connectionOf(dev.stdout));
+    assert.equal(text(await contract().evaluateTransaction('Greeting')), 'fixed');
+  });
+});
+
+describe('weft dev, on a fabric-shim chaincode in JavaScript', () => {
+  test('reloads on save, runs under the inspector with --debug, and names a missing start file', async () => {
+    const dir = await project('kv-shim', false);
+    const port = await freePort();
+    const dev = new WeftProcess(['dev', dir, '--debug', `127.0.0.1:${port}`], FREE_PORTS);
+    try {
+      await dev.waitForOutput(/^ready in \d+ ms/m);
+      const { match } = await dev.waitForOutput(new RegExp(`debugger listening on (ws://127\\.0\\.0\\.1:${port}/\\S+)`));
+      const targets = (await (await fetch(`http://127.0.0.1:${port}/json/list`)).json()) as Array<{ webSocketDebuggerUrl: string }>;
+      assert.deepEqual(
+        targets.map((t) => t.webSocketDebuggerUrl),
+        [match[1]],
+        'the inspector is the chaincode process',
+      );
+      const client = await connectGateway(connectionOf(dev.stdout));
+      try {
+        const kv = client.gateway.getNetwork('mychannel').getContract('kv-shim');
+        await kv.submitTransaction('put', 'k', 'v1');
+        assert.equal(text(await kv.evaluateTransaction('get', 'k')), 'v1');
+        let from = dev.stdout.length;
+        await writeFile(join(dir, 'index.js'), (await readFile(join(dir, 'index.js'), 'utf8')).replace("'asked to fail'", "'asked to fail, edited'"));
+        await dev.waitForOutput(/^reloaded in \d+ ms/m, from);
+        await assert.rejects(kv.evaluateTransaction('fail'), (err: { details?: Array<{ message: string }> }) => err.details?.[0]?.message === 'asked to fail, edited');
+        await dev.waitForOutput(/invoke fail\(\) -> 500 asked to fail, edited/, from);
+        from = dev.stdout.length;
+        const manifest = join(dir, 'package.json');
+        await writeFile(manifest, (await readFile(manifest, 'utf8')).replace('"node index.js"', '"node server.js"'));
+        await dev.waitForOutput(/^the file its start script runs, server\.js, does not exist: give the project a build script .*\n {2}the previous build keeps serving/m, from);
+        assert.equal(text(await kv.evaluateTransaction('get', 'k')), 'v1');
+      } finally {
+        client.close();
+      }
+    } finally {
+      await dev.stop('SIGINT');
+    }
+  });
+});
