@@ -16,6 +16,7 @@ const benchmarks: Array<[string, () => Promise<Benchmark>]> = [
   ['gateway', async () => (await import('./gateway.js')).gatewayBenchmark],
   ['lifecycle', async () => (await import('./lifecycle.js')).lifecycleBenchmark],
   ['testnet', async () => (await import('./testnet.js')).testnetBenchmark],
+  ['dev', async () => (await import('./dev.js')).devBenchmark],
   ['kill9_orphans', async () => (await import('./kill9-orphans.js')).kill9OrphansBenchmark],
   ['stream_abuse', async () => (await import('./stream-abuse.js')).streamAbuseBenchmark],
 ];

@@ -9,8 +9,8 @@ export const WEFT_BIN = fileURLToPath(new URL('../../bin/weft.cjs', import.meta.
 const CLOCK_TICKS = 100;
 
 /**
- * A long-running `weft` process (a peer, an orderer) a benchmark measures from outside: its log
- * (stderr) is kept so that the benchmark can wait for the lines that say where it listens.
+ * A long-running `weft` process (a peer, an orderer, weft dev) a benchmark measures from outside: its log
+ * (stderr, and stdout) is kept so that the benchmark can wait for the lines that say where it listens.
  */
 export class WeftChild {
   private log = '';
@@ -18,12 +18,18 @@ export class WeftChild {
 
   private constructor(private readonly child: ChildProcess) {
     child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (this.log += chunk));
+    child.stdout?.setEncoding('utf8').on('data', (chunk: string) => (this.log += chunk));
     this.exited = new Promise((resolve) => child.once('exit', resolve));
   }
 
   /** `nodeArgs` go to node itself (--cpu-prof, say: NODE_OPTIONS does not take it). */
   static start(args: string[], env: NodeJS.ProcessEnv, nodeArgs: readonly string[] = []): WeftChild {
-    return new WeftChild(spawn(process.execPath, [...nodeArgs, WEFT_BIN, ...args], { env, stdio: ['ignore', 'ignore', 'pipe'] }));
+    return new WeftChild(spawn(process.execPath, [...nodeArgs, WEFT_BIN, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] }));
+  }
+
+  /** What it has printed so far (standard error and output). */
+  get output(): string {
+    return this.log;
   }
 
   get pid(): number {

@@ -33,6 +33,11 @@ export interface RuntimeLauncherOptions {
   /** chaincode.startuptimeout */
   startupTimeoutMs: number;
   metrics?: Pick<ChaincodeMetrics, 'launchDuration' | 'launchFailures' | 'launchTimeouts'> | undefined;
+  /**
+   * Container types whose chaincode's end the peer cannot see (dev mode: the developer runs it):
+   * a stream that breaks is not held up waiting for an exit that will never be reported.
+   */
+  unobservedExits?: ReadonlySet<string>;
   logger: Logger;
 }
 
@@ -102,7 +107,7 @@ export class RuntimeLauncher {
             (exit) => new ChaincodeError('CONTAINER_EXITED', `container exited with ${exit.reason ?? exit.code}`),
             (err: unknown) => new ChaincodeError('LAUNCH_FAILED', `failed to wait on container exit: ${errorMessage(err)}`),
           );
-          this.exits.set(cname, exited);
+          if (this.opts.unobservedExits?.has(ccci.containerType) !== true) this.exits.set(cname, exited);
           // Once running, the container's exit ends a launch that has not registered yet.
           void exited.then((exitErr) => launchState.notify(exitErr));
         },

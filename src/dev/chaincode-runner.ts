@@ -96,9 +96,19 @@ function text(bytes: Uint8Array | undefined): string {
   return all.length > PREVIEW ? `${all.slice(0, PREVIEW)}…` : all;
 }
 
+// Calls running now; with `drainWaiter` set, weft dev waits for them to end before it stops this process.
+let running = 0;
+let drainWaiter: (() => void) | undefined;
+
+function callEnded(): void {
+  running--;
+  if (running === 0) drainWaiter?.();
+}
+
 /** The chaincode, each call reported to `weft dev` as it ends. */
 function observed(cc: Chaincode): Chaincode {
   const call = async (kind: RunnerTransaction['kind'], stub: Stub): Promise<ShimResponse> => {
+    running++;
     const started = performance.now();
     const { fcn, params } = stub.getFunctionAndParameters();
     const base = { kind, channel: stub.getChannelID(), txid: stub.getTxID(), fcn, args: params };
@@ -120,6 +130,9 @@ function observed(cc: Chaincode): Chaincode {
     } catch (err) {
       send({ type: 'transaction', tx: { ...base, payload: '', thrown: failureOf(err), ms: performance.now() - started } });
       throw err;
+    } finally {
+      // After the answer has gone back to the peer (fabric-shim writes it when this call resolves).
+      setImmediate(callEnded);
     }
   };
   return { Init: async (stub) => call('init', stub), Invoke: async (stub) => call('invoke', stub) };
@@ -134,6 +147,11 @@ process.on('message', (command: RunnerCommand) => {
       },
       (err: unknown) => send({ type: 'load-failed', failure: failureOf(err) }),
     );
+    return;
+  }
+  if (command.type === 'drain') {
+    drainWaiter = () => send({ type: 'drained' });
+    if (running === 0) drainWaiter();
     return;
   }
   if (chaincode === undefined) return;

@@ -37,6 +37,8 @@ export interface DevSessionOptions extends Omit<DefinitionChoices, 'collectionsC
 const DEBUG_TIMEOUT_MS = 24 * 60 * 60 * 1000;
 // A chaincode that dies sooner than this after starting is not restarted until the next change.
 const CRASH_LOOP_MS = 2_000;
+// How long a reload waits for the peer to see the old chaincode's stream end (it is this process: at once).
+const DEREGISTER_WAIT_MS = 2_000;
 
 /**
  * `weft dev`: a peer with its embedded orderer in this process, its data in the project's
@@ -99,7 +101,9 @@ export class DevSession {
     this.peer = await this.startPeer(dataDir);
     const address = dialAddress(this.peer.listeners.peer.address, 'localhost');
     this.client = await clientContext({ ...this.devEnv(dataDir), CORE_PEER_ADDRESS: address });
-    const firstBuild = await this.firstBuild();
+    // Watching from before the first build: TypeScript's watch hears of changes through it.
+    const watcher = await this.watchSources();
+    const firstBuild = await this.firstBuild(watcher);
     const deployed = await deployDefinition(this.client, this.project, this.choices());
     opts.print(
       `${this.project.name} ${deployed.changed ? `defined at sequence ${deployed.sequence}` : `already defined at sequence ${deployed.sequence}`} on ${opts.channelId} (package ID ${deployed.packageId})`,
@@ -109,7 +113,6 @@ export class DevSession {
     else await this.swapIn().catch((err: unknown) => this.reportFailure(err, ''));
     this.printConnection(dataDir);
     this.watchCommits();
-    await this.watchSources();
     opts.print(`ready in ${Math.round(performance.now() - started)} ms: watching ${opts.projectDir} for changes (Ctrl-C stops)`);
   }
 
@@ -157,13 +160,13 @@ export class DevSession {
   }
 
   /** The first build; with `tsc`, the watch whose later builds trigger reloads. */
-  private async firstBuild(): Promise<BuildResult> {
+  private async firstBuild(watcher: SourceWatcher): Promise<BuildResult> {
     const { build } = this.project;
     if (build.kind === 'none') return { ok: true, ms: 0 };
     if (build.kind === 'tsc') {
       let first: ((result: BuildResult) => void) | undefined;
       const built = new Promise<BuildResult>((resolve) => (first = resolve));
-      const watch = startTypeScriptWatch(this.opts.projectDir, build.tsconfig, (result) => {
+      const watch = startTypeScriptWatch(this.opts.projectDir, build.tsconfig, watcher, (result) => {
         if (first !== undefined) {
           first(result);
           first = undefined;
@@ -190,33 +193,32 @@ export class DevSession {
     this.enqueue(async () => this.reload(performance.now() - result.ms));
   }
 
-  private async watchSources(): Promise<void> {
-    const { project } = this;
-    const watcher = new SourceWatcher({
-      dir: this.opts.projectDir,
-      ignore: project.outputDirs,
-      onChange: (paths) => {
-        const changedAt = performance.now();
-        const definitionChanged = paths.includes('package.json') || (this.opts.collectionsConfig !== undefined && paths.some((p) => resolve(this.opts.projectDir, p) === resolve(this.opts.projectDir, this.opts.collectionsConfig ?? '')));
-        if (definitionChanged) {
-          this.enqueue(async () => this.redefine(changedAt));
-          return;
-        }
-        if (this.tsWatching) return;
-        this.enqueue(async () => {
-          if (project.build.kind !== 'none') {
-            const built = await npmBuild(this.opts.projectDir);
-            if (!built.ok) {
-              this.onBuilt(built);
-              return;
-            }
-          }
-          await this.reload(changedAt);
-        });
-      },
-    });
+  private async watchSources(): Promise<SourceWatcher> {
+    const watcher = new SourceWatcher({ dir: this.opts.projectDir, ignore: this.project.outputDirs, onChange: (paths) => this.onSourcesChanged(paths) });
     this.closers.push(async () => watcher.close());
     await watcher.ready();
+    return watcher;
+  }
+
+  private onSourcesChanged(paths: readonly string[]): void {
+    const changedAt = performance.now();
+    const { projectDir, collectionsConfig } = this.opts;
+    const collections = collectionsConfig === undefined ? undefined : resolve(projectDir, collectionsConfig);
+    if (paths.some((path) => path === 'package.json' || resolve(projectDir, path) === collections)) {
+      this.enqueue(async () => this.redefine(changedAt));
+      return;
+    }
+    if (this.tsWatching) return;
+    this.enqueue(async () => {
+      if (this.project.build.kind !== 'none') {
+        const built = await npmBuild(projectDir);
+        if (!built.ok) {
+          this.onBuilt(built);
+          return;
+        }
+      }
+      await this.reload(changedAt);
+    });
   }
 
   /** package.json or the collections changed: install, define anew when the definition differs, reload. */
@@ -274,12 +276,23 @@ export class DevSession {
       this.spare = this.newRunner();
       throw err;
     }
-    await this.serving?.stop();
+    if (this.serving !== undefined) {
+      await this.serving.stop({ drain: true });
+      // The peer refuses a second registration under one name: the old stream must have ended there first.
+      await this.untilDeregistered(devPackageId(this.project));
+    }
     this.serving = next;
     this.startedAt = performance.now();
     const inspector = await next.start(this.opts.debug);
     if (inspector !== undefined) this.opts.print(`debugger listening on ${inspector} (VS Code: "Attach" to ${this.opts.debug?.host ?? ''}:${this.opts.debug?.port ?? ''}; Chrome: chrome://inspect)`);
     this.spare = this.newRunner();
+  }
+
+  private async untilDeregistered(chaincodeId: string): Promise<void> {
+    const deadline = performance.now() + DEREGISTER_WAIT_MS;
+    while (this.peer.chaincodeSupport.running().some((cc) => cc.name === chaincodeId) && performance.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 1));
+    }
   }
 
   /** The file the chaincode loads first must be there: a TypeScript project's is made by its build. */

@@ -1,7 +1,8 @@
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
-import { join, relative } from 'node:path';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import type { RunnerFailure } from './runner-protocol.js';
+import type { FileEvent, FileEventListener } from './source-watcher.js';
 
 /** How one build went: its first error, with where, when it failed. */
 export type BuildResult = { ok: true; ms: number } | { ok: false; ms: number; failure: RunnerFailure };
@@ -49,8 +50,12 @@ interface Diagnostic {
   category: number;
   messageText: unknown;
 }
+type TsFileCallback = (fileName: string, kind: number) => void;
+type TsDirectoryCallback = (fileName: string) => void;
 interface WatchHost {
   setTimeout?: (callback: (...args: unknown[]) => void, ms: number, ...args: unknown[]) => unknown;
+  watchFile(path: string, callback: TsFileCallback): { close(): void };
+  watchDirectory(path: string, callback: TsDirectoryCallback, recursive?: boolean): { close(): void };
 }
 interface TypeScript {
   sys: unknown;
@@ -74,12 +79,22 @@ const FOUND_ERRORS = new Set([6193, 6194]);
 // TypeScript waits this long after a change before it compiles; weft dev's watcher has settled the burst already.
 const COMPILE_DELAY_MS = 20;
 
+// TypeScript's FileWatcherEventKind.
+const TS_EVENT_KIND: Record<FileEvent, number> = { add: 0, change: 1, unlink: 2 };
+
 /**
  * `tsc --watch` in this process, with the project's own TypeScript: the first build compiles the
  * project, each later one only what a change affects, so a reload does not pay for TypeScript's
- * start-up. Undefined when the project has no TypeScript installed (its build then goes through npm).
+ * start-up. TypeScript hears of changes from `files` (weft dev's watcher) rather than from its
+ * own file watchers, which take a save's truncation for the change and then miss the write.
+ * Undefined when the project has no TypeScript installed (its build then goes through npm).
  */
-export function startTypeScriptWatch(dir: string, tsconfig: string, onBuilt: (result: BuildResult) => void): { close(): void } | undefined {
+export function startTypeScriptWatch(
+  dir: string,
+  tsconfig: string,
+  files: { subscribe(listener: FileEventListener): () => void },
+  onBuilt: (result: BuildResult) => void,
+): { close(): void } | undefined {
   let ts: TypeScript;
   try {
     ts = createRequire(join(dir, 'package.json'))('typescript') as TypeScript;
@@ -111,7 +126,38 @@ export function startTypeScriptWatch(dir: string, tsconfig: string, onBuilt: (re
   );
   const schedule = host.setTimeout;
   if (schedule !== undefined) host.setTimeout = (callback, ms, ...args) => schedule(callback, Math.min(ms, COMPILE_DELAY_MS), ...args);
-  return ts.createWatchProgram(host);
+  const fileWatches = new Map<string, Set<TsFileCallback>>();
+  const dirWatches = new Map<string, { recursive: boolean; callbacks: Set<TsDirectoryCallback> }>();
+  const unsubscribe = files.subscribe((event, path) => {
+    for (const callback of fileWatches.get(path) ?? []) callback(path, TS_EVENT_KIND[event]);
+    if (event === 'change') return;
+    for (const [watched, { recursive, callbacks }] of dirWatches) {
+      if (dirname(path) === watched || (recursive && path.startsWith(`${watched}${sep}`))) for (const callback of callbacks) callback(path);
+    }
+  });
+  // Files outside the project (TypeScript's own libraries, the dependencies' types) do not change while it runs.
+  host.watchFile = (path, callback) => watchEntry(fileWatches, resolve(path), () => new Set<TsFileCallback>(), (set) => set.add(callback), (set) => set.delete(callback));
+  host.watchDirectory = (path, callback, recursive) =>
+    watchEntry(dirWatches, resolve(path), () => ({ recursive: recursive === true, callbacks: new Set<TsDirectoryCallback>() }), (entry) => entry.callbacks.add(callback), (entry) => entry.callbacks.delete(callback));
+  const program = ts.createWatchProgram(host);
+  return {
+    close: () => {
+      unsubscribe();
+      program.close();
+    },
+  };
+}
+
+/** Adds a callback under `key`, the entry made when it is the first; its close() removes it again. */
+function watchEntry<E>(map: Map<string, E>, key: string, make: () => E, add: (entry: E) => void, remove: (entry: E) => void): { close(): void } {
+  let entry = map.get(key);
+  if (entry === undefined) {
+    entry = make();
+    map.set(key, entry);
+  }
+  add(entry);
+  const held = entry;
+  return { close: () => remove(held) };
 }
 
 function diagnosticFailure(ts: TypeScript, dir: string, d: Diagnostic): RunnerFailure {

@@ -21,6 +21,8 @@ export interface RunnerOptions {
 }
 
 const STOP_GRACE_MS = 1_000;
+// A reload waits this long at most for the calls the old chaincode is running.
+const DRAIN_MS = 1_000;
 
 /** A failure of the project's code (loading or starting it), with where it was thrown. */
 function runnerFailed(failure: RunnerFailure): DevError {
@@ -94,9 +96,19 @@ export class RunnerProcess {
     return report.type === 'started' ? report.inspector : undefined;
   }
 
-  /** Stops the process (SIGTERM, then SIGKILL); quietly: its end is not reported. */
-  async stop(): Promise<void> {
+  /**
+   * Stops the process (SIGTERM, then SIGKILL); quietly: its end is not reported. With `drain`, the
+   * calls it is running end first (for up to a second), so that a reload fails no transaction.
+   */
+  async stop(opts: { drain?: boolean } = {}): Promise<void> {
     this.serving = false;
+    if (opts.drain === true && this.child.connected) {
+      const drained = this.next('drained');
+      this.command({ type: 'drain' });
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([drained, new Promise((resolve) => (timer = setTimeout(resolve, DRAIN_MS)))]);
+      clearTimeout(timer);
+    }
     if (this.child.exitCode === null && this.child.signalCode === null) {
       this.child.kill('SIGTERM');
       const timer = setTimeout(() => this.child.kill('SIGKILL'), STOP_GRACE_MS);

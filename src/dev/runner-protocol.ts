@@ -3,7 +3,9 @@ export type RunnerCommand =
   /** Load the project's chaincode (its contracts, or the chaincode its start script hands to shim.start). */
   | { type: 'load' }
   /** Register with the peer and serve; with `inspect`, open the Node inspector there first. */
-  | { type: 'start'; inspect?: { host: string; port: number } };
+  | { type: 'start'; inspect?: { host: string; port: number } }
+  /** Answer `drained` once no call of the chaincode is running (another runner is about to take over). */
+  | { type: 'drain' };
 
 /** An error the project's code raised: its first line and where, in the project's files, it was thrown. */
 export interface RunnerFailure {
@@ -39,4 +41,5 @@ export type RunnerReport =
   /** Registering with the peer; `inspector` is the debugger's URL when asked for. */
   | { type: 'started'; inspector?: string }
   | { type: 'start-failed'; failure: RunnerFailure }
-  | { type: 'transaction'; tx: RunnerTransaction };
+  | { type: 'transaction'; tx: RunnerTransaction }
+  | { type: 'drained' };

@@ -6,6 +6,7 @@ import { HandlerRegistry } from '../chaincode/handler-registry.js';
 import { RuntimeLauncher } from '../chaincode/runtime-launcher.js';
 import type { ChaincodeConfig } from '../common/config/core-config.js';
 import type { Logging } from '../common/logging/logging.js';
+import { DEV_CONTAINER_TYPE } from '../container/dev/dev-vm-provider.js';
 import { INPROC_CONTAINER_TYPE, InprocRegistry } from '../container/inproc/inproc-registry.js';
 import type { VMProvider } from '../container/vm.js';
 import { VMController } from '../container/vm-controller.js';
@@ -77,6 +78,7 @@ export function createChaincodeStack(opts: ChaincodeStackOptions): ChaincodeStac
     runtime,
     registry: handlerRegistry,
     startupTimeoutMs: chaincode.startupTimeoutMs,
+    unobservedExits: new Set([DEV_CONTAINER_TYPE]),
     metrics: opts.metrics,
     logger: chaincodeLogger,
   });

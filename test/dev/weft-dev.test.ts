@@ -1,53 +1,15 @@
 import assert from 'node:assert/strict';
-import { cp, mkdir, readdir, readFile, symlink, utimes, writeFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { fixtureSource, installedFixture } from '../helpers/chaincode-fixture.js';
+import { DEV_FREE_PORTS, devConnectionOf, devProject } from '../helpers/dev-project.js';
 import { connectGateway, type GatewayConnection } from '../helpers/gateway-client.js';
 import { freePort } from '../helpers/free-ports.js';
 import { tempDir } from '../helpers/temp-dir.js';
 import { WeftProcess } from '../helpers/weft-process.js';
 
-const ownTypeScript = dirname(createRequire(import.meta.url).resolve('typescript/package.json'));
 const text = (bytes: Uint8Array): string => Buffer.from(bytes).toString('utf8');
-
-/** Listeners on free ports: a test's `weft dev` runs beside anything else on the machine. */
-const FREE_PORTS = {
-  CORE_PEER_LISTENADDRESS: '127.0.0.1:0',
-  CORE_PEER_CHAINCODELISTENADDRESS: '127.0.0.1:0',
-  CORE_PEER_ORDERER_LISTENADDRESS: '127.0.0.1:0',
-  CORE_PEER_ORDERER_ADMINLISTENADDRESS: '127.0.0.1:0',
-};
-
-/**
- * A copy of a fixture project with its dependencies in place, as after a developer's `npm install`:
- * node_modules links to the fixture's installed dependencies (and to Weft's own TypeScript, the
- * project's devDependency), newer than package.json, so that weft dev does not install again.
- */
-async function project(fixture: string, withTypeScript: boolean): Promise<string> {
-  const installed = await installedFixture(fixture);
-  const dir = join(await tempDir('weft-dev-'), fixture);
-  await cp(fixtureSource(fixture), dir, { recursive: true, filter: (src) => !/[\\/](node_modules|dist)([\\/]|$)/.test(src) });
-  await mkdir(join(dir, 'node_modules'));
-  for (const entry of await readdir(join(installed, 'node_modules'))) {
-    await symlink(join(installed, 'node_modules', entry), join(dir, 'node_modules', entry));
-  }
-  if (withTypeScript) await symlink(ownTypeScript, join(dir, 'node_modules', 'typescript'));
-  const later = new Date(Date.now() + 1000);
-  await utimes(join(dir, 'node_modules'), later, later);
-  return dir;
-}
-
-/** What weft dev printed for Gateway clients. */
-function connectionOf(output: string): { address: string; mspId: string; mspDir: string } {
-  const field = (name: string): string => {
-    const value = new RegExp(`^  ${name} +(\\S+)`, 'm').exec(output)?.[1];
-    assert.ok(value !== undefined, `weft dev printed its ${name}:\n${output}`);
-    return value;
-  };
-  return { address: field('endpoint'), mspId: field('MSP ID'), mspDir: dirname(field('certificate')) };
-}
+const project = async (fixture: string, withTypeScript: boolean): Promise<string> => devProject(await tempDir('weft-dev-'), fixture, withTypeScript);
 
 describe('weft dev, on a TypeScript contract', () => {
   let dir: string;
@@ -59,9 +21,9 @@ describe('weft dev, on a TypeScript contract', () => {
 
   before(async () => {
     dir = await project('dev-assets-ts', true);
-    dev = new WeftProcess(['dev', dir], FREE_PORTS);
+    dev = new WeftProcess(['dev', dir], DEV_FREE_PORTS);
     await dev.waitForOutput(/^ready in \d+ ms/m);
-    client = await connectGateway(connectionOf(dev.stdout));
+    client = await connectGateway(devConnectionOf(dev.stdout));
   });
 
   after(async () => {
@@ -114,17 +76,17 @@ describe('weft dev, on a TypeScript contract', () => {
   test('run again on the same project: the network in .weft is reused, and a changed definition gets the next sequence', async () => {
     await dev.stop('SIGINT');
     client.close();
-    dev = new WeftProcess(['dev', dir, '--signature-policy', "OR('Org1MSP.member')"], FREE_PORTS);
+    dev = new WeftProcess(['dev', dir, '--signature-policy', "OR('Org1MSP.member')"], DEV_FREE_PORTS);
     await dev.waitForOutput(/^ready in \d+ ms/m);
     assert.match(dev.stdout, /dev-assets defined at sequence 2 on mychannel/);
-    client = await connectGateway(connectionOf(dev.stdout));
+    client = await connectGateway(devConnectionOf(dev.stdout));
     assert.equal(text(await contract().evaluateTransaction('ReadAsset', 'a1')), '{"id":"a1","colour":"blue"}');
     await dev.stop('SIGINT');
     client.close();
-    dev = new WeftProcess(['dev', dir, '--signature-policy', "OR('Org1MSP.member')"], FREE_PORTS);
+    dev = new WeftProcess(['dev', dir, '--signature-policy', "OR('Org1MSP.member')"], DEV_FREE_PORTS);
     await dev.waitForOutput(/^ready in \d+ ms/m);
     assert.match(dev.stdout, /dev-assets already defined at sequence 2 on mychannel/);
-    client = await connectGateway(connectionOf(dev.stdout));
+    client = await connectGateway(devConnectionOf(dev.stdout));
     assert.equal(text(await contract().evaluateTransaction('Greeting')), 'fixed');
   });
 });
@@ -133,7 +95,7 @@ describe('weft dev, on a fabric-shim chaincode in JavaScript', () => {
   test('reloads on save, runs under the inspector with --debug, and names a missing start file', async () => {
     const dir = await project('kv-shim', false);
     const port = await freePort();
-    const dev = new WeftProcess(['dev', dir, '--debug', `127.0.0.1:${port}`], FREE_PORTS);
+    const dev = new WeftProcess(['dev', dir, '--debug', `127.0.0.1:${port}`], DEV_FREE_PORTS);
     try {
       await dev.waitForOutput(/^ready in \d+ ms/m);
       const { match } = await dev.waitForOutput(new RegExp(`debugger listening on (ws://127\\.0\\.0\\.1:${port}/\\S+)`));
@@ -143,7 +105,7 @@ describe('weft dev, on a fabric-shim chaincode in JavaScript', () => {
         [match[1]],
         'the inspector is the chaincode process',
       );
-      const client = await connectGateway(connectionOf(dev.stdout));
+      const client = await connectGateway(devConnectionOf(dev.stdout));
       try {
         const kv = client.gateway.getNetwork('mychannel').getContract('kv-shim');
         await kv.submitTransaction('put', 'k', 'v1');
