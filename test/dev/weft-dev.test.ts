@@ -1,13 +1,16 @@
 import assert from 'node:assert/strict';
-import { readFile, writeFile } from 'node:fs/promises';
+import { cp, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { fixtureSource } from '../helpers/chaincode-fixture.js';
 import { DEV_FREE_PORTS, devConnectionOf, devProject } from '../helpers/dev-project.js';
 import { connectGateway, type GatewayConnection } from '../helpers/gateway-client.js';
 import { freePort } from '../helpers/free-ports.js';
 import { tempDir } from '../helpers/temp-dir.js';
 import { WeftProcess } from '../helpers/weft-process.js';
 
+// A chaincode call that takes longer than this fails, except under --debug.
+const SHORT_TIMEOUT = { CORE_CHAINCODE_EXECUTETIMEOUT: '1s' };
 const text = (bytes: Uint8Array): string => Buffer.from(bytes).toString('utf8');
 const project = async (fixture: string, withTypeScript: boolean): Promise<string> => devProject(await tempDir('weft-dev-'), fixture, withTypeScript);
 
@@ -21,7 +24,7 @@ describe('weft dev, on a TypeScript contract', () => {
 
   before(async () => {
     dir = await project('dev-assets-ts', true);
-    dev = new WeftProcess(['dev', dir], DEV_FREE_PORTS);
+    dev = new WeftProcess(['dev', dir], { ...DEV_FREE_PORTS, ...SHORT_TIMEOUT });
     await dev.waitForOutput(/^ready in \d+ ms/m);
     client = await connectGateway(devConnectionOf(dev.stdout));
   });
@@ -76,35 +79,45 @@ describe('weft dev, on a TypeScript contract', () => {
   test('run again on the same project: the network in .weft is reused, and a changed definition gets the next sequence', async () => {
     await dev.stop('SIGINT');
     client.close();
-    dev = new WeftProcess(['dev', dir, '--signature-policy', "OR('Org1MSP.member')"], DEV_FREE_PORTS);
+    dev = new WeftProcess(['dev', dir, '--signature-policy', "OR('Org1MSP.member')"], { ...DEV_FREE_PORTS, ...SHORT_TIMEOUT });
     await dev.waitForOutput(/^ready in \d+ ms/m);
     assert.match(dev.stdout, /dev-assets defined at sequence 2 on mychannel/);
     client = await connectGateway(devConnectionOf(dev.stdout));
     assert.equal(text(await contract().evaluateTransaction('ReadAsset', 'a1')), '{"id":"a1","colour":"blue"}');
     await dev.stop('SIGINT');
     client.close();
-    dev = new WeftProcess(['dev', dir, '--signature-policy', "OR('Org1MSP.member')"], DEV_FREE_PORTS);
+    dev = new WeftProcess(['dev', dir, '--signature-policy', "OR('Org1MSP.member')"], { ...DEV_FREE_PORTS, ...SHORT_TIMEOUT });
     await dev.waitForOutput(/^ready in \d+ ms/m);
     assert.match(dev.stdout, /dev-assets already defined at sequence 2 on mychannel/);
     client = await connectGateway(devConnectionOf(dev.stdout));
     assert.equal(text(await contract().evaluateTransaction('Greeting')), 'fixed');
   });
+
+  test('--debug: the chaincode runs under the inspector at the address given, and a call may take longer than the execute timeout', async () => {
+    await assert.rejects(contract().evaluateTransaction('Pause', '1500'), (err: { details?: Array<{ message: string }> }) => /timeout/i.test(err.details?.[0]?.message ?? ''));
+    await dev.stop('SIGINT');
+    client.close();
+    const port = await freePort();
+    dev = new WeftProcess(['dev', dir, '--signature-policy', "OR('Org1MSP.member')", '--debug', `127.0.0.1:${port}`], { ...DEV_FREE_PORTS, ...SHORT_TIMEOUT });
+    await dev.waitForOutput(/^ready in \d+ ms/m);
+    const { match } = await dev.waitForOutput(new RegExp(`debugger listening on (ws://127\\.0\\.0\\.1:${port}/\\S+)`));
+    const targets = (await (await fetch(`http://127.0.0.1:${port}/json/list`)).json()) as Array<{ webSocketDebuggerUrl: string }>;
+    assert.deepEqual(
+      targets.map((t) => t.webSocketDebuggerUrl),
+      [match[1]],
+      'the inspector is the chaincode process',
+    );
+    client = await connectGateway(devConnectionOf(dev.stdout));
+    assert.equal(text(await contract().evaluateTransaction('Pause', '1500')), 'paused 1500');
+  });
 });
 
 describe('weft dev, on a fabric-shim chaincode in JavaScript', () => {
-  test('reloads on save, runs under the inspector with --debug, and names a missing start file', async () => {
+  test('reloads on save (no build), and names a start file that does not exist', async () => {
     const dir = await project('kv-shim', false);
-    const port = await freePort();
-    const dev = new WeftProcess(['dev', dir, '--debug', `127.0.0.1:${port}`], DEV_FREE_PORTS);
+    const dev = new WeftProcess(['dev', dir], DEV_FREE_PORTS);
     try {
       await dev.waitForOutput(/^ready in \d+ ms/m);
-      const { match } = await dev.waitForOutput(new RegExp(`debugger listening on (ws://127\\.0\\.0\\.1:${port}/\\S+)`));
-      const targets = (await (await fetch(`http://127.0.0.1:${port}/json/list`)).json()) as Array<{ webSocketDebuggerUrl: string }>;
-      assert.deepEqual(
-        targets.map((t) => t.webSocketDebuggerUrl),
-        [match[1]],
-        'the inspector is the chaincode process',
-      );
       const client = await connectGateway(devConnectionOf(dev.stdout));
       try {
         const kv = client.gateway.getNetwork('mychannel').getContract('kv-shim');
@@ -119,6 +132,26 @@ describe('weft dev, on a fabric-shim chaincode in JavaScript', () => {
         const manifest = join(dir, 'package.json');
         await writeFile(manifest, (await readFile(manifest, 'utf8')).replace('"node index.js"', '"node server.js"'));
         await dev.waitForOutput(/^the file its start script runs, server\.js, does not exist: give the project a build script .*\n {2}the previous build keeps serving/m, from);
+        assert.equal(text(await kv.evaluateTransaction('get', 'k')), 'v1');
+      } finally {
+        client.close();
+      }
+    } finally {
+      await dev.stop('SIGINT');
+    }
+  });
+
+  test('a project without node_modules: its dependencies are installed first (npm install)', async () => {
+    const dir = join(await tempDir('weft-dev-'), 'kv-shim');
+    await cp(fixtureSource('kv-shim'), dir, { recursive: true });
+    const dev = new WeftProcess(['dev', dir], { ...DEV_FREE_PORTS, HOME: process.env.HOME });
+    try {
+      await dev.waitForOutput(/^ready in \d+ ms/m, 0, 120_000);
+      assert.match(dev.stdout, /^installing dependencies \(npm install\)$/m);
+      const client = await connectGateway(devConnectionOf(dev.stdout));
+      try {
+        const kv = client.gateway.getNetwork('mychannel').getContract('kv-shim');
+        await kv.submitTransaction('put', 'k', 'v1');
         assert.equal(text(await kv.evaluateTransaction('get', 'k')), 'v1');
       } finally {
         client.close();
