@@ -2,6 +2,7 @@
 // application makes it — each proposal built and signed by the client with its own key (User1 of
 // the peer's default crypto), checked by the peer (creator, signature, txid, ACL), simulated on a
 // one-get-one-put fabric-shim chaincode, and signed by the peer. Once with TLS off, once on.
+// With WEFT_BENCH_PROF=<folder> (TLS off only) the peer writes a CPU profile there as it stops.
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -22,7 +23,7 @@ const PER_ROUND = 3000;
 
 async function run(report: Report): Promise<void> {
   await endorse(report, '', false);
-  await endorse(report, '_tls', true);
+  if (process.env.WEFT_BENCH_PROF === undefined) await endorse(report, '_tls', true);
 }
 
 async function endorse(report: Report, suffix: string, tlsOn: boolean): Promise<void> {
@@ -38,7 +39,7 @@ async function endorse(report: Report, suffix: string, tlsOn: boolean): Promise<
     CORE_CHAINCODE_LAUNCHTLS: String(tlsOn),
     FABRIC_LOGGING_SPEC: 'warning:nodeCmd,comm.grpc.server=info',
   };
-  const peer = WeftChild.start(['node', 'start', '--join', CHANNEL], env);
+  const peer = WeftChild.start(['node', 'start', '--join', CHANNEL], env, process.env.WEFT_BENCH_PROF === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${process.env.WEFT_BENCH_PROF}`]);
   try {
     const address = await peer.waitFor(/Peer server listening on (\S+)/);
     await peer.waitFor(/Started peer/);

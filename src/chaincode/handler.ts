@@ -128,6 +128,7 @@ const MAX_METRIC_CHANNELS = 64;
 const EXIT_GRACE_MS = 2000;
 
 const T = MessageTypes;
+const NO_BYTES = new Uint8Array(0);
 /** Longest reason an ERROR reply carries: room for the peer's words, not for a chaincode's megabytes. */
 const ERROR_TEXT_LIMIT = 512;
 /** Requests whose strings are left to google-protobuf: ids and names the handler looks up, never keys. */
@@ -864,7 +865,8 @@ export function parseChaincodeName(ccName: string): { name: string; version: str
 export function newMessage(type: number, payload?: Uint8Array, txId = '', channelId = ''): ChaincodeMessage {
   const msg = new ChaincodeMessage();
   msg.setType(type as MessageType);
-  if (payload !== undefined) msg.setPayload(payload);
+  // Set even when empty: google-protobuf's default for bytes is '', which it base64-decodes on every serialization.
+  msg.setPayload(payload ?? NO_BYTES);
   if (txId !== '') msg.setTxid(txId);
   if (channelId !== '') msg.setChannelId(channelId);
   return msg;

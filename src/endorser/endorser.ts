@@ -318,6 +318,7 @@ async function checkInvocation(name: string, info: EndorsementInfo, input: Chain
 
 // Fabric's shim thresholds: 400 and above is an error; below 400 (and on a channel) is endorsed.
 const ERROR_THRESHOLD = 400;
+const NO_BYTES = new Uint8Array(0);
 
 /**
  * The answer to a proposal, as Fabric builds it: a chaincode error carries no payload and no
@@ -336,11 +337,13 @@ function proposalResponse(
 ): ProposalResponse {
   const pr = new ProposalResponse();
   pr.setVersion(1);
+  // Empty bytes set as such: google-protobuf's default for bytes is '', which it base64-decodes on every serialization.
+  if (response.getPayload() === '') response.setPayload(NO_BYTES);
   pr.setResponse(response);
   if (response.getStatus() < ERROR_THRESHOLD) {
     const action = new ChaincodeAction();
     action.setResults(results);
-    if (event !== undefined) action.setEvents(event.serializeBinary());
+    action.setEvents(event === undefined ? NO_BYTES : event.serializeBinary());
     action.setResponse(response);
     const id = new ChaincodeID();
     id.setName(up.chaincodeName);

@@ -46,11 +46,38 @@ export function isLowS(s: bigint, order: bigint): boolean {
 
 /**
  * The low-S DER form of an IEEE P1363 signature (r || s, as node:crypto signs with
- * `dsaEncoding: 'ieee-p1363'`): the fixed-width halves are read without a DER parse.
+ * `dsaEncoding: 'ieee-p1363'`), written straight from the fixed-width halves: a BigInt only for
+ * an s above half the order, which becomes order - s. Each endorsement the peer signs passes here.
  */
 export function lowSDerOfP1363(raw: Uint8Array, order: bigint): Uint8Array {
   const half = raw.length / 2;
-  const r = BigInt(`0x${Buffer.from(raw.buffer, raw.byteOffset, half).toString('hex')}`);
-  const s = BigInt(`0x${Buffer.from(raw.buffer, raw.byteOffset + half, half).toString('hex')}`);
-  return encodeEcdsaSignature(r, isLowS(s, order) ? s : order - s);
+  const r = raw.subarray(0, half);
+  let s = raw.subarray(half);
+  const high = BigInt(`0x${Buffer.from(s.buffer, s.byteOffset, half).toString('hex')}`);
+  if (!isLowS(high, order)) s = Buffer.from((order - high).toString(16).padStart(half * 2, '0'), 'hex');
+  return derSequence(derInteger(r), derInteger(s));
+}
+
+/** A DER INTEGER of an unsigned big-endian value: leading zeros dropped, one added when the top bit is set. */
+function derInteger(value: Uint8Array): Uint8Array {
+  let start = 0;
+  while (start < value.length - 1 && value[start] === 0) start++;
+  const pad = (value[start] ?? 0) & 0x80 ? 1 : 0;
+  const length = value.length - start + pad;
+  const out = new Uint8Array(2 + length);
+  out[0] = 0x02;
+  out[1] = length;
+  out.set(value.subarray(start), 2 + pad);
+  return out;
+}
+
+/** A DER SEQUENCE of two encoded values (short or one-byte long form: ECDSA signatures of the curves above fit). */
+function derSequence(a: Uint8Array, b: Uint8Array): Uint8Array {
+  const length = a.length + b.length;
+  const head = length < 0x80 ? [0x30, length] : [0x30, 0x81, length];
+  const out = new Uint8Array(head.length + length);
+  out.set(head, 0);
+  out.set(a, head.length);
+  out.set(b, head.length + a.length);
+  return out;
 }

@@ -1,4 +1,7 @@
-import { ChaincodeData } from '../../common/protos/peer.js';
+import jspb from 'google-protobuf';
+
+// lscc's record of a chaincode (ChaincodeData): its version is field 2.
+const VERSION_FIELD = 2;
 
 /**
  * A chaincode's definition on a channel as lscc recorded it (its key in lscc's namespace), read
@@ -10,5 +13,19 @@ export async function readChaincodeDefinition(
 ): Promise<{ name: string; version: string } | undefined> {
   const bytes = await state.getState('lscc', name);
   if (bytes === undefined || bytes.length === 0) return undefined;
-  return { name, version: ChaincodeData.deserializeBinary(bytes).getVersion() };
+  return { name, version: chaincodeDataVersion(bytes) };
+}
+
+/**
+ * The version field of a serialized ChaincodeData, read off the wire without decoding the rest
+ * (its policies, its instantiation policy): the endorser asks it for each proposal of an lscc chaincode.
+ */
+function chaincodeDataVersion(bytes: Uint8Array): string {
+  const reader = new jspb.BinaryReader(bytes);
+  let version = '';
+  while (reader.nextField() && !reader.isEndGroup()) {
+    if (reader.getFieldNumber() === VERSION_FIELD) version = reader.readString();
+    else reader.skipField();
+  }
+  return version;
 }
