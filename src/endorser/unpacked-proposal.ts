@@ -14,6 +14,10 @@ import {
 import type { ChaincodeInput } from '../common/protos/peer.js';
 import { EndorserError } from './endorser-error.js';
 
+// ChaincodeProposalPayload's input: field 1, length-delimited.
+const INPUT_TAG = Uint8Array.of(0x0a);
+const NO_BYTES = new Uint8Array(0);
+
 /** What a proposal asks for, taken out of its nested messages (Fabric's UnpackedProposal). */
 export interface UnpackedProposal {
   channelId: string;
@@ -53,13 +57,15 @@ export function unpackProposal(signed: SignedProposal): UnpackedProposal {
   if (chaincodeName === '') throw new EndorserError('BAD_PROPOSAL', 'the proposal names no chaincode');
   const input = spec?.getInput();
   if (input === undefined) throw new EndorserError('BAD_PROPOSAL', 'the proposal has no chaincode input');
-  const visible = new ChaincodeProposalPayload();
-  visible.setInput(payload.getInput_asU8());
-  // Raw concatenation, as the committer recomputes it from the transaction: the two header parts, then the payload.
+  // Raw concatenation, as the committer recomputes it from the transaction: the two header parts,
+  // then the payload the transaction shows (its input alone, field 1: no transient map), written
+  // here as its wire bytes rather than through a message object.
+  const inputBytes = payload.getInput_asU8();
   const proposalHash = createHash('sha256')
     .update(header.getChannelHeader_asU8())
     .update(header.getSignatureHeader_asU8())
-    .update(visible.serializeBinary())
+    .update(inputBytes.length === 0 ? NO_BYTES : Buffer.concat([INPUT_TAG, varint(inputBytes.length)]))
+    .update(inputBytes)
     .digest();
   return {
     channelId: channelHeader.getChannelId(),
@@ -73,6 +79,18 @@ export function unpackProposal(signed: SignedProposal): UnpackedProposal {
     proposalHash,
     signed,
   };
+}
+
+/** A protobuf varint. */
+function varint(value: number): Uint8Array {
+  const bytes: number[] = [];
+  let rest = value;
+  while (rest >= 0x80) {
+    bytes.push((rest & 0x7f) | 0x80);
+    rest = Math.floor(rest / 0x80);
+  }
+  bytes.push(rest);
+  return Uint8Array.from(bytes);
 }
 
 function decode<T>(what: string, fn: () => T): T {
