@@ -145,7 +145,15 @@ export class DevSession {
     }
     // The peer's own log at warnings and above, unless the developer asks for more (FABRIC_LOGGING_SPEC).
     const logging = new Logging({ spec: opts.env.FABRIC_LOGGING_SPEC ?? 'warning' });
-    return Peer.start({ config, logging, version: WEFT_VERSION, join: [opts.channelId], ...(opts.importModule === undefined ? {} : { importModule: opts.importModule }) });
+    return Peer.start({
+      config,
+      logging,
+      version: WEFT_VERSION,
+      join: [opts.channelId],
+      // Rich queries use the indexes under the project's META-INF, as they would an installed package's.
+      uninstalledPackageRoot: (packageId) => (packageId === devPackageId(this.project) ? opts.projectDir : undefined),
+      ...(opts.importModule === undefined ? {} : { importModule: opts.importModule }),
+    });
   }
 
   /** `npm install` when node_modules is missing or older than package.json. */

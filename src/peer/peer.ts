@@ -76,6 +76,11 @@ export interface PeerOptions {
   cwd?: string;
   /** How plugin modules are imported. */
   importModule?: ModuleImporter;
+  /**
+   * The files of a package this peer runs without having it installed (dev mode: `weft dev` gives
+   * its project's folder), for the indexes under its META-INF; undefined for any other.
+   */
+  uninstalledPackageRoot?: (packageId: string) => string | undefined;
 }
 
 /** What start-up has built so far, taken down in reverse when start-up fails or the peer stops. */
@@ -179,8 +184,10 @@ export class Peer {
       definitions,
       packageRoot: (definition) => {
         if (definition.sequence === undefined) return packageStore?.packageRoot({ name: definition.name, version: definition.version });
-        const ccid = definition.approvedPackageId === undefined ? undefined : ccidOfPackage(definition.approvedPackageId);
-        return ccid === undefined ? undefined : lifecyclePackages?.packageRoot(ccid);
+        const packageId = definition.approvedPackageId;
+        const ccid = packageId === undefined ? undefined : ccidOfPackage(packageId);
+        const installed = ccid === undefined ? undefined : lifecyclePackages?.packageRoot(ccid);
+        return installed ?? (packageId === undefined ? undefined : opts.uninstalledPackageRoot?.(packageId));
       },
       logger: logging.logger('statecouchdb'),
     });

@@ -48,6 +48,12 @@ describe('weft dev, on a TypeScript contract', () => {
     await dev.waitForOutput(/invoke ReadAsset\("nope"\) -> 500 asset nope does not exist/, from);
   });
 
+  test("rich queries use the indexes under the project's META-INF (a sort needs one, as with CouchDB)", async () => {
+    await contract().submitTransaction('CreateAsset', 'a2', 'blue');
+    await contract().submitTransaction('CreateAsset', 'a3', 'green');
+    assert.equal(text(await contract().evaluateTransaction('AssetsOfColour', 'blue')), 'a1,a2');
+  });
+
   test('an edit of the source is live on the next transaction', async () => {
     const from = dev.stdout.length;
     await edit((code) => code.replace("return 'hello';", "return 'hello again';"));
