@@ -119,11 +119,17 @@ describe('weft dev, on a TypeScript contract', () => {
 });
 
 describe('weft dev, on a fabric-shim chaincode in JavaScript', () => {
-  test('reloads on save (no build), and names a start file that does not exist', async () => {
+  test('reloads on save (no build), defines anew when the collections file changes, and names a start file that does not exist', async () => {
     const dir = await project('kv-shim', false);
-    const dev = new WeftProcess(['dev', dir], DEV_FREE_PORTS);
+    const collections = (...names: string[]) => JSON.stringify(names.map((name) => ({ name, policy: "OR('Org1MSP.member')", requiredPeerCount: 0, maxPeerCount: 1, blockToLive: 0 })));
+    await writeFile(join(dir, 'collections_config.json'), collections('secrets'));
+    const dev = new WeftProcess(['dev', dir, '--collections-config', 'collections_config.json'], DEV_FREE_PORTS);
     try {
       await dev.waitForOutput(/^ready in \d+ ms/m);
+      assert.match(dev.stdout, /kv-shim defined at sequence 1 on mychannel/);
+      const changed = dev.stdout.length;
+      await writeFile(join(dir, 'collections_config.json'), collections('secrets', 'moreSecrets'));
+      await dev.waitForOutput(/^kv-shim defined at sequence 2 \(package ID kv-shim:1\.0\.0\)\nreloaded in \d+ ms/m, changed);
       const client = await connectGateway(devConnectionOf(dev.stdout));
       try {
         const kv = client.gateway.getNetwork('mychannel').getContract('kv-shim');
