@@ -154,7 +154,10 @@ process.on('message', (command: RunnerCommand) => {
     if (running === 0) drainWaiter();
     return;
   }
-  if (chaincode === undefined) return;
+  if (chaincode === undefined) {
+    send({ type: 'start-failed', failure: { message: 'no chaincode has been loaded to start' } });
+    return;
+  }
   try {
     let inspector: string | undefined;
     if (command.inspect !== undefined) {

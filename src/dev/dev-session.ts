@@ -275,7 +275,7 @@ export class DevSession {
    */
   private async swapIn(): Promise<void> {
     await this.checkEntryFile();
-    const next = this.spare ?? this.newRunner();
+    const next = this.spare?.alive === true ? this.spare : this.newRunner();
     this.spare = undefined;
     try {
       await next.load();

@@ -41,10 +41,10 @@ export class RunnerProcess {
   private serving = false;
   private readonly ready: Promise<RunnerReport>;
 
-  constructor(
-    private readonly opts: RunnerOptions,
-    debugFlags: readonly string[] = [],
-  ) {
+  /** What any wait learns once the process has exited. */
+  private gone: RunnerReport | undefined;
+
+  constructor(private readonly opts: RunnerOptions) {
     const mode = opts.shimEntry === undefined ? ['contract'] : ['shim', opts.shimEntry];
     this.child = fork(opts.script, [opts.projectDir, ...mode, `--peer.address=${opts.peerAddress}`], {
       cwd: opts.projectDir,
@@ -56,7 +56,7 @@ export class RunnerProcess {
         CORE_CHAINCODE_LOGGING_LEVEL: process.env.CORE_CHAINCODE_LOGGING_LEVEL ?? 'warning',
       },
       // Stacks name the TypeScript a compiled project was written in, where it has source maps.
-      execArgv: ['--enable-source-maps', ...debugFlags],
+      execArgv: ['--enable-source-maps'],
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     });
     for (const stream of ['stdout', 'stderr'] as const) {
@@ -66,7 +66,8 @@ export class RunnerProcess {
     this.child.on('message', (report: RunnerReport) => this.onReport(report));
     this.exited = new Promise((resolve) => {
       this.child.once('exit', (code, signal) => {
-        this.waiting?.resolve({ type: 'load-failed', failure: { message: `the chaincode process exited (${signal ?? `code ${String(code)}`}) before it was ready` } });
+        this.gone = { type: 'load-failed', failure: { message: `the chaincode process exited (${signal ?? `code ${String(code)}`}) before it was ready` } };
+        this.waiting?.resolve(this.gone);
         this.waiting = undefined;
         if (this.serving) opts.onExit(code, signal);
         resolve();
@@ -74,6 +75,11 @@ export class RunnerProcess {
     });
     this.child.on('error', () => undefined);
     this.ready = this.next('ready');
+  }
+
+  /** Whether the process is still running (a spare that died waiting is replaced, not used). */
+  get alive(): boolean {
+    return this.gone === undefined;
   }
 
   /** Loads the project's chaincode; rejects with a DevError naming what the project's code threw. */
@@ -123,6 +129,8 @@ export class RunnerProcess {
 
   /** The next report of `want` (or a failure, which ends any wait). */
   private async next(want: RunnerReport['type']): Promise<RunnerReport> {
+    const { gone } = this;
+    if (gone !== undefined) return gone;
     return new Promise((resolve) => {
       this.waiting = { want, resolve };
     });
