@@ -16,6 +16,8 @@ import type { Chaincode, ChaincodeResponse } from './chaincode.js';
 import { ChaincodeStub, type PeerCalls } from './chaincode-stub.js';
 import { ShimError } from './shim-error.js';
 
+const NO_BYTES = new Uint8Array(0);
+
 export type ShimState = 'created' | 'established' | 'ready';
 
 const T = MessageTypes;
@@ -161,7 +163,8 @@ export class ShimHandler implements PeerCalls {
       const response = new Response();
       response.setStatus(res.status);
       if (res.message) response.setMessage(res.message);
-      if (res.payload !== undefined && res.payload.length > 0) response.setPayload(res.payload);
+      // Set even when empty: google-protobuf's default for bytes is '', which it base64-decodes on every serialization.
+      response.setPayload(res.payload !== undefined && res.payload.length > 0 ? res.payload : NO_BYTES);
       reply = newMessage(T.COMPLETED, response.serializeBinary(), txId, channelId);
     } catch (err) {
       const text = `[${txId.slice(0, 8)}] Calling chaincode ${method}() has thrown an error: ${errorMessage(err)}`;
@@ -228,7 +231,7 @@ export class ShimHandler implements PeerCalls {
 export function newMessage(type: number, payload: Uint8Array | undefined, txId: string, channelId: string): ChaincodeMessage {
   const msg = new ChaincodeMessage();
   msg.setType(type as MessageType);
-  if (payload !== undefined) msg.setPayload(payload);
+  msg.setPayload(payload ?? NO_BYTES);
   msg.setTxid(txId);
   msg.setChannelId(channelId);
   return msg;
