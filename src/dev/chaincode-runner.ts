@@ -51,43 +51,131 @@ function failureOf(err: unknown): RunnerFailure {
   return location === undefined ? { message } : { message, location };
 }
 
-const fromProject = createRequire(join(projectDir, 'package.json'));
-let shim: ShimClass;
-let shimRequire: NodeJS.Require;
-try {
-  const shimEntry = fromProject.resolve('fabric-shim');
-  shim = fromProject(shimEntry) as ShimClass;
-  shimRequire = createRequire(shimEntry);
-  // Loaded now, off the reload's path: the contract API and fabric-shim's own loader of contracts.
-  if (mode === 'contract') shimRequire('./lib/contract-spi/bootstrap.js');
-} catch (err) {
-  send({ type: 'load-failed', failure: { message: `fabric-shim cannot be loaded from ${projectDir}: add it to the project's dependencies (${failureOf(err).message})` } });
-  process.exit(1);
+/** The project's fabric-shim, loaded once, then the project's chaincode on `load`, started on `start`. */
+class ChaincodeRunner {
+  private chaincode: Chaincode | undefined;
+  // Calls running now; with `drainWaiter` set, weft dev waits for them to end before it stops this process.
+  private running = 0;
+  private drainWaiter: (() => void) | undefined;
+
+  constructor(
+    private readonly fromProject: NodeJS.Require,
+    private readonly shim: ShimClass,
+    private readonly shimRequire: NodeJS.Require,
+  ) {}
+
+  /** Loads fabric-shim as the project resolves it; exits, saying why, when it cannot. */
+  static open(): ChaincodeRunner {
+    const fromProject = createRequire(join(projectDir, 'package.json'));
+    try {
+      const shimEntry = fromProject.resolve('fabric-shim');
+      const shimRequire = createRequire(shimEntry);
+      // Loaded now, off the reload's path: the contract API and fabric-shim's own loader of contracts.
+      if (mode === 'contract') shimRequire('./lib/contract-spi/bootstrap.js');
+      return new ChaincodeRunner(fromProject, fromProject(shimEntry) as ShimClass, shimRequire);
+    } catch (err) {
+      send({ type: 'load-failed', failure: { message: `fabric-shim cannot be loaded from ${projectDir}: add it to the project's dependencies (${failureOf(err).message})` } });
+      process.exit(1);
+    }
+  }
+
+  handle(command: RunnerCommand): void {
+    if (command.type === 'load') {
+      this.load().then(
+        (loaded) => {
+          this.chaincode = loaded;
+          send({ type: 'loaded' });
+        },
+        (err: unknown) => send({ type: 'load-failed', failure: failureOf(err) }),
+      );
+    } else if (command.type === 'drain') {
+      this.drainWaiter = () => send({ type: 'drained' });
+      if (this.running === 0) this.drainWaiter();
+    } else {
+      this.start(command.inspect);
+    }
+  }
+
+  private async load(): Promise<Chaincode> {
+    const { shim } = this;
+    if (mode === 'shim') {
+      // The file hands its chaincode to shim.start as it loads; held here until `start`.
+      const realStart = shim.start.bind(shim);
+      let handed: Chaincode | undefined;
+      shim.start = (cc: Chaincode) => {
+        handed = cc;
+      };
+      try {
+        this.fromProject(resolve(projectDir, entry));
+      } finally {
+        shim.start = realStart;
+      }
+      if (handed === undefined) throw new Error(`${entry} did not call shim.start(chaincode) as it loaded`);
+      return handed;
+    }
+    const bootstrap = this.shimRequire('./lib/contract-spi/bootstrap.js') as Bootstrap;
+    const FromContract = this.shimRequire('./lib/contract-spi/chaincodefromcontract.js') as ChaincodeFromContract;
+    const info = bootstrap.getInfoFromContract(projectDir);
+    const metadata = await bootstrap.getMetadata(projectDir);
+    return new FromContract(info.contracts, info.serializers, metadata, info.title, info.version);
+  }
+
+  private start(inspect: { host: string; port: number } | undefined): void {
+    if (this.chaincode === undefined) {
+      send({ type: 'start-failed', failure: { message: 'no chaincode has been loaded to start' } });
+      return;
+    }
+    try {
+      let inspector: string | undefined;
+      if (inspect !== undefined) {
+        openInspector(inspect.port, inspect.host, false);
+        inspector = inspectorUrl();
+      }
+      // fabric-shim's client: it dials --peer.address and registers as CORE_CHAINCODE_ID_NAME.
+      this.shim.start(this.observed(this.chaincode));
+      send(inspector === undefined ? { type: 'started' } : { type: 'started', inspector });
+    } catch (err) {
+      send({ type: 'start-failed', failure: failureOf(err) });
+    }
+  }
+
+  /** The chaincode, each call reported to `weft dev` as it ends. */
+  private observed(cc: Chaincode): Chaincode {
+    const call = async (kind: RunnerTransaction['kind'], stub: Stub): Promise<ShimResponse> => {
+      this.running++;
+      const started = performance.now();
+      const { fcn, params } = stub.getFunctionAndParameters();
+      const base = { kind, channel: stub.getChannelID(), txid: stub.getTxID(), fcn, args: params };
+      try {
+        const response = kind === 'init' ? await cc.Init(stub) : await cc.Invoke(stub);
+        send({ type: 'transaction', tx: { ...base, ...answered(response, stub), ms: performance.now() - started } });
+        return response;
+      } catch (err) {
+        send({ type: 'transaction', tx: { ...base, payload: '', thrown: failureOf(err), ms: performance.now() - started } });
+        throw err;
+      } finally {
+        // After the answer has gone back to the peer (fabric-shim writes it when this call resolves).
+        setImmediate(() => this.callEnded());
+      }
+    };
+    return { Init: async (stub) => call('init', stub), Invoke: async (stub) => call('invoke', stub) };
+  }
+
+  private callEnded(): void {
+    this.running--;
+    if (this.running === 0) this.drainWaiter?.();
+  }
 }
 
-let chaincode: Chaincode | undefined;
-
-async function load(): Promise<Chaincode> {
-  if (mode === 'shim') {
-    // The file hands its chaincode to shim.start as it loads; held here until `start`.
-    const realStart = shim.start.bind(shim);
-    let handed: Chaincode | undefined;
-    shim.start = (cc: Chaincode) => {
-      handed = cc;
-    };
-    try {
-      fromProject(resolve(projectDir, entry));
-    } finally {
-      shim.start = realStart;
-    }
-    if (handed === undefined) throw new Error(`${entry} did not call shim.start(chaincode) as it loaded`);
-    return handed;
-  }
-  const bootstrap = shimRequire('./lib/contract-spi/bootstrap.js') as Bootstrap;
-  const FromContract = shimRequire('./lib/contract-spi/chaincodefromcontract.js') as ChaincodeFromContract;
-  const info = bootstrap.getInfoFromContract(projectDir);
-  const metadata = await bootstrap.getMetadata(projectDir);
-  return new FromContract(info.contracts, info.serializers, metadata, info.title, info.version);
+/** What a call answered: status, message, payload and the event it set, as text cut short. */
+function answered(response: ShimResponse, stub: Stub): Pick<RunnerTransaction, 'status' | 'message' | 'payload' | 'event'> {
+  const event = stub.chaincodeEvent;
+  return {
+    status: response.status,
+    message: response.message ?? '',
+    payload: text(response.payload),
+    ...(event === undefined ? {} : { event: { name: event.getEventName(), payload: text(event.getPayload_asU8()) } }),
+  };
 }
 
 function text(bytes: Uint8Array | undefined): string {
@@ -96,81 +184,8 @@ function text(bytes: Uint8Array | undefined): string {
   return all.length > PREVIEW ? `${all.slice(0, PREVIEW)}…` : all;
 }
 
-// Calls running now; with `drainWaiter` set, weft dev waits for them to end before it stops this process.
-let running = 0;
-let drainWaiter: (() => void) | undefined;
-
-function callEnded(): void {
-  running--;
-  if (running === 0) drainWaiter?.();
-}
-
-/** The chaincode, each call reported to `weft dev` as it ends. */
-function observed(cc: Chaincode): Chaincode {
-  const call = async (kind: RunnerTransaction['kind'], stub: Stub): Promise<ShimResponse> => {
-    running++;
-    const started = performance.now();
-    const { fcn, params } = stub.getFunctionAndParameters();
-    const base = { kind, channel: stub.getChannelID(), txid: stub.getTxID(), fcn, args: params };
-    try {
-      const response = kind === 'init' ? await cc.Init(stub) : await cc.Invoke(stub);
-      const event = stub.chaincodeEvent;
-      send({
-        type: 'transaction',
-        tx: {
-          ...base,
-          status: response.status,
-          message: response.message ?? '',
-          payload: text(response.payload),
-          ...(event === undefined ? {} : { event: { name: event.getEventName(), payload: text(event.getPayload_asU8()) } }),
-          ms: performance.now() - started,
-        },
-      });
-      return response;
-    } catch (err) {
-      send({ type: 'transaction', tx: { ...base, payload: '', thrown: failureOf(err), ms: performance.now() - started } });
-      throw err;
-    } finally {
-      // After the answer has gone back to the peer (fabric-shim writes it when this call resolves).
-      setImmediate(callEnded);
-    }
-  };
-  return { Init: async (stub) => call('init', stub), Invoke: async (stub) => call('invoke', stub) };
-}
-
-process.on('message', (command: RunnerCommand) => {
-  if (command.type === 'load') {
-    load().then(
-      (loaded) => {
-        chaincode = loaded;
-        send({ type: 'loaded' });
-      },
-      (err: unknown) => send({ type: 'load-failed', failure: failureOf(err) }),
-    );
-    return;
-  }
-  if (command.type === 'drain') {
-    drainWaiter = () => send({ type: 'drained' });
-    if (running === 0) drainWaiter();
-    return;
-  }
-  if (chaincode === undefined) {
-    send({ type: 'start-failed', failure: { message: 'no chaincode has been loaded to start' } });
-    return;
-  }
-  try {
-    let inspector: string | undefined;
-    if (command.inspect !== undefined) {
-      openInspector(command.inspect.port, command.inspect.host, false);
-      inspector = inspectorUrl();
-    }
-    // fabric-shim's client: it dials --peer.address and registers as CORE_CHAINCODE_ID_NAME.
-    shim.start(observed(chaincode));
-    send(inspector === undefined ? { type: 'started' } : { type: 'started', inspector });
-  } catch (err) {
-    send({ type: 'start-failed', failure: failureOf(err) });
-  }
-});
+const runner = ChaincodeRunner.open();
+process.on('message', (command: RunnerCommand) => runner.handle(command));
 // Without weft dev (its IPC channel closed), there is nothing left to serve.
 process.on('disconnect', () => process.exit(0));
 send({ type: 'ready' });
