@@ -5,6 +5,8 @@ import type { RunnerFailure } from './runner-protocol.js';
 export type DevErrorCode =
   /** The folder is no chaincode project it can run (no package.json, no fabric-shim, an invalid name). */
   | 'BAD_PROJECT'
+  /** The peer's configuration cannot run in chaincode dev mode (TLS on). */
+  | 'BAD_CONFIG'
   /** `npm install` failed. */
   | 'INSTALL_FAILED'
   /** The project's build failed (a compile error, a build script's exit code). */

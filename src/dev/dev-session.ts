@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import { clientContext, type ClientContext } from '../cli/peer-call.js';
 import { DeliverClient } from '../client/deliver-client.js';
 import { dialAddress } from '../comm/dial-address.js';
+import type { CoreConfig } from '../common/config/core-config.js';
 import { loadCoreConfig } from '../common/config/load-core-config.js';
 import { errorMessage } from '../common/errors/weft-error.js';
 import { Logging } from '../common/logging/logging.js';
@@ -94,11 +95,12 @@ export class DevSession {
     const started = performance.now();
     this.project = await readDevProject(opts.projectDir, opts.name);
     const dataDir = join(opts.projectDir, '.weft');
+    const config = await this.peerConfig(dataDir);
     await mkdir(dataDir, { recursive: true });
     // Nothing under .weft belongs in version control.
     await writeFile(join(dataDir, '.gitignore'), '*\n');
     await this.installDependencies();
-    this.peer = await this.startPeer(dataDir);
+    this.peer = await this.startPeer(config);
     const address = dialAddress(this.peer.listeners.peer.address, 'localhost');
     this.client = await clientContext({ ...this.devEnv(dataDir), CORE_PEER_ADDRESS: address });
     // Watching from before the first build: TypeScript's watch hears of changes through it.
@@ -135,10 +137,19 @@ export class DevSession {
     return env;
   }
 
-  private async startPeer(dataDir: string): Promise<Peer> {
-    const { opts } = this;
+  /** The peer's config: the user's (core.yaml, CORE_*), with the data in .weft, in chaincode dev mode. */
+  private async peerConfig(dataDir: string): Promise<CoreConfig> {
     const config = await loadCoreConfig({ env: this.devEnv(dataDir) });
+    if (config.peer.tls.enabled) {
+      // The chaincode registers as the developer's process, with no client certificate the peer issued.
+      throw new DevError('BAD_CONFIG', 'weft dev runs the peer in chaincode dev mode, which Fabric runs with TLS disabled: unset CORE_PEER_TLS_ENABLED (peer.tls.enabled)');
+    }
     config.chaincode.mode = 'dev';
+    return config;
+  }
+
+  private async startPeer(config: CoreConfig): Promise<Peer> {
+    const { opts } = this;
     if (opts.debug !== undefined) {
       config.chaincode.executeTimeoutMs = DEBUG_TIMEOUT_MS;
       config.peer.gateway.endorsementTimeoutMs = DEBUG_TIMEOUT_MS;
@@ -356,7 +367,7 @@ export class DevSession {
     this.opts.print(
       [
         'Gateway clients connect with:',
-        `  endpoint      ${this.client.address} (${this.client.tls === undefined ? 'no TLS' : 'TLS'})`,
+        `  endpoint      ${this.client.address} (no TLS)`,
         `  MSP ID        ${DEFAULT_ORG.mspId}`,
         `  certificate   ${join(user, 'signcerts')}/`,
         `  private key   ${join(user, 'keystore')}/`,

@@ -7,7 +7,7 @@ import { DEV_FREE_PORTS, devConnectionOf, devProject } from '../helpers/dev-proj
 import { connectGateway, type GatewayConnection } from '../helpers/gateway-client.js';
 import { freePort } from '../helpers/free-ports.js';
 import { tempDir } from '../helpers/temp-dir.js';
-import { WeftProcess } from '../helpers/weft-process.js';
+import { runWeft, WeftProcess } from '../helpers/weft-process.js';
 
 // A chaincode call that takes longer than this fails, except under --debug.
 const SHORT_TIMEOUT = { CORE_CHAINCODE_EXECUTETIMEOUT: '1s' };
@@ -171,5 +171,20 @@ describe('weft dev, on a fabric-shim chaincode in JavaScript', () => {
     } finally {
       await dev.stop('SIGINT');
     }
+  });
+
+  test('a folder it cannot run, and a peer configured with TLS: one line saying why, exit 1, nothing started', async () => {
+    const empty = await tempDir('weft-dev-');
+    let run = await runWeft(['dev', empty], DEV_FREE_PORTS);
+    assert.equal(run.code, 1);
+    assert.match(run.stderr, /^Error: \S+\/package\.json cannot be read: .*\(weft dev runs in a Node\.js chaincode project's folder\)$/m);
+    await writeFile(join(empty, 'package.json'), JSON.stringify({ name: '@scope/!!!', version: '1.0.0' }));
+    run = await runWeft(['dev', empty], DEV_FREE_PORTS);
+    assert.match(run.stderr, /^Error: "" is not a valid chaincode name .*: give one with --name$/m);
+    const dir = join(await tempDir('weft-dev-'), 'kv-shim');
+    await cp(fixtureSource('kv-shim'), dir, { recursive: true });
+    run = await runWeft(['dev', dir], { ...DEV_FREE_PORTS, CORE_PEER_TLS_ENABLED: 'true' });
+    assert.equal(run.code, 1);
+    assert.match(run.stderr, /^Error: weft dev runs the peer in chaincode dev mode, which Fabric runs with TLS disabled: unset CORE_PEER_TLS_ENABLED/m);
   });
 });
