@@ -40,6 +40,10 @@ const DEBUG_TIMEOUT_MS = 24 * 60 * 60 * 1000;
 const CRASH_LOOP_MS = 2_000;
 // How long a reload waits for the peer to see the old chaincode's stream end (it is this process: at once).
 const DEREGISTER_WAIT_MS = 2_000;
+// File times come from a coarser clock than Date.now(): a file a build wrote may seem a little older or newer.
+const CLOCK_SLACK_MS = 20;
+// How long stop() lets a reload under way finish.
+const STOP_WAIT_MS = 5_000;
 
 /**
  * `weft dev`: a peer with its embedded orderer in this process, its data in the project's
@@ -58,6 +62,10 @@ export class DevSession {
   private client!: ClientContext;
   // With a TypeScript watch, sources are rebuilt (and the chaincode reloaded) by it.
   private tsWatching = false;
+  // Every runner process started, so that stop() leaves none behind.
+  private readonly runners = new Set<RunnerProcess>();
+  // When the last `npm run build` ran: the files it wrote come back as changes.
+  private lastBuild: { startedAt: number; endedAt: number } | undefined;
   private peer!: Peer;
 
   private constructor(private readonly opts: DevSessionOptions) {
@@ -84,7 +92,12 @@ export class DevSession {
     this.stopping = true;
     for (const close of this.closers.reverse()) await close();
     this.closers.length = 0;
-    await Promise.all([this.serving?.stop(), this.spare?.stop()]);
+    // A reload under way ends first (the steps queued after it are skipped), so that it starts no runner after these stop.
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([this.queue, new Promise((resolve) => (timer = setTimeout(resolve, STOP_WAIT_MS)))]);
+    clearTimeout(timer);
+    await Promise.all([...this.runners].map(async (runner) => runner.stop()));
+    this.runners.clear();
     this.serving = undefined;
     this.spare = undefined;
     await (this.peer as Peer | undefined)?.stop();
@@ -201,7 +214,10 @@ export class DevSession {
       }
     }
     this.opts.print('building (npm run build)');
-    return npmBuild(this.opts.projectDir);
+    const startedAt = Date.now();
+    const built = await npmBuild(this.opts.projectDir);
+    this.lastBuild = { startedAt, endedAt: Date.now() };
+    return built;
   }
 
   private onBuilt(result: BuildResult): void {
@@ -230,7 +246,11 @@ export class DevSession {
     if (this.tsWatching) return;
     this.enqueue(async () => {
       if (this.project.build.kind !== 'none') {
+        // What the last build wrote (its output, wherever it goes) is no change to build again for.
+        if (await this.allWrittenByLastBuild(paths)) return;
+        const startedAt = Date.now();
         const built = await npmBuild(projectDir);
+        this.lastBuild = { startedAt, endedAt: Date.now() };
         if (!built.ok) {
           this.onBuilt(built);
           return;
@@ -240,6 +260,16 @@ export class DevSession {
     });
   }
 
+  private async allWrittenByLastBuild(paths: readonly string[]): Promise<boolean> {
+    const build = this.lastBuild;
+    if (build === undefined) return false;
+    for (const path of paths) {
+      const modified = (await stat(join(this.opts.projectDir, path)).catch(() => undefined))?.mtimeMs;
+      if (modified === undefined || modified < build.startedAt - CLOCK_SLACK_MS || modified > build.endedAt + CLOCK_SLACK_MS) return false;
+    }
+    return true;
+  }
+
   /** package.json or the collections changed: install, define anew when the definition differs, reload. */
   private async redefine(changedAt: number): Promise<void> {
     const before = this.project;
@@ -247,15 +277,13 @@ export class DevSession {
     if (before.dependencies !== this.project.dependencies) {
       await this.installDependencies();
       // The spare loaded the old dependencies.
-      await this.spare?.stop();
-      this.spare = undefined;
+      await this.dropSpare();
     }
     const deployed = await deployDefinition(this.client, this.project, this.choices());
     if (deployed.changed) this.opts.print(`${this.project.name} defined at sequence ${deployed.sequence} (package ID ${deployed.packageId})`);
     if (devPackageId(before) !== deployed.packageId) {
       // The chaincode registers under the new package ID: the spare was made for the old one.
-      await this.spare?.stop();
-      this.spare = undefined;
+      await this.dropSpare();
     }
     await this.reload(changedAt);
   }
@@ -291,12 +319,12 @@ export class DevSession {
     try {
       await next.load();
     } catch (err) {
-      await next.stop();
-      this.spare = this.newRunner();
+      await this.retire(next);
+      if (!this.stopping) this.spare = this.newRunner();
       throw err;
     }
     if (this.serving !== undefined) {
-      await this.serving.stop({ drain: true });
+      await this.retire(this.serving, { drain: true });
       // The peer refuses a second registration under one name: the old stream must have ended there first.
       await this.untilDeregistered(devPackageId(this.project));
     }
@@ -304,7 +332,18 @@ export class DevSession {
     this.startedAt = performance.now();
     const inspector = await next.start(this.opts.debug);
     if (inspector !== undefined) this.opts.print(`debugger listening on ${inspector} (VS Code: "Attach" to ${this.opts.debug?.host ?? ''}:${this.opts.debug?.port ?? ''}; Chrome: chrome://inspect)`);
-    this.spare = this.newRunner();
+    if (!this.stopping) this.spare = this.newRunner();
+  }
+
+  private async dropSpare(): Promise<void> {
+    const { spare } = this;
+    this.spare = undefined;
+    if (spare !== undefined) await this.retire(spare);
+  }
+
+  private async retire(runner: RunnerProcess, opts: { drain?: boolean } = {}): Promise<void> {
+    await runner.stop(opts);
+    this.runners.delete(runner);
   }
 
   private async untilDeregistered(chaincodeId: string): Promise<void> {
@@ -327,6 +366,7 @@ export class DevSession {
   }
 
   private newRunner(): RunnerProcess {
+    if (this.stopping) throw new DevError('CHAINCODE_FAILED', 'weft dev is stopping');
     const { project } = this;
     const runner: RunnerProcess = new RunnerProcess({
       script: this.opts.runnerScript,
@@ -337,6 +377,7 @@ export class DevSession {
       onOutput: (line) => this.opts.print(`[${project.name}] ${line}`),
       onTransaction: (tx) => this.log.executed(tx),
       onExit: (code, signal) => {
+        this.runners.delete(runner);
         if (this.stopping || this.serving !== runner) return;
         this.serving = undefined;
         const quick = performance.now() - this.startedAt < CRASH_LOOP_MS;
@@ -344,6 +385,7 @@ export class DevSession {
         if (!quick) this.enqueue(async () => this.swapIn());
       },
     });
+    this.runners.add(runner);
     return runner;
   }
 

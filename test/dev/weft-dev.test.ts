@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { cp, readFile, writeFile } from 'node:fs/promises';
+import { cp, mkdir, readFile, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { fixtureSource } from '../helpers/chaincode-fixture.js';
@@ -13,6 +13,7 @@ import { runWeft, WeftProcess } from '../helpers/weft-process.js';
 const SHORT_TIMEOUT = { CORE_CHAINCODE_EXECUTETIMEOUT: '1s' };
 const text = (bytes: Uint8Array): string => Buffer.from(bytes).toString('utf8');
 const project = async (fixture: string, withTypeScript: boolean): Promise<string> => devProject(await tempDir('weft-dev-'), fixture, withTypeScript);
+const projectWithModules = async (fixture: string): Promise<string> => project(fixture, false);
 
 describe('weft dev, on a TypeScript contract', () => {
   let dir: string;
@@ -186,5 +187,39 @@ describe('weft dev, on a fabric-shim chaincode in JavaScript', () => {
     run = await runWeft(['dev', dir], { ...DEV_FREE_PORTS, CORE_PEER_TLS_ENABLED: 'true' });
     assert.equal(run.code, 1);
     assert.match(run.stderr, /^Error: weft dev runs the peer in chaincode dev mode, which Fabric runs with TLS disabled: unset CORE_PEER_TLS_ENABLED/m);
+  });
+
+  test('a build script other than tsc runs as npm run build after each change, and what it writes does not set off another', async () => {
+    const dir = join(await tempDir('weft-dev-'), 'kv-built');
+    await cp(await projectWithModules('kv-shim'), dir, { recursive: true, verbatimSymlinks: true });
+    // The chaincode's source under src/, copied to index.js (the start script's file, at the top) by the build.
+    await mkdir(join(dir, 'src'));
+    await cp(join(dir, 'index.js'), join(dir, 'src', 'cc.js'));
+    await writeFile(join(dir, 'build.js'), "require('node:fs').copyFileSync('src/cc.js', 'index.js');\n");
+    const manifest = JSON.parse(await readFile(join(dir, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+    manifest.scripts.build = 'node build.js';
+    await writeFile(join(dir, 'package.json'), JSON.stringify(manifest));
+    await utimes(join(dir, 'node_modules'), new Date(Date.now() + 1000), new Date(Date.now() + 1000));
+    const dev = new WeftProcess(['dev', dir], { ...DEV_FREE_PORTS, HOME: process.env.HOME });
+    try {
+      await dev.waitForOutput(/^ready in \d+ ms/m);
+      assert.match(dev.stdout, /^building \(npm run build\)$/m);
+      const from = dev.stdout.length;
+      const source = join(dir, 'src', 'cc.js');
+      await writeFile(source, (await readFile(source, 'utf8')).replace("'asked to fail'", "'asked to fail, built'"));
+      await dev.waitForOutput(/^reloaded in \d+ ms/m, from);
+      const client = await connectGateway(devConnectionOf(dev.stdout));
+      try {
+        const kv = client.gateway.getNetwork('mychannel').getContract('kv-shim');
+        await assert.rejects(kv.evaluateTransaction('fail'), (err: { details?: Array<{ message: string }> }) => err.details?.[0]?.message === 'asked to fail, built');
+      } finally {
+        client.close();
+      }
+      // The build's own output (index.js) came back as a change: no second build, no second reload.
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      assert.equal(dev.stdout.slice(from).match(/^reloaded in/gm)?.length, 1, dev.stdout.slice(from));
+    } finally {
+      await dev.stop('SIGINT');
+    }
   });
 });
