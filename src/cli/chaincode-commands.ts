@@ -9,7 +9,8 @@ import { parseSignaturePolicy } from '../policies/signature-policy-dsl.js';
 import { CliError } from './cli-error.js';
 import { writeDevCredentials } from './dev-credentials.js';
 import { clientContext } from './peer-call.js';
-import { addOrderingFlags, addPeerFlags, endorse, endorsingPeers, order, waitTimeoutOf, type Endorsed, type OrderingFlags, type PeerFlags } from './transaction-flow.js';
+import { endorse, type Endorsed } from '../client/transaction-submission.js';
+import { addOrderingFlags, addPeerFlags, endorsingPeers, order, waitTimeoutOf, type OrderingFlags, type PeerFlags } from './transaction-flow.js';
 
 const LANGUAGES: Record<string, number> = { golang: 1, node: 2, car: 3, java: 4 };
 const text = (s: string): Buffer => Buffer.from(s);

@@ -41,7 +41,8 @@ import {
 } from './lifecycle-output.js';
 import { writeOutputFile } from './output-file.js';
 import { clientContext } from './peer-call.js';
-import { addOrderingFlags, addPeerFlags, endorse, endorsingPeers, submit, waitTimeoutOf, type Endorsed, type OrderingFlags, type PeerFlags } from './transaction-flow.js';
+import { endorse, type Endorsed } from '../client/transaction-submission.js';
+import { addOrderingFlags, addPeerFlags, endorsingPeers, submit, waitTimeoutOf, type OrderingFlags, type PeerFlags } from './transaction-flow.js';
 
 const LIFECYCLE = '_lifecycle';
 // common.Status.SUCCESS: Fabric's CLI takes nothing else from _lifecycle as success.

@@ -1,24 +1,19 @@
 import { join } from 'node:path';
-import { ClientError } from '../client/client-error.js';
 import type { ClientTls } from '../client/client-tls.js';
-import { EndorserClient } from '../client/endorser-client.js';
-import { createSignedProposal, type ProposalRequest } from '../client/signed-proposal.js';
+import { callPeerAs, type ClientContext } from '../client/client-context.js';
+import type { ProposalRequest } from '../client/signed-proposal.js';
 import type { TlsConfig } from '../common/config/core-config.js';
 import { loadCoreConfig } from '../common/config/load-core-config.js';
 import { readPemFile, type PemKind } from '../common/config/pem-file.js';
 import type { Response } from '../common/protos/peer.js';
 import { defaultCryptoDir, defaultUserIdentity, ensureDefaultCrypto } from '../msp/default-identities.js';
-import { loadSigningIdentity, type SigningIdentity } from '../msp/signing-identity.js';
+import { loadSigningIdentity } from '../msp/signing-identity.js';
 import { dialAddress } from '../comm/dial-address.js';
 import { CliError } from './cli-error.js';
 import { ORDERER_CA } from './connection-flags.js';
 
-/** What the CLI needs to talk to a peer: where it is, how (TLS), and who the client is. */
-export interface ClientContext {
-  address: string;
-  signer: SigningIdentity;
-  tls: ClientTls | undefined;
-}
+export { callPeerAs, type ClientContext } from '../client/client-context.js';
+
 
 /**
  * The peer's address from peer.address (CORE_PEER_ADDRESS; a wildcard host means this machine, localhost),
@@ -67,22 +62,6 @@ export async function callPeer(env: NodeJS.ProcessEnv, req: ProposalRequest): Pr
   return callPeerAs(await clientContext(env), req);
 }
 
-/** callPeer with a client context read already. */
-export async function callPeerAs({ address, signer, tls }: ClientContext, req: ProposalRequest): Promise<Response> {
-  const client = await EndorserClient.connect(address, tls);
-  try {
-    const { signed } = createSignedProposal({ signer, ...req });
-    const reply = await client.send(signed);
-    const response = reply.getResponse();
-    if (response === undefined) throw new ClientError('PROPOSAL_FAILED', 'the peer answered without a response');
-    if (response.getStatus() >= 400) {
-      throw new ClientError('PROPOSAL_FAILED', `received bad response, status ${response.getStatus()}: ${response.getMessage()}`);
-    }
-    return response;
-  } finally {
-    client.close();
-  }
-}
 
 /**
  * The ordering service the CLI broadcasts to: `-o` or, without it, the peer's own address (where

@@ -1,28 +1,14 @@
 import type { Command } from 'commander';
-import { BroadcastClient } from '../client/broadcast-client.js';
+import type { ClientContext } from '../client/client-context.js';
 import { ClientError } from '../client/client-error.js';
-import type { ClientTls } from '../client/client-tls.js';
-import { CommitWaiter, type CommitStatus } from '../client/commit-waiter.js';
-import { DeliverClient } from '../client/deliver-client.js';
-import { EndorserClient } from '../client/endorser-client.js';
-import { createSignedProposal, type ProposalRequest } from '../client/signed-proposal.js';
-import { createTransactionEnvelope } from '../client/transaction-envelope.js';
+import type { CommitStatus } from '../client/commit-waiter.js';
+import { submitEndorsed, type Endorsed, type EndorsingPeer } from '../client/transaction-submission.js';
 import { parseDuration } from '../common/config/duration.js';
 import { readPemFile } from '../common/config/pem-file.js';
 import type { Logging } from '../common/logging/logging.js';
-import { TxValidationCode, type BroadcastResponse } from '../common/protos/orderer.js';
-import { HeaderType, type ProposalResponse, type SignedProposal } from '../common/protos/proposal.js';
 import { CliError } from './cli-error.js';
-import { ordererTarget, type ClientContext } from './peer-call.js';
+import { ordererTarget } from './peer-call.js';
 
-// common.Status.SUCCESS: the orderer took the transaction.
-const SUCCESS = 200;
-
-/** A peer the CLI sends a proposal to, and watches for the transaction's commit. */
-export interface EndorsingPeer {
-  address: string;
-  tls: ClientTls | undefined;
-}
 
 /** --peerAddresses and --tlsRootCertFiles, each repeatable, paired by position. */
 export interface PeerFlags {
@@ -70,39 +56,6 @@ export async function endorsingPeers(context: ClientContext, flags: PeerFlags, o
   );
 }
 
-/** A proposal and every peer's answer to it. */
-export interface Endorsed {
-  signed: SignedProposal;
-  txId: string;
-  /** The first peer's answer. */
-  reply: ProposalResponse;
-  /** Every peer's answer, in the order of the peers. */
-  replies: ProposalResponse[];
-  context: ClientContext;
-  peers: EndorsingPeer[];
-}
-
-/** Signs one proposal as the CLI's identity and sends it to every peer, all at once. */
-export async function endorse(
-  context: ClientContext,
-  peers: readonly EndorsingPeer[],
-  req: Omit<ProposalRequest, 'signer' | 'headerType'>,
-): Promise<Endorsed> {
-  const { signed, txId } = createSignedProposal({ headerType: HeaderType.ENDORSER_TRANSACTION, signer: context.signer, ...req });
-  const replies = await Promise.all(
-    peers.map(async (peer) => {
-      const client = await EndorserClient.connect(peer.address, peer.tls);
-      try {
-        return await client.send(signed);
-      } finally {
-        client.close();
-      }
-    }),
-  );
-  const reply = replies[0];
-  if (reply === undefined) throw new ClientError('PROPOSAL_FAILED', 'no proposal responses received');
-  return { signed, txId, reply, replies, context, peers: [...peers] };
-}
 
 /** Where an endorsed transaction goes, and how long the CLI waits for its commit (the CLI's -o, --waitForEvent, --waitForEventTimeout). */
 export interface OrderingFlags {
@@ -152,12 +105,7 @@ export function waitTimeoutOf(flags: OrderingFlags): number {
   return timeoutMs;
 }
 
-/**
- * Broadcasts the endorsed transaction (every peer's endorsement in it) to the ordering service,
- * then waits on each endorsing peer's DeliverFiltered for its commit, each opened before the
- * broadcast so that it cannot be missed. Resolves where the first peer committed it; a
- * transaction not VALID at any peer throws with its validation code.
- */
+/** submitEndorsed to the CLI's ordering service (-o, else the peer), always waiting for the commit. */
 export async function order(env: NodeJS.ProcessEnv, endorsed: Endorsed, channelId: string, flags: OrderingFlags): Promise<CommitStatus> {
   const status = await submit(env, endorsed, channelId, flags, { wait: true });
   if (status === undefined) throw new ClientError('CALL_FAILED', `transaction ${endorsed.txId} was sent but its commit was not awaited`);
@@ -176,43 +124,6 @@ export async function submit(
   opts: { wait: boolean; logging?: Logging },
 ): Promise<CommitStatus | undefined> {
   const timeoutMs = waitTimeoutOf(flags);
-  const { context } = endorsed;
-  const envelope = createTransactionEnvelope(endorsed.signed, endorsed.replies, context.signer);
-  const target = await ordererTarget(env, context, flags);
-  const watched = opts.wait ? endorsed.peers : [];
-  const delivers = await Promise.all(watched.map((peer) => DeliverClient.connect(peer.address, { service: 'peer', signer: context.signer, tls: peer.tls })));
-  try {
-    const waiters = await Promise.all(delivers.map((deliver) => CommitWaiter.open(deliver, { channelId, timeoutMs })));
-    let reply: BroadcastResponse;
-    try {
-      const client = await BroadcastClient.connect(target.address, target.tls);
-      try {
-        reply = await client.send(envelope);
-      } finally {
-        client.close();
-      }
-    } catch (err) {
-      for (const waiter of waiters) waiter.close();
-      throw err;
-    }
-    if (reply.getStatus() !== SUCCESS) {
-      for (const waiter of waiters) waiter.close();
-      throw new ClientError('BROADCAST_REFUSED', `could not send transaction: status ${reply.getStatus()}: ${reply.getInfo()}`);
-    }
-    const logger = opts.logging?.logger('chaincodeCmd');
-    const statuses = await Promise.all(
-      waiters.map(async (waiter, i) => {
-        const status = await waiter.wait(endorsed.txId);
-        logger?.info('ClientWait', `txid [${endorsed.txId}] committed with status (${status.validationCodeName}) at ${watched[i]?.address ?? ''}`);
-        return status;
-      }),
-    );
-    const invalid = statuses.find((s) => s.validationCode !== TxValidationCode.VALID);
-    if (invalid !== undefined) {
-      throw new ClientError('TX_INVALIDATED', `transaction ${endorsed.txId} invalidated with status (${invalid.validationCodeName}) in block ${invalid.blockNumber}`);
-    }
-    return statuses[0];
-  } finally {
-    for (const deliver of delivers) deliver.close();
-  }
+  const orderer = await ordererTarget(env, endorsed.context, flags);
+  return submitEndorsed(endorsed, { channelId, orderer, timeoutMs, wait: opts.wait, logger: opts.logging?.logger('chaincodeCmd') });
 }

@@ -1,11 +1,11 @@
+import { callPeerAs, type ClientContext } from '../client/client-context.js';
 import { readCollectionConfigFile } from '../client/collection-config-file.js';
 import { applicationPolicyReference, applicationSignaturePolicy, approveArgs, commitArgs, type ChaincodeDefinitionInput } from '../client/lifecycle-args.js';
+import { endorse, submitEndorsed } from '../client/transaction-submission.js';
 import { errorMessage } from '../common/errors/weft-error.js';
 import { CollectionConfigPackage } from '../common/protos/collection.js';
 import { QueryChaincodeDefinitionArgs, QueryChaincodeDefinitionResult } from '../common/protos/lifecycle.js';
 import { HeaderType } from '../common/protos/proposal.js';
-import { callPeerAs, type ClientContext } from '../cli/peer-call.js';
-import { endorse, order } from '../cli/transaction-flow.js';
 import { DevError } from './dev-error.js';
 import type { DevProject } from './dev-project.js';
 
@@ -29,6 +29,7 @@ export interface Deployed {
 // The definition's validation parameter when the developer names no policy: the channel's, as `_lifecycle` fills it in.
 const CHANNEL_ENDORSEMENT = '/Channel/Application/Endorsement';
 const NOT_FOUND = 404;
+const COMMIT_WAIT_MS = 30_000;
 
 /**
  * The package ID approved for the chaincode and registered by it: `name:version`, as Fabric's
@@ -57,7 +58,8 @@ export async function deployDefinition(client: ClientContext, project: DevProjec
       const endorsed = await endorse(client, [{ address: client.address, tls: client.tls }], { channelId: def.channelId, chaincodeName: '_lifecycle', args: [Buffer.from(fn), args] });
       const response = endorsed.reply.getResponse();
       if (response === undefined || response.getStatus() >= 400) throw new Error(`status ${response?.getStatus() ?? 'none'}: ${response?.getMessage() ?? 'no response'}`);
-      await order({}, endorsed, def.channelId, { waitForEventTimeout: '30s' });
+      // The peer's own address serves its embedded orderer's Broadcast.
+      await submitEndorsed(endorsed, { channelId: def.channelId, orderer: { address: client.address, tls: client.tls }, wait: true, timeoutMs: COMMIT_WAIT_MS });
     } catch (err) {
       throw new DevError('DEPLOY_FAILED', `${fn} of ${def.name} at sequence ${def.sequence} on ${def.channelId} failed: ${errorMessage(err)}`, undefined, { cause: err });
     }

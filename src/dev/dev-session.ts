@@ -1,6 +1,6 @@
 import { mkdir, stat, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { clientContext, type ClientContext } from '../cli/peer-call.js';
+import type { ClientContext } from '../client/client-context.js';
 import { DeliverClient } from '../client/deliver-client.js';
 import { dialAddress } from '../comm/dial-address.js';
 import type { CoreConfig } from '../common/config/core-config.js';
@@ -8,6 +8,7 @@ import { loadCoreConfig } from '../common/config/load-core-config.js';
 import { errorMessage } from '../common/errors/weft-error.js';
 import { Logging } from '../common/logging/logging.js';
 import { defaultCryptoDir, defaultOrgDir, defaultUserIdentity, DEFAULT_ORG } from '../msp/default-identities.js';
+import { loadSigningIdentity } from '../msp/signing-identity.js';
 import { Peer } from '../peer/peer.js';
 import type { ModuleImporter } from '../scc/plugin-loader.js';
 import { WEFT_VERSION } from '../version.js';
@@ -115,7 +116,9 @@ export class DevSession {
     await this.installDependencies();
     this.peer = await this.startPeer(config);
     const address = dialAddress(this.peer.listeners.peer.address, 'localhost');
-    this.client = await clientContext({ ...this.devEnv(dataDir), CORE_PEER_ADDRESS: address });
+    // weft dev's own calls (the definition, commit events) are made as the organisation's Admin; TLS is off in dev mode.
+    const admin = defaultUserIdentity(defaultCryptoDir(dataDir), 'Admin');
+    this.client = { address, signer: await loadSigningIdentity(admin.mspDir, config.peer.localMspId), tls: undefined };
     // Watching from before the first build: TypeScript's watch hears of changes through it.
     const watcher = await this.watchSources();
     const firstBuild = await this.firstBuild(watcher);
