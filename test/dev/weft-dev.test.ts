@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { cp, mkdir, readFile, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import type { Contract } from '@hyperledger/fabric-gateway';
 import { fixtureSource } from '../helpers/chaincode-fixture.js';
 import { DEV_FREE_PORTS, devConnectionOf, devProject } from '../helpers/dev-project.js';
 import { connectGateway, type GatewayConnection } from '../helpers/gateway-client.js';
@@ -13,7 +14,6 @@ import { runWeft, WeftProcess } from '../helpers/weft-process.js';
 const SHORT_TIMEOUT = { CORE_CHAINCODE_EXECUTETIMEOUT: '1s' };
 const text = (bytes: Uint8Array): string => Buffer.from(bytes).toString('utf8');
 const project = async (fixture: string, withTypeScript: boolean): Promise<string> => devProject(await tempDir('weft-dev-'), fixture, withTypeScript);
-const projectWithModules = async (fixture: string): Promise<string> => project(fixture, false);
 
 describe('weft dev, on a TypeScript contract', () => {
   let dir: string;
@@ -119,59 +119,64 @@ describe('weft dev, on a TypeScript contract', () => {
   });
 });
 
+/**
+ * `weft dev` of a kv-shim project started with `args`, ready (within `readyMs`), and a fabric-gateway
+ * client's contract for it at the printed endpoint; both stopped after `use`.
+ */
+async function withKvDev(args: string[], env: NodeJS.ProcessEnv, use: (dev: WeftProcess, kv: Contract) => Promise<void>, readyMs?: number): Promise<void> {
+  const dev = new WeftProcess(['dev', ...args], { ...DEV_FREE_PORTS, ...env });
+  try {
+    await dev.waitForOutput(/^ready in \d+ ms/m, 0, readyMs);
+    const client = await connectGateway(devConnectionOf(dev.stdout));
+    try {
+      await use(dev, client.gateway.getNetwork('mychannel').getContract('kv-shim'));
+    } finally {
+      client.close();
+    }
+  } finally {
+    await dev.stop('SIGINT');
+  }
+}
+
+/** A gateway error whose first detail is the chaincode's own message. */
+const chaincodeSaid = (message: string) => (err: { details?: Array<{ message: string }> }) => err.details?.[0]?.message === message;
+
+async function replaceIn(file: string, from: string, to: string): Promise<void> {
+  await writeFile(file, (await readFile(file, 'utf8')).replace(from, to));
+}
+
 describe('weft dev, on a fabric-shim chaincode in JavaScript', () => {
   test('reloads on save (no build), defines anew when the collections file changes, and names a start file that does not exist', async () => {
     const dir = await project('kv-shim', false);
     const collections = (...names: string[]) => JSON.stringify(names.map((name) => ({ name, policy: "OR('Org1MSP.member')", requiredPeerCount: 0, maxPeerCount: 1, blockToLive: 0 })));
     await writeFile(join(dir, 'collections_config.json'), collections('secrets'));
-    const dev = new WeftProcess(['dev', dir, '--collections-config', 'collections_config.json'], DEV_FREE_PORTS);
-    try {
-      await dev.waitForOutput(/^ready in \d+ ms/m);
+    await withKvDev([dir, '--collections-config', 'collections_config.json'], {}, async (dev, kv) => {
       assert.match(dev.stdout, /kv-shim defined at sequence 1 on mychannel/);
-      const changed = dev.stdout.length;
+      let from = dev.stdout.length;
       await writeFile(join(dir, 'collections_config.json'), collections('secrets', 'moreSecrets'));
-      await dev.waitForOutput(/^kv-shim defined at sequence 2 \(package ID kv-shim:1\.0\.0\)\nreloaded in \d+ ms/m, changed);
-      const client = await connectGateway(devConnectionOf(dev.stdout));
-      try {
-        const kv = client.gateway.getNetwork('mychannel').getContract('kv-shim');
-        await kv.submitTransaction('put', 'k', 'v1');
-        assert.equal(text(await kv.evaluateTransaction('get', 'k')), 'v1');
-        let from = dev.stdout.length;
-        await writeFile(join(dir, 'index.js'), (await readFile(join(dir, 'index.js'), 'utf8')).replace("'asked to fail'", "'asked to fail, edited'"));
-        await dev.waitForOutput(/^reloaded in \d+ ms/m, from);
-        await assert.rejects(kv.evaluateTransaction('fail'), (err: { details?: Array<{ message: string }> }) => err.details?.[0]?.message === 'asked to fail, edited');
-        await dev.waitForOutput(/invoke fail\(\) -> 500 asked to fail, edited/, from);
-        from = dev.stdout.length;
-        const manifest = join(dir, 'package.json');
-        await writeFile(manifest, (await readFile(manifest, 'utf8')).replace('"node index.js"', '"node server.js"'));
-        await dev.waitForOutput(/^the file its start script runs, server\.js, does not exist: give the project a build script .*\n {2}the previous build keeps serving/m, from);
-        assert.equal(text(await kv.evaluateTransaction('get', 'k')), 'v1');
-      } finally {
-        client.close();
-      }
-    } finally {
-      await dev.stop('SIGINT');
-    }
+      await dev.waitForOutput(/^kv-shim defined at sequence 2 \(package ID kv-shim:1\.0\.0\)\nreloaded in \d+ ms/m, from);
+      await kv.submitTransaction('put', 'k', 'v1');
+      assert.equal(text(await kv.evaluateTransaction('get', 'k')), 'v1');
+      from = dev.stdout.length;
+      await replaceIn(join(dir, 'index.js'), "'asked to fail'", "'asked to fail, edited'");
+      await dev.waitForOutput(/^reloaded in \d+ ms/m, from);
+      await assert.rejects(kv.evaluateTransaction('fail'), chaincodeSaid('asked to fail, edited'));
+      await dev.waitForOutput(/invoke fail\(\) -> 500 asked to fail, edited/, from);
+      from = dev.stdout.length;
+      await replaceIn(join(dir, 'package.json'), '"node index.js"', '"node server.js"');
+      await dev.waitForOutput(/^the file its start script runs, server\.js, does not exist: give the project a build script .*\n {2}the previous build keeps serving/m, from);
+      assert.equal(text(await kv.evaluateTransaction('get', 'k')), 'v1');
+    });
   });
 
   test('a project without node_modules: its dependencies are installed first (npm install)', async () => {
     const dir = join(await tempDir('weft-dev-'), 'kv-shim');
     await cp(fixtureSource('kv-shim'), dir, { recursive: true });
-    const dev = new WeftProcess(['dev', dir], { ...DEV_FREE_PORTS, HOME: process.env.HOME });
-    try {
-      await dev.waitForOutput(/^ready in \d+ ms/m, 0, 120_000);
+    await withKvDev([dir], { HOME: process.env.HOME }, async (dev, kv) => {
       assert.match(dev.stdout, /^installing dependencies \(npm install\)$/m);
-      const client = await connectGateway(devConnectionOf(dev.stdout));
-      try {
-        const kv = client.gateway.getNetwork('mychannel').getContract('kv-shim');
-        await kv.submitTransaction('put', 'k', 'v1');
-        assert.equal(text(await kv.evaluateTransaction('get', 'k')), 'v1');
-      } finally {
-        client.close();
-      }
-    } finally {
-      await dev.stop('SIGINT');
-    }
+      await kv.submitTransaction('put', 'k', 'v1');
+      assert.equal(text(await kv.evaluateTransaction('get', 'k')), 'v1');
+    }, 120_000);
   });
 
   test('a folder it cannot run, and a peer configured with TLS: one line saying why, exit 1, nothing started', async () => {
@@ -191,7 +196,7 @@ describe('weft dev, on a fabric-shim chaincode in JavaScript', () => {
 
   test('a build script other than tsc runs as npm run build after each change, and what it writes does not set off another', async () => {
     const dir = join(await tempDir('weft-dev-'), 'kv-built');
-    await cp(await projectWithModules('kv-shim'), dir, { recursive: true, verbatimSymlinks: true });
+    await cp(await project('kv-shim', false), dir, { recursive: true, verbatimSymlinks: true });
     // The chaincode's source under src/, copied to index.js (the start script's file, at the top) by the build.
     await mkdir(join(dir, 'src'));
     await cp(join(dir, 'index.js'), join(dir, 'src', 'cc.js'));
@@ -200,26 +205,15 @@ describe('weft dev, on a fabric-shim chaincode in JavaScript', () => {
     manifest.scripts.build = 'node build.js';
     await writeFile(join(dir, 'package.json'), JSON.stringify(manifest));
     await utimes(join(dir, 'node_modules'), new Date(Date.now() + 1000), new Date(Date.now() + 1000));
-    const dev = new WeftProcess(['dev', dir], { ...DEV_FREE_PORTS, HOME: process.env.HOME });
-    try {
-      await dev.waitForOutput(/^ready in \d+ ms/m);
+    await withKvDev([dir], { HOME: process.env.HOME }, async (dev, kv) => {
       assert.match(dev.stdout, /^building \(npm run build\)$/m);
       const from = dev.stdout.length;
-      const source = join(dir, 'src', 'cc.js');
-      await writeFile(source, (await readFile(source, 'utf8')).replace("'asked to fail'", "'asked to fail, built'"));
+      await replaceIn(join(dir, 'src', 'cc.js'), "'asked to fail'", "'asked to fail, built'");
       await dev.waitForOutput(/^reloaded in \d+ ms/m, from);
-      const client = await connectGateway(devConnectionOf(dev.stdout));
-      try {
-        const kv = client.gateway.getNetwork('mychannel').getContract('kv-shim');
-        await assert.rejects(kv.evaluateTransaction('fail'), (err: { details?: Array<{ message: string }> }) => err.details?.[0]?.message === 'asked to fail, built');
-      } finally {
-        client.close();
-      }
+      await assert.rejects(kv.evaluateTransaction('fail'), chaincodeSaid('asked to fail, built'));
       // The build's own output (index.js) came back as a change: no second build, no second reload.
       await new Promise((resolve) => setTimeout(resolve, 1500));
       assert.equal(dev.stdout.slice(from).match(/^reloaded in/gm)?.length, 1, dev.stdout.slice(from));
-    } finally {
-      await dev.stop('SIGINT');
-    }
+    });
   });
 });
