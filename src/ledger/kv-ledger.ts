@@ -1,9 +1,8 @@
 import type { Logger } from '../common/logging/logging.js';
-import { BlockFileStore, type BlockLocation, type RecoveredBlock } from './block-file-store.js';
+import { BlockFileStore, type BlockFilesEnd, type BlockLocation, type RecoveredBlock } from './block-file-store.js';
 import { blockDataHash, hashOfBlock } from './block-hash.js';
 import type { CollectionInfoProvider } from './collection-info.js';
 import type { StateIndexSource } from './query-executor-impl.js';
-import { StateIndexStore } from './rich-query/state-index-store.js';
 import { deserializeBlock, serializeBlock, type TxOffset } from './block-serialization.js';
 import { DbKeys } from './db-keys.js';
 import { HistoryQueryExecutorImpl } from './history-query-executor-impl.js';
@@ -19,7 +18,6 @@ import {
   encodeLocation,
   encodeSavepoint,
   encodeTxIndexEntry,
-  encodeVersionedValue,
   type Savepoint,
   type TxIndexEntry,
 } from './ledger-records.js';
@@ -31,6 +29,7 @@ import { QueryExecutorImpl, type QueryLimits } from './query-executor-impl.js';
 import { fromTxReadWriteSetBytes } from './rwset-codec.js';
 import { StateDb } from './state-db.js';
 import type { StateUpdates } from './state-updates.js';
+import type { VersionedDb } from './versioned-db.js';
 import { chaincodeLabelOf, parseTransaction, type ParsedTransaction } from './tx-envelope.js';
 import type { LedgerMetrics } from './ledger-metrics.js';
 import { secondsSince } from '../common/metrics/metrics-provider.js';
@@ -52,6 +51,11 @@ export interface KvLedgerOptions {
   collections?: CollectionInfoProvider | undefined;
   /** The CouchDB indexes the channel's chaincodes declare, for rich queries. */
   indexes?: StateIndexSource | undefined;
+  /**
+   * Opens the channel's state database outside the ledger's own (CouchDB); `height` is the
+   * ledger's. Without it, state is kept in the ledger's LevelDB.
+   */
+  openState?: ((channelId: string, height: number) => Promise<VersionedDb>) | undefined;
   /** Where missing private data is reported (Fabric's kvledger logger). */
   logger?: Logger | undefined;
   /** Blocks private data waits in the transient store for its transaction (Fabric: 1000). */
@@ -74,23 +78,24 @@ const HEADER_TYPE_NAMES = new Map<number, string>(Object.entries(common.HeaderTy
 export class KvLedger implements PeerLedger {
   readonly channelId: string;
   private readonly keys: DbKeys;
-  private readonly state: StateDb;
-  /** The chaincodes' CouchDB indexes the ledger keeps, for rich queries. */
-  private readonly stateIndexes: StateIndexStore;
   private savepoint: Savepoint;
-  private commitQueue: Promise<unknown> = Promise.resolve();
   private closed = false;
+  /**
+   * Set when a block reached the block files but not all of its state: commits stop until the
+   * peer restarts and the block is applied again from the files.
+   */
+  private failed: LedgerError | undefined;
 
   private constructor(
     private readonly opts: KvLedgerOptions,
     private readonly blocks: BlockFileStore,
     private readonly privateData: PrivateDataStore,
+    private readonly state: VersionedDb,
+    private readonly queue: CommitQueue,
     savepoint: Savepoint,
   ) {
     this.channelId = opts.channelId;
     this.keys = new DbKeys(opts.channelId);
-    this.state = new StateDb(opts.db, this.keys);
-    this.stateIndexes = new StateIndexStore({ db: opts.db, keys: this.keys, state: this.state, exclusive: (fn) => this.exclusive(fn) });
     this.savepoint = savepoint;
   }
 
@@ -106,17 +111,22 @@ export class KvLedger implements PeerLedger {
       savepoint.filesEnd,
     );
     let ledger: KvLedger;
+    const queue = new CommitQueue();
     try {
+      const state =
+        opts.openState === undefined
+          ? new StateDb({ db: opts.db, keys, batchSize: opts.limits.internalQueryLimit, exclusive: (fn) => queue.run(fn) })
+          : await opts.openState(opts.channelId, savepoint.height);
       const privateData = await PrivateDataStore.open({
         channelId: opts.channelId,
         db: opts.db,
         keys,
-        state: new StateDb(opts.db, keys),
+        state,
         collections: opts.collections,
         logger: opts.logger,
         transientRetentionBlocks: opts.transientRetentionBlocks,
       });
-      ledger = new KvLedger(opts, store, privateData, savepoint);
+      ledger = new KvLedger(opts, store, privateData, state, queue, savepoint);
     } catch (err) {
       await store.close();
       throw err;
@@ -133,12 +143,12 @@ export class KvLedger implements PeerLedger {
 
   async newTxSimulator(txId: string): Promise<TxSimulator> {
     this.checkOpen();
-    return new TxSimulatorImpl({ state: this.state, limits: this.opts.limits, txId, collections: this.opts.collections, indexes: this.opts.indexes, indexStore: this.stateIndexes });
+    return new TxSimulatorImpl({ state: this.state, limits: this.opts.limits, txId, collections: this.opts.collections, indexes: this.opts.indexes });
   }
 
   async newQueryExecutor(): Promise<QueryExecutor> {
     this.checkOpen();
-    return new QueryExecutorImpl({ state: this.state, limits: this.opts.limits, txId: '', collections: this.opts.collections, indexes: this.opts.indexes, indexStore: this.stateIndexes });
+    return new QueryExecutorImpl({ state: this.state, limits: this.opts.limits, txId: '', collections: this.opts.collections, indexes: this.opts.indexes });
   }
 
   async newHistoryQueryExecutor(): Promise<HistoryQueryExecutor> {
@@ -212,26 +222,20 @@ export class KvLedger implements PeerLedger {
   }
 
   commit(block: Block): Promise<number[]> {
-    return this.exclusive(() => this.commitBlock(block));
-  }
-
-  /** Commits (and index builds) run one at a time, in call order; a failed one does not block the next. */
-  private exclusive<T>(fn: () => Promise<T>): Promise<T> {
-    const run = this.commitQueue.then(fn);
-    this.commitQueue = run.catch(() => undefined);
-    return run;
+    return this.queue.run(() => this.commitBlock(block));
   }
 
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    await this.commitQueue;
+    await this.queue.idle();
     await this.blocks.close();
     this.opts.onClose();
   }
 
   private async commitBlock(block: Block): Promise<number[]> {
     this.checkOpen();
+    if (this.failed !== undefined) throw this.failed;
     const start = this.opts.metrics === undefined ? 0 : performance.now();
     const header = block.getHeader();
     if (header === undefined) throw new LedgerError('BLOCK_MALFORMED', `block for channel [${this.channelId}] has no header`);
@@ -278,7 +282,7 @@ export class KvLedger implements PeerLedger {
     const updates = await validateAndPrepare({ state: this.state, committed, blockNum, txs, checkConflicts: true });
     txs.forEach((tx, i) => (codes[i] = tx.code));
     const privateOps = await this.privateData.commitOps({ blockNum, txIds, txs, expected, updates });
-    const indexOps = await this.stateIndexes.updateOps(updates);
+    const stateOps = this.state.external ? [] : await this.state.commitUpdates(updates, blockNum + 1);
 
     setTransactionsFilter(block, codes);
     const serialized = serializeBlock(block);
@@ -286,20 +290,40 @@ export class KvLedger implements PeerLedger {
     const storing = this.opts.metrics === undefined ? 0 : performance.now();
     const { location, end } = await this.blocks.appendAsync(serialized.bytes);
     const next: Savepoint = { height: blockNum + 1, currentBlockHash: hashOfBlock(block), previousBlockHash: previousHash, filesEnd: end };
-    const ops = this.batchOps({ blockNum, parsed, txs, codes, updates, location, txOffsets: serialized.txOffsets, savepoint: next });
-    ops.push(...privateOps.ops, ...indexOps);
-    try {
-      await this.opts.db.write(ops, this.opts.sync);
-    } catch (err) {
-      this.blocks.truncateTo(filesEndBefore);
-      throw new LedgerError('STORE_UNAVAILABLE', `channel [${this.channelId}]: cannot commit block ${blockNum}: ${String(err)}`, {
-        cause: err,
-      });
-    }
+    const ops = this.batchOps({ blockNum, parsed, txs, codes, location, txOffsets: serialized.txOffsets, savepoint: next });
+    ops.push(...stateOps, ...privateOps.ops);
+    await this.write(ops, updates, blockNum, filesEndBefore);
     this.savepoint = next;
     this.privateData.committed(privateOps.nextExpiry);
     if (this.opts.metrics !== undefined) this.recordBlockStats(this.opts.metrics, parsed, codes, start, storing);
     return codes;
+  }
+
+  /** Writes a block appended to the block files: its state, then the ledger's batch. */
+  private async write(ops: BatchOp[], updates: StateUpdates, blockNum: number, filesEndBefore: BlockFilesEnd): Promise<void> {
+    try {
+      // A state database of its own (CouchDB) is written first: should the process die before the
+      // ledger's batch, the block is found past the savepoint at the next start and applied
+      // again, and rewriting the same values at the same versions changes nothing.
+      if (this.state.external) await this.state.commitUpdates(updates, blockNum + 1);
+      await this.opts.db.write(ops, this.opts.sync);
+    } catch (err) {
+      if (!this.state.external) {
+        this.blocks.truncateTo(filesEndBefore);
+        throw new LedgerError('STORE_UNAVAILABLE', `channel [${this.channelId}]: cannot commit block ${blockNum}: ${String(err)}`, {
+          cause: err,
+        });
+      }
+      // Part of the block's state may be written: it cannot be validated again, only replayed
+      // with the codes it was stored with, which the next start does from the block files.
+      this.failed = new LedgerError(
+        'STORE_UNAVAILABLE',
+        `channel [${this.channelId}]: block ${blockNum} is in the block files but its state could not be written (${errorMessage(err)}); restart the peer to apply it`,
+        { cause: err },
+      );
+      this.opts.logger?.error('commit', this.failed.message);
+      throw this.failed;
+    }
   }
 
   private recordBlockStats(metrics: LedgerMetrics, parsed: ParsedTransaction[], codes: number[], start: number, storing: number): void {
@@ -340,10 +364,10 @@ export class KvLedger implements PeerLedger {
     const committed = await preloadCommitted({ state: this.state, txs, checkConflicts: false });
     const updates = await validateAndPrepare({ state: this.state, committed, blockNum, txs, checkConflicts: false });
     const privateOps = await this.privateData.commitOps({ blockNum, txIds, txs, expected, updates });
-    const indexOps = await this.stateIndexes.updateOps(updates);
+    const stateOps = await this.state.commitUpdates(updates, blockNum + 1);
     const next: Savepoint = { height: blockNum + 1, currentBlockHash: hashOfBlock(block), previousBlockHash: previousHash, filesEnd: end };
-    const ops = this.batchOps({ blockNum, parsed, txs, codes, updates, location, txOffsets, savepoint: next });
-    ops.push(...privateOps.ops, ...indexOps);
+    const ops = this.batchOps({ blockNum, parsed, txs, codes, location, txOffsets, savepoint: next });
+    ops.push(...stateOps, ...privateOps.ops);
     await this.opts.db.write(ops, this.opts.sync);
     this.savepoint = next;
     this.privateData.committed(privateOps.nextExpiry);
@@ -354,18 +378,12 @@ export class KvLedger implements PeerLedger {
     parsed: ParsedTransaction[];
     txs: BlockTx[];
     codes: number[];
-    updates: StateUpdates;
     location: BlockLocation;
     txOffsets: TxOffset[];
     savepoint: Savepoint;
   }): BatchOp[] {
     const ops: BatchOp[] = [];
     const keys = this.keys;
-    for (const [namespace, key, update] of b.updates.entries()) {
-      const dbKey = keys.state(namespace, key);
-      if (update.value === undefined) ops.push({ type: 'del', key: dbKey });
-      else ops.push({ type: 'put', key: dbKey, value: encodeVersionedValue({ value: update.value, version: update.version, metadata: update.metadata }) });
-    }
     const indexed = new Set<string>();
     b.parsed.forEach((tx, txNum) => {
       const offset = b.txOffsets[txNum] as TxOffset;
@@ -481,3 +499,23 @@ function hex(bytes: Uint8Array): string {
   return Buffer.from(bytes).toString('hex');
 }
 
+
+/** Runs commits (and rich-query index builds) one at a time, in call order; a failed one does not block the next. */
+class CommitQueue {
+  private tail: Promise<unknown> = Promise.resolve();
+
+  run<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.tail.then(fn);
+    this.tail = run.catch(() => undefined);
+    return run;
+  }
+
+  /** Resolves once everything queued so far has run. */
+  async idle(): Promise<void> {
+    await this.tail;
+  }
+}
+
+function errorMessage(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}

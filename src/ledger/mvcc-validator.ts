@@ -2,7 +2,7 @@ import { compareKeys } from './key-order.js';
 import type { KeyRead, NamespaceRwSet, RangeQuery, Version } from './ledger.js';
 import { decodeVersion, type VersionedValue } from './ledger-records.js';
 import { peer } from './protos.js';
-import type { StateDb } from './state-db.js';
+import type { VersionedDb } from './versioned-db.js';
 import { StateUpdates } from './state-updates.js';
 
 /** A block transaction as the validator sees it. */
@@ -16,7 +16,7 @@ export interface BlockTx {
 }
 
 export interface ValidateOptions {
-  state: StateDb;
+  state: VersionedDb;
   /** Committed values of the keys the block touches, from preloadCommitted(). */
   committed: CommittedValues;
   blockNum: number;
@@ -98,7 +98,7 @@ function readsValid(namespaces: NamespaceRwSet[], currentVersion: (ns: string, k
   return true;
 }
 
-async function rangesValid(state: StateDb, namespaces: NamespaceRwSet[], updates: StateUpdates): Promise<boolean> {
+async function rangesValid(state: VersionedDb, namespaces: NamespaceRwSet[], updates: StateUpdates): Promise<boolean> {
   for (const ns of namespaces) {
     for (const rq of ns.rangeQueries) {
       if (!(await rangeUnchanged(state, ns.namespace, rq, updates))) return false;
@@ -112,7 +112,7 @@ async function rangesValid(state: StateDb, namespaces: NamespaceRwSet[], updates
  * with what the simulation saw, key by key and version by version. A scan the caller stopped early
  * is re-run up to and including the last key it returned; an exhausted one up to its end key.
  */
-async function rangeUnchanged(state: StateDb, namespace: string, rq: RangeQuery, updates: StateUpdates): Promise<boolean> {
+async function rangeUnchanged(state: VersionedDb, namespace: string, rq: RangeQuery, updates: StateUpdates): Promise<boolean> {
   const includeEnd = !rq.itrExhausted;
   const cursor = state.range(namespace, rq.startKey, rq.endKey, includeEnd);
   const batch = Math.min(1000, rq.reads.length + 2);

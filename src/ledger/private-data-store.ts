@@ -10,7 +10,7 @@ import { sameVersion } from './mvcc-validator.js';
 import { hashedNamespace, hashedStateKey, parseDerivedNamespace, privateNamespace, sha256 } from './private-data-keys.js';
 import { peer } from './protos.js';
 import { fromPvtKvRwSetBytes, fromTxPvtReadWriteSetBytes, type ParsedNamespaceRwSet } from './rwset-codec.js';
-import type { StateDb } from './state-db.js';
+import type { VersionedDb } from './versioned-db.js';
 import type { StateUpdates } from './state-updates.js';
 
 /** Blocks a transaction's private writes wait in the transient store for their block (Fabric's transientstoreMaxBlockRetention). */
@@ -23,7 +23,7 @@ export interface PrivateDataStoreOptions {
   channelId: string;
   db: LedgerDb;
   keys: DbKeys;
-  state: StateDb;
+  state: VersionedDb;
   collections: CollectionInfoProvider | undefined;
   logger: Logger | undefined;
   transientRetentionBlocks?: number | undefined;

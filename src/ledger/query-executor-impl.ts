@@ -4,12 +4,9 @@ import type { QueryExecutor, RangeQuery, RangeQueryOptions, StateIterator, Versi
 import { LedgerError } from './ledger-error.js';
 import { sameVersion } from './mvcc-validator.js';
 import { hashedNamespace, hashedStateKey, privateNamespace, sha256 } from './private-data-keys.js';
-import type { StateDb } from './state-db.js';
 import { StateRangeIterator } from './state-range-iterator.js';
-import { chooseIndex, noIndexForSort, type IndexDefinition } from './rich-query/index-definition.js';
-import { parseMangoQuery } from './rich-query/mango-query.js';
-import { RichQueryIterator } from './rich-query/rich-query-iterator.js';
-import type { StateIndexStore } from './rich-query/state-index-store.js';
+import type { IndexDefinition } from './rich-query/index-definition.js';
+import type { VersionedDb } from './versioned-db.js';
 
 export interface QueryLimits {
   /** Most results a range scan returns (`ledger.state.totalQueryLimit`, Fabric: 100000). */
@@ -21,7 +18,7 @@ export interface QueryLimits {
 export const DEFAULT_QUERY_LIMITS: QueryLimits = { totalQueryLimit: 100_000, internalQueryLimit: 1000 };
 
 export interface QueryExecutorImplOptions {
-  state: StateDb;
+  state: VersionedDb;
   limits: QueryLimits;
   /** Names the executor in errors: the txid of a simulator, '' for a plain query executor. */
   txId: string;
@@ -29,8 +26,6 @@ export interface QueryExecutorImplOptions {
   collections?: CollectionInfoProvider | undefined;
   /** The CouchDB indexes chaincodes declare, which order and narrow rich queries; without it, none. */
   indexes?: StateIndexSource | undefined;
-  /** Where the ledger keeps those indexes' entries. */
-  indexStore: StateIndexStore;
 }
 
 /** The indexes a chaincode's package declares for its state, or for one of its collections. */
@@ -176,10 +171,7 @@ export class QueryExecutorImpl implements QueryExecutor {
     return this.richQuery(namespace, collection, query, {}, undefined);
   }
 
-  /**
-   * A Mango query over the namespace (or collection), answered from LevelDB as CouchDB would
-   * answer it. The matcher loads on the first rich query: a peer that never runs one never pays for it.
-   */
+  /** A Mango query over the namespace (or collection), answered by the state database. */
   private async richQuery(
     namespace: string,
     collection: string | undefined,
@@ -187,28 +179,18 @@ export class QueryExecutorImpl implements QueryExecutor {
     options: RangeQueryOptions,
     record: ((key: string, version: Version) => void) | undefined,
   ): Promise<StateIterator> {
-    const [core, collate] = await Promise.all([import('pouchdb-selector-core'), import('pouchdb-collate')]);
-    const query = parseMangoQuery(text, core);
     const indexes = (await this.opts.indexes?.indexes(namespace, collection)) ?? [];
-    const index = chooseIndex(query, indexes);
-    if (index === undefined && query.sort.length > 0) throw noIndexForSort();
-    const stateNamespace = collection === undefined ? namespace : privateNamespace(namespace, collection);
-    const store = this.opts.indexStore;
-    const stored = index === undefined ? undefined : { index: await store.ensure(stateNamespace, index), store };
     const paginated = options.pageSize !== undefined;
-    const iterator = RichQueryIterator.open({
+    const iterator = await this.opts.state.executeQuery({
       namespace,
-      stateNamespace,
-      state: this.opts.state,
-      query,
-      stored,
-      core,
-      collate,
+      stateNamespace: collection === undefined ? namespace : privateNamespace(namespace, collection),
+      query: text,
+      indexes,
       limit: paginated ? Math.min(Math.max(1, options.pageSize ?? 1), this.opts.limits.totalQueryLimit) : this.opts.limits.totalQueryLimit,
-      batchSize: this.opts.limits.internalQueryLimit,
       bookmark: options.bookmark ?? '',
       record,
     });
+    if (this.finished) iterator.close();
     this.checkOpen();
     this.iterators.add(iterator);
     return iterator;

@@ -1,13 +1,79 @@
 import type { DbKeys } from './db-keys.js';
-import type { EntryIterator, LedgerDb } from './ledger-db.js';
-import { decodeVersionedValue, type VersionedValue } from './ledger-records.js';
+import type { StateIterator } from './ledger.js';
+import type { BatchOp, EntryIterator, LedgerDb } from './ledger-db.js';
+import { decodeVersionedValue, encodeVersionedValue, type VersionedValue } from './ledger-records.js';
+import { chooseIndex, noIndexForSort } from './rich-query/index-definition.js';
+import { parseMangoQuery } from './rich-query/mango-query.js';
+import { RichQueryIterator } from './rich-query/rich-query-iterator.js';
+import { StateIndexStore } from './rich-query/state-index-store.js';
+import type { StateUpdates } from './state-updates.js';
+import type { RichQueryRequest, VersionedDb } from './versioned-db.js';
 
-/** The committed world state of one channel, read from the shared ledger database. */
-export class StateDb {
-  constructor(
-    private readonly db: LedgerDb,
-    private readonly keys: DbKeys,
-  ) {}
+export interface StateDbOptions {
+  db: LedgerDb;
+  keys: DbKeys;
+  /** Entries read from LevelDB per round trip (`ledger.state.internalQueryLimit`). */
+  batchSize: number;
+  /** Runs `fn` with no block committing (a new rich-query index must miss no write). */
+  exclusive<T>(fn: () => Promise<T>): Promise<T>;
+}
+
+/**
+ * The committed world state of one channel, kept in the ledger's own LevelDB (Fabric's goleveldb
+ * state database), with the chaincodes' CouchDB indexes beside it so that it answers rich
+ * queries too.
+ */
+export class StateDb implements VersionedDb {
+  readonly external = false;
+  private readonly db: LedgerDb;
+  private readonly keys: DbKeys;
+  /** The chaincodes' CouchDB indexes the ledger keeps, for rich queries. */
+  private readonly indexStore: StateIndexStore;
+
+  constructor(private readonly opts: StateDbOptions) {
+    this.db = opts.db;
+    this.keys = opts.keys;
+    this.indexStore = new StateIndexStore({ db: opts.db, keys: opts.keys, state: this, exclusive: (fn) => opts.exclusive(fn) });
+  }
+
+  /** The block's state writes and the index entries they change, for the ledger's batch. */
+  async commitUpdates(updates: StateUpdates): Promise<BatchOp[]> {
+    const ops: BatchOp[] = [];
+    for (const [namespace, key, update] of updates.entries()) {
+      const dbKey = this.keys.state(namespace, key);
+      if (update.value === undefined) ops.push({ type: 'del', key: dbKey });
+      else ops.push({ type: 'put', key: dbKey, value: encodeVersionedValue({ value: update.value, version: update.version, metadata: update.metadata }) });
+    }
+    // The index entries are computed from the values before the update: read them first.
+    for (const op of await this.indexStore.updateOps(updates)) ops.push(op);
+    return ops;
+  }
+
+  /**
+   * A Mango query answered from LevelDB as CouchDB would answer it. The matcher loads on the
+   * first rich query: a peer that never runs one never pays for it.
+   */
+  async executeQuery(request: RichQueryRequest): Promise<StateIterator> {
+    const [core, collate] = await Promise.all([import('pouchdb-selector-core'), import('pouchdb-collate')]);
+    const query = parseMangoQuery(request.query, core);
+    const index = chooseIndex(query, request.indexes);
+    if (index === undefined && query.sort.length > 0) throw noIndexForSort();
+    const store = this.indexStore;
+    const stored = index === undefined ? undefined : { index: await store.ensure(request.stateNamespace, index), store };
+    return RichQueryIterator.open({
+      namespace: request.namespace,
+      stateNamespace: request.stateNamespace,
+      state: this,
+      query,
+      stored,
+      core,
+      collate,
+      limit: request.limit,
+      batchSize: this.opts.batchSize,
+      bookmark: request.bookmark,
+      record: request.record,
+    });
+  }
 
   async get(namespace: string, key: string): Promise<VersionedValue | undefined> {
     const raw = await this.db.get(this.keys.state(namespace, key));
