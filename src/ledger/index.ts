@@ -36,3 +36,4 @@ export { toTxReadWriteSet } from './rwset-codec.js';
 export { DEFAULT_QUERY_LIMITS, type StateIndexSource } from './query-executor-impl.js';
 export { parseIndexDefinition, type IndexDefinition } from './rich-query/index-definition.js';
 export { RichQueryError } from './rich-query/rich-query-error.js';
+export { CouchStateDbProvider, type CouchDbConfig } from './statecouchdb/couch-state-db-provider.js';

@@ -13,6 +13,7 @@ import { common, type Block } from './protos.js';
 import { DEFAULT_TRANSIENT_RETENTION_BLOCKS } from './private-data-store.js';
 import { DEFAULT_QUERY_LIMITS } from './query-executor-impl.js';
 import { channelIdOfEnvelope } from './tx-envelope.js';
+import type { VersionedDb } from './versioned-db.js';
 
 export interface KvLedgerProviderOptions {
   /** `peer.fileSystemPath`; ledgers live under `<root>/ledgersData`. */
@@ -34,10 +35,15 @@ export interface KvLedgerProviderOptions {
   /** Blocks private data waits in the transient store (peer.gossip.pvtData.transientstoreMaxBlockRetention, Fabric: 1000). */
   transientRetentionBlocks?: number;
   metrics?: LedgerMetrics | undefined;
+  /**
+   * Opens a channel's state database outside the ledger's LevelDB (CouchDB); `height` is the
+   * channel ledger's. Without it, state is kept in LevelDB.
+   */
+  openState?: ((channelId: string, height: number) => Promise<VersionedDb>) | undefined;
 }
 
-type ProviderSettings = Required<Omit<KvLedgerProviderOptions, 'collections' | 'indexes' | 'logger' | 'metrics'>> &
-  Pick<KvLedgerProviderOptions, 'collections' | 'indexes' | 'logger' | 'metrics'>;
+type OptionalSettings = 'collections' | 'indexes' | 'logger' | 'metrics' | 'openState';
+type ProviderSettings = Required<Omit<KvLedgerProviderOptions, OptionalSettings>> & Pick<KvLedgerProviderOptions, OptionalSettings>;
 
 export const DEFAULT_MAX_BLOCKFILE_SIZE = 64 * 1024 * 1024;
 
@@ -162,6 +168,7 @@ export class KvLedgerProvider implements LedgerManager {
         sync: this.opts.sync,
         collections: this.opts.collections,
         indexes: this.opts.indexes?.(channelId),
+        openState: this.opts.openState,
         logger: this.opts.logger,
         transientRetentionBlocks: this.opts.transientRetentionBlocks,
         metrics: this.opts.metrics,

@@ -1,0 +1,288 @@
+import type { Logger } from '../../common/logging/logging.js';
+import type { StateIterator } from '../ledger.js';
+import type { BatchOp, EntryIterator } from '../ledger-db.js';
+import { LedgerError } from '../ledger-error.js';
+import { encodeVersionedValue, type VersionedValue } from '../ledger-records.js';
+import type { IndexDefinition } from '../rich-query/index-definition.js';
+import { StateRangeCursor } from '../state-db.js';
+import type { StateUpdates } from '../state-updates.js';
+import type { RichQueryRequest, VersionedDb } from '../versioned-db.js';
+import { fromCouchDoc, toCouchDoc, type CouchDoc } from './couch-doc.js';
+import { metadataDbName, namespaceDbName } from './couch-db-names.js';
+import { CouchQueryIterator } from './couch-query-iterator.js';
+import { segment, type CouchDbClient } from './couchdb-client.js';
+import { CouchDbError } from './couchdb-error.js';
+
+export interface CouchStateDbOptions {
+  client: CouchDbClient;
+  channelId: string;
+  /** Documents read per round trip (`internalQueryLimit`, Fabric: 1000). */
+  internalQueryLimit: number;
+  /** Documents written per `_bulk_docs` request (`maxBatchUpdateSize`, Fabric: 1000). */
+  maxBatchUpdateSize: number;
+  logger?: Logger | undefined;
+}
+
+/** `_all_docs` and `_bulk_docs` rows, as far as they are read here. */
+interface AllDocsRow {
+  key: string;
+  id?: string;
+  error?: string;
+  value?: { rev: string; deleted?: boolean };
+  doc?: Record<string, unknown> | null;
+}
+interface BulkDocsResult {
+  id: string;
+  rev?: string;
+  error?: string;
+  reason?: string;
+}
+
+const SAVEPOINT_ID = 'statedb_savepoint';
+/** Attempts at a document `_bulk_docs` refused with a conflict (another writer changed its revision). */
+const CONFLICT_RETRIES = 3;
+
+/**
+ * A channel's world state in CouchDB, as a Fabric peer keeps it: one database per namespace
+ * (`<channel>_<chaincode>`, private collections in `...$$p<collection>` and `...$$h<collection>`),
+ * one document per key (`~version` beside the value's fields, or the value as an attachment), and
+ * the savepoint in the channel's `<channel>_` database. Rich queries are CouchDB's own `_find`.
+ */
+export class CouchStateDb implements VersionedDb {
+  readonly external = true;
+  /** Databases known to exist. */
+  private readonly existing = new Set<string>();
+  /** Indexes created (or being created), by database and design document/name. */
+  private readonly indexes = new Map<string, Promise<void>>();
+
+  private constructor(
+    private readonly opts: CouchStateDbOptions,
+    private readonly savepointRev: { rev: string | undefined },
+  ) {}
+
+  /**
+   * Opens the channel's state in CouchDB. Its savepoint may be one block ahead of the ledger (the
+   * process died between the two writes; the block is applied again), never behind it.
+   */
+  static async open(opts: CouchStateDbOptions, height: number): Promise<CouchStateDb> {
+    const metadataDb = metadataDbName(opts.channelId);
+    const state = new CouchStateDb(opts, { rev: undefined });
+    await state.ensureDb(metadataDb);
+    const found = await opts.client.request<{ _rev?: string; BlockNum?: number; TxNum?: number }>({
+      method: 'GET',
+      path: `/${segment(metadataDb)}/${SAVEPOINT_ID}`,
+      accept: [404],
+    });
+    const saved = found.status === 404 ? 0 : (found.body.BlockNum ?? -1) + 1;
+    state.savepointRev.rev = found.status === 404 ? undefined : found.body._rev;
+    if (saved < height) {
+      throw new LedgerError(
+        'STORE_CORRUPTED',
+        `the CouchDB state database at ${opts.client.url} holds channel [${opts.channelId}] up to block ${saved - 1}, but its ledger holds ${height} blocks: point the peer at the CouchDB it used, or start from an empty peer.fileSystemPath`,
+      );
+    }
+    return state;
+  }
+
+  async get(namespace: string, key: string): Promise<VersionedValue | undefined> {
+    const db = namespaceDbName(this.opts.channelId, namespace);
+    const res = await this.opts.client.request<Record<string, unknown>>({
+      method: 'GET',
+      path: `/${segment(db)}/${segment(key)}`,
+      query: { attachments: true },
+      accept: [404],
+    });
+    return res.status === 404 ? undefined : fromCouchDoc(res.body);
+  }
+
+  async getMany(entries: ReadonlyArray<{ namespace: string; key: string }>): Promise<Array<VersionedValue | undefined>> {
+    const out = new Array<VersionedValue | undefined>(entries.length);
+    const byNamespace = new Map<string, number[]>();
+    entries.forEach((e, i) => {
+      const at = byNamespace.get(e.namespace);
+      if (at === undefined) byNamespace.set(e.namespace, [i]);
+      else at.push(i);
+    });
+    await Promise.all(
+      [...byNamespace].map(async ([namespace, at]) => {
+        const rows = await this.docs(namespaceDbName(this.opts.channelId, namespace), at.map((i) => (entries[i] as { key: string }).key), true);
+        rows.forEach((row, n) => {
+          out[at[n] as number] = row?.doc === undefined || row.doc === null ? undefined : fromCouchDoc(row.doc);
+        });
+      }),
+    );
+    return out;
+  }
+
+  range(namespace: string, startKey: string, endKey: string, includeEnd = false): StateRangeCursor {
+    const db = namespaceDbName(this.opts.channelId, namespace);
+    return new StateRangeCursor(new CouchRangeEntries(this.opts.client, db, startKey, endKey, includeEnd), 0);
+  }
+
+  async executeQuery(request: RichQueryRequest): Promise<StateIterator> {
+    const db = namespaceDbName(this.opts.channelId, request.stateNamespace);
+    await this.ensureIndexes(db, request.indexes);
+    return CouchQueryIterator.open({
+      client: this.opts.client,
+      db,
+      namespace: request.namespace,
+      query: request.query,
+      limit: request.limit,
+      batchSize: this.opts.internalQueryLimit,
+      bookmark: request.bookmark,
+      record: request.record,
+    });
+  }
+
+  /**
+   * Writes a block's updates, each namespace's in `_bulk_docs` batches, then the savepoint. A
+   * document's current revision is read first: CouchDB takes an update only against it.
+   */
+  async commitUpdates(updates: StateUpdates, height: number): Promise<BatchOp[]> {
+    await Promise.all([...updates.namespaces()].map((namespace) => this.commitNamespace(namespace, updates)));
+    await this.writeSavepoint(height);
+    return [];
+  }
+
+  private async commitNamespace(namespace: string, updates: StateUpdates): Promise<void> {
+    const db = namespaceDbName(this.opts.channelId, namespace);
+    await this.ensureDb(db);
+    const entries = [...updates.of(namespace)];
+    for (let at = 0; at < entries.length; at += this.opts.maxBatchUpdateSize) {
+      let batch = entries.slice(at, at + this.opts.maxBatchUpdateSize);
+      for (let attempt = 0; batch.length > 0; attempt++) {
+        const rows = await this.docs(db, batch.map(([key]) => key), false);
+        const docs: CouchDoc[] = [];
+        batch.forEach(([key, update], i) => {
+          const current = rows[i]?.value;
+          const rev = current === undefined || current.deleted === true ? undefined : current.rev;
+          // Deleting a key CouchDB does not hold is nothing to write.
+          if (update.value === undefined && rev === undefined) return;
+          docs.push(toCouchDoc(key, update.value === undefined ? undefined : { value: update.value, version: update.version, metadata: update.metadata }, current?.rev));
+        });
+        if (docs.length === 0) break;
+        const res = await this.opts.client.request<BulkDocsResult[]>({ method: 'POST', path: `/${segment(db)}/_bulk_docs`, body: { docs } });
+        const failed = new Set(res.body.filter((r) => r.error !== undefined).map((r) => r.id));
+        if (failed.size === 0) break;
+        const first = res.body.find((r) => r.error !== undefined) as BulkDocsResult;
+        if (attempt + 1 >= CONFLICT_RETRIES || first.error !== 'conflict') {
+          throw new CouchDbError(
+            'COUCHDB_REQUEST_FAILED',
+            `error saving document [${first.id}] in CouchDB database [${db}]: ${first.error ?? ''}: ${first.reason ?? ''}`,
+            409,
+            first.error ?? '',
+          );
+        }
+        batch = batch.filter(([key]) => failed.has(key));
+      }
+    }
+  }
+
+  private async writeSavepoint(height: number): Promise<void> {
+    const db = metadataDbName(this.opts.channelId);
+    const doc: CouchDoc = { _id: SAVEPOINT_ID, BlockNum: height - 1, TxNum: 0, UpdateSeq: '' };
+    for (let attempt = 0; ; attempt++) {
+      if (this.savepointRev.rev !== undefined) doc._rev = this.savepointRev.rev;
+      const res = await this.opts.client.request<{ rev?: string }>({ method: 'PUT', path: `/${segment(db)}/${SAVEPOINT_ID}`, body: doc, accept: [409] });
+      if (res.status !== 409) {
+        this.savepointRev.rev = res.body.rev;
+        return;
+      }
+      // Written by an earlier run whose revision this one did not see: read it and write again.
+      if (attempt >= 1) throw new CouchDbError('COUCHDB_REQUEST_FAILED', `cannot write the savepoint of channel [${this.opts.channelId}] to CouchDB database [${db}]: conflict`, 409, 'conflict');
+      const current = await this.opts.client.request<{ _rev?: string }>({ method: 'GET', path: `/${segment(db)}/${SAVEPOINT_ID}`, accept: [404] });
+      this.savepointRev.rev = current.status === 404 ? undefined : current.body._rev;
+    }
+  }
+
+  /** `_all_docs` rows for the keys, in their order; with `includeDocs`, each document with its attachments. */
+  private async docs(db: string, keys: string[], includeDocs: boolean): Promise<Array<AllDocsRow | undefined>> {
+    if (keys.length === 0) return [];
+    const res = await this.opts.client.request<{ rows?: AllDocsRow[]; error?: string }>({
+      method: 'POST',
+      path: `/${segment(db)}/_all_docs`,
+      query: includeDocs ? { include_docs: true, attachments: true } : undefined,
+      body: { keys },
+      accept: [404],
+    });
+    // A database not yet created holds no key.
+    if (res.status === 404) return keys.map(() => undefined);
+    return (res.body.rows ?? []).map((row) => (row.error !== undefined ? undefined : row));
+  }
+
+  private async ensureDb(db: string): Promise<void> {
+    if (this.existing.has(db)) return;
+    // 412: created meanwhile (by this peer's other channel work, or another run).
+    await this.opts.client.request({ method: 'PUT', path: `/${segment(db)}`, accept: [412] });
+    this.existing.add(db);
+  }
+
+  /** Creates the package's indexes in the database the first time a query needs them. */
+  private async ensureIndexes(db: string, indexes: readonly IndexDefinition[]): Promise<void> {
+    await Promise.all(
+      indexes.map((index) => {
+        const id = `${db}\x00${index.ddoc}\x00${index.name}\x00${index.fields.join('\x00')}`;
+        let created = this.indexes.get(id);
+        if (created === undefined) {
+          created = this.createIndex(db, index);
+          this.indexes.set(id, created);
+          created.catch(() => this.indexes.delete(id));
+        }
+        return created;
+      }),
+    );
+  }
+
+  private async createIndex(db: string, index: IndexDefinition): Promise<void> {
+    await this.ensureDb(db);
+    await this.opts.client.request({
+      method: 'POST',
+      path: `/${segment(db)}/_index`,
+      body: { index: { fields: index.fields }, ddoc: index.ddoc, name: index.name, type: 'json' },
+    });
+    this.opts.logger?.info('createIndex', `Created CouchDB index [${index.name}] in state database [${db}] using design document [_design/${index.ddoc}]`);
+  }
+}
+
+/**
+ * A key range of one database from `_all_docs`, as LevelDB entries: each batch asks for one row
+ * more than it returns, whose key starts the next batch. Design documents (ids starting with `_`,
+ * which no state key may) are passed over.
+ */
+class CouchRangeEntries implements EntryIterator {
+  private next: string | undefined;
+
+  constructor(
+    private readonly client: CouchDbClient,
+    private readonly db: string,
+    start: string,
+    private readonly end: string,
+    private readonly includeEnd: boolean,
+  ) {
+    this.next = start;
+  }
+
+  async nextBatch(size: number): Promise<Array<[string, Uint8Array]>> {
+    if (this.next === undefined) return [];
+    const query: Record<string, string | number | boolean> = { include_docs: true, attachments: true, limit: size + 1, startkey: JSON.stringify(this.next) };
+    if (this.end !== '') {
+      query['endkey'] = JSON.stringify(this.end);
+      query['inclusive_end'] = this.includeEnd;
+    }
+    const res = await this.client.request<{ rows?: AllDocsRow[] }>({ method: 'GET', path: `/${segment(this.db)}/_all_docs`, query, accept: [404] });
+    const rows = res.status === 404 ? [] : (res.body.rows ?? []);
+    this.next = rows.length > size ? (rows[size] as AllDocsRow).key : undefined;
+    const out: Array<[string, Uint8Array]> = [];
+    for (const row of rows.slice(0, size)) {
+      if (row.key.startsWith('_') || row.doc === undefined || row.doc === null) continue;
+      out.push([row.key, encodeVersionedValue(fromCouchDoc(row.doc))]);
+    }
+    // A batch of nothing but design documents must not read as the range's end.
+    if (out.length === 0 && this.next !== undefined) return this.nextBatch(size);
+    return out;
+  }
+
+  async close(): Promise<void> {
+    this.next = undefined;
+  }
+}
