@@ -15,7 +15,7 @@ import type { Logger, Logging } from '../common/logging/logging.js';
 import { CCAAS_CONTAINER_TYPE } from '../container/ccaas/ccaas-vm-provider.js';
 import { INPROC_CONTAINER_TYPE } from '../container/inproc/inproc-registry.js';
 import { Endorser } from '../endorser/endorser.js';
-import { KvLedgerProvider, type LedgerManager, type PeerLedger } from '../ledger/index.js';
+import { CouchStateDbProvider, KvLedgerProvider, type KvLedgerProviderOptions, type LedgerManager, type PeerLedger } from '../ledger/index.js';
 import { defaultCryptoDir, ensureDefaultCrypto } from '../msp/default-identities.js';
 import type { Identity } from '../msp/identity.js';
 import { HealthRegistry } from '../operations/health-registry.js';
@@ -124,7 +124,6 @@ export class Peer {
     // Read before anything is built, so that a missing identity or a TLS misconfiguration stops
     // start-up with nothing to undo.
     const identity = await loadPeerIdentity(config, logger);
-    warnOfStateDatabase(config, logging);
     const { peer: tls, chaincode: chaincodeTls, tlsContainerTypes } = await listenerTlsOf(config, identity.tls);
     const operationsTlsFiles = await readOperationsTls(config.operations.tls, PEER_OPERATIONS_TLS_KEYS);
     let chaincodeAddress: string | undefined;
@@ -192,16 +191,7 @@ export class Peer {
       logger: logging.logger('statecouchdb'),
     });
     // The ledgers open (on LevelDB's threads) while the system chaincodes deploy and gRPC loads.
-    const ledgers = KvLedgerProvider.start({
-      rootPath: config.peer.fileSystemPath,
-      collections,
-      indexes: (channelId) => indexSource.forChannel(channelId),
-      totalQueryLimit: config.ledger.totalQueryLimit,
-      internalQueryLimit: config.ledger.internalQueryLimit,
-      transientRetentionBlocks: config.peer.transientstoreMaxBlockRetention,
-      metrics: measured.ledger,
-      logger: logging.logger('kvledger'),
-    });
+    const ledgers = startLedgers(config, logging, { collections, indexes: (channelId) => indexSource.forChannel(channelId), metrics: measured.ledger });
     const packages = PackageStore.open({ root: join(config.peer.fileSystemPath, 'chaincodes') });
     const lifecyclePackagesOpening = LifecyclePackages.open({
       root: join(config.peer.fileSystemPath, 'lifecycle', 'chaincodes'),
@@ -537,12 +527,28 @@ function noteRecent(recent: RecentTransactions, channelId: string, block: Block,
   });
 }
 
-/** A core.yaml made for a CouchDB peer still starts: the user is told where state is kept. */
-function warnOfStateDatabase(config: CoreConfig, logging: Logging): void {
-  if (config.ledger.stateDatabase.toLowerCase() !== 'couchdb') return;
-  logging
-    .logger('ledgermgmt')
-    .warn('Initialize', 'ledger.state.stateDatabase is CouchDB, which Weft does not support yet: state is kept in LevelDB, which answers rich queries itself; ledger.state.couchDBConfig is not used');
+/**
+ * The peer's ledgers, with their state in LevelDB or, as core.yaml says, in CouchDB; a CouchDB
+ * server must answer before any channel's state is opened.
+ */
+async function startLedgers(
+  config: CoreConfig,
+  logging: Logging,
+  parts: Pick<KvLedgerProviderOptions, 'collections' | 'indexes' | 'metrics'>,
+): Promise<KvLedgerProvider> {
+  const couchDB =
+    config.ledger.stateDatabase === 'CouchDB'
+      ? await CouchStateDbProvider.start({ ...config.ledger.couchDB, internalQueryLimit: config.ledger.internalQueryLimit }, logging.logger('statecouchdb'))
+      : undefined;
+  return KvLedgerProvider.start({
+    ...parts,
+    rootPath: config.peer.fileSystemPath,
+    openState: couchDB === undefined ? undefined : (channelId, height) => couchDB.open(channelId, height),
+    totalQueryLimit: config.ledger.totalQueryLimit,
+    internalQueryLimit: config.ledger.internalQueryLimit,
+    transientRetentionBlocks: config.peer.transientstoreMaxBlockRetention,
+    logger: logging.logger('kvledger'),
+  });
 }
 
 /** The embedded orderer as the Gateway submits to it: in-process. */

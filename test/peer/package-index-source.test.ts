@@ -3,17 +3,25 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { fixtureSource } from '../helpers/chaincode-fixture.js';
+import { startCouchDbServer, type CouchDbTestServer } from '../helpers/couchdb-server.js';
 import { tempDir } from '../helpers/temp-dir.js';
 import { runWeft, startPeerProcess, type WeftProcess } from '../helpers/weft-process.js';
 
+/** How a sort no index gives is refused: in Apache CouchDB's words on LevelDB, in the server's own on CouchDB. */
+const NO_INDEX_FOR_SORT = {
+  goleveldb: /error handling CouchDB request\. Error:no_usable_index, {2}Status Code:400, {2}Reason:No index exists for this sort, try indexing by the sort fields\./,
+  CouchDB: /error handling CouchDB request\. Error:\w+, {2}Status Code:400, {2}Reason:.*sort/,
+};
+
 /**
- * Rich queries of an unmodified fabric-contract-api chaincode on the embedded LevelDB state,
- * deployed with `_lifecycle` from a package whose META-INF declares CouchDB indexes: the indexes
- * order its sorted queries, its collection's index its private ones, and pages follow bookmarks.
+ * Rich queries of an unmodified fabric-contract-api chaincode, deployed with `_lifecycle` from a
+ * package whose META-INF declares CouchDB indexes, on either state database: the indexes order
+ * its sorted queries, its collection's index its private ones, and pages follow bookmarks.
  */
-describe('rich queries of a deployed chaincode, with the indexes of its package', () => {
+for (const stateDatabase of ['goleveldb', 'CouchDB'] as const) describe(`rich queries of a deployed chaincode, with the indexes of its package, on ${stateDatabase}`, () => {
   let peer: WeftProcess;
   let env: NodeJS.ProcessEnv;
+  let couch: CouchDbTestServer | undefined;
 
   const ok = async (args: string[]): Promise<string> => {
     const res = await runWeft(args, env);
@@ -27,8 +35,18 @@ describe('rich queries of a deployed chaincode, with the indexes of its package'
 
   before(async () => {
     const dir = await tempDir('weft-rich-query-');
-    // As test-network's compose files set it for a CouchDB peer: the peer says it answers from LevelDB.
-    ({ peer, client: env } = await startPeerProcess(['--join', 'mychannel'], { CORE_LEDGER_STATE_STATEDATABASE: 'CouchDB' }));
+    // As test-network's compose files set a CouchDB peer up.
+    let stateEnv: NodeJS.ProcessEnv = {};
+    if (stateDatabase === 'CouchDB') {
+      couch = await startCouchDbServer();
+      stateEnv = {
+        CORE_LEDGER_STATE_STATEDATABASE: 'CouchDB',
+        CORE_LEDGER_STATE_COUCHDBCONFIG_COUCHDBADDRESS: couch.address,
+        CORE_LEDGER_STATE_COUCHDBCONFIG_USERNAME: 'admin',
+        CORE_LEDGER_STATE_COUCHDBCONFIG_PASSWORD: 'adminpw',
+      };
+    }
+    ({ peer, client: env } = await startPeerProcess(['--join', 'mychannel'], stateEnv));
     const file = join(dir, 'queries.tar.gz');
     await ok(['lifecycle', 'chaincode', 'package', file, '-p', fixtureSource('asset-queries'), '-l', 'node', '--label', 'queries_1']);
     await ok(['lifecycle', 'chaincode', 'install', file]);
@@ -51,31 +69,28 @@ describe('rich queries of a deployed chaincode, with the indexes of its package'
 
   after(async () => {
     await peer.stop();
-  });
-
-  test('a peer configured for CouchDB warns that LevelDB keeps its state and answers its rich queries', async () => {
-    assert.match(await peer.waitFor(/stateDatabase/), /WARN .*ledger\.state\.stateDatabase is CouchDB, which Weft does not support yet: state is kept in LevelDB, which answers rich queries itself/);
+    await couch?.close();
   });
 
   test('selectors on JSON state: equality, ranges, $or, $regex and nested fields', async () => {
     assert.deepEqual(keys(await query('Query', '{"selector":{"color":"blue"}}')), ['a1', 'a4', 'a5']);
     assert.deepEqual(keys(await query('Query', '{"selector":{"owner.name":"tom","size":{"$gte":6}}}')), ['a3']);
     assert.deepEqual(keys(await query('Query', '{"selector":{"$or":[{"color":"red"},{"size":{"$lt":2}}]}}')), ['a2', 'a5']);
-    assert.deepEqual(keys(await query('Query', '{"selector":{"owner":{"name":{"$regex":"^[ab]"}}}}')), ['a2', 'a4']);
+    assert.deepEqual(keys(await query('Query', '{"selector":{"owner.name":{"$regex":"^[ab]"}}}')), ['a2', 'a4']);
     const [first] = (await query('Query', '{"selector":{"id":"a1"}}')) as Array<{ Record: unknown }>;
     assert.deepEqual(first?.Record, { docType: 'asset', id: 'a1', color: 'blue', size: 5, owner: { name: 'tom' } });
   });
 
   test("sort uses the package's index; a sort no index gives is refused with CouchDB's error", async () => {
-    assert.deepEqual(keys(await query('Query', '{"selector":{"docType":"asset"},"sort":[{"size":"desc"}],"use_index":["_design/indexSizeDoc","indexSize"]}')), ['a4', 'a2', 'a3', 'a1', 'a5']);
-    assert.deepEqual(keys(await query('Query', '{"selector":{"owner.name":{"$gt":null}},"sort":["owner.name"]}')), ['a2', 'a4', 'a5', 'a1', 'a3']);
+    assert.deepEqual(keys(await query('Query', '{"selector":{"docType":"asset","size":{"$gte":0}},"sort":[{"docType":"desc"},{"size":"desc"}],"use_index":["_design/indexSizeDoc","indexSize"]}')), ['a4', 'a2', 'a3', 'a1', 'a5']);
+    assert.deepEqual(keys(await query('Query', '{"selector":{"owner.name":{"$gt":""}},"sort":["owner.name"]}')), ['a2', 'a4', 'a5', 'a1', 'a3']);
     const refused = await runWeft(['chaincode', 'query', '-C', 'mychannel', '-n', 'queries', '-c', JSON.stringify({ Args: ['Query', '{"selector":{"docType":"asset"},"sort":["color"]}'] })], env);
     assert.equal(refused.code, 1);
-    assert.match(refused.stderr, /error handling CouchDB request\. Error:no_usable_index, {2}Status Code:400, {2}Reason:No index exists for this sort, try indexing by the sort fields\./);
+    assert.match(refused.stderr, NO_INDEX_FOR_SORT[stateDatabase]);
   });
 
   test('getQueryResultWithPagination: pages follow the bookmark to the end', async () => {
-    const q = '{"selector":{"docType":"asset"},"sort":[{"size":"asc"}]}';
+    const q = '{"selector":{"docType":"asset","size":{"$gte":0}},"sort":[{"docType":"asc"},{"size":"asc"}]}';
     const pages: string[][] = [];
     let bookmark = '';
     for (let i = 0; i < 3; i++) {
@@ -91,6 +106,6 @@ describe('rich queries of a deployed chaincode, with the indexes of its package'
     assert.deepEqual(keys(await query('QueryPrivate', 'secret', '{"selector":{"price":{"$gt":0}},"sort":["price"]}')), ['p2', 'p3', 'p1']);
     // The collection's index is not the chaincode's: its state has no price to sort by.
     const refused = await runWeft(['chaincode', 'query', '-C', 'mychannel', '-n', 'queries', '-c', JSON.stringify({ Args: ['Query', '{"selector":{"price":{"$gt":0}},"sort":["price"]}'] })], env);
-    assert.match(refused.stderr, /No index exists for this sort/);
+    assert.match(refused.stderr, NO_INDEX_FOR_SORT[stateDatabase]);
   });
 });

@@ -12,8 +12,18 @@ export interface CoreConfig {
 
 /** Fabric's `ledger` section, as far as Weft reads it. */
 export interface LedgerConfig {
-  /** ledger.state.stateDatabase: Fabric's goleveldb or CouchDB; Weft keeps state in LevelDB either way. */
-  stateDatabase: string;
+  /** ledger.state.stateDatabase: goleveldb (state in the ledger's LevelDB) or CouchDB. */
+  stateDatabase: 'goleveldb' | 'CouchDB';
+  /** ledger.state.couchDBConfig, read when stateDatabase is CouchDB. */
+  couchDB: {
+    couchDBAddress: string;
+    username: string;
+    password: string;
+    maxRetries: number;
+    maxRetriesOnStartup: number;
+    requestTimeoutMs: number;
+    maxBatchUpdateSize: number;
+  };
   /** ledger.state.totalQueryLimit: most results a chaincode's query returns (Fabric: 100000). */
   totalQueryLimit: number;
   /** ledger.state.couchDBConfig.internalQueryLimit: entries a query reads from the database at a time (Fabric: 1000). */

@@ -130,5 +130,21 @@ export const EMBEDDED_DEFAULTS: Record<string, unknown> = {
       "writeInterval": "10s",
       "prefix": null
     }
+  },
+  "ledger": {
+    "state": {
+      "stateDatabase": "goleveldb",
+      "totalQueryLimit": 100000,
+      "couchDBConfig": {
+        "couchDBAddress": "127.0.0.1:5984",
+        "username": null,
+        "password": null,
+        "maxRetries": 3,
+        "maxRetriesOnStartup": 10,
+        "requestTimeout": "35s",
+        "internalQueryLimit": 1000,
+        "maxBatchUpdateSize": 1000
+      }
+    }
   }
 };

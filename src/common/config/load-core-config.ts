@@ -139,7 +139,24 @@ function ledgerConfig(values: Values): LedgerConfig {
   if (totalQueryLimit < 1) values.invalid('ledger.state.totalQueryLimit', totalQueryLimit, 'must be at least 1');
   const internalQueryLimit = values.integer('ledger.state.couchDBConfig.internalQueryLimit', 1000);
   if (internalQueryLimit < 1) values.invalid('ledger.state.couchDBConfig.internalQueryLimit', internalQueryLimit, 'must be at least 1');
-  return { stateDatabase: values.string('ledger.state.stateDatabase') || 'goleveldb', totalQueryLimit, internalQueryLimit };
+  const name = values.string('ledger.state.stateDatabase') || 'goleveldb';
+  if (!['goleveldb', 'leveldb', 'couchdb'].includes(name.toLowerCase())) values.invalid('ledger.state.stateDatabase', name, 'must be goleveldb or CouchDB');
+  const stateDatabase = name.toLowerCase() === 'couchdb' ? 'CouchDB' : 'goleveldb';
+  const couch = 'ledger.state.couchDBConfig';
+  const couchDB = {
+    couchDBAddress: values.string(`${couch}.couchDBAddress`) || '127.0.0.1:5984',
+    username: values.string(`${couch}.username`),
+    password: values.string(`${couch}.password`),
+    maxRetries: values.integer(`${couch}.maxRetries`, 3),
+    maxRetriesOnStartup: values.integer(`${couch}.maxRetriesOnStartup`, 10),
+    requestTimeoutMs: values.duration(`${couch}.requestTimeout`, 35_000),
+    maxBatchUpdateSize: values.integer(`${couch}.maxBatchUpdateSize`, 1000),
+  };
+  if (couchDB.maxRetries < 0) values.invalid(`${couch}.maxRetries`, couchDB.maxRetries, 'must not be negative');
+  if (couchDB.maxRetriesOnStartup < 0) values.invalid(`${couch}.maxRetriesOnStartup`, couchDB.maxRetriesOnStartup, 'must not be negative');
+  if (couchDB.requestTimeoutMs <= 0) values.invalid(`${couch}.requestTimeout`, couchDB.requestTimeoutMs, 'must be longer than 0s');
+  if (couchDB.maxBatchUpdateSize < 1) values.invalid(`${couch}.maxBatchUpdateSize`, couchDB.maxBatchUpdateSize, 'must be at least 1');
+  return { stateDatabase, couchDB, totalQueryLimit, internalQueryLimit };
 }
 
 /** core.yaml from FABRIC_CFG_PATH merged over the defaults, or the defaults alone. */
