@@ -47,7 +47,7 @@ export class TxSimulatorImpl extends QueryExecutorImpl implements TxSimulator {
   }
 
   setState(namespace: string, key: string, value: Uint8Array): void {
-    this.checkWrite(key);
+    this.checkWrite(key, value);
     this.namespace(namespace).writes.set(key, { key, value, isDelete: false });
   }
 
@@ -68,7 +68,7 @@ export class TxSimulatorImpl extends QueryExecutorImpl implements TxSimulator {
 
   async setPrivateData(namespace: string, collection: string, key: string, value: Uint8Array): Promise<void> {
     await this.checkCollection(namespace, collection);
-    this.checkWrite(key);
+    this.checkWrite(key, value);
     this.collection(namespace, collection).writes.set(key, { key, value, isDelete: false, isPurge: false });
   }
 
@@ -164,7 +164,7 @@ export class TxSimulatorImpl extends QueryExecutorImpl implements TxSimulator {
     this.paginatedQueryPerformed = true;
   }
 
-  private checkWrite(key: string): void {
+  private checkWrite(key: string, value?: Uint8Array): void {
     this.checkOpen();
     if (this.privateDataQueryPerformed) {
       throw new LedgerError(
@@ -181,6 +181,8 @@ export class TxSimulatorImpl extends QueryExecutorImpl implements TxSimulator {
     if (!isWellFormedKey(key)) {
       throw new LedgerError('INVALID_KEY', `invalid key [${Buffer.from(key).toString('hex')}], must be a UTF-8 string`);
     }
+    // The state database's own rules (CouchDB's: no key or top-level field starting with "_").
+    this.opts.state.validateKeyValue?.(key, value);
     this.writePerformed = true;
   }
 

@@ -41,6 +41,8 @@ export interface VersionedDb {
    */
   range(namespace: string, startKey: string, endKey: string, includeEnd?: boolean): StateRangeCursor;
   executeQuery(request: RichQueryRequest): Promise<StateIterator>;
+  /** Refuses a key or value this database cannot hold (at simulation, as Fabric does); LevelDB takes any. */
+  validateKeyValue?(key: string, value: Uint8Array | undefined): void;
   /**
    * Applies a block's state updates; `height` is the ledger's height once the block is in. What
    * must be written in the ledger's own batch comes back as operations.

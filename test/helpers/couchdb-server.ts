@@ -15,6 +15,8 @@ export interface CouchDbTestServer {
   url: string;
   /** host:port, as core.yaml's couchDBAddress takes it. */
   address: string;
+  /** While true, every `_bulk_docs` (a commit's writes) fails with a 500, as a CouchDB in trouble answers. */
+  failWrites: boolean;
   /** Stops accepting requests (a CouchDB that went away); `resume` starts again on the same port. */
   pause(): Promise<void>;
   resume(): Promise<void>;
@@ -32,7 +34,12 @@ export async function startCouchDbServer(): Promise<CouchDbTestServer> {
     inMemoryConfig: true,
     logPath: '/dev/null',
   });
+  const control = { failWrites: false };
   const handle = (req: IncomingMessage, res: ServerResponse): void => {
+    if (control.failWrites && req.method === 'POST' && /\/_bulk_docs(?:\?|$)/.test(req.url ?? '')) {
+      res.writeHead(500, { 'content-type': 'application/json' }).end(JSON.stringify({ error: 'unknown_error', reason: 'the disk is full' }));
+      return;
+    }
     const find = req.method === 'POST' ? /^\/([^/?]+)\/_find(?:\?|$)/.exec(req.url ?? '') : null;
     if (find === null) {
       app(req, res);
@@ -47,6 +54,12 @@ export async function startCouchDbServer(): Promise<CouchDbTestServer> {
   return {
     url: `http://127.0.0.1:${port}`,
     address: `127.0.0.1:${port}`,
+    get failWrites() {
+      return control.failWrites;
+    },
+    set failWrites(on: boolean) {
+      control.failWrites = on;
+    },
     pause: () => closeServer(server),
     resume: async () => {
       server = await listen(createServer(handle), port);

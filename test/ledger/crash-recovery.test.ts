@@ -4,17 +4,19 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { KvLedgerProvider } from '../../src/ledger/kv-ledger-provider.js';
 import { peer } from '../../src/ledger/protos.js';
-import { CRASH_CHANNEL, CRASH_COLLECTIONS, CRASH_MAX_BLOCKFILE_SIZE, TXS_PER_BLOCK } from './fixtures/commit-loop.js';
+import { withCouchDbServer } from '../helpers/couchdb-server.js';
+import { CRASH_CHANNEL, crashLedgerOptions, TXS_PER_BLOCK } from './fixtures/commit-loop.js';
 import { collect, text, withTempDir } from './ledger-test-kit.js';
 
 const CHILD = fileURLToPath(new URL('./fixtures/commit-loop.js', import.meta.url));
 const ROUNDS = 20;
+const COUCHDB_ROUNDS = 12;
 
 // Starts the committing child, lets it work for a random moment, then kills it with SIGKILL.
 // With `afterReady` the moment is counted from when it has the ledger open; without, from its
 // start, so the kill may land while it creates the ledger.
-async function runAndKill(root: string, afterReady: boolean): Promise<void> {
-  const child = spawn(process.execPath, [CHILD, root], { stdio: ['ignore', 'pipe', 'pipe'] });
+async function runAndKill(root: string, afterReady: boolean, couchDBAddress: string | undefined): Promise<void> {
+  const child = spawn(process.execPath, [CHILD, root, ...(couchDBAddress === undefined ? [] : [couchDBAddress])], { stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
   const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
@@ -33,12 +35,20 @@ async function runAndKill(root: string, afterReady: boolean): Promise<void> {
 }
 
 test('after kill -9 at random moments of commit, block files, state, private data and history agree on reopen', async () => {
+  await killAndReopen(ROUNDS, undefined);
+});
+
+test('with the state in CouchDB: after kill -9 at random moments of commit, the ledger and CouchDB agree on reopen', async () => {
+  await withCouchDbServer((server) => killAndReopen(COUCHDB_ROUNDS, server.address));
+});
+
+async function killAndReopen(rounds: number, couchDBAddress: string | undefined): Promise<void> {
   await withTempDir(async (root) => {
     let lastHeight = 0;
-    for (let round = 0; round < ROUNDS; round++) {
+    for (let round = 0; round < rounds; round++) {
       // The first rounds may kill the child while it is still creating the ledger.
-      await runAndKill(root, round >= 3);
-      const provider = await KvLedgerProvider.start({ rootPath: root, sync: false, maxBlockfileSize: CRASH_MAX_BLOCKFILE_SIZE, collections: CRASH_COLLECTIONS });
+      await runAndKill(root, round >= 3, couchDBAddress);
+      const provider = await KvLedgerProvider.start(await crashLedgerOptions(root, couchDBAddress));
       try {
         if (!(await provider.exists(CRASH_CHANNEL))) {
           assert.equal(lastHeight, 0, 'a created ledger disappeared');
@@ -82,4 +92,4 @@ test('after kill -9 at random moments of commit, block files, state, private dat
     }
     assert.ok(lastHeight > 5, `the child committed too little to test anything (height ${lastHeight})`);
   });
-});
+}

@@ -13,6 +13,8 @@ export interface IndexDefinition {
   name: string;
   /** The indexed fields, in order (dotted paths for nested ones). */
   fields: string[];
+  /** The definition as the file holds it, which a CouchDB server is sent as it is. */
+  definition?: Record<string, unknown>;
 }
 
 /** Reads an index file; the error names the file and what is wrong with it. */
@@ -39,7 +41,7 @@ export function parseIndexDefinition(text: string, file: string): IndexDefinitio
   });
   const name = typeof json['name'] === 'string' ? json['name'] : file.replace(/^.*\//, '').replace(/\.json$/, '');
   const ddoc = typeof json['ddoc'] === 'string' ? json['ddoc'].replace(/^_design\//, '') : name;
-  return { ddoc, name, fields };
+  return { ddoc, name, fields, definition: json };
 }
 
 /**

@@ -7,7 +7,8 @@ const PART_LENGTH = 50;
 
 /** The database holding a channel's savepoint and metadata: `<channel>_`. */
 export function metadataDbName(channelId: string): string {
-  return `${shorten(channelId)}_`;
+  const name = channelId.length <= MAX_DB_NAME_LENGTH ? channelId : `${channelId.slice(0, PART_LENGTH)}(${sha256Hex(channelId)})`;
+  return couchName(`${name}_`);
 }
 
 /**
@@ -18,15 +19,19 @@ export function metadataDbName(channelId: string): string {
 export function namespaceDbName(channelId: string, namespace: string): string {
   const escaped = escapeUpperCase(namespace);
   const name = `${channelId}_${escaped}`;
-  if (name.length <= MAX_DB_NAME_LENGTH) return name;
-  const hash = createHash('sha256').update(`${channelId}_${namespace}`).digest('hex');
+  if (name.length <= MAX_DB_NAME_LENGTH) return couchName(name);
   const [chaincode = '', collection] = escaped.split('$$');
   const parts = collection === undefined ? chaincode.slice(0, PART_LENGTH) : `${chaincode.slice(0, PART_LENGTH)}$$${collection.slice(0, PART_LENGTH)}`;
-  return `${channelId.slice(0, PART_LENGTH)}_${parts}(${hash})`;
+  return couchName(`${channelId.slice(0, PART_LENGTH)}_${parts}(${sha256Hex(`${channelId}_${namespace}`)})`);
 }
 
-function shorten(channelId: string): string {
-  return channelId.length <= PART_LENGTH ? channelId : `${channelId.slice(0, PART_LENGTH)}(${createHash('sha256').update(channelId).digest('hex')})`;
+/** Dots are allowed in channel names but read by some CouchDB tools as paths: Fabric turns them into `$`. */
+function couchName(name: string): string {
+  return name.replaceAll('.', '$');
+}
+
+function sha256Hex(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
 }
 
 function escapeUpperCase(name: string): string {

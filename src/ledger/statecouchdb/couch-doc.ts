@@ -56,7 +56,30 @@ export function fromCouchDoc(doc: Record<string, unknown>): VersionedValue {
     if (name === ID_FIELD || name === REV_FIELD || name === VERSION_FIELD || name === DELETED_FIELD || name === ATTACHMENTS_FIELD) continue;
     fields[name] = v;
   }
-  return { value: Buffer.from(JSON.stringify(sortKeys(fields))), version, metadata };
+  return { value: Buffer.from(goJson(fields)), version, metadata };
+}
+
+/**
+ * JSON as Go's encoding/json writes it, as a Fabric peer returns a document: keys sorted, and
+ * `<`, `>`, `&`, U+2028 and U+2029 escaped.
+ */
+export function goJson(value: unknown): string {
+  return JSON.stringify(sortKeys(value)).replace(/[<>&\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/** Fabric's checks of a key and value before a CouchDB state database takes them; the error names what is wrong. */
+export function validateKeyValue(key: string, value: Uint8Array | undefined): void {
+  // A JavaScript string fails as UTF-8 only with a lone surrogate half.
+  if (/\p{Surrogate}/u.test(key)) {
+    throw new CouchDbError('INVALID_VALUE', `invalid key [${Buffer.from(key).toString('hex')}], must be a UTF-8 string`);
+  }
+  if (key.startsWith('_')) throw new CouchDbError('INVALID_VALUE', `invalid key [${key}], cannot begin with "_"`);
+  if (key === '') throw new CouchDbError('INVALID_VALUE', 'invalid key. Empty string is not supported as a key by couchdb');
+  if (value === undefined) return;
+  const fields = jsonObjectOf(value);
+  for (const name of Object.keys(fields ?? {})) {
+    if (name === VERSION_FIELD || name.startsWith('_')) throw new CouchDbError('INVALID_VALUE', `field [${name}] is not valid for the CouchDB state database`);
+  }
 }
 
 /**

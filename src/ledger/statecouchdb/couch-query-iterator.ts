@@ -1,3 +1,4 @@
+import type { Logger } from '../../common/logging/logging.js';
 import type { QueryResultKV, StateIterator, Version } from '../ledger.js';
 import { RichQueryError } from '../rich-query/rich-query-error.js';
 import { fromCouchDoc, VERSION_FIELD } from './couch-doc.js';
@@ -16,6 +17,7 @@ export interface CouchQueryIteratorOptions {
   batchSize: number;
   bookmark: string;
   record: ((key: string, version: Version) => void) | undefined;
+  logger?: Logger | undefined;
 }
 
 interface FindResponse {
@@ -122,6 +124,9 @@ export class CouchQueryIterator implements StateIterator {
     this.buffer = docs;
     this.at = 0;
     if (res.body.bookmark !== undefined) this.bookmark = res.body.bookmark;
+    if (res.body.warning !== undefined && res.body.warning !== '') {
+      this.opts.logger?.warn('executeQuery', `The query [${this.opts.query}] caused the following warning: [${res.body.warning}]`);
+    }
     if (docs.length < limit) this.exhausted = true;
   }
 }

@@ -34,18 +34,23 @@ export class CouchStateDbProvider {
       password: config.password,
       maxRetries: config.maxRetries,
       requestTimeoutMs: config.requestTimeoutMs,
+      logger,
     });
-    let info: { version?: string; couchdb?: string };
+    let version: string;
     try {
-      info = (await client.request<{ version?: string; couchdb?: string }>({ method: 'GET', path: '/', maxRetries: config.maxRetriesOnStartup })).body;
+      version = (await client.request<{ version?: string }>({ method: 'GET', path: '/', maxRetries: config.maxRetriesOnStartup })).body.version ?? '';
     } catch (err) {
       throw new LedgerError(
         'STORE_UNAVAILABLE',
-        `unable to connect to CouchDB at ${client.url} (ledger.state.couchDBConfig.couchDBAddress): ${(err as Error).message}`,
+        `unable to connect to CouchDB at ${config.couchDBAddress} (ledger.state.couchDBConfig.couchDBAddress), check the hostname and port: ${(err as Error).message}`,
         { cause: err },
       );
     }
-    logger?.info('start', `Connected to CouchDB at ${client.url}, version ${info.version ?? 'unknown'}`);
+    const [major = 0, minor = 0] = version.split('.').map(Number);
+    if (major < 2) throw new LedgerError('STORE_UNAVAILABLE', `CouchDB v${version} detected at ${config.couchDBAddress}. CouchDB must be at least version 2.0.0`);
+    if (major < 3 || (major === 3 && minor < 1)) logger?.warn('start', `CouchDB v${version} detected. CouchDB versions before 3.1.0 are unsupported.`);
+    await checkDataFormat(client);
+    logger?.info('start', `Connected to CouchDB at ${client.url}, version ${version}`);
     return new CouchStateDbProvider(config, client, logger);
   }
 
@@ -54,6 +59,26 @@ export class CouchStateDbProvider {
     return CouchStateDb.open(
       { client: this.client, channelId, internalQueryLimit: this.config.internalQueryLimit, maxBatchUpdateSize: this.config.maxBatchUpdateSize, logger: this.logger },
       height,
+    );
+  }
+}
+
+const INTERNAL_DB = 'fabric__internal';
+const DATA_FORMAT_ID = 'dataformatVersion';
+const DATA_FORMAT = '2.0';
+
+/** The state format this server holds, recorded (as Fabric 2.x does) in `fabric__internal` the first time. */
+async function checkDataFormat(client: CouchDbClient): Promise<void> {
+  await client.request({ method: 'PUT', path: `/${INTERNAL_DB}`, accept: [412] });
+  const found = await client.request<{ Version?: string }>({ method: 'GET', path: `/${INTERNAL_DB}/${DATA_FORMAT_ID}`, accept: [404] });
+  if (found.status === 404) {
+    await client.request({ method: 'PUT', path: `/${INTERNAL_DB}/${DATA_FORMAT_ID}`, body: { Version: DATA_FORMAT }, accept: [409] });
+    return;
+  }
+  if (found.body.Version !== DATA_FORMAT) {
+    throw new LedgerError(
+      'STORE_CORRUPTED',
+      `unexpected format. db info = [CouchDB for state database], data format = [${String(found.body.Version)}], expected format = [${DATA_FORMAT}]`,
     );
   }
 }

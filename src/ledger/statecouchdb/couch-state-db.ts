@@ -7,7 +7,7 @@ import type { IndexDefinition } from '../rich-query/index-definition.js';
 import { StateRangeCursor } from '../state-db.js';
 import type { StateUpdates } from '../state-updates.js';
 import type { RichQueryRequest, VersionedDb } from '../versioned-db.js';
-import { fromCouchDoc, toCouchDoc, type CouchDoc } from './couch-doc.js';
+import { fromCouchDoc, toCouchDoc, validateKeyValue, type CouchDoc } from './couch-doc.js';
 import { metadataDbName, namespaceDbName } from './couch-db-names.js';
 import { CouchQueryIterator } from './couch-query-iterator.js';
 import { segment, type CouchDbClient } from './couchdb-client.js';
@@ -39,6 +39,7 @@ interface BulkDocsResult {
 }
 
 const SAVEPOINT_ID = 'statedb_savepoint';
+const CHANNEL_METADATA_ID = 'channel_metadata';
 /** Attempts at a document `_bulk_docs` refused with a conflict (another writer changed its revision). */
 const CONFLICT_RETRIES = 3;
 
@@ -52,6 +53,9 @@ export class CouchStateDb implements VersionedDb {
   readonly external = true;
   /** Databases known to exist. */
   private readonly existing = new Set<string>();
+  /** The namespace databases this run created or found, for `channel_metadata`. */
+  private readonly listed = new Map<string, string>();
+  private listing: Promise<void> = Promise.resolve();
   /** Indexes created (or being created), by database and design document/name. */
   private readonly indexes = new Map<string, Promise<void>>();
 
@@ -114,6 +118,10 @@ export class CouchStateDb implements VersionedDb {
     return out;
   }
 
+  validateKeyValue(key: string, value: Uint8Array | undefined): void {
+    validateKeyValue(key, value);
+  }
+
   range(namespace: string, startKey: string, endKey: string, includeEnd = false): StateRangeCursor {
     const db = namespaceDbName(this.opts.channelId, namespace);
     return new StateRangeCursor(new CouchRangeEntries(this.opts.client, db, startKey, endKey, includeEnd), 0);
@@ -131,6 +139,7 @@ export class CouchStateDb implements VersionedDb {
       batchSize: this.opts.internalQueryLimit,
       bookmark: request.bookmark,
       record: request.record,
+      logger: this.opts.logger,
     });
   }
 
@@ -140,13 +149,15 @@ export class CouchStateDb implements VersionedDb {
    */
   async commitUpdates(updates: StateUpdates, height: number): Promise<BatchOp[]> {
     await Promise.all([...updates.namespaces()].map((namespace) => this.commitNamespace(namespace, updates)));
-    await this.writeSavepoint(height);
+    // Fabric's savepoint height: the block, and the highest transaction number that wrote in it.
+    let txNum = 0;
+    for (const [, , update] of updates.entries()) txNum = Math.max(txNum, update.version.txNum);
+    await this.writeSavepoint(height, txNum);
     return [];
   }
 
   private async commitNamespace(namespace: string, updates: StateUpdates): Promise<void> {
-    const db = namespaceDbName(this.opts.channelId, namespace);
-    await this.ensureDb(db);
+    const db = await this.namespaceDb(namespace);
     const entries = [...updates.of(namespace)];
     for (let at = 0; at < entries.length; at += this.opts.maxBatchUpdateSize) {
       let batch = entries.slice(at, at + this.opts.maxBatchUpdateSize);
@@ -178,9 +189,9 @@ export class CouchStateDb implements VersionedDb {
     }
   }
 
-  private async writeSavepoint(height: number): Promise<void> {
+  private async writeSavepoint(height: number, txNum: number): Promise<void> {
     const db = metadataDbName(this.opts.channelId);
-    const doc: CouchDoc = { _id: SAVEPOINT_ID, BlockNum: height - 1, TxNum: 0, UpdateSeq: '' };
+    const doc: CouchDoc = { _id: SAVEPOINT_ID, BlockNum: height - 1, TxNum: txNum };
     for (let attempt = 0; ; attempt++) {
       if (this.savepointRev.rev !== undefined) doc._rev = this.savepointRev.rev;
       const res = await this.opts.client.request<{ rev?: string }>({ method: 'PUT', path: `/${segment(db)}/${SAVEPOINT_ID}`, body: doc, accept: [409] });
@@ -210,6 +221,31 @@ export class CouchStateDb implements VersionedDb {
     return (res.body.rows ?? []).map((row) => (row.error !== undefined ? undefined : row));
   }
 
+  /**
+   * The namespace's database, created at its first write and listed in the channel's
+   * `channel_metadata` document, as Fabric lists every database a channel uses.
+   */
+  private async namespaceDb(namespace: string): Promise<string> {
+    const db = namespaceDbName(this.opts.channelId, namespace);
+    if (this.existing.has(db)) return db;
+    await this.ensureDb(db);
+    this.listed.set(namespace, db);
+    this.listing = this.listing.then(() => this.writeChannelMetadata());
+    await this.listing;
+    return db;
+  }
+
+  private async writeChannelMetadata(): Promise<void> {
+    const db = metadataDbName(this.opts.channelId);
+    const path = `/${segment(db)}/${CHANNEL_METADATA_ID}`;
+    const current = await this.opts.client.request<{ _rev?: string; NamespaceDBsInfo?: Record<string, { Namespace: string; DBName: string }> }>({ method: 'GET', path, accept: [404] });
+    const info = current.status === 404 ? {} : (current.body.NamespaceDBsInfo ?? {});
+    for (const [namespace, name] of this.listed) info[namespace] = { Namespace: namespace, DBName: name };
+    const doc: CouchDoc = { _id: CHANNEL_METADATA_ID, ChannelName: this.opts.channelId, NamespaceDBsInfo: info };
+    if (current.status !== 404 && current.body._rev !== undefined) doc._rev = current.body._rev;
+    await this.opts.client.request({ method: 'PUT', path, body: doc });
+  }
+
   private async ensureDb(db: string): Promise<void> {
     if (this.existing.has(db)) return;
     // 412: created meanwhile (by this peer's other channel work, or another run).
@@ -235,12 +271,14 @@ export class CouchStateDb implements VersionedDb {
 
   private async createIndex(db: string, index: IndexDefinition): Promise<void> {
     await this.ensureDb(db);
-    await this.opts.client.request({
+    const res = await this.opts.client.request<{ result?: string }>({
       method: 'POST',
       path: `/${segment(db)}/_index`,
-      body: { index: { fields: index.fields }, ddoc: index.ddoc, name: index.name, type: 'json' },
+      // As the package declares it, as Fabric sends it.
+      body: index.definition ?? { index: { fields: index.fields }, ddoc: index.ddoc, name: index.name, type: 'json' },
     });
-    this.opts.logger?.info('createIndex', `Created CouchDB index [${index.name}] in state database [${db}] using design document [_design/${index.ddoc}]`);
+    const verb = res.body.result === 'exists' ? 'Updated' : 'Created';
+    this.opts.logger?.info('createIndex', `${verb} CouchDB index [${index.name}] in state database [${db}] using design document [_design/${index.ddoc}]`);
   }
 }
 

@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { errorMessage } from '../../common/errors/weft-error.js';
+import type { Logger } from '../../common/logging/logging.js';
 import { CouchDbError } from './couchdb-error.js';
 
 export interface CouchDbClientOptions {
@@ -13,6 +14,8 @@ export interface CouchDbClientOptions {
   requestTimeoutMs: number;
   /** The first wait between tries, doubled after each (Fabric: 125 ms). */
   retryWaitMs?: number;
+  /** Where retries are reported (Fabric's couchdb logger). */
+  logger?: Logger | undefined;
 }
 
 /** CouchDB's answer: its status and parsed JSON body. */
@@ -47,7 +50,8 @@ export class CouchDbClient {
   constructor(private readonly opts: CouchDbClientOptions) {
     const address = opts.address.includes('://') ? opts.address : `http://${opts.address}`;
     this.url = address.replace(/\/+$/, '');
-    this.authorization = opts.username === '' ? undefined : `Basic ${Buffer.from(`${opts.username}:${opts.password}`).toString('base64')}`;
+    // As Fabric: credentials are sent only when both are set.
+    this.authorization = opts.username === '' || opts.password === '' ? undefined : `Basic ${Buffer.from(`${opts.username}:${opts.password}`).toString('base64')}`;
   }
 
   async request<T>(req: CouchRequest): Promise<CouchResponse<T>> {
@@ -58,6 +62,7 @@ export class CouchDbClient {
       if (!(outcome instanceof CouchDbError)) return outcome;
       // A 4xx is CouchDB refusing the request: asking again gets the same answer.
       if ((outcome.status > 0 && outcome.status < 500) || attempt >= retries) throw outcome;
+      this.opts.logger?.warn('handleRequest', `Attempt ${attempt + 1} of ${retries + 1} returned error: ${outcome.message}. Retrying couchdb request in ${wait}ms`);
       await sleep(wait);
       wait *= 2;
     }
