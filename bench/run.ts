@@ -7,6 +7,7 @@ const benchmarks: Array<[string, () => Promise<Benchmark>]> = [
   ['seed', async () => (await import('./seed.js')).seedBenchmark],
   ['ledger', async () => (await import('./ledger.js')).ledgerBenchmark],
   ['rich_query', async () => (await import('./rich-query.js')).richQueryBenchmark],
+  ['couchdb', async () => (await import('./couchdb.js')).couchDbBenchmark],
   ['process', async () => (await import('./process.js')).processBenchmark],
   ['docker', async () => (await import('./docker.js')).dockerBenchmark],
   ['endorse', async () => (await import('./endorse.js')).endorseBenchmark],

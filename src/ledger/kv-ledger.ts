@@ -22,7 +22,7 @@ import {
   type TxIndexEntry,
 } from './ledger-records.js';
 import { preloadCommitted, validateAndPrepare, type BlockTx } from './mvcc-validator.js';
-import { isDerivedNamespace } from './private-data-keys.js';
+import { isDerivedNamespace, privateNamespace } from './private-data-keys.js';
 import { PrivateDataStore } from './private-data-store.js';
 import { common, peer, type Block, type BlockchainInfo, type ProcessedTransaction } from './protos.js';
 import { QueryExecutorImpl, type QueryLimits } from './query-executor-impl.js';
@@ -33,6 +33,7 @@ import type { VersionedDb } from './versioned-db.js';
 import { chaincodeLabelOf, parseTransaction, type ParsedTransaction } from './tx-envelope.js';
 import type { LedgerMetrics } from './ledger-metrics.js';
 import { secondsSince } from '../common/metrics/metrics-provider.js';
+import { errorMessage } from '../common/errors/weft-error.js';
 import { validationCodeName } from '../common/protos/orderer.js';
 import { TxSimulatorImpl } from './tx-simulator-impl.js';
 
@@ -296,7 +297,30 @@ export class KvLedger implements PeerLedger {
     this.savepoint = next;
     this.privateData.committed(privateOps.nextExpiry);
     if (this.opts.metrics !== undefined) this.recordBlockStats(this.opts.metrics, parsed, codes, start, storing);
+    this.deployIndexes(updates);
     return codes;
+  }
+
+  /**
+   * Creates the indexes of each chaincode the block defines (through `_lifecycle` or lscc) in a
+   * state database that keeps its own (CouchDB), as Fabric does once a chaincode is defined. As in
+   * Fabric, a failure is logged and the commit stands; a query that finds an index missing creates it.
+   */
+  private deployIndexes(updates: StateUpdates): void {
+    const state = this.state;
+    const source = this.opts.indexes;
+    if (state.createIndexes === undefined || source === undefined) return;
+    const read = async (namespace: string, key: string): Promise<Uint8Array | undefined> => (await this.state.get(namespace, key))?.value;
+    for (const name of definedChaincodes(updates)) {
+      const deploy = async (): Promise<void> => {
+        await state.createIndexes?.(name, await source.indexes(name, undefined));
+        const collections = await this.opts.collections?.collections(name, read);
+        for (const collection of collections?.keys() ?? []) {
+          await state.createIndexes?.(privateNamespace(name, collection), await source.indexes(name, collection));
+        }
+      };
+      deploy().catch((err: unknown) => this.opts.logger?.error('deployIndexes', `Error processing index for chaincode [${name}]: ${errorMessage(err)}`));
+    }
   }
 
   /** Writes a block appended to the block files: its state, then the ledger's batch. */
@@ -516,6 +540,12 @@ class CommitQueue {
   }
 }
 
-function errorMessage(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
+/** The chaincodes whose definitions the block writes: `_lifecycle`'s metadata keys, lscc's chaincode keys. */
+function definedChaincodes(updates: StateUpdates): string[] {
+  const names = new Set<string>();
+  const metadataPrefix = 'namespaces/metadata/';
+  for (const key of updates.of('_lifecycle').keys()) if (key.startsWith(metadataPrefix)) names.add(key.slice(metadataPrefix.length));
+  // lscc keeps a chaincode's collections at `<name>~collection`.
+  for (const key of updates.of('lscc').keys()) if (!key.includes('~')) names.add(key);
+  return [...names];
 }

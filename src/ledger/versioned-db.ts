@@ -41,6 +41,11 @@ export interface VersionedDb {
    */
   range(namespace: string, startKey: string, endKey: string, includeEnd?: boolean): StateRangeCursor;
   executeQuery(request: RichQueryRequest): Promise<StateIterator>;
+  /**
+   * Creates a chaincode's indexes in the database of `namespace` (CouchDB's, when the chaincode
+   * is defined); LevelDB builds its own at the first query that needs one.
+   */
+  createIndexes?(namespace: string, indexes: readonly IndexDefinition[]): Promise<void>;
   /** Refuses a key or value this database cannot hold (at simulation, as Fabric does); LevelDB takes any. */
   validateKeyValue?(key: string, value: Uint8Array | undefined): void;
   /**

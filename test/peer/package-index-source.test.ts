@@ -72,6 +72,18 @@ for (const stateDatabase of ['goleveldb', 'CouchDB'] as const) describe(`rich qu
     await couch?.close();
   });
 
+  // Before any query: the indexes are there because the chaincode was defined.
+  if (stateDatabase === 'CouchDB') {
+    test("the package's indexes are created in CouchDB when the chaincode is defined, its collection's in the collection's database", async () => {
+      const names = async (db: string): Promise<string[]> => {
+        const res = await fetch(`${couch?.url ?? ''}/${encodeURIComponent(db)}/_index`);
+        return ((await res.json()) as { indexes: Array<{ ddoc: string | null }> }).indexes.map((i) => i.ddoc ?? '_all_docs').sort();
+      };
+      assert.deepEqual(await names('mychannel_queries'), ['_all_docs', '_design/indexOwnerDoc', '_design/indexSizeDoc']);
+      assert.deepEqual(await names('mychannel_queries$$psecret'), ['_all_docs', '_design/indexPriceDoc']);
+    });
+  }
+
   test('selectors on JSON state: equality, ranges, $or, $regex and nested fields', async () => {
     assert.deepEqual(keys(await query('Query', '{"selector":{"color":"blue"}}')), ['a1', 'a4', 'a5']);
     assert.deepEqual(keys(await query('Query', '{"selector":{"owner.name":"tom","size":{"$gte":6}}}')), ['a3']);

@@ -253,7 +253,11 @@ export class CouchStateDb implements VersionedDb {
     this.existing.add(db);
   }
 
-  /** Creates the package's indexes in the database the first time a query needs them. */
+  async createIndexes(namespace: string, indexes: readonly IndexDefinition[]): Promise<void> {
+    await this.ensureIndexes(namespaceDbName(this.opts.channelId, namespace), indexes);
+  }
+
+  /** Creates the package's indexes in the database, once (a query that finds them missing creates them too). */
   private async ensureIndexes(db: string, indexes: readonly IndexDefinition[]): Promise<void> {
     await Promise.all(
       indexes.map((index) => {
