@@ -119,6 +119,23 @@ describe('weft node start: bad input is one line naming what is at fault', () =>
     }
   });
 
+  test('CouchDB as the state database, with no CouchDB at its address: the address and its key are named', async () => {
+    const { address, server } = await takenPort();
+    // A port that takes connections but never answers HTTP would wait for requestTimeout: a closed one refuses at once.
+    server.close();
+    const message = await failedStart(
+      await peerEnv({ CORE_LEDGER_STATE_STATEDATABASE: 'CouchDB', CORE_LEDGER_STATE_COUCHDBCONFIG_COUCHDBADDRESS: address, CORE_LEDGER_STATE_COUCHDBCONFIG_MAXRETRIESONSTARTUP: '1' }),
+    );
+    assert.match(
+      message,
+      new RegExp(`^unable to connect to CouchDB at ${address} \\(ledger\\.state\\.couchDBConfig\\.couchDBAddress\\), check the hostname and port: http error calling couchdb: GET http://${address}/: fetch failed \\(connect ECONNREFUSED`),
+    );
+    assert.equal(
+      await failedStart(await peerEnv({ CORE_LEDGER_STATE_STATEDATABASE: 'MongoDB' })),
+      'invalid value for ledger.state.stateDatabase (from CORE_LEDGER_STATE_STATEDATABASE): "MongoDB" must be goleveldb or CouchDB',
+    );
+  });
+
   test('an unknown or misspelt core.yaml key is warned about once at start, with the closest known key', async () => {
     // Fabric's own keys that Weft does not use (gossip, ledger) are not unknown.
     const cfg = await configFolder(
