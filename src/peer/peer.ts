@@ -191,7 +191,7 @@ export class Peer {
       logger: logging.logger('statecouchdb'),
     });
     // The ledgers open (on LevelDB's threads) while the system chaincodes deploy and gRPC loads.
-    const ledgers = startLedgers(config, logging, { collections, indexes: (channelId) => indexSource.forChannel(channelId), metrics: measured.ledger });
+    const ledgers = startLedgers(config, logging, health, { collections, indexes: (channelId) => indexSource.forChannel(channelId), metrics: measured.ledger });
     const packages = PackageStore.open({ root: join(config.peer.fileSystemPath, 'chaincodes') });
     const lifecyclePackagesOpening = LifecyclePackages.open({
       root: join(config.peer.fileSystemPath, 'lifecycle', 'chaincodes'),
@@ -534,12 +534,14 @@ function noteRecent(recent: RecentTransactions, channelId: string, block: Block,
 async function startLedgers(
   config: CoreConfig,
   logging: Logging,
+  health: HealthRegistry,
   parts: Pick<KvLedgerProviderOptions, 'collections' | 'indexes' | 'metrics'>,
 ): Promise<KvLedgerProvider> {
   const couchDB =
     config.ledger.stateDatabase === 'CouchDB'
       ? await CouchStateDbProvider.start({ ...config.ledger.couchDB, internalQueryLimit: config.ledger.internalQueryLimit }, logging.logger('statecouchdb'))
       : undefined;
+  if (couchDB !== undefined) health.register('couchdb', couchDB);
   return KvLedgerProvider.start({
     ...parts,
     rootPath: config.peer.fileSystemPath,

@@ -54,6 +54,15 @@ export class CouchStateDbProvider {
     return new CouchStateDbProvider(config, client, logger);
   }
 
+  /** The operations service's `couchdb` check: CouchDB answers, at once (no retries). */
+  async healthCheck(): Promise<void> {
+    try {
+      await this.client.request({ method: 'HEAD', path: '/', maxRetries: 0 });
+    } catch (err) {
+      throw new LedgerError('STORE_UNAVAILABLE', `failed to connect to couch db [${(err as Error).message}]`, { cause: err });
+    }
+  }
+
   /** The channel's state database; `height` is its ledger's. */
   open(channelId: string, height: number): Promise<VersionedDb> {
     return CouchStateDb.open(

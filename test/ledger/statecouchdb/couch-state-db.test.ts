@@ -155,6 +155,17 @@ describe('the CouchDB state database', () => {
     });
   });
 
+  test("the operations service's couchdb health check fails while CouchDB is gone", async () => {
+    await withCouchDbServer(async (server) => {
+      const couch = await CouchStateDbProvider.start(couchDbConfigOf(server));
+      await couch.healthCheck();
+      await server.pause();
+      await assert.rejects(couch.healthCheck(), { code: 'STORE_UNAVAILABLE', message: /^failed to connect to couch db \[http error calling couchdb: HEAD http:\/\/127\.0\.0\.1:\d+\/: fetch failed/ });
+      await server.resume();
+      await couch.healthCheck();
+    });
+  });
+
   test('gone while a block is validated: the commit fails, nothing is written, and the next try commits', async () => {
     await withCouchChannel(async (ledger, server) => {
       await commitTxs(ledger, [(s) => s.setState('mycc', 'a', utf8('{"v":1}'))]);
