@@ -6,7 +6,7 @@ import { hashOfBlock } from '../../src/ledger/block-hash.js';
 import { newBlock } from '../../src/ledger/block-builder.js';
 import { common, peer } from '../../src/ledger/protos.js';
 import { createEndorserTxEnvelope } from '../../src/ledger/tx-envelope.js';
-import { commitTxs, nextBlock, simulate, text, utf8, withChannel } from './ledger-test-kit.js';
+import { commitTxs, nextBlock, simulate, text, utf8, withChannel, withCouchDbChannel } from './ledger-test-kit.js';
 
 const C = peer.TxValidationCode;
 
@@ -17,82 +17,88 @@ async function blockFilesSize(root: string): Promise<number> {
   return size;
 }
 
-test('committed writes are visible to new simulators, with versions', async () => {
-  await withChannel(async ({ ledger }) => {
-    assert.deepEqual(await commitTxs(ledger, [(s) => s.setState('mycc', 'a', utf8('1'))]), [C.VALID]);
-    assert.deepEqual(await commitTxs(ledger, [(s) => s.setState('mycc', 'a', utf8('2')), (s) => s.deleteState('mycc', 'gone')]), [C.VALID, C.VALID]);
-    const sim = await ledger.newTxSimulator('t');
-    assert.equal(text(await sim.getState('mycc', 'a')), '2');
-    assert.deepEqual(sim.getTxSimulationResults().namespaces[0]?.reads, [{ key: 'a', version: { blockNum: 2, txNum: 0 } }]);
-    assert.equal((await ledger.getBlockchainInfo()).getHeight(), 3);
+// Validation and commit read the committed state through the state database: the same rules hold whichever keeps it.
+for (const [name, withStateDb] of [
+  ['LevelDB', withChannel],
+  ['CouchDB', withCouchDbChannel],
+] as const) {
+  test(`${name}: committed writes are visible to new simulators, with versions`, async () => {
+    await withStateDb(async ({ ledger }) => {
+      assert.deepEqual(await commitTxs(ledger, [(s) => s.setState('mycc', 'a', utf8('1'))]), [C.VALID]);
+      assert.deepEqual(await commitTxs(ledger, [(s) => s.setState('mycc', 'a', utf8('2')), (s) => s.deleteState('mycc', 'gone')]), [C.VALID, C.VALID]);
+      const sim = await ledger.newTxSimulator('t');
+      assert.equal(text(await sim.getState('mycc', 'a')), '2');
+      assert.deepEqual(sim.getTxSimulationResults().namespaces[0]?.reads, [{ key: 'a', version: { blockNum: 2, txNum: 0 } }]);
+      assert.equal((await ledger.getBlockchainInfo()).getHeight(), 3);
+    });
   });
-});
 
-test('a read of a key changed since simulation is an MVCC_READ_CONFLICT, also within a block', async () => {
-  await withChannel(async ({ ledger }) => {
-    await commitTxs(ledger, [(s) => s.setState('mycc', 'a', utf8('1'))]);
-    const readAndWrite = (v: string) => async (s: Parameters<Parameters<typeof commitTxs>[1][number]>[0]) => {
-      await s.getState('mycc', 'a');
-      s.setState('mycc', 'a', utf8(v));
-    };
-    // Both simulated against the same state: the second conflicts with the first of the block.
-    assert.deepEqual(await commitTxs(ledger, [readAndWrite('2'), readAndWrite('3')]), [C.VALID, C.MVCC_READ_CONFLICT]);
-    // Simulated now, committed after another block changed the key.
-    const stale = await simulate(ledger, [readAndWrite('4')]);
-    await commitTxs(ledger, [(s) => s.setState('mycc', 'a', utf8('5'))]);
-    assert.deepEqual(await ledger.commit(await nextBlock(ledger, stale)), [C.MVCC_READ_CONFLICT]);
-    // A read of a missing key conflicts once the key exists.
-    const missing = await simulate(ledger, [
-      async (s) => {
-        await s.getState('mycc', 'new');
-      },
-    ]);
-    await commitTxs(ledger, [(s) => s.setState('mycc', 'new', utf8('x'))]);
-    assert.deepEqual(await ledger.commit(await nextBlock(ledger, missing)), [C.MVCC_READ_CONFLICT]);
-    assert.equal(text(await (await ledger.newQueryExecutor()).getState('mycc', 'a')), '5');
+  test(`${name}: a read of a key changed since simulation is an MVCC_READ_CONFLICT, also within a block`, async () => {
+    await withStateDb(async ({ ledger }) => {
+      await commitTxs(ledger, [(s) => s.setState('mycc', 'a', utf8('1'))]);
+      const readAndWrite = (v: string) => async (s: Parameters<Parameters<typeof commitTxs>[1][number]>[0]) => {
+        await s.getState('mycc', 'a');
+        s.setState('mycc', 'a', utf8(v));
+      };
+      // Both simulated against the same state: the second conflicts with the first of the block.
+      assert.deepEqual(await commitTxs(ledger, [readAndWrite('2'), readAndWrite('3')]), [C.VALID, C.MVCC_READ_CONFLICT]);
+      // Simulated now, committed after another block changed the key.
+      const stale = await simulate(ledger, [readAndWrite('4')]);
+      await commitTxs(ledger, [(s) => s.setState('mycc', 'a', utf8('5'))]);
+      assert.deepEqual(await ledger.commit(await nextBlock(ledger, stale)), [C.MVCC_READ_CONFLICT]);
+      // A read of a missing key conflicts once the key exists.
+      const missing = await simulate(ledger, [
+        async (s) => {
+          await s.getState('mycc', 'new');
+        },
+      ]);
+      await commitTxs(ledger, [(s) => s.setState('mycc', 'new', utf8('x'))]);
+      assert.deepEqual(await ledger.commit(await nextBlock(ledger, missing)), [C.MVCC_READ_CONFLICT]);
+      assert.equal(text(await (await ledger.newQueryExecutor()).getState('mycc', 'a')), '5');
+    });
   });
-});
 
-test('a range that gained, lost or changed a key is a PHANTOM_READ_CONFLICT', async () => {
-  await withChannel(async ({ ledger }) => {
-    await commitTxs(ledger, [(s) => ['k1', 'k3', 'k5'].forEach((k) => s.setState('cc', k, utf8(k)))]);
-    const scanAll = async (s: Parameters<Parameters<typeof commitTxs>[1][number]>[0]): Promise<void> => {
-      const it = await s.getStateRangeScanIterator('cc', 'k0', 'k9');
-      while ((await it.next()) !== undefined);
-      s.setState('cc', 'out', utf8('x'));
-    };
-    // Insert into the range by an earlier transaction of the same block.
-    assert.deepEqual(await commitTxs(ledger, [(s) => s.setState('cc', 'k2', utf8('new')), scanAll]), [C.VALID, C.PHANTOM_READ_CONFLICT]);
-    for (const change of [
-      (s: Parameters<typeof scanAll>[0]) => s.deleteState('cc', 'k3'),
-      (s: Parameters<typeof scanAll>[0]) => s.setState('cc', 'k5', utf8('changed')),
-      (s: Parameters<typeof scanAll>[0]) => s.setState('cc', 'k8', utf8('appended')),
-    ]) {
-      const scan = await simulate(ledger, [scanAll]);
-      await commitTxs(ledger, [change]);
-      assert.deepEqual(await ledger.commit(await nextBlock(ledger, scan)), [C.PHANTOM_READ_CONFLICT]);
-    }
-    // Outside the range, or beyond where a caller stopped reading, changes do not matter.
-    const partial = await simulate(ledger, [
-      async (s) => {
+  test(`${name}: a range that gained, lost or changed a key is a PHANTOM_READ_CONFLICT`, async () => {
+    await withStateDb(async ({ ledger }) => {
+      await commitTxs(ledger, [(s) => ['k1', 'k3', 'k5'].forEach((k) => s.setState('cc', k, utf8(k)))]);
+      const scanAll = async (s: Parameters<Parameters<typeof commitTxs>[1][number]>[0]): Promise<void> => {
         const it = await s.getStateRangeScanIterator('cc', 'k0', 'k9');
-        await it.next();
-        it.close();
-        s.setState('cc', 'out', utf8('y'));
-      },
-    ]);
-    await commitTxs(ledger, [(s) => s.setState('cc', 'k7', utf8('late')), (s) => s.setState('cc', 'z', utf8('outside'))]);
-    assert.deepEqual(await ledger.commit(await nextBlock(ledger, partial)), [C.VALID]);
-    // As in Fabric, a scan opened but never read covers its whole range, end key included.
-    const unread = await simulate(ledger, [
-      async (s) => {
-        await s.getStateRangeScanIterator('cc', 'm0', 'm9');
-      },
-    ]);
-    await commitTxs(ledger, [(s) => s.setState('cc', 'm9', utf8('end key'))]);
-    assert.deepEqual(await ledger.commit(await nextBlock(ledger, unread)), [C.PHANTOM_READ_CONFLICT]);
+        while ((await it.next()) !== undefined);
+        s.setState('cc', 'out', utf8('x'));
+      };
+      // Insert into the range by an earlier transaction of the same block.
+      assert.deepEqual(await commitTxs(ledger, [(s) => s.setState('cc', 'k2', utf8('new')), scanAll]), [C.VALID, C.PHANTOM_READ_CONFLICT]);
+      for (const change of [
+        (s: Parameters<typeof scanAll>[0]) => s.deleteState('cc', 'k3'),
+        (s: Parameters<typeof scanAll>[0]) => s.setState('cc', 'k5', utf8('changed')),
+        (s: Parameters<typeof scanAll>[0]) => s.setState('cc', 'k8', utf8('appended')),
+      ]) {
+        const scan = await simulate(ledger, [scanAll]);
+        await commitTxs(ledger, [change]);
+        assert.deepEqual(await ledger.commit(await nextBlock(ledger, scan)), [C.PHANTOM_READ_CONFLICT]);
+      }
+      // Outside the range, or beyond where a caller stopped reading, changes do not matter.
+      const partial = await simulate(ledger, [
+        async (s) => {
+          const it = await s.getStateRangeScanIterator('cc', 'k0', 'k9');
+          await it.next();
+          it.close();
+          s.setState('cc', 'out', utf8('y'));
+        },
+      ]);
+      await commitTxs(ledger, [(s) => s.setState('cc', 'k7', utf8('late')), (s) => s.setState('cc', 'z', utf8('outside'))]);
+      assert.deepEqual(await ledger.commit(await nextBlock(ledger, partial)), [C.VALID]);
+      // As in Fabric, a scan opened but never read covers its whole range, end key included.
+      const unread = await simulate(ledger, [
+        async (s) => {
+          await s.getStateRangeScanIterator('cc', 'm0', 'm9');
+        },
+      ]);
+      await commitTxs(ledger, [(s) => s.setState('cc', 'm9', utf8('end key'))]);
+      assert.deepEqual(await ledger.commit(await nextBlock(ledger, unread)), [C.PHANTOM_READ_CONFLICT]);
+    });
   });
-});
+}
 
 test('a txid already committed, or repeated in a block, is a DUPLICATE_TXID', async () => {
   await withChannel(async ({ ledger }) => {

@@ -9,6 +9,8 @@ import { KvLedgerProvider, type KvLedgerProviderOptions } from '../../src/ledger
 import type { PeerLedger, TxSimulator } from '../../src/ledger/ledger.js';
 import type { Block } from '../../src/ledger/protos.js';
 import { createEndorserTxEnvelope } from '../../src/ledger/tx-envelope.js';
+import { CouchStateDbProvider } from '../../src/ledger/statecouchdb/couch-state-db-provider.js';
+import type { CouchDbTestServer } from '../helpers/couchdb-server.js';
 
 export async function withTempDir<T>(fn: (dir: string) => Promise<T>): Promise<T> {
   const dir = await mkdtemp(join(tmpdir(), 'weft-ledger-'));
@@ -38,6 +40,19 @@ export async function withChannel<T>(
     } finally {
       await provider.close();
     }
+  });
+}
+
+/** As withChannel, with the channel's state in a CouchDB test server of its own (closed afterwards). */
+export async function withCouchDbChannel<T>(
+  fn: (c: Channel & { server: CouchDbTestServer }) => Promise<T>,
+  options: Partial<KvLedgerProviderOptions> = {},
+): Promise<T> {
+  // Loaded only by the tests that use it: the server is express-pouchdb and its many modules.
+  const { couchDbConfigOf, withCouchDbServer } = await import('../helpers/couchdb-server.js');
+  return withCouchDbServer(async (server) => {
+    const couch = await CouchStateDbProvider.start(couchDbConfigOf(server, { internalQueryLimit: options.internalQueryLimit ?? 1000 }));
+    return withChannel((c) => fn({ ...c, server }), { ...options, openState: (channelId, height) => couch.open(channelId, height) });
   });
 }
 

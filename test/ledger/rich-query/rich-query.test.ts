@@ -2,10 +2,9 @@
 // a chaincode's index, `fields`, `skip` and bookmarks, on a real ledger.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { CouchStateDbProvider, type IndexDefinition, type KvLedgerProviderOptions } from '../../../src/ledger/index.js';
+import type { IndexDefinition, KvLedgerProviderOptions } from '../../../src/ledger/index.js';
 import type { PeerLedger, QueryExecutor, RangeQueryOptions } from '../../../src/ledger/ledger.js';
-import { couchDbConfigOf, withCouchDbServer } from '../../helpers/couchdb-server.js';
-import { collect, commitTxs, text, utf8, withChannel as withLevelChannel, type Channel } from '../ledger-test-kit.js';
+import { collect, commitTxs, text, utf8, withChannel as withLevelChannel, withCouchDbChannel, type Channel } from '../ledger-test-kit.js';
 
 /** A state database the suite runs against, and how it differs where CouchDB's answers are its own. */
 interface Backend {
@@ -24,11 +23,7 @@ const LEVELDB: Backend = {
 
 const COUCHDB: Backend = {
   name: 'CouchDB',
-  withChannel: (fn, options = {}) =>
-    withCouchDbServer(async (server) => {
-      const couch = await CouchStateDbProvider.start(couchDbConfigOf(server));
-      return withLevelChannel(fn, { ...options, openState: (channelId, height) => couch.open(channelId, height) });
-    }),
+  withChannel: withCouchDbChannel,
   // CouchDB returns the document's fields, which Fabric writes out with their names sorted.
   asReturned: (value) => JSON.stringify(sortKeys(value)),
 };

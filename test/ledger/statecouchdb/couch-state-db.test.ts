@@ -7,7 +7,7 @@ import { createGenesisBlock, CouchStateDbProvider, KvLedgerProvider, type KvLedg
 import type { PeerLedger } from '../../../src/ledger/ledger.js';
 import { decodeVersionField } from '../../../src/ledger/statecouchdb/couch-doc.js';
 import { couchDbConfigOf, withCouchDbServer, type CouchDbTestServer } from '../../helpers/couchdb-server.js';
-import { collect, commitTxs, nextBlock, simulate, text, utf8, withTempDir } from '../ledger-test-kit.js';
+import { collect, commitTxs, nextBlock, simulate, text, utf8, withCouchDbChannel, withTempDir } from '../ledger-test-kit.js';
 
 const SECRET = {
   collections: async (ns: string) => (ns === 'mycc' ? new Map([['secret', { name: 'secret', blockToLive: 0, memberOfThisPeer: true }]]) : undefined),
@@ -18,21 +18,9 @@ async function couchOptions(server: CouchDbTestServer, root: string, limits: Par
   return { rootPath: root, sync: false, collections: SECRET, ...limits, openState: (channelId, height) => couch.open(channelId, height) };
 }
 
-/** A channel whose state is in the server's CouchDB; the provider is closed afterwards. */
-async function withCouchChannel(
-  fn: (ledger: PeerLedger, server: CouchDbTestServer, root: string) => Promise<void>,
-  limits: Partial<KvLedgerProviderOptions> = {},
-): Promise<void> {
-  await withCouchDbServer((server) =>
-    withTempDir(async (root) => {
-      const provider = await KvLedgerProvider.start(await couchOptions(server, root, limits));
-      try {
-        await fn(await provider.create(createGenesisBlock('mychannel')), server, root);
-      } finally {
-        await provider.close();
-      }
-    }),
-  );
+/** A channel whose state is in a CouchDB test server of its own. */
+async function withCouchChannel(fn: (ledger: PeerLedger, server: CouchDbTestServer) => Promise<void>, limits: Partial<KvLedgerProviderOptions> = {}): Promise<void> {
+  await withCouchDbChannel(({ ledger, server }) => fn(ledger, server), { collections: SECRET, ...limits });
 }
 
 async function couchGet(server: CouchDbTestServer, path: string): Promise<{ status: number; body: Record<string, unknown> }> {
