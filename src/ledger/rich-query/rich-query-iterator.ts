@@ -4,6 +4,7 @@ import type { StateDb, StateEntry, StateRangeCursor } from '../state-db.js';
 import type { EntryIterator } from '../ledger-db.js';
 import { isObject, type MangoQuery } from './mango-query.js';
 import { RichQueryError } from './rich-query-error.js';
+import { goJson } from '../go-json.js';
 import { entryOf, type StateIndexStore, type StoredIndex } from './state-index-store.js';
 
 type SelectorCore = typeof import('pouchdb-selector-core');
@@ -241,14 +242,14 @@ export class RichQueryIterator implements StateIterator {
     return { key, value: this.projection === undefined || doc === undefined ? value : this.project(fields), version, position };
   }
 
-  /** Only the asked-for fields, keys in order as Fabric's JSON encoder writes them. */
+  /** Only the asked-for fields, written as Fabric's JSON encoder writes them. */
   private project(doc: Record<string, unknown>): Uint8Array {
     const out: Record<string, unknown> = {};
     for (const parsed of this.projection ?? []) {
       const v = this.opts.core.getFieldFromDoc(doc, parsed);
       if (v !== undefined) this.opts.core.setFieldInDoc(out, parsed, v);
     }
-    return Buffer.from(JSON.stringify(sortKeys(out)));
+    return Buffer.from(goJson(out));
   }
 }
 
@@ -323,14 +324,6 @@ export function parseDocument(bytes: Uint8Array, start = 0): Record<string, unkn
   } catch {
     return undefined;
   }
-}
-
-function sortKeys(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(sortKeys);
-  if (typeof value !== 'object' || value === null) return value;
-  const out: Record<string, unknown> = {};
-  for (const key of Object.keys(value).sort()) out[key] = sortKeys((value as Record<string, unknown>)[key]);
-  return out;
 }
 
 function decodeBookmark(bookmark: string): Bookmark | undefined {

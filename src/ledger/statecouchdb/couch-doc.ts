@@ -3,6 +3,7 @@ import { kvrwset } from '../protos.js';
 import type { VersionedValue } from '../ledger-records.js';
 import type { Version } from '../ledger.js';
 import { CouchDbError } from './couchdb-error.js';
+import { goJson } from '../go-json.js';
 
 /** A CouchDB document as the state database reads and writes it. */
 export type CouchDoc = Record<string, unknown> & { _id: string; _rev?: string };
@@ -57,14 +58,6 @@ export function fromCouchDoc(doc: Record<string, unknown>): VersionedValue {
     fields[name] = v;
   }
   return { value: Buffer.from(goJson(fields)), version, metadata };
-}
-
-/**
- * JSON as Go's encoding/json writes it, as a Fabric peer returns a document: keys sorted, and
- * `<`, `>`, `&`, U+2028 and U+2029 escaped.
- */
-export function goJson(value: unknown): string {
-  return JSON.stringify(sortKeys(value)).replace(/[<>&\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 /** Fabric's checks of a key and value before a CouchDB state database takes them; the error names what is wrong. */
@@ -148,13 +141,4 @@ function jsonObjectOf(value: Uint8Array): Record<string, unknown> | undefined {
   } catch {
     return undefined;
   }
-}
-
-/** Go's encoding/json writes an object's keys sorted: the value reads back as a Fabric peer returns it. */
-export function sortKeys(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(sortKeys);
-  if (typeof value !== 'object' || value === null) return value;
-  const out: Record<string, unknown> = {};
-  for (const key of Object.keys(value).sort()) out[key] = sortKeys((value as Record<string, unknown>)[key]);
-  return out;
 }
