@@ -523,7 +523,6 @@ function hex(bytes: Uint8Array): string {
   return Buffer.from(bytes).toString('hex');
 }
 
-
 /** Runs commits (and rich-query index builds) one at a time, in call order; a failed one does not block the next. */
 class CommitQueue {
   private tail: Promise<unknown> = Promise.resolve();
