@@ -113,7 +113,8 @@ export class CommitNetwork {
 
 /** The built-in profile (test-network's channel, Org1 only) with test-network's batching and the orderer at `address`. */
 function benchProfile(cryptoDir: string, address: string): ConfigtxProfile {
-  const profile = builtInProfile(cryptoDir);
+  // lscc defines the chaincode: a channel with the 1.4 lifecycle.
+  const profile = builtInProfile(cryptoDir, 'V1_4_2');
   const orderer = profile.orderer;
   if (orderer === undefined) throw new Error('the built-in profile has no orderer section');
   const [host = '127.0.0.1', port = '7050'] = address.split(':');

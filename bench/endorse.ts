@@ -39,7 +39,7 @@ async function endorse(report: Report, suffix: string, tlsOn: boolean): Promise<
     CORE_CHAINCODE_LAUNCHTLS: String(tlsOn),
     FABRIC_LOGGING_SPEC: 'warning:nodeCmd,comm.grpc.server=info',
   };
-  const peer = WeftChild.start(['node', 'start', '--join', CHANNEL], env, process.env.WEFT_BENCH_PROF === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${process.env.WEFT_BENCH_PROF}`]);
+  const peer = WeftChild.start(['node', 'start', '--join', CHANNEL, '--application-capability', 'V1_4_2'], env, process.env.WEFT_BENCH_PROF === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${process.env.WEFT_BENCH_PROF}`]);
   try {
     const address = await peer.waitFor(/Peer server listening on (\S+)/);
     await peer.waitFor(/Started peer/);

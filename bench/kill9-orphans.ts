@@ -25,7 +25,7 @@ async function run(report: Report): Promise<void> {
   const groups: number[] = [];
   try {
     for (let round = 0; round < ROUNDS; round++) {
-      const peer = WeftChild.start(['node', 'start', '--join', CHANNEL], env);
+      const peer = WeftChild.start(['node', 'start', '--join', CHANNEL, '--application-capability', 'V1_4_2'], env);
       const address = await peer.waitFor(/Peer server listening on (\S+)/);
       await peer.waitFor(/Started peer/);
       const client = { ...env, CORE_PEER_ADDRESS: address };

@@ -54,7 +54,7 @@ async function buildPeer(root: string) {
   // The benchmark measures deployment, not access control: every check passes.
   const acl = { checkACL: () => undefined };
   const sccs = [
-    new Lscc({ packages: noPackages, definitions: { definitions: async () => [] }, acl, logger: logging.logger('lscc'), applicationMspIds: () => [] }),
+    new Lscc({ packages: noPackages, definitions: { definitions: async () => [] }, acl, logger: logging.logger('lscc'), applicationMspIds: () => [], applicationCapabilities: () => ['V1_4_2'] }),
     new Cscc({ channels: channelManager, acl, logger: logging.logger('cscc') }),
     new Qscc({ ledgers: channels, acl, logger: logging.logger('qscc') }),
   ];

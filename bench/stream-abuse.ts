@@ -34,7 +34,7 @@ async function run(report: Report): Promise<void> {
     // A plaintext chaincode listener: the flood reaches the handler, the worst case (with TLS it stops at the handshake).
     CORE_CHAINCODE_LAUNCHTLS: 'false',
   });
-  const peer = WeftChild.start(['node', 'start', '--join', 'abuse'], env);
+  const peer = WeftChild.start(['node', 'start', '--join', 'abuse', '--application-capability', 'V1_4_2'], env);
   try {
     const address = await peer.waitFor(/Peer server listening on (\S+)/);
     const chaincodeAddress = await peer.waitFor(/Chaincode server listening on (\S+)/);

@@ -18,9 +18,10 @@ const standardMeta: NonNullable<ConfigtxPolicies> = [
  * ordererOrganizations/example.com/msp, and the orderer's TLS certificate under
  * ordererOrganizations/example.com/orderers/orderer.example.com/tls/server.crt. The orderer is one
  * etcdraft consenter at 127.0.0.1:7050; capabilities Channel V2_0, Orderer V2_0, Application V2_5;
- * BatchTimeout 100ms rather than test-network's 2s.
+ * BatchTimeout 100ms rather than test-network's 2s. `applicationCapability` replaces V2_5: V1_4_2
+ * or V1_4_3 makes a channel that keeps the 1.4 lifecycle (lscc).
  */
-export function builtInProfile(cryptoDir: string): ConfigtxProfile {
+export function builtInProfile(cryptoDir: string, applicationCapability = 'V2_5'): ConfigtxProfile {
   const ordererOrgDir = join(cryptoDir, 'ordererOrganizations/example.com');
   const ordererTlsCert = join(ordererOrgDir, 'orderers/orderer.example.com/tls/server.crt');
   const ordererOrg: ConfigtxOrganization = {
@@ -57,7 +58,7 @@ export function builtInProfile(cryptoDir: string): ConfigtxProfile {
     consortiums: undefined,
     application: {
       organizations: [org1],
-      capabilities: { V2_5: true },
+      capabilities: { [applicationCapability]: true },
       policies: [...standardMeta, ['LifecycleEndorsement', meta('MAJORITY Endorsement')], ['Endorsement', meta('MAJORITY Endorsement')]],
       acls: [],
     },

@@ -8,6 +8,8 @@ import { failureText } from './failure-text.js';
 
 export interface NodeStartOptions {
   join: string[];
+  /** --application-capability: of the channels --join creates. */
+  applicationCapability?: string;
   chaincodeDev: boolean;
   /** --force-rebuild: sets vm.docker.forceRebuild. */
   forceRebuild?: boolean;
@@ -47,7 +49,7 @@ export async function runNodeStart(opts: NodeStartOptions): Promise<number> {
     if (opts.forceRebuild === true) config.vm.docker.forceRebuild = true;
     if (opts.trace === true) config.chaincode.trace.enabled = true;
     if (config.chaincode.mode === 'dev') logger.info('serve', 'Running in chaincode development mode');
-    peer = await Peer.start({ config, logging, version: WEFT_VERSION, join: opts.join, importModule: opts.importModule });
+    peer = await Peer.start({ config, logging, version: WEFT_VERSION, join: opts.join, joinApplicationCapability: opts.applicationCapability, importModule: opts.importModule });
   } catch (err) {
     logger.fatal('serve', failureText(err));
     return 1;

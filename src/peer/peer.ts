@@ -72,6 +72,11 @@ export interface PeerOptions {
   version: string;
   /** Channels to be on once started: created when new, loaded when already on disk. */
   join?: readonly string[];
+  /**
+   * The Application capability of the channels `join` creates (the built-in profile's V2_5 by
+   * default): V1_4_x keeps the 1.4 lifecycle (lscc), V2_0 and later bring `_lifecycle`.
+   */
+  joinApplicationCapability?: string;
   /** Base of relative plugin paths when core.yaml is the embedded one. */
   cwd?: string;
   /** How plugin modules are imported. */
@@ -222,7 +227,7 @@ export class Peer {
       genesisBlock: async (channelId) => {
         await ensureDefaultCrypto(cryptoDir);
         // The embedded orderer joins it in startCommitting, as for any channel the peer has only the genesis block of.
-        return genesisBlockOfProfile(builtInProfile(cryptoDir), channelId);
+        return genesisBlockOfProfile(builtInProfile(cryptoDir, opts.joinApplicationCapability), channelId);
       },
       onChannel: (ledger, configBlock) => startCommitting(parts, ledger, configBlock),
       logging,
@@ -269,6 +274,7 @@ export class Peer {
           acl: access,
           logger: logging.logger('lscc'),
           applicationMspIds: (channelId) => channels.getBundle(channelId)?.config.applicationOrgs.map((org) => org.mspId) ?? [],
+          applicationCapabilities: (channelId) => channels.getBundle(channelId)?.config.capabilities.application ?? [],
         }),
         new Cscc({ channels: channelManager, acl: access, logger: logging.logger('cscc') }),
         new Qscc({ ledgers: channels, acl: access, logger: logging.logger('qscc') }),

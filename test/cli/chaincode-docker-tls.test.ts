@@ -32,7 +32,7 @@ describe('weft node start with vm.type docker and peer.tls.enabled', { skip: eng
     tls = await makeTestTls(join(root, 'tls'));
     await writeTlsCoreYaml(join(root, 'config'), { cert: tls.serverCert, key: tls.serverKey, rootcert: tls.rootCert });
     let address: string;
-    ({ peer, client, chaincodeAddress: address } = await startPeerProcess(['--join', 'ch'], {
+    ({ peer, client, chaincodeAddress: address } = await startPeerProcess(['--join', 'ch', '--application-capability', 'V1_4_2'], {
       FABRIC_CFG_PATH: join(root, 'config'),
       CORE_PEER_ID: peerId,
       CORE_VM_TYPE: 'docker',

@@ -35,7 +35,7 @@ describe('weft node start with vm.type docker', { skip: engine.skip }, () => {
       HostConfig: { NetworkMode: 'host', Init: true },
     });
     await leftover.start();
-    ({ peer, client } = await startPeerProcess(['--join', 'ch'], {
+    ({ peer, client } = await startPeerProcess(['--join', 'ch', '--application-capability', 'V1_4_2'], {
       CORE_PEER_ID: peerId,
       CORE_VM_TYPE: 'docker',
       CORE_VM_ENDPOINT: endpoint,
@@ -100,7 +100,7 @@ describe('weft node start with vm.type docker and no engine at vm.endpoint', () 
   const endpoint = `unix:///tmp/weft-no-engine-${process.pid}.sock`;
 
   before(async () => {
-    ({ peer, client } = await startPeerProcess(['--join', 'ch'], {
+    ({ peer, client } = await startPeerProcess(['--join', 'ch', '--application-capability', 'V1_4_2'], {
       CORE_PEER_ID: `noengine${process.pid}`,
       CORE_VM_TYPE: 'docker',
       CORE_VM_ENDPOINT: endpoint,

@@ -44,7 +44,7 @@ describe('weft peer, against a chaincode that misbehaves (fabric-shim, dev mode)
   before(async () => {
     const ccDir = await installedFixture('hostile');
     let ccAddress: string;
-    ({ peer, client: admin, chaincodeAddress: ccAddress } = await startPeerProcess(['--peer-chaincodedev', '--join', 'ch'], {
+    ({ peer, client: admin, chaincodeAddress: ccAddress } = await startPeerProcess(['--peer-chaincodedev', '--join', 'ch', '--application-capability', 'V1_4_2'], {
       CORE_CHAINCODE_EXECUTETIMEOUT: '2s',
       CORE_CHAINCODE_MAXWRITESETBYTES: '100000',
     }));

@@ -29,7 +29,7 @@ describe('private data collections, with a fabric-contract-api chaincode the pee
     runWeft(cc('invoke', '-C', 'ch', '-n', 'pdc', '-c', JSON.stringify({ Args: args }), ...(value === undefined ? [] : ['--transient', transient(value)])), client);
 
   before(async () => {
-    ({ peer, client } = await startPeerProcess(['--join', 'ch']));
+    ({ peer, client } = await startPeerProcess(['--join', 'ch', '--application-capability', 'V1_4_2']));
     dir = await tempDir('weft-pdc-');
     await writeFile(join(dir, 'collections.json'), JSON.stringify(COLLECTIONS));
     const install = await runWeft(cc('install', fixtureSource('asset-contract'), '-n', 'pdc', '-v', '1.0'), client);

@@ -19,7 +19,7 @@ describe('weft chaincode, with a fabric-contract-api chaincode the peer builds a
   const invoke = async (args: string[]) => runWeft(cc('invoke', '-C', 'ch', '-n', 'assets', '-c', JSON.stringify({ Args: args })), client);
 
   before(async () => {
-    ({ peer, client } = await startPeerProcess(['--join', 'ch']));
+    ({ peer, client } = await startPeerProcess(['--join', 'ch', '--application-capability', 'V1_4_2']));
   });
 
   after(async () => {

@@ -31,7 +31,7 @@ describe('a launch pending: only the process the peer launched may register its 
       await writeTlsCoreYaml(join(root, 'config'), { cert: tls.serverCert, key: tls.serverKey, rootcert: tls.rootCert });
       peerEnv = { FABRIC_CFG_PATH: join(root, 'config'), CORE_PEER_FILESYSTEMPATH: join(root, 'data'), CORE_CHAINCODE_STARTUPTIMEOUT: '60s' };
       let chaincodeAddress: string;
-      ({ peer, client, chaincodeAddress } = await startPeerProcess(['--join', 'ch'], peerEnv));
+      ({ peer, client, chaincodeAddress } = await startPeerProcess(['--join', 'ch', '--application-capability', 'V1_4_2'], peerEnv));
       address = chaincodeAddress.replace(/ \(TLS.*$/, '');
       assert.equal((await runWeft(cc('install', fixtureSource('never-registers'), '-n', 'slow', '-v', '1.0'), client)).code, 0);
       instantiate = runWeft(cc('instantiate', '-C', 'ch', '-n', 'slow', '-v', '1.0', '-c', '{"Args":[]}'), client);
@@ -74,7 +74,7 @@ describe('a launch pending: only the process the peer launched may register its 
     let instantiate: Promise<{ code: number | null; stderr: string }>;
 
     before(async () => {
-      ({ peer, client, chaincodeAddress } = await startPeerProcess(['--join', 'ch'], { CORE_CHAINCODE_STARTUPTIMEOUT: '60s' }));
+      ({ peer, client, chaincodeAddress } = await startPeerProcess(['--join', 'ch', '--application-capability', 'V1_4_2'], { CORE_CHAINCODE_STARTUPTIMEOUT: '60s' }));
       assert.equal((await runWeft(cc('install', fixtureSource('never-registers'), '-n', 'slow', '-v', '1.0'), client)).code, 0);
       instantiate = runWeft(cc('instantiate', '-C', 'ch', '-n', 'slow', '-v', '1.0', '-c', '{"Args":[]}'), client);
       await peer.waitFor(/started chaincode slow-1\.0 \(pid \d+\)/);

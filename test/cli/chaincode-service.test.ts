@@ -31,7 +31,7 @@ describe('weft chaincode, with a chaincode served as a service the peer dials', 
       env: { PATH: process.env.PATH, CHAINCODE_SERVER_ADDRESS: address, CHAINCODE_ID: 'svc:1.0' },
       stdio: 'ignore',
     });
-    ({ peer, client } = await startPeerProcess(['--join', 'ch']));
+    ({ peer, client } = await startPeerProcess(['--join', 'ch', '--application-capability', 'V1_4_2']));
   });
 
   after(async () => {

@@ -64,7 +64,7 @@ describe('chaincode TLS: the chaincode listener requires client certificates fro
   });
 
   test('process mode: the peer launches the chaincode with its TLS credentials; install, instantiate, invoke, query work', async () => {
-    const peer = new WeftProcess(['node', 'start', '--join', 'ch'], peerEnv('net'));
+    const peer = new WeftProcess(['node', 'start', '--join', 'ch', '--application-capability', 'V1_4_2'], peerEnv('net'));
     try {
       const client = clientEnv('net', await peerAddressOf(peer));
       assert.match(await peer.waitFor(/Chaincode server listening on/), /\(TLS, chaincode client certificates required\)$/);
@@ -89,7 +89,7 @@ describe('chaincode TLS: the chaincode listener requires client certificates fro
     let ccAddress: string;
 
     before(async () => {
-      peer = new WeftProcess(['node', 'start', '--peer-chaincodedev', '--join', 'ch'], peerEnv('dev'));
+      peer = new WeftProcess(['node', 'start', '--peer-chaincodedev', '--join', 'ch', '--application-capability', 'V1_4_2'], peerEnv('dev'));
       client = clientEnv('dev', await peerAddressOf(peer));
       ccAddress = (await peer.waitFor(/Chaincode server listening on/)).replace(/^.* listening on /, '').replace(/ \(TLS.*$/, '');
       await peer.waitFor(/Started peer/);

@@ -22,7 +22,7 @@ describe('weft chaincode, with a fabric-contract-api contract written in TypeScr
     // As a user does before packaging: install the dependencies, compile to dist/.
     source = await installedFixture('asset-contract-ts');
     await run(process.execPath, [tsc, '-p', join(source, 'tsconfig.json')]);
-    ({ peer, client } = await startPeerProcess(['--join', 'ch']));
+    ({ peer, client } = await startPeerProcess(['--join', 'ch', '--application-capability', 'V1_4_2']));
   });
 
   after(async () => {

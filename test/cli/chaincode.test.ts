@@ -22,7 +22,7 @@ describe('weft chaincode, with an unmodified fabric-shim chaincode in dev mode',
   before(async () => {
     ccDir = await installedFixture('kv-shim');
     let ccAddress: string;
-    ({ peer, client, chaincodeAddress: ccAddress } = await startPeerProcess(['--peer-chaincodedev', '--join', 'ch'], { CORE_CHAINCODE_STARTUPTIMEOUT: '5s' }));
+    ({ peer, client, chaincodeAddress: ccAddress } = await startPeerProcess(['--peer-chaincodedev', '--join', 'ch', '--application-capability', 'V1_4_2'], { CORE_CHAINCODE_STARTUPTIMEOUT: '5s' }));
     chaincode = startChaincode(ccDir, 'kvcc:1.0', ccAddress);
   });
 

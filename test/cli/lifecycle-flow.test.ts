@@ -89,6 +89,10 @@ describe('weft lifecycle chaincode on the embedded default', () => {
     assert.doesNotMatch(await ok(['lifecycle', 'chaincode', 'queryinstalled']), /broken_1/);
   });
 
+  test("on this V2_5 channel lscc is read-only: the 1.4 CLI's instantiate is refused with Fabric's words", async () => {
+    await refused(['chaincode', 'instantiate', '-C', 'mychannel', '-n', 'legacy', '-v', '1.0', '-c', '{"Args":[]}'], /Channel 'mychannel' has been migrated to the new lifecycle, LSCC is now read-only/);
+  });
+
   test('approve (wrong sequences refused), checkcommitreadiness, commit, querycommitted', async () => {
     // As Fabric's CLI: sequence 0 is refused before any peer is asked.
     await refused(['lifecycle', 'chaincode', 'approveformyorg', ...definition('1.0', 0, '--package-id', packageId)], /The required parameter 'sequence' is empty\. Rerun the command with --sequence flag/);

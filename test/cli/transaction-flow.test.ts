@@ -42,7 +42,8 @@ async function twoOrgProfile(data: string): Promise<{ profile: ConfigtxProfile; 
   const org2Spec = { name: 'Org2', domain: 'org2.example.com', enableNodeOUs: true, template: { count: 1 }, users: { count: 1 } };
   await generateCrypto({ ordererOrgs: [], peerOrgs: [org2Spec] }, org2Crypto);
   const org2Dir = join(org2Crypto, 'peerOrganizations/org2.example.com');
-  const base = builtInProfile(defaultCryptoDir(data));
+  // lscc defines the chaincodes: a channel with the 1.4 lifecycle.
+  const base = builtInProfile(defaultCryptoDir(data), 'V1_4_2');
   const application = base.application;
   const org1 = application?.organizations[0];
   if (application === undefined || org1 === undefined) throw new Error('the built-in profile has an application section with Org1');

@@ -100,7 +100,7 @@ describe('trust: identities decide what a client may do', () => {
   let asUser1: NodeJS.ProcessEnv;
 
   before(async () => {
-    ({ peer, client } = await startPeerProcess(['--join', 'ch']));
+    ({ peer, client } = await startPeerProcess(['--join', 'ch', '--application-capability', 'V1_4_2']));
     data = client.CORE_PEER_FILESYSTEMPATH ?? '';
     asUser1 = { ...client, CORE_PEER_MSPCONFIGPATH: userMsp(data, 'User1'), CORE_PEER_LOCALMSPID: 'Org1MSP' };
   });
@@ -198,7 +198,7 @@ describe('TLS on the peer listener, with client authentication', () => {
 
   before(async () => {
     // The default crypto's TLS files serve the peer (peer0's tls/) when peer.tls.* are left unset.
-    ({ peer, client } = await startPeerProcess(['--join', 'ch'], { CORE_PEER_TLS_ENABLED: 'true', CORE_PEER_TLS_CLIENTAUTHREQUIRED: 'true' }));
+    ({ peer, client } = await startPeerProcess(['--join', 'ch', '--application-capability', 'V1_4_2'], { CORE_PEER_TLS_ENABLED: 'true', CORE_PEER_TLS_CLIENTAUTHREQUIRED: 'true' }));
     const data = client.CORE_PEER_FILESYSTEMPATH ?? '';
     tlsca = join(data, ORG1, 'tlsca', 'tlsca.org1.example.com-cert.pem');
     adminTls = join(data, ORG1, 'users', 'Admin@org1.example.com', 'tls');

@@ -43,7 +43,7 @@ describe('the Gateway across a peer restart', () => {
   before(async () => {
     const port = await freePort();
     let client: NodeJS.ProcessEnv;
-    ({ peer, client } = await startPeerProcess(['--join', CHANNEL], { CORE_PEER_LISTENADDRESS: `127.0.0.1:${port}` }));
+    ({ peer, client } = await startPeerProcess(['--join', CHANNEL, '--application-capability', 'V1_4_2'], { CORE_PEER_LISTENADDRESS: `127.0.0.1:${port}` }));
     env = { CORE_PEER_LISTENADDRESS: `127.0.0.1:${port}`, CORE_PEER_FILESYSTEMPATH: client.CORE_PEER_FILESYSTEMPATH };
     assert.equal((await runWeft(['chaincode', 'install', fixtureSource('asset-contract'), '-n', 'assets', '-v', '1.0', '-l', 'node'], client)).code, 0);
     const inst = await runWeft(['chaincode', 'instantiate', '-C', CHANNEL, '-n', 'assets', '-v', '1.0', '-c', '{"Args":[]}'], client);

@@ -42,7 +42,7 @@ describe('the Gateway service, used by the unmodified @hyperledger/fabric-gatewa
 
   before(async () => {
     let client: NodeJS.ProcessEnv;
-    ({ peer, client } = await startPeerProcess(['--join', CHANNEL]));
+    ({ peer, client } = await startPeerProcess(['--join', CHANNEL, '--application-capability', 'V1_4_2']));
     address = client.CORE_PEER_ADDRESS ?? '';
     const dir = await tempDir('weft-gateway-');
     await writeFile(join(dir, 'collections.json'), JSON.stringify(COLLECTIONS));

@@ -1,10 +1,12 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, test } from 'node:test';
 import { transform } from 'esbuild';
 import { fixtureSource } from '../helpers/chaincode-fixture.js';
+import { tempDir } from '../helpers/temp-dir.js';
 import { messageOf, runWeft, startPeerProcess, type WeftProcess } from '../helpers/weft-process.js';
 
 const README = fileURLToPath(new URL('../../../README.md', import.meta.url));
@@ -33,9 +35,18 @@ describe("the README's Gateway client, as written, against a peer on its default
     let client: NodeJS.ProcessEnv;
     ({ peer, client } = await startPeerProcess(['--join', 'mychannel'], { CORE_PEER_TLS_ENABLED: 'true' }));
     settings = settingsOf(await peer.waitFor(/Gateway applications connect with/));
-    assert.equal((await runWeft(['chaincode', 'install', fixtureSource('asset-contract'), '-n', 'assets', '-v', '1.0', '-l', 'node'], client)).code, 0);
-    const inst = await runWeft(['chaincode', 'instantiate', '-C', 'mychannel', '-n', 'assets', '-v', '1.0', '-c', '{"Args":[]}'], client);
-    assert.equal(inst.code, 0, inst.stderr);
+    // The README's deployment, with `_lifecycle`.
+    const ok = async (args: string[]): Promise<string> => {
+      const res = await runWeft(args, client);
+      assert.equal(res.code, 0, `weft ${args.join(' ')}:\n${res.stderr}`);
+      return res.stdout.trim();
+    };
+    const file = join(await tempDir('weft-readme-'), 'assets.tar.gz');
+    await ok(['lifecycle', 'chaincode', 'package', file, '-p', fixtureSource('asset-contract'), '-l', 'node', '--label', 'assets_1.0']);
+    await ok(['lifecycle', 'chaincode', 'install', file]);
+    const packageId = await ok(['lifecycle', 'chaincode', 'calculatepackageid', file]);
+    await ok(['lifecycle', 'chaincode', 'approveformyorg', '-C', 'mychannel', '-n', 'assets', '-v', '1.0', '--sequence', '1', '--package-id', packageId]);
+    await ok(['lifecycle', 'chaincode', 'commit', '-C', 'mychannel', '-n', 'assets', '-v', '1.0', '--sequence', '1']);
     const { code } = await transform(await readmeClient(), { loader: 'ts', format: 'esm', target: 'node20' });
     await writeFile(APP, code);
   });

@@ -101,6 +101,8 @@ export interface TwoOrgNetworkOptions {
    * transaction is committed at once.
    */
   batchTimeout?: string;
+  /** The channel's Application capability (V2_5 by default; V1_4_2 keeps the 1.4 lifecycle, lscc). */
+  applicationCapability?: string;
   /**
    * Both peers in dev mode (`--peer-chaincodedev`): chaincodes are started with
    * startDevChaincode, from a folder whose dependencies are installed once (installedFixture),
@@ -122,7 +124,7 @@ export async function startTwoOrgNetwork(opts: TwoOrgNetworkOptions = {}): Promi
   const ports = { orderer: ordererPort, org1: org1Port, org2: org2Port };
   const configDir = join(root, 'config');
   await mkdir(configDir, { recursive: true });
-  await writeFile(join(configDir, 'configtx.yaml'), configtxYaml(cryptoDir, ports, opts.batchTimeout ?? '100ms'));
+  await writeFile(join(configDir, 'configtx.yaml'), configtxYaml(cryptoDir, ports, opts.batchTimeout ?? '100ms', opts.applicationCapability ?? 'V2_5'));
   const genesisBlock = join(root, `${channel}.block`);
   await weft(['configtxgen', '-profile', 'TwoOrgsChannel', '-outputBlock', genesisBlock, '-channelID', channel, '-configPath', configDir], {});
 
@@ -207,7 +209,7 @@ ${peerOrg(1)}${peerOrg(2)}`;
 }
 
 /** fabric-samples test-network's configtx.yaml (Org1MSP, Org2MSP, one etcdraft consenter), on this run's ports. */
-function configtxYaml(cryptoDir: string, ports: { orderer: number; org1: number; org2: number }, batchTimeout: string): string {
+function configtxYaml(cryptoDir: string, ports: { orderer: number; org1: number; org2: number }, batchTimeout: string, applicationCapability: string): string {
   const orderer = `127.0.0.1:${String(ports.orderer)}`;
   const ordererTls = join(cryptoDir, 'ordererOrganizations/example.com/orderers/orderer.example.com/tls/server.crt');
   const org = (n: 1 | 2, port: number): string => `  - &Org${String(n)}
@@ -236,7 +238,7 @@ function configtxYaml(cryptoDir: string, ports: { orderer: number; org1: number;
 ${org(1, ports.org1)}${org(2, ports.org2)}Capabilities:
   Channel: &ChannelCapabilities {V2_0: true}
   Orderer: &OrdererCapabilities {V2_0: true}
-  Application: &ApplicationCapabilities {V2_5: true}
+  Application: &ApplicationCapabilities {${applicationCapability}: true}
 Application: &ApplicationDefaults
   Organizations:
   Policies:

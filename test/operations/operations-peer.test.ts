@@ -36,7 +36,7 @@ describe('the operations service of a running peer: metrics, the conversation tr
   const metrics = async (): Promise<string> => (await fetch(`${operations}/metrics`)).text();
 
   before(async () => {
-    ({ peer, client } = await startPeerProcess(['--join', 'ch', '--trace'], {
+    ({ peer, client } = await startPeerProcess(['--join', 'ch', '--application-capability', 'V1_4_2', '--trace'], {
       CORE_OPERATIONS_LISTENADDRESS: '127.0.0.1:0',
       CORE_METRICS_PROVIDER: 'prometheus',
       CORE_CHAINCODE_EXECUTETIMEOUT: '3s',

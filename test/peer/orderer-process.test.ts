@@ -57,7 +57,8 @@ async function startOrderer(data: string, port = '0'): Promise<{ orderer: WeftPr
 
 /** The built-in profile over `cryptoDir`, its orderer at `address`, one transaction per block. */
 function channelProfile(cryptoDir: string, address: string): ConfigtxProfile {
-  const profile = builtInProfile(cryptoDir);
+  // lscc defines the chaincode: a channel with the 1.4 lifecycle.
+  const profile = builtInProfile(cryptoDir, 'V1_4_2');
   const orderer = profile.orderer as ConfigtxOrderer;
   const [host = '', port = ''] = address.split(':');
   profile.orderer = {

@@ -31,7 +31,7 @@ async function groupGone(pgid: number): Promise<void> {
 describe('stopping or killing the peer', () => {
   test('SIGTERM while a dev-mode launch waits for a chaincode nobody starts: the proposal is answered, the peer exits 0', { timeout: 60_000 }, async () => {
     // The startup timeout is far longer than the test may take: only the stop can end the wait.
-    const { peer, client } = await startPeerProcess(['--peer-chaincodedev', '--join', 'ch'], { CORE_CHAINCODE_STARTUPTIMEOUT: '3600s' });
+    const { peer, client } = await startPeerProcess(['--peer-chaincodedev', '--join', 'ch', '--application-capability', 'V1_4_2'], { CORE_CHAINCODE_STARTUPTIMEOUT: '3600s' });
     assert.equal((await runWeft(cc('install', fixtureSource('kv-shim'), '-n', 'kvcc', '-v', '1.0'), client)).code, 0);
     const instantiate = runWeft(cc('instantiate', '-C', 'ch', '-n', 'kvcc', '-v', '1.0', '-c', '{"Args":["init","a","1"]}'), client);
     await peer.waitFor(/chaincode mode is dev: waiting for kvcc:1\.0 to register/);
@@ -43,7 +43,7 @@ describe('stopping or killing the peer', () => {
   });
 
   test('SIGKILL: the chaincode processes the peer launched exit by themselves', { timeout: 60_000 }, async () => {
-    const { peer, client } = await startPeerProcess(['--join', 'ch'], { CORE_CHAINCODE_STARTUPTIMEOUT: '3600s' });
+    const { peer, client } = await startPeerProcess(['--join', 'ch', '--application-capability', 'V1_4_2'], { CORE_CHAINCODE_STARTUPTIMEOUT: '3600s' });
     // One that registered and serves, one still being launched (it never dials the peer).
     assert.equal((await runWeft(cc('install', fixtureSource('kv-shim'), '-n', 'kvcc', '-v', '1.0'), client)).code, 0);
     assert.equal((await runWeft(cc('instantiate', '-C', 'ch', '-n', 'kvcc', '-v', '1.0', '-c', '{"Args":["init","a","1"]}'), client)).code, 0);

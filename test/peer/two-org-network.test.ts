@@ -63,7 +63,7 @@ describe('a two-organisation network of weft processes, as test-network runs it'
   before(async () => {
     // Dev mode: each peer would otherwise build the chaincode with npm ci, seconds each.
     // A short gateway endorsement timeout, for the test of a chaincode that never answers.
-    net = await startTwoOrgNetwork({ chaincodeDev: true, peerEnv: { CORE_PEER_GATEWAY_ENDORSEMENTTIMEOUT: '2s' } });
+    net = await startTwoOrgNetwork({ chaincodeDev: true, applicationCapability: 'V1_4_2', peerEnv: { CORE_PEER_GATEWAY_ENDORSEMENTTIMEOUT: '2s' } });
   });
 
   after(async () => {

@@ -184,12 +184,15 @@ describe('qscc blocks and transactions', () => {
   });
 });
 
-/** lscc with a real package store and channel ledger, invoked on that channel like the endorser does. */
-async function lsccOnChannel() {
+/**
+ * lscc with a real package store and channel ledger, invoked on that channel like the endorser
+ * does; the channel has the 1.4 lifecycle unless other Application capabilities are given.
+ */
+async function lsccOnChannel(capabilities: readonly string[] = ['V1_4_2']) {
   const { logging, lines } = captureLogging();
   const packages = await PackageStore.open({ root: join(await tempDir('weft-pkgs-'), 'chaincodes') });
   const { ledger } = await testLedger('chan');
-  const lscc = new Lscc({ packages, definitions: new ChaincodeDefinitions({ getLedger: () => ledger }), acl: allowAll, logger: logging.logger('lscc'), applicationMspIds: () => ['Org1MSP'] });
+  const lscc = new Lscc({ packages, definitions: new ChaincodeDefinitions({ getLedger: () => ledger }), acl: allowAll, logger: logging.logger('lscc'), applicationMspIds: () => ['Org1MSP'], applicationCapabilities: () => capabilities });
   const stack = testStack();
   const ccci = stack.add('lscc', lscc);
   let n = 0;
@@ -245,6 +248,20 @@ describe('lscc and _lifecycle', () => {
     notTar.setCodePackage(Buffer.from('not a tarball'));
     assert.match((await invoke('', 'install', notTar.serializeBinary())).message, /is not a gzipped tar archive/);
     assert.equal((await invoke('', 'install', Buffer.from([0xff, 0xff]))).message, 'the chaincode deployment spec is not a ChaincodeDeploymentSpec protobuf');
+  });
+
+  test('on a channel with the 2.x lifecycle (V2_0 and later), lscc is read-only: deploy and upgrade are refused with Fabric\'s words', async () => {
+    for (const capability of ['V2_0', 'V2_5']) {
+      const { invoke } = await lsccOnChannel([capability]);
+      const cds = await deploymentSpec('mycc', '1.0');
+      assert.equal((await invoke('', 'install', cds)).status, 200);
+      for (const fn of ['deploy', 'upgrade']) {
+        const refused = await invoke('chan', fn, 'chan', cds);
+        assert.deepEqual([refused.status, refused.message, refused.writes], [500, "Channel 'chan' has been migrated to the new lifecycle, LSCC is now read-only", []]);
+      }
+      // Its queries still answer.
+      assert.equal((await invoke('chan', 'getchaincodes')).status, 200);
+    }
   });
 
   test('deploy records the definition in lscc\'s namespace; getccdata and getchaincodes read it back', async () => {
@@ -455,7 +472,7 @@ describe('system chaincodes check the ACL of each function on the proposal they 
     const { ledger } = await testLedger('chan');
     const packages = await PackageStore.open({ root: await tempDir('weft-pkg-') });
     const { acl, checked } = refusing();
-    const invoke = await running(new Lscc({ packages, definitions: new ChaincodeDefinitions({ getLedger: () => ledger }), acl, logger: logging.logger('lscc'), applicationMspIds: () => ['Org1MSP'] }));
+    const invoke = await running(new Lscc({ packages, definitions: new ChaincodeDefinitions({ getLedger: () => ledger }), acl, logger: logging.logger('lscc'), applicationMspIds: () => ['Org1MSP'], applicationCapabilities: () => ['V1_4_2'] }));
     const res = await invoke('install', new Uint8Array([1]));
     assert.equal(res.message, 'access denied for [install]: policy for [lscc/Install] not satisfied');
     assert.deepEqual(packages.list(), []);

@@ -32,7 +32,12 @@ export interface LsccOptions {
   logger: Logger;
   /** The MSP IDs of the channel's application organisations: a deploy without a policy is endorsed by any member of one. */
   applicationMspIds: (channelId: string) => readonly string[];
+  /** The channel's Application capabilities: from V2_0 on, chaincodes are defined with `_lifecycle` and lscc only answers queries. */
+  applicationCapabilities: (channelId: string) => readonly string[];
 }
+
+/** Application capabilities that bring the 2.x lifecycle, with which lscc becomes read-only. */
+const LIFECYCLE_V20 = new Set(['V2_0', 'V2_5', 'V3_0']);
 
 const TYPE_NAMES = ['UNDEFINED', 'GOLANG', 'NODE', 'CAR', 'JAVA'];
 // What this peer can run; the others are refused at install, not at launch.
@@ -164,6 +169,9 @@ export class Lscc extends BuiltinScc {
     const action = upgrade ? 'upgrade' : 'deploy';
     if (channelId !== stub.getChannelID()) {
       return error(`chaincode ${action} on channel '${channelId}' must be proposed on that channel, not on '${stub.getChannelID()}'`);
+    }
+    if (this.opts.applicationCapabilities(channelId).some((c) => LIFECYCLE_V20.has(c))) {
+      return error(`Channel '${channelId}' has been migrated to the new lifecycle, LSCC is now read-only`);
     }
     const cds = decodeSpec(cdsBytes);
     if (typeof cds === 'string') return error(cds);
