@@ -1,6 +1,6 @@
 // Lifecycle benchmark: how long a chaincode takes to go live with Fabric 2.x's lifecycle on the
 // embedded default (`weft node start --join mychannel`: one org, Org1MSP; the embedded orderer;
-// BatchTimeout 100ms, MaxMessageCount 10), driven as a user drives it, by the CLI, one process per
+// BatchTimeout 10ms, MaxMessageCount 10), driven as a user drives it, by the CLI, one process per
 // step: package -> install -> approveformyorg -> commit (each waiting for its block) -> the first
 // invoke answered. `lifecycle_deploy_ms`: a fabric-contract-api chaincode the peer builds, its
 // dependencies installed by an earlier build on this machine (the dependency cache);

@@ -89,9 +89,12 @@ async function recordCodeCache() {
         log += chunk;
         if (!stopping && log.includes('Started peer')) {
           stopping = true;
-          // The client bundle's cache: a query of the running peer, over gRPC, as its Admin.
+          // The client bundle's cache: a transaction on the running peer as its Admin (an approval of
+          // a package no one installed), so that the cache holds what most client commands run:
+          // endorsement, signing, broadcast and the wait for the commit on Deliver.
           const address = /Peer server listening on (\S+)/.exec(log)?.[1] ?? '';
-          const client = spawn(process.execPath, [join(root, 'bin/weft.cjs'), 'lifecycle', 'chaincode', 'queryinstalled'], {
+          const approve = ['lifecycle', 'chaincode', 'approveformyorg', '-C', 'warmup', '-n', 'warmup', '-v', '1', '--sequence', '1', '--package-id', `warmup:${'0'.repeat(64)}`];
+          const client = spawn(process.execPath, [join(root, 'bin/weft.cjs'), ...approve], {
             env: { ...process.env, WEFT_WRITE_CODE_CACHE: '1', FABRIC_CFG_PATH: '', CORE_PEER_FILESYSTEMPATH: data, CORE_PEER_ADDRESS: address },
             stdio: 'ignore',
           });

@@ -18,7 +18,7 @@ const standardMeta: NonNullable<ConfigtxPolicies> = [
  * ordererOrganizations/example.com/msp, and the orderer's TLS certificate under
  * ordererOrganizations/example.com/orderers/orderer.example.com/tls/server.crt. The orderer is one
  * etcdraft consenter at 127.0.0.1:7050; capabilities Channel V2_0, Orderer V2_0, Application V2_5;
- * BatchTimeout 100ms rather than test-network's 2s. `applicationCapability` replaces V2_5: V1_4_2
+ * BatchTimeout 10ms rather than test-network's 2s. `applicationCapability` replaces V2_5: V1_4_2
  * or V1_4_3 makes a channel that keeps the 1.4 lifecycle (lscc).
  */
 export function builtInProfile(cryptoDir: string, applicationCapability = 'V2_5'): ConfigtxProfile {
@@ -66,7 +66,7 @@ export function builtInProfile(cryptoDir: string, applicationCapability = 'V2_5'
       ordererType: 'etcdraft',
       addresses: [BUILT_IN_ORDERER_ADDRESS],
       // test-network waits 2s; a one-machine development network cuts at once so that an invoke commits in a blink.
-      batchTimeout: '100ms',
+      batchTimeout: '10ms',
       batchSize: { maxMessageCount: 10, absoluteMaxBytes: 99 * 1024 * 1024, preferredMaxBytes: 512 * 1024 },
       kafkaBrokers: [],
       etcdRaft: {

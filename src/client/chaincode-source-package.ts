@@ -2,7 +2,6 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { errorMessage } from '../common/errors/weft-error.js';
-import { memoryTar } from '../common/tar/memory-tar.js';
 import { PackageError } from './chaincode-package.js';
 
 /**
@@ -52,5 +51,7 @@ export async function packChaincodeSource(path: string, lang: string): Promise<U
     throw new PackageError('BAD_PACKAGE', `error getting chaincode bytes: ${errorMessage(err)}`);
   }
   if (files.size === 0) throw new PackageError('BAD_PACKAGE', `no source files found in '${path}'`);
+  // Loaded here: the tar library stays off the path of every other client command.
+  const { memoryTar } = await import('../common/tar/memory-tar.js');
   return gzipSync(memoryTar(files, { mode: 0o100644, end: true, mtime: new Date(0) }));
 }
