@@ -83,7 +83,7 @@ describe('ChannelConfig', () => {
     assert.deepEqual(config.capabilities, { channel: ['V2_0'], application: ['V2_5'], orderer: ['V2_0'] });
     assert.equal(config.orderer?.type, 'etcdraft');
     // test-network's 2s is shortened: one machine cuts a block as soon as an invoke is in.
-    assert.equal(config.orderer.batchTimeoutMs, 100);
+    assert.equal(config.orderer.batchTimeoutMs, 10);
     assert.deepEqual(config.orderer.consenters.map((c) => `${c.host}:${String(c.port)}`), ['127.0.0.1:7050']);
     const app = config.channelGroup.getGroupsMap().get('Application');
     assert.deepEqual([...(app?.getPoliciesMap().keys() ?? [])].sort(), ['Admins', 'Endorsement', 'LifecycleEndorsement', 'Readers', 'Writers']);
