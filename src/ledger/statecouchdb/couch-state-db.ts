@@ -85,6 +85,13 @@ export class CouchStateDb implements VersionedDb {
         `the CouchDB state database at ${opts.client.url} holds channel [${opts.channelId}] up to block ${saved - 1}, but its ledger holds ${height} blocks: point the peer at the CouchDB it used, or start from an empty peer.fileSystemPath`,
       );
     }
+    // More than the one block a crash can leave ahead: the state of another ledger of that name.
+    if (saved > height + 1) {
+      throw new LedgerError(
+        'STORE_CORRUPTED',
+        `the CouchDB state database at ${opts.client.url} holds channel [${opts.channelId}] up to block ${saved - 1}, ahead of its ledger, which holds ${height} blocks: it is the state of another peer or an earlier ledger; drop that channel's databases or use another CouchDB`,
+      );
+    }
     return state;
   }
 

@@ -213,6 +213,31 @@ describe('the CouchDB state database', () => {
     );
   });
 
+  test('a CouchDB holding the state of an earlier ledger of the same channel is refused, naming the server', async () => {
+    await withCouchDbServer(async (server) => {
+      await withTempDir(async (root) => {
+        const provider = await KvLedgerProvider.start(await couchOptions(server, root));
+        const ledger = await provider.create(createGenesisBlock('mychannel'));
+        for (let n = 0; n < 3; n++) await commitTxs(ledger, [(s) => s.setState('mycc', `k${n}`, utf8('1'))]);
+        await provider.close();
+      });
+      // A fresh peer folder, the same CouchDB.
+      await withTempDir(async (root) => {
+        const provider = await KvLedgerProvider.start(await couchOptions(server, root));
+        try {
+          await assert.rejects(provider.create(createGenesisBlock('mychannel')), (err: Error & { code?: string }) => {
+            assert.equal(err.code, 'STORE_CORRUPTED');
+            assert.match(err.message, new RegExp(`^the CouchDB state database at http://${server.address} holds channel \\[mychannel\\] up to block 3, ahead of its ledger, which holds 0 blocks`));
+            return true;
+          });
+          assert.deepEqual(await provider.list(), []);
+        } finally {
+          await provider.close();
+        }
+      });
+    });
+  });
+
   test('a CouchDB holding less of the channel than its ledger is refused, naming the server', async () => {
     await withTempDir(async (root) => {
       await withCouchDbServer(async (server) => {
