@@ -121,6 +121,7 @@ export class CouchQueryIterator implements StateIterator {
     }
     // A namespace nothing was ever written to has no database yet: no results.
     const docs = res.status === 404 ? [] : (res.body.docs ?? []);
+    await this.withAttachments(docs);
     this.buffer = docs;
     this.at = 0;
     if (res.body.bookmark !== undefined) this.bookmark = res.body.bookmark;
@@ -129,6 +130,29 @@ export class CouchQueryIterator implements StateIterator {
     }
     if (docs.length < limit) this.exhausted = true;
   }
+
+  /**
+   * `_find` lists a document's attachments without their data: a value that is not JSON is read
+   * again with it, as Fabric reads such a document again.
+   */
+  private async withAttachments(docs: Array<Record<string, unknown>>): Promise<void> {
+    const stubs = docs.flatMap((doc, i) => (doc['_attachments'] !== undefined ? [i] : []));
+    if (stubs.length === 0) return;
+    const res = await this.opts.client.request<{ rows?: AllDocsRow[] }>({
+      method: 'POST',
+      path: `/${segment(this.opts.db)}/_all_docs`,
+      query: { include_docs: true, attachments: true },
+      body: { keys: stubs.map((i) => (docs[i] as Record<string, unknown>)['_id']) },
+    });
+    (res.body.rows ?? []).forEach((row, n) => {
+      const at = stubs[n];
+      if (at !== undefined && row.doc !== undefined && row.doc !== null) docs[at] = row.doc;
+    });
+  }
+}
+
+interface AllDocsRow {
+  doc?: Record<string, unknown> | null;
 }
 
 function reasonOf(message: string): string {
