@@ -99,7 +99,7 @@ export class CouchStateDb implements VersionedDb {
     const db = namespaceDbName(this.opts.channelId, namespace);
     const res = await this.opts.client.request<Record<string, unknown>>({
       method: 'GET',
-      path: `/${segment(db)}/${segment(key)}`,
+      path: `/${segment(db)}/${segment(docId(namespace, key))}`,
       query: { attachments: true },
       accept: [404],
     });
@@ -116,7 +116,7 @@ export class CouchStateDb implements VersionedDb {
     });
     await Promise.all(
       [...byNamespace].map(async ([namespace, at]) => {
-        const rows = await this.docs(namespaceDbName(this.opts.channelId, namespace), at.map((i) => (entries[i] as { key: string }).key), true);
+        const rows = await this.docs(namespaceDbName(this.opts.channelId, namespace), at.map((i) => docId(namespace, (entries[i] as { key: string }).key)), true);
         rows.forEach((row, n) => {
           out[at[n] as number] = row?.doc === undefined || row.doc === null ? undefined : fromCouchDoc(row.doc);
         });
@@ -169,14 +169,14 @@ export class CouchStateDb implements VersionedDb {
     for (let at = 0; at < entries.length; at += this.opts.maxBatchUpdateSize) {
       let batch = entries.slice(at, at + this.opts.maxBatchUpdateSize);
       for (let attempt = 0; batch.length > 0; attempt++) {
-        const rows = await this.docs(db, batch.map(([key]) => key), false);
+        const rows = await this.docs(db, batch.map(([key]) => docId(namespace, key)), false);
         const docs: CouchDoc[] = [];
         batch.forEach(([key, update], i) => {
           const current = rows[i]?.value;
           const rev = current === undefined || current.deleted === true ? undefined : current.rev;
           // Deleting a key CouchDB does not hold is nothing to write.
           if (update.value === undefined && rev === undefined) return;
-          docs.push(toCouchDoc(key, update.value === undefined ? undefined : { value: update.value, version: update.version, metadata: update.metadata }, current?.rev));
+          docs.push(toCouchDoc(docId(namespace, key), update.value === undefined ? undefined : { value: update.value, version: update.version, metadata: update.metadata }, current?.rev));
         });
         if (docs.length === 0) break;
         const res = await this.opts.client.request<BulkDocsResult[]>({ method: 'POST', path: `/${segment(db)}/_bulk_docs`, body: { docs } });
@@ -191,7 +191,7 @@ export class CouchStateDb implements VersionedDb {
             first.error ?? '',
           );
         }
-        batch = batch.filter(([key]) => failed.has(key));
+        batch = batch.filter(([key]) => failed.has(docId(namespace, key)));
       }
     }
   }
@@ -334,4 +334,12 @@ class CouchRangeEntries implements EntryIterator {
   async close(): Promise<void> {
     this.next = undefined;
   }
+}
+
+/**
+ * The document id of a state key. In a collection's hashes database (`$$h`) the key is a hash,
+ * which Weft keeps as hex and Fabric's CouchDB documents carry in base64; elsewhere, the key itself.
+ */
+function docId(namespace: string, key: string): string {
+  return namespace.includes('$$h') ? Buffer.from(key, 'hex').toString('base64') : key;
 }

@@ -1,6 +1,7 @@
 // The CouchDB state database against a CouchDB-compatible server: the databases and documents a
 // Fabric peer writes, what CouchDB cannot hold, batched reads, and what happens when CouchDB is
 // gone at start or in the middle of a commit.
+import { createHash } from 'node:crypto';
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createGenesisBlock, CouchStateDbProvider, KvLedgerProvider, type KvLedgerProviderOptions } from '../../../src/ledger/index.js';
@@ -56,6 +57,12 @@ describe('the CouchDB state database', () => {
       assert.equal(attachment.content_type, 'application/octet-stream');
       assert.deepEqual([...Buffer.from(attachment.data, 'base64')], [0, 1, 2, 255]);
       assert.equal((await couchGet(server, '/mychannel_mycc/array?attachments=true')).body['_attachments'] !== undefined, true);
+      // A collection's hashes are keyed by the key's hash in base64, as Fabric writes them.
+      const hashId = createHash('sha256').update('p1').digest('base64');
+      const hashed = await couchGet(server, `/${encodeURIComponent('mychannel_mycc$$hsecret')}/${encodeURIComponent(hashId)}?attachments=true`);
+      assert.equal(hashed.status, 200);
+      const hashedValue = (hashed.body['_attachments'] as Record<string, { data: string }>)['valueBytes']?.data ?? '';
+      assert.equal(hashedValue, createHash('sha256').update('{"price":10}').digest('base64'));
       assert.deepEqual((await couchGet(server, '/mychannel_/statedb_savepoint')).body['BlockNum'], 1);
       const metadata = (await couchGet(server, '/mychannel_/channel_metadata')).body;
       assert.equal(metadata['ChannelName'], 'mychannel');
