@@ -182,7 +182,7 @@ export class PrivateDataStore {
   }
 
   // Deletes private values and hashes that fell due, unless written again since (their version
-  // changed) or in this very block.
+  // changed) or in this very block: the deletions join the block's state updates.
   private async purgeExpired(blockNum: number, updates: StateUpdates): Promise<{ ops: BatchOp[]; remaining: number | undefined }> {
     if (this.nextExpiry === undefined || this.nextExpiry > blockNum) return { ops: [], remaining: this.nextExpiry };
     const { keys, db, state } = this.opts;
@@ -200,8 +200,10 @@ export class PrivateDataStore {
           ops.push({ type: 'del', key: dbKey });
           if (updates.get(entry.namespace, entry.key) !== undefined) continue;
           const current = await state.get(entry.namespace, entry.key);
+          // A deletion among the block's state updates, so that whichever state database keeps
+          // the state (and a rich-query index over it) purges it with the block.
           if (current !== undefined && sameVersion(current.version, decodeVersion(raw))) {
-            ops.push({ type: 'del', key: keys.state(entry.namespace, entry.key) });
+            updates.set(entry.namespace, entry.key, { value: undefined, metadata: undefined, version: { blockNum, txNum: 0 } });
           }
         }
       }

@@ -7,7 +7,7 @@ import type { PeerLedger } from '../../src/ledger/ledger.js';
 import { kvrwset, peer, rwset } from '../../src/ledger/protos.js';
 import { createEndorserTxEnvelope } from '../../src/ledger/tx-envelope.js';
 import { captureLogging } from '../helpers/capture-logging.js';
-import { collect, commitTxs, nextBlock, simulate, text, utf8, withChannel } from './ledger-test-kit.js';
+import { collect, commitTxs, nextBlock, simulate, text, utf8, withChannel, withCouchDbChannel } from './ledger-test-kit.js';
 
 const { VALID, MVCC_READ_CONFLICT } = peer.TxValidationCode;
 
@@ -27,8 +27,7 @@ class StaticCollections implements CollectionInfoProvider {
 }
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest();
-const withCollections = <T>(fn: (c: { ledger: PeerLedger; provider: KvLedgerProvider; root: string }) => Promise<T>) =>
-  withChannel(fn, { collections: new StaticCollections() });
+type WithChannel = typeof withChannel;
 
 async function readPrivate(ledger: PeerLedger, collection: string, key: string): Promise<string | undefined> {
   const qe = await ledger.newQueryExecutor();
@@ -48,7 +47,11 @@ async function readHash(ledger: PeerLedger, collection: string, key: string): Pr
   }
 }
 
-describe('private data in the ledger', () => {
+/** The private data rules, on a state database that `withStateDb` gives the channel. */
+function privateDataSuite(stateDb: string, withStateDb: WithChannel): void {
+  const withCollections = <T>(fn: (c: { ledger: PeerLedger; provider: KvLedgerProvider; root: string }) => Promise<T>) =>
+    withStateDb(fn, { collections: new StaticCollections() });
+
   test('a private write commits its value (from the transient store) and its hash; the public results carry only hashes', async () => {
     await withCollections(async ({ ledger }) => {
       const sim = await ledger.newTxSimulator('t1');
@@ -216,7 +219,8 @@ describe('private data in the ledger', () => {
     });
   });
 
-  test('expiries survive a restart of the ledger', async () => {
+  // Reopens the ledger from its folder alone: the LevelDB state's case.
+  if (stateDb === 'LevelDB') test('expiries survive a restart of the ledger', async () => {
     await withCollections(async ({ root, provider, ledger }) => {
       await commitTxs(ledger, [(s) => s.setPrivateData('mycc', 'brief', 'a', utf8('v'))]); // block 1: purged at block 4
       await provider.close();
@@ -236,7 +240,7 @@ describe('private data in the ledger', () => {
   test('private data whose transaction has not committed within transientstoreMaxBlockRetention blocks is dropped from the transient store', async () => {
     const { logging, lines } = captureLogging();
     const options = { collections: new StaticCollections(), transientRetentionBlocks: 2, logger: logging.logger('kvledger') };
-    await withChannel(async ({ ledger }) => {
+    await withStateDb(async ({ ledger }) => {
       const endorse = async (txId: string, value: string): Promise<Uint8Array> => {
         const sim = await ledger.newTxSimulator(txId);
         await sim.setPrivateData('mycc', 'mine', txId, utf8(value));
@@ -268,4 +272,7 @@ describe('private data in the ledger', () => {
       assert.deepEqual(await collect(await history.getHistoryForKey('mycc', 'k')), []);
     });
   });
-});
+}
+
+describe('private data in the ledger, state in LevelDB', () => privateDataSuite('LevelDB', withChannel));
+describe('private data in the ledger, state in CouchDB', () => privateDataSuite('CouchDB', withCouchDbChannel));
