@@ -27,7 +27,10 @@ let servers = 0;
 
 export async function startCouchDbServer(): Promise<CouchDbTestServer> {
   // Each server keeps its databases apart: the memory adapter shares a name across the process.
-  const Pouch = PouchDB.plugin(memoryAdapter).plugin(findPlugin).defaults({ adapter: 'memory', prefix: `couch-${process.pid}-${++servers}-` });
+  const Base = PouchDB.plugin(memoryAdapter).plugin(findPlugin);
+  // Every server's database list listens on PouchDB's one emitter: many servers in one test file are not a leak.
+  Base.setMaxListeners(0);
+  const Pouch = Base.defaults({ adapter: 'memory', prefix: `couch-${process.pid}-${++servers}-` });
   const app = expressPouchDB(Pouch, {
     mode: 'minimumForPouchDB',
     overrideMode: { include: ['routes/find'] },

@@ -11,6 +11,7 @@ declare module 'pouchdb-core' {
   interface PouchConstructor {
     new (name: string): PouchInstance;
     plugin(plugin: unknown): PouchConstructor;
+    setMaxListeners(n: number): void;
     defaults(options: Record<string, unknown>): PouchConstructor;
   }
   const PouchDB: PouchConstructor;
