@@ -53,16 +53,16 @@ export class CouchStateDb implements VersionedDb {
   readonly external = true;
   /** Databases known to exist. */
   private readonly existing = new Set<string>();
-  /** The namespace databases this run created or found, for `channel_metadata`. */
+  /** The namespace databases this run wrote to, listed in `channel_metadata`. */
   private readonly listed = new Map<string, string>();
   private listing: Promise<void> = Promise.resolve();
   /** Indexes created (or being created), by database and design document/name. */
   private readonly indexes = new Map<string, Promise<void>>();
 
-  private constructor(
-    private readonly opts: CouchStateDbOptions,
-    private readonly savepointRev: { rev: string | undefined },
-  ) {}
+  /** The savepoint document's current revision, which its next write must name. */
+  private savepointRev: string | undefined;
+
+  private constructor(private readonly opts: CouchStateDbOptions) {}
 
   /**
    * Opens the channel's state in CouchDB. Its savepoint may be one block ahead of the ledger (the
@@ -70,7 +70,7 @@ export class CouchStateDb implements VersionedDb {
    */
   static async open(opts: CouchStateDbOptions, height: number): Promise<CouchStateDb> {
     const metadataDb = metadataDbName(opts.channelId);
-    const state = new CouchStateDb(opts, { rev: undefined });
+    const state = new CouchStateDb(opts);
     await state.ensureDb(metadataDb);
     const found = await opts.client.request<{ _rev?: string; BlockNum?: number; TxNum?: number }>({
       method: 'GET',
@@ -78,7 +78,7 @@ export class CouchStateDb implements VersionedDb {
       accept: [404],
     });
     const saved = found.status === 404 ? 0 : (found.body.BlockNum ?? -1) + 1;
-    state.savepointRev.rev = found.status === 404 ? undefined : found.body._rev;
+    state.savepointRev = found.status === 404 ? undefined : found.body._rev;
     if (saved < height) {
       throw new LedgerError(
         'STORE_CORRUPTED',
@@ -200,16 +200,16 @@ export class CouchStateDb implements VersionedDb {
     const db = metadataDbName(this.opts.channelId);
     const doc: CouchDoc = { _id: SAVEPOINT_ID, BlockNum: height - 1, TxNum: txNum };
     for (let attempt = 0; ; attempt++) {
-      if (this.savepointRev.rev !== undefined) doc._rev = this.savepointRev.rev;
+      if (this.savepointRev !== undefined) doc._rev = this.savepointRev;
       const res = await this.opts.client.request<{ rev?: string }>({ method: 'PUT', path: `/${segment(db)}/${SAVEPOINT_ID}`, body: doc, accept: [409] });
       if (res.status !== 409) {
-        this.savepointRev.rev = res.body.rev;
+        this.savepointRev = res.body.rev;
         return;
       }
       // Written by an earlier run whose revision this one did not see: read it and write again.
       if (attempt >= 1) throw new CouchDbError('COUCHDB_REQUEST_FAILED', `cannot write the savepoint of channel [${this.opts.channelId}] to CouchDB database [${db}]: conflict`, 409, 'conflict');
       const current = await this.opts.client.request<{ _rev?: string }>({ method: 'GET', path: `/${segment(db)}/${SAVEPOINT_ID}`, accept: [404] });
-      this.savepointRev.rev = current.status === 404 ? undefined : current.body._rev;
+      this.savepointRev = current.status === 404 ? undefined : current.body._rev;
     }
   }
 
@@ -234,11 +234,13 @@ export class CouchStateDb implements VersionedDb {
    */
   private async namespaceDb(namespace: string): Promise<string> {
     const db = namespaceDbName(this.opts.channelId, namespace);
-    if (this.existing.has(db)) return db;
+    if (this.listed.has(namespace)) return db;
     await this.ensureDb(db);
     this.listed.set(namespace, db);
-    this.listing = this.listing.then(() => this.writeChannelMetadata());
-    await this.listing;
+    // One write of the document at a time; a failed one does not stop the next.
+    const writing = this.listing.then(() => this.writeChannelMetadata());
+    this.listing = writing.catch(() => undefined);
+    await writing;
     return db;
   }
 
