@@ -2,7 +2,6 @@ import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { ChannelBundle } from '../src/channel/channel-bundle.js';
 import { builtInProfile } from '../src/channelconfig/built-in-profile.js';
 import { genesisBlockOfProfile } from '../src/channelconfig/config-block.js';
@@ -23,8 +22,8 @@ import { success, type Chaincode } from '../src/shim/chaincode.js';
 import type { Benchmark, Report } from './harness.js';
 import { costPercent, measureInTurns, observabilityVariants, type Observability } from './observability.js';
 import { median, runInFlight } from './harness.js';
+import { freePortPeerEnv, WEFT_BIN, WeftChild } from './weft-child.js';
 
-const WEFT_BIN = fileURLToPath(new URL('../../bin/weft.cjs', import.meta.url));
 const CHANNELS = 100;
 
 /** The seed's system in one process: chaincode stack, SCCs, and `CHANNELS` ledgers. */
@@ -250,6 +249,43 @@ async function startUp(report: Report): Promise<void> {
   report('restart_to_ready_ms', median(restart), 'ms');
   report('node_bare_start_ms', median(bare), 'ms');
   report('idle_rss_mb', median(rss), 'MB');
+  // The floor for idle_rss_mb: an idle Node.js process, measured the same way.
+  const bareRss: number[] = [];
+  for (let run = 0; run < 3; run++) {
+    bareRss.push((await timeProcess(['-e', "setInterval(() => {}, 1e3); process.stderr.write('ready\\n')"], {}, /ready/)).rssMb);
+  }
+  report('node_bare_rss_mb', median(bareRss), 'MB');
+}
+
+/**
+ * A client command against a running peer, from spawn to exit, as a user or a script pays for it:
+ * `weft channel list` (cscc) and `weft chaincode query` (qscc's GetChainInfo), each beside a bare
+ * `node -e ''` in turns, so that both see the same machine.
+ */
+async function cliCalls(report: Report): Promise<void> {
+  const root = await mkdtemp(join(tmpdir(), 'weft-bench-cli-'));
+  const peer = WeftChild.start(['node', 'start', '--join', 'mychannel'], freePortPeerEnv(root));
+  try {
+    const address = await peer.waitFor(/Peer server listening on (\S+)/);
+    await peer.waitFor(/Started peer/);
+    const env = { CORE_PEER_FILESYSTEMPATH: root, CORE_PEER_ADDRESS: address };
+    const list = [WEFT_BIN, 'channel', 'list'];
+    const query = [WEFT_BIN, 'chaincode', 'query', '-C', 'mychannel', '-n', 'qscc', '-c', '{"Args":["GetChainInfo","mychannel"]}'];
+    const bare: number[] = [];
+    const lists: number[] = [];
+    const queries: number[] = [];
+    for (let run = 0; run < 9; run++) {
+      bare.push((await timeProcess(['-e', ''], {})).ms);
+      lists.push((await timeProcess(list, env)).ms);
+      queries.push((await timeProcess(query, env)).ms);
+    }
+    report('cli_bare_node_ms', median(bare), 'ms');
+    report('cli_query_ms', median(lists), 'ms');
+    report('cli_chaincode_query_ms', median(queries), 'ms');
+  } finally {
+    await peer.stop();
+    await rm(root, { recursive: true, force: true });
+  }
 }
 
 export const seedBenchmark: Benchmark = {
@@ -258,5 +294,6 @@ export const seedBenchmark: Benchmark = {
     await sccDeployment(report);
     await inprocRoundTrips(report);
     await startUp(report);
+    await cliCalls(report);
   },
 };

@@ -4,7 +4,7 @@ import { errorMessage } from '../common/errors/weft-error.js';
 import type { Block } from '../common/protos/common.js';
 import { ClientError } from '../client/client-error.js';
 import { loadCoreConfig } from '../common/config/load-core-config.js';
-import { validateChannelId } from '../ledger/index.js';
+import { validateChannelId } from '../ledger/channel-id.js';
 import { defaultCryptoDir, ensureDefaultCrypto } from '../msp/default-identities.js';
 import { builtInProfile } from '../channelconfig/built-in-profile.js';
 import { genesisBlockOfProfile } from '../channelconfig/config-block.js';
