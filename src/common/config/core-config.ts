@@ -10,20 +10,23 @@ export interface CoreConfig {
   ledger: LedgerConfig;
 }
 
+/** ledger.state.couchDBConfig: the CouchDB server and how the peer talks to it. */
+export interface CouchDbSettings {
+  couchDBAddress: string;
+  username: string;
+  password: string;
+  maxRetries: number;
+  maxRetriesOnStartup: number;
+  requestTimeoutMs: number;
+  maxBatchUpdateSize: number;
+}
+
 /** Fabric's `ledger` section, as far as Weft reads it. */
 export interface LedgerConfig {
   /** ledger.state.stateDatabase: goleveldb (state in the ledger's LevelDB) or CouchDB. */
   stateDatabase: 'goleveldb' | 'CouchDB';
   /** ledger.state.couchDBConfig, read when stateDatabase is CouchDB. */
-  couchDB: {
-    couchDBAddress: string;
-    username: string;
-    password: string;
-    maxRetries: number;
-    maxRetriesOnStartup: number;
-    requestTimeoutMs: number;
-    maxBatchUpdateSize: number;
-  };
+  couchDB: CouchDbSettings;
   /** ledger.state.totalQueryLimit: most results a chaincode's query returns (Fabric: 100000). */
   totalQueryLimit: number;
   /** ledger.state.couchDBConfig.internalQueryLimit: entries a query reads from the database at a time (Fabric: 1000). */

@@ -1,19 +1,13 @@
+import type { CouchDbSettings } from '../../common/config/core-config.js';
 import type { Logger } from '../../common/logging/logging.js';
 import { LedgerError } from '../ledger-error.js';
 import type { VersionedDb } from '../versioned-db.js';
 import { CouchDbClient } from './couchdb-client.js';
 import { CouchStateDb } from './couch-state-db.js';
 
-/** `ledger.state.couchDBConfig`, as the peer reads it from core.yaml. */
-export interface CouchDbConfig {
-  couchDBAddress: string;
-  username: string;
-  password: string;
-  maxRetries: number;
-  maxRetriesOnStartup: number;
-  requestTimeoutMs: number;
+/** `ledger.state.couchDBConfig`, as the peer reads it from core.yaml, with the query batch size. */
+export interface CouchDbConfig extends CouchDbSettings {
   internalQueryLimit: number;
-  maxBatchUpdateSize: number;
 }
 
 /**
