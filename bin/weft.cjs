@@ -21,7 +21,8 @@ try {
 } catch {
   // No cache yet: V8 compiles the bundle itself.
 }
-const script = new vm.Script(Module.wrap(readFileSync(file, 'utf8')), { filename: file, cachedData });
+// The build makes the bundle ASCII only: latin1 reads it the same, without UTF-8's decoding.
+const script = new vm.Script(Module.wrap(readFileSync(file, 'latin1')), { filename: file, cachedData });
 // The build runs the peer and a client command once with this set, so that each cache holds its path compiled.
 if (process.env.WEFT_WRITE_CODE_CACHE === '1') {
   process.once('exit', () => writeFileSync(cacheFile, script.createCachedData()));

@@ -7,7 +7,6 @@ import { ChaincodeAction, ProposalResponsePayload, type ProposalResponse } from 
 import { ChaincodeQueryResponse } from '../common/protos/query.js';
 import { parseSignaturePolicy } from '../policies/signature-policy-dsl.js';
 import { CliError } from './cli-error.js';
-import { writeDevCredentials } from './dev-credentials.js';
 import { clientContext } from './peer-call.js';
 import { endorse, type Endorsed } from '../client/transaction-submission.js';
 import { addOrderingFlags, addPeerFlags, endorsingPeers, order, waitTimeoutOf, type OrderingFlags, type PeerFlags } from './transaction-flow.js';
@@ -246,6 +245,8 @@ export function addChaincodeCommands(program: Command, env: NodeJS.ProcessEnv): 
     .argument('<chaincode>', 'the chaincode as name:version')
     .requiredOption('-o, --output <dir>', 'folder to write client.key, client.crt and peer.crt to')
     .action(async (chaincodeId: string, opts: { output: string }) => {
+      // The chaincode CA's x509 code loads for this command only, not for every invoke and query.
+      const { writeDevCredentials } = await import('./dev-credentials.js');
       const lines = await writeDevCredentials({ chaincodeId, outDir: opts.output, env });
       process.stdout.write(`${lines.join('\n')}\n`);
     });

@@ -1,6 +1,5 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { defaultCryptoConfig, generateCrypto } from './cryptogen/index.js';
 
 /**
  * Where the organisations' crypto of the embedded defaults lives, and who is who in it: the peer
@@ -38,6 +37,8 @@ export function defaultUserIdentity(cryptoDir: string, user = 'Admin'): { mspDir
  */
 export async function ensureDefaultCrypto(cryptoDir: string): Promise<boolean> {
   if (existsSync(defaultOrgDir(cryptoDir))) return false;
+  // Loaded only to generate: its x509 and ASN.1 libraries would cost every CLI call and restart ~5 ms.
+  const { defaultCryptoConfig, generateCrypto } = await import('./cryptogen/index.js');
   const orgs = await generateCrypto(defaultCryptoConfig(), cryptoDir);
   return orgs.some((org) => org.generated);
 }
