@@ -5,10 +5,6 @@ import type { Block } from '../common/protos/common.js';
 import { ClientError } from '../client/client-error.js';
 import { loadCoreConfig } from '../common/config/load-core-config.js';
 import { validateChannelId } from '../ledger/channel-id.js';
-import { defaultCryptoDir, ensureDefaultCrypto } from '../msp/default-identities.js';
-import { builtInProfile } from '../channelconfig/built-in-profile.js';
-import { genesisBlockOfProfile } from '../channelconfig/config-block.js';
-import { loadProfile } from '../channelconfig/configtx.js';
 import { CliError } from './cli-error.js';
 import { writeOutputFile } from './output-file.js';
 import { BlockchainInfo } from '../common/protos/common.js';
@@ -17,8 +13,6 @@ import { ChannelQueryResponse } from '../common/protos/query.js';
 import { callPeer, clientContext, ordererTarget } from './peer-call.js';
 import { DeliverClient } from '../client/deliver-client.js';
 import { dialAddress } from '../comm/dial-address.js';
-import { OsnadminClient } from '../client/osnadmin-client.js';
-import { lastConfigIndexOf } from '../orderer/block-signature.js';
 
 const text = (s: string): Buffer => Buffer.from(s);
 
@@ -39,6 +33,8 @@ export function addChannelCommands(program: Command, env: NodeJS.ProcessEnv): vo
     .option('--crypto <dir>', 'a cryptogen output folder for the built-in test-network profile (OrdererMSP + Org1MSP, etcdraft at 127.0.0.1:7050)')
     .action(async (opts: { channelID: string; outputBlock: string; config?: string; profile?: string; crypto?: string }) => {
       validateChannelId(opts.channelID);
+      // Making config blocks (configtx.yaml, MSP folders, policies) loads for genesis and create only.
+      const { genesisBlockFor } = await import('./channel-genesis.js');
       const block = await genesisBlockFor(opts, env);
       await writeOutputFile(opts.outputBlock, block.serializeBinary(), 'the block');
       process.stdout.write(`Wrote the genesis block of channel ${opts.channelID} to ${opts.outputBlock}\n`);
@@ -110,6 +106,7 @@ export function addChannelCommands(program: Command, env: NodeJS.ProcessEnv): vo
       if (!config.peer.orderer.enabled) {
         throw new CliError('BAD_INPUT', 'the peer runs no embedded orderer (peer.orderer.enabled is false): join the orderer with `weft osnadmin channel join`, then the peer with `weft channel join`');
       }
+      const [{ genesisBlockFor }, { OsnadminClient }] = await Promise.all([import('./channel-genesis.js'), import('../client/osnadmin-client.js')]);
       const block = (await genesisBlockFor(opts, env)).serializeBinary();
       const file = opts.outputBlock ?? `${opts.channelID}.block`;
       await writeOutputFile(file, block, 'the block');
@@ -139,7 +136,10 @@ export function addChannelCommands(program: Command, env: NodeJS.ProcessEnv): vo
           throw new ClientError('NOT_FOUND', `no block ${at} on channel ${opts.channelID}`);
         };
         let block: Block;
-        if (which === 'config') block = await one(lastConfigIndexOf(await one('newest')));
+        if (which === 'config') {
+          const { lastConfigIndexOf } = await import('../orderer/block-signature.js');
+          block = await one(lastConfigIndexOf(await one('newest')));
+        }
         else block = await one(which === 'newest' ? 'newest' : which === 'oldest' ? 0 : Number(which));
         const file = outputFile ?? `${opts.channelID}_${which}.block`;
         await writeOutputFile(file, block.serializeBinary(), 'the block');
@@ -159,19 +159,4 @@ function adminError(body: Buffer): string {
     // not JSON: shown as it came
   }
   return body.toString('utf8');
-}
-
-/** The block `channel genesis` writes, from the options that choose where its configuration comes from. */
-async function genesisBlockFor(opts: { channelID: string; config?: string; profile?: string; crypto?: string }, env: NodeJS.ProcessEnv): Promise<Block> {
-  if (opts.config !== undefined || opts.profile !== undefined) {
-    if (opts.config === undefined || opts.profile === undefined) throw new CliError('BAD_INPUT', '--config and --profile go together');
-    if (opts.crypto !== undefined) throw new CliError('BAD_INPUT', '--crypto is for the built-in profile: not with --config');
-    return genesisBlockOfProfile(await loadProfile(opts.profile, opts.config), opts.channelID);
-  }
-  if (opts.crypto !== undefined) return genesisBlockOfProfile(builtInProfile(opts.crypto), opts.channelID);
-  // Neither: the built-in profile over the default crypto of the peer's data folder, as `node start --join` makes it.
-  const config = await loadCoreConfig({ env });
-  const cryptoDir = defaultCryptoDir(config.peer.fileSystemPath);
-  await ensureDefaultCrypto(cryptoDir);
-  return genesisBlockOfProfile(builtInProfile(cryptoDir), opts.channelID);
 }
