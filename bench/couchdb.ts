@@ -15,7 +15,7 @@ import { createGenesisBlock } from '../src/ledger/genesis-block.js';
 import { CouchStateDbProvider } from '../src/ledger/index.js';
 import { KvLedgerProvider } from '../src/ledger/kv-ledger-provider.js';
 import type { NamespaceRwSet, PeerLedger } from '../src/ledger/ledger.js';
-import { toTxReadWriteSet } from '../src/ledger/rwset-codec.js';
+import { toTxReadWriteSetBytes } from '../src/ledger/rwset-codec.js';
 import { createEndorserTxEnvelope } from '../src/ledger/tx-envelope.js';
 
 const CHANNEL = 'benchchannel';
@@ -50,7 +50,7 @@ async function commitRound(ledger: PeerLedger, round: number): Promise<void> {
         const key = w % 2 === 0 ? `asset-${block}-${t}-${w}` : `asset-${Math.max(0, block - BLOCKS_PER_ROUND)}-${t}-${w}`;
         ns.writes.push({ key, value: Buffer.from(JSON.stringify({ docType: 'asset', owner: `owner${t}`, round, w })), isDelete: false });
       }
-      const results = toTxReadWriteSet([ns]).serializeBinary();
+      const results = toTxReadWriteSetBytes([ns]);
       envelopes.push(createEndorserTxEnvelope({ channelId: CHANNEL, txId: `tx-${number}-${t}`, results, chaincodeName: 'assets' }).serializeBinary());
     }
     await ledger.commit(newBlock({ number, previousHash, envelopes }));

@@ -11,7 +11,7 @@ import { createGenesisBlock } from '../src/ledger/genesis-block.js';
 import { KvLedgerProvider } from '../src/ledger/kv-ledger-provider.js';
 import type { NamespaceRwSet, PeerLedger } from '../src/ledger/ledger.js';
 import type { Block } from '../src/ledger/protos.js';
-import { toTxReadWriteSet } from '../src/ledger/rwset-codec.js';
+import { toTxReadWriteSetBytes } from '../src/ledger/rwset-codec.js';
 import { createEndorserTxEnvelope } from '../src/ledger/tx-envelope.js';
 
 const CHANNEL = 'benchchannel';
@@ -26,7 +26,7 @@ function writeTx(txId: string, keys: string[]): Uint8Array {
     writes: keys.map((key) => ({ key, value: VALUE, isDelete: false })),
     metadataWrites: [],
   };
-  const results = toTxReadWriteSet([ns]).serializeBinary();
+  const results = toTxReadWriteSetBytes([ns]);
   return createEndorserTxEnvelope({ channelId: CHANNEL, txId, results, chaincodeName: 'bench' }).serializeBinary();
 }
 

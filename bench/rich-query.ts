@@ -12,7 +12,7 @@ import { createGenesisBlock } from '../src/ledger/genesis-block.js';
 import type { IndexDefinition } from '../src/ledger/index.js';
 import { KvLedgerProvider } from '../src/ledger/kv-ledger-provider.js';
 import type { NamespaceRwSet, PeerLedger } from '../src/ledger/ledger.js';
-import { toTxReadWriteSet } from '../src/ledger/rwset-codec.js';
+import { toTxReadWriteSetBytes } from '../src/ledger/rwset-codec.js';
 import { createEndorserTxEnvelope } from '../src/ledger/tx-envelope.js';
 
 const CHANNEL = 'benchchannel';
@@ -40,7 +40,7 @@ async function load(ledger: PeerLedger): Promise<void> {
         const i = first + t * 100 + w;
         ns.writes.push({ key: `asset${String(i).padStart(6, '0')}`, value: asset(i), isDelete: false });
       }
-      const results = toTxReadWriteSet([ns]).serializeBinary();
+      const results = toTxReadWriteSetBytes([ns]);
       envelopes.push(createEndorserTxEnvelope({ channelId: CHANNEL, txId: `load-${number}-${t}`, results, chaincodeName: 'assets' }).serializeBinary());
     }
     await ledger.commit(newBlock({ number, previousHash, envelopes }));

@@ -3,7 +3,7 @@
  * QueryExecutor, TxSimulator, HistoryQueryExecutor), in TypeScript. Chaincode support and the SCCs
  * depend on these interfaces only, so the store behind them can change without touching them.
  */
-import type { Block, BlockchainInfo, ProcessedTransaction, TxReadWriteSet } from './protos.js';
+import type { Block, BlockchainInfo, ProcessedTransaction } from './protos.js';
 
 /** Height of the committing block and position of the transaction in it. */
 export interface Version {
@@ -170,9 +170,7 @@ export interface TxSimulationResults {
   txId: string;
   /** Sorted as Fabric sorts them: namespaces, reads, writes and metadata writes by key. */
   namespaces: NamespaceRwSet[];
-  /** The same, as the `rwset.TxReadWriteSet` protobuf endorsers sign. */
-  pubSimulationResults: TxReadWriteSet;
-  /** `pubSimulationResults` serialized: the `results` of the ChaincodeAction. */
+  /** The same as the serialized `rwset.TxReadWriteSet` endorsers sign: the `results` of the ChaincodeAction. */
   pubSimulationBytes: Uint8Array;
   /**
    * The private writes, a serialized `rwset.TxPvtReadWriteSet`: never in a block; the endorser

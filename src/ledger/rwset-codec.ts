@@ -1,151 +1,142 @@
 import type { CollectionRwSet, KeyMetadataWrite, KeyRead, KeyWrite, NamespaceRwSet, Version } from './ledger.js';
 import { sha256 } from './private-data-keys.js';
 import { forEachField, repeatedBytesField, utf8 } from './proto-wire.js';
-import { kvrwset, rwset, type TxPvtReadWriteSet, type TxReadWriteSet } from './protos.js';
+import jspb from 'google-protobuf';
 
-/** Builds the `rwset.TxReadWriteSet` protobuf (data model KV) of sorted namespace sets. */
-export function toTxReadWriteSet(namespaces: readonly NamespaceRwSet[]): TxReadWriteSet {
-  return toTxRwSets(namespaces).pub;
+/** The serialized `rwset.TxReadWriteSet` (data model KV) of sorted namespace sets. */
+export function toTxReadWriteSetBytes(namespaces: readonly NamespaceRwSet[]): Uint8Array {
+  return toTxRwSetBytes(namespaces).pub;
 }
 
 /**
- * Builds the public results, where each collection appears as hashes of its keys and values
+ * Serializes the public results, where each collection appears as hashes of its keys and values
  * (and of its private write set), and the private results holding the collections' writes in
- * the clear: undefined when no collection was written.
+ * the clear: undefined when no collection was written. Written field by field, in field-number
+ * order with proto3's defaults left out, as the generated code and Go's marshaller write them:
+ * this runs for every endorsement, and building the messages as objects first cost several times
+ * the writing.
  */
-export function toTxRwSets(namespaces: readonly NamespaceRwSet[]): { pub: TxReadWriteSet; pvt: TxPvtReadWriteSet | undefined } {
-  const txRwSet = new rwset.TxReadWriteSet();
-  txRwSet.setDataModel(rwset.TxReadWriteSet.DataModel.KV);
-  const pvtNamespaces: InstanceType<typeof rwset.NsPvtReadWriteSet>[] = [];
-  txRwSet.setNsRwsetList(
-    namespaces.map((ns) => {
-      const kv = new kvrwset.KVRWSet();
-      kv.setReadsList(ns.reads.map(toKvRead));
-      kv.setRangeQueriesInfoList(
-        ns.rangeQueries.map((rq) => {
-          const info = new kvrwset.RangeQueryInfo();
-          info.setStartKey(rq.startKey);
-          info.setEndKey(rq.endKey);
-          info.setItrExhausted(rq.itrExhausted);
-          const raw = new kvrwset.QueryReads();
-          raw.setKvReadsList(rq.reads.map(toKvRead));
-          info.setRawReads(raw);
-          return info;
-        }),
-      );
-      kv.setWritesList(ns.writes.map(toKvWrite));
-      kv.setMetadataWritesList(ns.metadataWrites.map(toKvMetadataWrite));
-      const nsRwSet = new rwset.NsReadWriteSet();
-      nsRwSet.setNamespace(ns.namespace);
-      nsRwSet.setRwset(kv.serializeBinary());
-      if (ns.collections !== undefined) {
-        const pvt = addCollections(nsRwSet, ns.namespace, ns.collections);
-        if (pvt !== undefined) pvtNamespaces.push(pvt);
+export function toTxRwSetBytes(namespaces: readonly NamespaceRwSet[]): { pub: Uint8Array; pvt: Uint8Array | undefined } {
+  const pub = new jspb.BinaryWriter();
+  const pvtNamespaces: Array<{ namespace: string; collections: Array<{ collection: string; rwset: Uint8Array }> }> = [];
+  // data_model (field 1) is KV, proto3's default: not written.
+  for (const ns of namespaces) {
+    pub.writeMessage(2, ns, (n: NamespaceRwSet, w: jspb.BinaryWriter) => {
+      if (n.namespace !== '') w.writeString(1, n.namespace);
+      const kv = kvRwSetBytes(n);
+      if (kv.length > 0) w.writeBytes(2, kv);
+      const pvtCollections: Array<{ collection: string; rwset: Uint8Array }> = [];
+      for (const c of n.collections ?? []) {
+        let pvtRwSet: Uint8Array | undefined;
+        if (c.writes.length > 0 || c.metadataWrites.length > 0) {
+          pvtRwSet = kvRwSetBytes({ reads: [], rangeQueries: [], writes: c.writes, metadataWrites: c.metadataWrites });
+          pvtCollections.push({ collection: c.collection, rwset: pvtRwSet });
+        }
+        w.writeMessage(3, c, () => writeCollectionHashes(w, c, pvtRwSet));
       }
-      return nsRwSet;
-    }),
-  );
-  if (pvtNamespaces.length === 0) return { pub: txRwSet, pvt: undefined };
-  const pvt = new rwset.TxPvtReadWriteSet();
-  pvt.setDataModel(rwset.TxReadWriteSet.DataModel.KV);
-  pvt.setNsPvtRwsetList(pvtNamespaces);
-  return { pub: txRwSet, pvt };
+      if (pvtCollections.length > 0) pvtNamespaces.push({ namespace: n.namespace, collections: pvtCollections });
+    });
+  }
+  return { pub: pub.getResultBuffer(), pvt: pvtNamespaces.length === 0 ? undefined : txPvtRwSetBytes(pvtNamespaces) };
 }
 
-/**
- * Adds each collection's hashes to the namespace's public set, and returns the collections'
- * private writes (undefined when the transaction only read them).
- */
-function addCollections(
-  nsRwSet: InstanceType<typeof rwset.NsReadWriteSet>,
-  namespace: string,
-  collections: readonly CollectionRwSet[],
-): InstanceType<typeof rwset.NsPvtReadWriteSet> | undefined {
-  const pvtCollections: InstanceType<typeof rwset.CollectionPvtReadWriteSet>[] = [];
-  nsRwSet.setCollectionHashedRwsetList(
-    collections.map((c) => {
-      const hashed = toCollectionHashedRwSet(c);
-      if (c.writes.length === 0 && c.metadataWrites.length === 0) return hashed;
-      const pvtKv = new kvrwset.KVRWSet();
-      pvtKv.setWritesList(c.writes.map(toKvWrite));
-      pvtKv.setMetadataWritesList(c.metadataWrites.map(toKvMetadataWrite));
-      const pvtBytes = pvtKv.serializeBinary();
-      hashed.setPvtRwsetHash(sha256(pvtBytes));
-      const pvtCollection = new rwset.CollectionPvtReadWriteSet();
-      pvtCollection.setCollectionName(c.collection);
-      pvtCollection.setRwset(pvtBytes);
-      pvtCollections.push(pvtCollection);
-      return hashed;
-    }),
-  );
-  if (pvtCollections.length === 0) return undefined;
-  const nsPvt = new rwset.NsPvtReadWriteSet();
-  nsPvt.setNamespace(namespace);
-  nsPvt.setCollectionPvtRwsetList(pvtCollections);
-  return nsPvt;
+/** A `kvrwset.KVRWSet`: reads 1, range queries 2, writes 3, metadata writes 4. */
+function kvRwSetBytes(ns: Pick<NamespaceRwSet, 'reads' | 'rangeQueries' | 'writes' | 'metadataWrites'>): Uint8Array {
+  const w = new jspb.BinaryWriter();
+  for (const r of ns.reads) w.writeMessage(1, r, writeKvRead);
+  for (const rq of ns.rangeQueries) {
+    w.writeMessage(2, rq, () => {
+      if (rq.startKey !== '') w.writeString(1, rq.startKey);
+      if (rq.endKey !== '') w.writeString(2, rq.endKey);
+      if (rq.itrExhausted) w.writeBool(3, true);
+      // raw_reads (a oneof member): written even when it holds no read.
+      w.writeMessage(4, rq.reads, () => {
+        for (const r of rq.reads) w.writeMessage(1, r, writeKvRead);
+      });
+    });
+  }
+  for (const write of ns.writes) {
+    w.writeMessage(3, write, () => {
+      if (write.key !== '') w.writeString(1, write.key);
+      if (write.isDelete) w.writeBool(2, true);
+      if (write.value !== undefined && write.value.length > 0) w.writeBytes(3, write.value);
+    });
+  }
+  for (const m of ns.metadataWrites) {
+    w.writeMessage(4, m, () => {
+      if (m.key !== '') w.writeString(1, m.key);
+      writeMetadataEntries(w, m.entries);
+    });
+  }
+  return w.getResultBuffer();
 }
 
-function toCollectionHashedRwSet(c: CollectionRwSet): InstanceType<typeof rwset.CollectionHashedReadWriteSet> {
-  const hashedRwSet = new kvrwset.HashedRWSet();
-  hashedRwSet.setHashedReadsList(
-    c.reads.map((r) => {
-      const read = new kvrwset.KVReadHash();
-      read.setKeyHash(sha256(r.key));
-      if (r.version !== undefined) read.setVersion(toKvVersion(r.version));
-      return read;
-    }),
-  );
-  hashedRwSet.setHashedWritesList(
-    c.writes.map((w) => {
-      const write = new kvrwset.KVWriteHash();
-      write.setKeyHash(sha256(w.key));
-      write.setIsDelete(w.isDelete);
-      write.setIsPurge(w.isPurge);
-      if (!w.isDelete && w.value !== undefined) write.setValueHash(sha256(w.value));
-      return write;
-    }),
-  );
-  hashedRwSet.setMetadataWritesList(
-    c.metadataWrites.map((m) => {
-      const write = new kvrwset.KVMetadataWriteHash();
-      write.setKeyHash(sha256(m.key));
-      write.setEntriesList(m.entries.map(toKvMetadataEntry));
-      return write;
-    }),
-  );
-  const hashed = new rwset.CollectionHashedReadWriteSet();
-  hashed.setCollectionName(c.collection);
-  hashed.setHashedRwset(hashedRwSet.serializeBinary());
-  return hashed;
+/** A `rwset.CollectionHashedReadWriteSet`: name 1, the `kvrwset.HashedRWSet` 2, the private set's hash 3. */
+function writeCollectionHashes(w: jspb.BinaryWriter, c: CollectionRwSet, pvtRwSet: Uint8Array | undefined): void {
+  if (c.collection !== '') w.writeString(1, c.collection);
+  const hashed = new jspb.BinaryWriter();
+  for (const r of c.reads) {
+    hashed.writeMessage(1, r, () => {
+      hashed.writeBytes(1, sha256(r.key));
+      if (r.version !== undefined) hashed.writeMessage(2, r.version, writeVersion);
+    });
+  }
+  for (const write of c.writes) {
+    hashed.writeMessage(2, write, () => {
+      hashed.writeBytes(1, sha256(write.key));
+      if (write.isDelete) hashed.writeBool(2, true);
+      if (!write.isDelete && write.value !== undefined) hashed.writeBytes(3, sha256(write.value));
+      if (write.isPurge) hashed.writeBool(4, true);
+    });
+  }
+  for (const m of c.metadataWrites) {
+    hashed.writeMessage(3, m, () => {
+      hashed.writeBytes(1, sha256(m.key));
+      writeMetadataEntries(hashed, m.entries);
+    });
+  }
+  const hashedBytes = hashed.getResultBuffer();
+  if (hashedBytes.length > 0) w.writeBytes(2, hashedBytes);
+  if (pvtRwSet !== undefined) w.writeBytes(3, sha256(pvtRwSet));
 }
 
-function toKvWrite(w: KeyWrite): InstanceType<typeof kvrwset.KVWrite> {
-  const write = new kvrwset.KVWrite();
-  write.setKey(w.key);
-  write.setIsDelete(w.isDelete);
-  if (w.value !== undefined) write.setValue(w.value);
-  return write;
+/** A `rwset.TxPvtReadWriteSet` of the collections' private write sets. */
+function txPvtRwSetBytes(namespaces: ReadonlyArray<{ namespace: string; collections: ReadonlyArray<{ collection: string; rwset: Uint8Array }> }>): Uint8Array {
+  const w = new jspb.BinaryWriter();
+  for (const ns of namespaces) {
+    w.writeMessage(2, ns, () => {
+      if (ns.namespace !== '') w.writeString(1, ns.namespace);
+      for (const c of ns.collections) {
+        w.writeMessage(2, c, () => {
+          if (c.collection !== '') w.writeString(1, c.collection);
+          if (c.rwset.length > 0) w.writeBytes(2, c.rwset);
+        });
+      }
+    });
+  }
+  return w.getResultBuffer();
 }
 
-function toKvMetadataWrite(m: KeyMetadataWrite): InstanceType<typeof kvrwset.KVMetadataWrite> {
-  const write = new kvrwset.KVMetadataWrite();
-  write.setKey(m.key);
-  write.setEntriesList(m.entries.map(toKvMetadataEntry));
-  return write;
+/** A `kvrwset.KVRead`: key 1, version 2 (left out for a key that did not exist). */
+function writeKvRead(r: KeyRead, w: jspb.BinaryWriter): void {
+  if (r.key !== '') w.writeString(1, r.key);
+  if (r.version !== undefined) w.writeMessage(2, r.version, writeVersion);
 }
 
-function toKvMetadataEntry(e: { name: string; value: Uint8Array }): InstanceType<typeof kvrwset.KVMetadataEntry> {
-  const entry = new kvrwset.KVMetadataEntry();
-  entry.setName(e.name);
-  entry.setValue(e.value);
-  return entry;
+/** A `kvrwset.Version`: block number 1, transaction number 2. */
+function writeVersion(v: Version, w: jspb.BinaryWriter): void {
+  if (v.blockNum !== 0) w.writeUint64(1, v.blockNum);
+  if (v.txNum !== 0) w.writeUint64(2, v.txNum);
 }
 
-function toKvVersion(v: Version): InstanceType<typeof kvrwset.Version> {
-  const version = new kvrwset.Version();
-  version.setBlockNum(v.blockNum);
-  version.setTxNum(v.txNum);
-  return version;
+/** Repeated `kvrwset.KVMetadataEntry` (name 1, value 2) as field 2 of a metadata write. */
+function writeMetadataEntries(w: jspb.BinaryWriter, entries: ReadonlyArray<{ name: string; value: Uint8Array }>): void {
+  for (const e of entries) {
+    w.writeMessage(2, e, () => {
+      if (e.name !== '') w.writeString(1, e.name);
+      if (e.value.length > 0) w.writeBytes(2, e.value);
+    });
+  }
 }
 
 /** A collection's part of the public results: hashes only. */
@@ -328,17 +319,5 @@ function readKvRead(bytes: Uint8Array): KeyRead {
     else if (field === 2 && b !== undefined) version = readVersion(b);
   });
   return { key, version };
-}
-
-function toKvRead(r: KeyRead): InstanceType<typeof kvrwset.KVRead> {
-  const read = new kvrwset.KVRead();
-  read.setKey(r.key);
-  if (r.version !== undefined) {
-    const version = new kvrwset.Version();
-    version.setBlockNum(r.version.blockNum);
-    version.setTxNum(r.version.txNum);
-    read.setVersion(version);
-  }
-  return read;
 }
 

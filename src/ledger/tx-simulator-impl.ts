@@ -12,7 +12,7 @@ import type {
 } from './ledger.js';
 import { LedgerError } from './ledger-error.js';
 import { QueryExecutorImpl } from './query-executor-impl.js';
-import { toTxRwSets } from './rwset-codec.js';
+import { toTxRwSetBytes } from './rwset-codec.js';
 
 interface NamespaceSets {
   reads: Map<string, KeyRead>;
@@ -118,14 +118,8 @@ export class TxSimulatorImpl extends QueryExecutorImpl implements TxSimulator {
       }
       namespaces.push(ns);
     }
-    const { pub, pvt } = toTxRwSets(namespaces);
-    return {
-      txId: this.txId,
-      namespaces,
-      pubSimulationResults: pub,
-      pubSimulationBytes: pub.serializeBinary(),
-      pvtSimulationBytes: pvt?.serializeBinary(),
-    };
+    const { pub, pvt } = toTxRwSetBytes(namespaces);
+    return { txId: this.txId, namespaces, pubSimulationBytes: pub, pvtSimulationBytes: pvt };
   }
 
   protected override recordRead(namespace: string, key: string, version: Version | undefined): void {

@@ -8,7 +8,7 @@ import { HeaderType } from '../../src/common/protos/proposal.js';
 import { validationCodeName } from '../../src/common/protos/orderer.js';
 import type { LsccDefinitionSource } from '../../src/chaincode/lscc-definition-source.js';
 import type { NamespaceRwSet, PeerLedger } from '../../src/ledger/index.js';
-import { toTxRwSets } from '../../src/ledger/rwset-codec.js';
+import { toTxRwSetBytes } from '../../src/ledger/rwset-codec.js';
 import type { SigningIdentity } from '../../src/msp/signing-identity.js';
 import { captureLogging } from '../helpers/capture-logging.js';
 import { endorse, nextBlock, twoOrgChannel, type TwoOrgIdentities } from '../helpers/two-org-channel.js';
@@ -37,7 +37,7 @@ function lifecycleTx(
     metadataWrites: [],
     collections: Object.entries(writes.collections ?? {}).map(([collection, keys]) => ({ collection, reads: [], writes: keys.map((k) => ({ ...write(k), isPurge: false })), metadataWrites: [] })),
   };
-  const results = toTxRwSets([ns]).pub.serializeBinary();
+  const results = toTxRwSetBytes([ns]).pub;
   return createTransactionEnvelope(signed, endorse(signed, { chaincode: '_lifecycle', version: '0.1.0', results, endorsers }), ids.org1Admin);
 }
 
