@@ -4,18 +4,13 @@ import type { ExecutionResult } from '../chaincode/chaincode-support.js';
 import type { CCContext, ChaincodeContainerInfo, StateHistoryExecutor, StateSimulator, TransactionParams } from '../chaincode/chaincode-context.js';
 import { errorMessage } from '../common/errors/weft-error.js';
 import type { Logger } from '../common/logging/logging.js';
-import { ChaincodeID, Response, type ChaincodeDeploymentSpec, type ChaincodeEvent, type ChaincodeInput } from '../common/protos/peer.js';
+import { Response, type ChaincodeDeploymentSpec, type ChaincodeEvent, type ChaincodeInput } from '../common/protos/peer.js';
 import { decodeSpec } from '../scc/lscc/lscc.js';
-import {
-  ChaincodeAction,
-  Endorsement,
-  ProposalResponse,
-  ProposalResponsePayload,
-  type SignedProposal,
-} from '../common/protos/proposal.js';
+import { Endorsement, ProposalResponse, type SignedProposal } from '../common/protos/proposal.js';
 import { EndorserError } from './endorser-error.js';
 import { AccessDeniedError, validateProposal, type CreatorDeserializer, type CreatorIdentity } from './proposal-validator.js';
 import { unpackProposal, type UnpackedProposal } from './unpacked-proposal.js';
+import { responsePayloadBytes } from './response-payload.js';
 
 /** Runs chaincode (ChaincodeSupport). */
 export interface ChaincodeExecutor {
@@ -341,18 +336,7 @@ function proposalResponse(
   if (response.getPayload() === '') response.setPayload(NO_BYTES);
   pr.setResponse(response);
   if (response.getStatus() < ERROR_THRESHOLD) {
-    const action = new ChaincodeAction();
-    action.setResults(results);
-    action.setEvents(event === undefined ? NO_BYTES : event.serializeBinary());
-    action.setResponse(response);
-    const id = new ChaincodeID();
-    id.setName(up.chaincodeName);
-    id.setVersion(version);
-    action.setChaincodeId(id);
-    const payload = new ProposalResponsePayload();
-    payload.setProposalHash(up.proposalHash);
-    payload.setExtension$(action.serializeBinary());
-    const payloadBytes = payload.serializeBinary();
+    const payloadBytes = responsePayloadBytes({ proposalHash: up.proposalHash, results, event, response, chaincodeName: up.chaincodeName, chaincodeVersion: version });
     pr.setPayload(payloadBytes);
     if (up.channelId !== '' && signer !== undefined) {
       const endorser = signer.serialize();
