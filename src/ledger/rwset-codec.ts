@@ -1,6 +1,6 @@
 import type { CollectionRwSet, KeyMetadataWrite, KeyRead, KeyWrite, NamespaceRwSet, Version } from './ledger.js';
 import { sha256 } from './private-data-keys.js';
-import { forEachField, repeatedBytesField, utf8 } from './proto-wire.js';
+import { forEachField, repeatedBytesField, utf8 } from '../common/protos/proto-wire.js';
 import jspb from 'google-protobuf';
 
 /** The serialized `rwset.TxReadWriteSet` (data model KV) of sorted namespace sets. */

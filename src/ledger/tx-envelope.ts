@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { TxSimulationResults } from './ledger.js';
 import { common, peer, Timestamp, type Envelope, type ProtoTimestamp } from './protos.js';
-import { bytesField, forEachField, repeatedBytesField, utf8 } from './proto-wire.js';
+import { bytesField, forEachField, repeatedBytesField, utf8 } from '../common/protos/proto-wire.js';
 
 export interface EndorserTxEnvelopeOptions {
   channelId: string;

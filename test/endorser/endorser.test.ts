@@ -60,6 +60,28 @@ describe('Endorser, through the peer listener', () => {
     const wrongType = new SignedProposal();
     wrongType.setProposalBytes(p.serializeBinary());
     assert.equal((await answer(wrongType)).message, 'invalid header type 0: a proposal is ENDORSER_TRANSACTION or CONFIG');
+
+    // A well-formed proposal with one part replaced by `swap`.
+    const reshaped = (swap: (parts: { header: InstanceType<typeof Header>; channelHeader: ChannelHeader; proposal: Proposal }) => void): SignedProposal => {
+      const good = Proposal.deserializeBinary(proposal({ channelId: 'ch', chaincodeName: 'qscc', args: ['GetChainInfo', 'ch'] }).getProposalBytes_asU8());
+      const goodHeader = Header.deserializeBinary(good.getHeader_asU8());
+      const parts = { proposal: good, header: goodHeader, channelHeader: ChannelHeader.deserializeBinary(goodHeader.getChannelHeader_asU8()) };
+      swap(parts);
+      parts.header.setChannelHeader(parts.channelHeader.serializeBinary());
+      parts.proposal.setHeader(parts.header.serializeBinary());
+      const signed = new SignedProposal();
+      signed.setProposalBytes(parts.proposal.serializeBinary());
+      return signed;
+    };
+    const noTxId = reshaped(({ channelHeader }) => channelHeader.setTxId(''));
+    assert.equal((await answer(noTxId)).message, 'the proposal has no transaction ID');
+    const noChaincode = reshaped(({ channelHeader, proposal: p }) => {
+      channelHeader.setExtension$(new Uint8Array(0));
+      p.setPayload(new Uint8Array(0));
+    });
+    assert.equal((await answer(noChaincode)).message, 'the proposal names no chaincode');
+    const junkPayload = reshaped(({ proposal: p }) => p.setPayload(Buffer.from([0x0a, 0x05, 0x01])));
+    assert.match((await answer(junkPayload)).message, /^error unmarshalling the chaincode proposal payload: /);
   });
 
   test('an unknown channel, an unknown chaincode, and user chaincode on the system channel are refused by name', async () => {

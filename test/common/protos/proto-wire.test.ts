@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { bytesField, forEachField, repeatedBytesField, utf8 } from '../../src/ledger/proto-wire.js';
-import { common } from '../../src/ledger/protos.js';
-import { Timestamp } from '../../src/ledger/protos.js';
+import { bytesField, forEachField, repeatedBytesField, utf8 } from '../../../src/common/protos/proto-wire.js';
+import { common } from '../../../src/ledger/protos.js';
+import { Timestamp } from '../../../src/ledger/protos.js';
 
 test('reads fields of a message serialized by google-protobuf', () => {
   const ts = new Timestamp();
