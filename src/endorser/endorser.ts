@@ -89,8 +89,12 @@ export interface EndorserOptions<I extends CreatorIdentity = CreatorIdentity> {
   containerTypeOf(name: string, version: string): string;
   /** How user chaincode runs: from `_lifecycle`'s definitions, or lscc's. */
   endorsementInfo: EndorsementInfoSource;
-  /** Told of each endorsement the peer signs (its payload and the Endorsement), e.g. so the committer need not verify it again. */
-  onEndorsed?: (channelId: string, payload: Uint8Array, endorsement: Endorsement) => void;
+  /**
+   * Told of each endorsement the peer signs: the endorser's serialized identity, the message signed
+   * (the response payload, then the endorser) and the signature; e.g. so the committer need not
+   * verify it again.
+   */
+  onEndorsed?: (channelId: string, endorsed: OwnEndorsement) => void;
   metrics?: EndorserMetrics | undefined;
   logger: Logger;
 }
@@ -228,9 +232,8 @@ export class Endorser<I extends CreatorIdentity = CreatorIdentity> {
       // Private writes wait for their block in the transient store. (Init, run inside lscc's
       // deploy, cannot make any: the handler refuses private data in Init.)
       if (pvt !== undefined && response.getStatus() < 400) await ledger?.storeTransientPrivateData(up.txId, pvt);
-      const reply = proposalResponse(up, version, response, simulation?.pubSimulationBytes ?? new Uint8Array(), event, endorse ? this.opts.signer : undefined);
-      const endorsement = reply.getEndorsement();
-      if (endorsement !== undefined) this.opts.onEndorsed?.(up.channelId, reply.getPayload_asU8(), endorsement);
+      const { reply, endorsed } = proposalResponse(up, version, response, simulation?.pubSimulationBytes ?? new Uint8Array(), event, endorse ? this.opts.signer : undefined);
+      if (endorsed !== undefined) this.opts.onEndorsed?.(up.channelId, endorsed);
       return reply;
     } finally {
       sim?.done();
@@ -322,6 +325,13 @@ const NO_BYTES = new Uint8Array(0);
  * signer is given (an evaluation): the signature covers the payload bytes followed by the peer's
  * serialized identity.
  */
+/** An endorsement this peer signed: its identity, and the bytes it signed (the response payload, then the endorser). */
+export interface OwnEndorsement {
+  endorser: Uint8Array;
+  message: Uint8Array;
+  signature: Uint8Array;
+}
+
 function proposalResponse(
   up: UnpackedProposal,
   version: string,
@@ -329,24 +339,24 @@ function proposalResponse(
   results: Uint8Array,
   event: ChaincodeEvent | undefined,
   signer: EndorsementSigner | undefined,
-): ProposalResponse {
-  const pr = new ProposalResponse();
-  pr.setVersion(1);
+): { reply: ProposalResponse; endorsed?: OwnEndorsement } {
+  const reply = new ProposalResponse();
+  reply.setVersion(1);
   // Empty bytes set as such: google-protobuf's default for bytes is '', which it base64-decodes on every serialization.
   if (response.getPayload() === '') response.setPayload(NO_BYTES);
-  pr.setResponse(response);
-  if (response.getStatus() < ERROR_THRESHOLD) {
-    const payloadBytes = responsePayloadBytes({ proposalHash: up.proposalHash, results, event, response, chaincodeName: up.chaincodeName, chaincodeVersion: version });
-    pr.setPayload(payloadBytes);
-    if (up.channelId !== '' && signer !== undefined) {
-      const endorser = signer.serialize();
-      const endorsement = new Endorsement();
-      endorsement.setEndorser(endorser);
-      endorsement.setSignature(signer.sign(Buffer.concat([payloadBytes, endorser])));
-      pr.setEndorsement(endorsement);
-    }
-  }
-  return pr;
+  reply.setResponse(response);
+  if (response.getStatus() >= ERROR_THRESHOLD) return { reply };
+  const payloadBytes = responsePayloadBytes({ proposalHash: up.proposalHash, results, event, response, chaincodeName: up.chaincodeName, chaincodeVersion: version });
+  reply.setPayload(payloadBytes);
+  if (up.channelId === '' || signer === undefined) return { reply };
+  const endorser = signer.serialize();
+  const message = Buffer.concat([payloadBytes, endorser]);
+  const signature = signer.sign(message);
+  const endorsement = new Endorsement();
+  endorsement.setEndorser(endorser);
+  endorsement.setSignature(signature);
+  reply.setEndorsement(endorsement);
+  return { reply, endorsed: { endorser, message, signature } };
 }
 
 function shortTxId(txId: string): string {

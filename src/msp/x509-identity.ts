@@ -1,4 +1,4 @@
-import { createHash, verify, type KeyObject, type X509Certificate } from 'node:crypto';
+import { verify, type KeyObject, type X509Certificate } from 'node:crypto';
 import type { MSPPrincipal } from '../common/protos/msp.js';
 import type { CertificateFields } from './certificate-fields.js';
 import { curveOrderOf, isLowS, parseEcdsaSignature } from './ecdsa-signature.js';
@@ -23,8 +23,8 @@ export interface IdentityOwner {
 // How many verified signatures an identity remembers: a proposal's second check comes right after its first.
 const VERIFIED_KEPT = 8;
 // How many of its own signatures the peer's identity remembers: its endorsements until their block
-// commits (a few blocks of transactions in flight).
-const OWN_KEPT = 4096;
+// commits (a few blocks of transactions in flight). Each keeps the ~1-2 KB it signed.
+const OWN_KEPT = 2048;
 
 /** An identity of an X.509 (Fabric type) MSP. */
 export class X509Identity implements Identity {
@@ -32,10 +32,10 @@ export class X509Identity implements Identity {
   /** ECDSA: the curve order, for the low-S rule. */
   private readonly curveOrder: bigint | undefined;
   private checked: MspError | { certifiersIdentifier: Uint8Array } | undefined;
-  /** The newest signatures that verified, with the SHA-256 of what they signed. */
-  private readonly verified = new Map<string, string>();
+  /** The newest signatures that verified, with what they signed (compared byte for byte: cheaper than a digest of it). */
+  private readonly verified = new Map<string, Uint8Array>();
   /** Signatures this process made with this identity's own key (noteOwnSignature), likewise. */
-  private readonly own = new Map<string, string>();
+  private readonly own = new Map<string, Uint8Array>();
 
   constructor(
     private readonly owner: IdentityOwner,
@@ -94,27 +94,28 @@ export class X509Identity implements Identity {
 
   verify(message: Uint8Array, signature: Uint8Array): boolean {
     // A proposal's signature is checked by the endorser, then again by the ACL of a system chaincode
-    // (as in Fabric): the second time, the message's digest matching is enough.
-    const signatureKey = Buffer.from(signature.buffer, signature.byteOffset, signature.byteLength).toString('latin1');
-    const digest = createHash('sha256').update(message).digest('base64');
-    if (this.verified.get(signatureKey) === digest || this.own.get(signatureKey) === digest) return true;
+    // (as in Fabric): the second time, the same bytes under the same signature are enough.
+    const signatureKey = latin1(signature);
+    if (sameBytes(this.verified.get(signatureKey), message) || sameBytes(this.own.get(signatureKey), message)) return true;
     const valid = this.verifyNow(message, signature);
     if (valid) {
       if (this.verified.size >= VERIFIED_KEPT) this.verified.delete(this.verified.keys().next().value ?? '');
-      this.verified.set(signatureKey, digest);
+      // A copy: the caller may reuse its buffer, and a view could keep a larger one alive.
+      this.verified.set(signatureKey, new Uint8Array(message));
     }
     return valid;
   }
 
   /**
    * Records a signature this process made over `message` with this identity's private key (the
-   * peer's endorsements): checking it again at commit then costs a digest, not a verify. Only a
+   * peer's endorsements): checking it again at commit then costs a comparison, not a verify. Only a
    * signer may call it, with what it signed itself.
    */
   noteOwnSignature(message: Uint8Array, signature: Uint8Array): void {
-    const signatureKey = Buffer.from(signature.buffer, signature.byteOffset, signature.byteLength).toString('latin1');
+    const signatureKey = latin1(signature);
     if (this.own.size >= OWN_KEPT) this.own.delete(this.own.keys().next().value ?? '');
-    this.own.set(signatureKey, createHash('sha256').update(message).digest('base64'));
+    // A copy, as above.
+    this.own.set(signatureKey, new Uint8Array(message));
   }
 
   private verifyNow(message: Uint8Array, signature: Uint8Array): boolean {
@@ -140,4 +141,12 @@ export class X509Identity implements Identity {
     this.checked ??= this.owner.checkIdentity(this);
     return this.checked;
   }
+}
+
+function latin1(bytes: Uint8Array): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
+}
+
+function sameBytes(known: Uint8Array | undefined, message: Uint8Array): boolean {
+  return known !== undefined && Buffer.from(known.buffer, known.byteOffset, known.byteLength).equals(message);
 }

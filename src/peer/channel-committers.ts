@@ -91,7 +91,7 @@ export class ChannelCommitters {
   /**
    * This peer signed `message` (an endorsement's response payload and endorser): noted on the
    * identity the channel's validator checks endorsements with, so that the check at commit costs a
-   * digest rather than a signature verification. Ignored for an identity the channel does not know.
+   * comparison rather than a signature verification. Ignored for an identity the channel does not know.
    */
   noteOwnEndorsement(channelId: string, endorser: Uint8Array, message: Uint8Array, signature: Uint8Array): void {
     const committer = this.running.get(channelId)?.committer;

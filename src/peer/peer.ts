@@ -306,10 +306,7 @@ export class Peer {
         containerTypeOf,
         endorsementInfo,
         // The committer checks this peer's own endorsements as any other; what the peer signed itself it need not verify.
-        onEndorsed: (channelId, payload, endorsement) => {
-          const endorserBytes = endorsement.getEndorser_asU8();
-          parts.committers?.noteOwnEndorsement(channelId, endorserBytes, Buffer.concat([payload, endorserBytes]), endorsement.getSignature_asU8());
-        },
+        onEndorsed: (channelId, { endorser, message, signature }) => parts.committers?.noteOwnEndorsement(channelId, endorser, message, signature),
         metrics: measured.endorser,
         logger: logging.logger('endorser'),
       });

@@ -178,6 +178,17 @@ describe('FabricMsp with the Fabric-made crypto of the fixture', () => {
     const forged = Buffer.from(signature);
     forged[forged.length - 1] = (forged[forged.length - 1] ?? 0) ^ 1;
     assert.equal(identity.verify(message, forged), false);
+    // What was noted or verified is kept as a copy: the caller changing its buffer afterwards does not make the new bytes pass.
+    const scratch = Buffer.from('a proposal');
+    const scratchSignature = signer.sign(scratch);
+    assert.equal(identity.verify(scratch, scratchSignature), true);
+    scratch.write('a forgery!');
+    assert.equal(identity.verify(scratch, scratchSignature), false);
+    const noted = Buffer.from('an endorsement 2');
+    const notedSignature = signer.sign(noted);
+    identity.noteOwnSignature(noted, notedSignature);
+    noted.write('an endorsement 3');
+    assert.equal(identity.verify(noted, notedSignature), false);
   });
 
   it('verifies a raw (unnormalised) signature by the key when it is low-S, and refuses it when high', async () => {
