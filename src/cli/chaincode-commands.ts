@@ -1,11 +1,8 @@
 import type { Command } from 'commander';
-import { readChaincodePackage } from '../client/chaincode-package.js';
-import { readCollectionConfigFile } from '../client/collection-config-file.js';
 import { ClientError } from '../client/client-error.js';
 import { ChaincodeDeploymentSpec, ChaincodeEvent, ChaincodeID, ChaincodeInput, ChaincodeSpec, type Response } from '../common/protos/peer.js';
 import { ChaincodeAction, ProposalResponsePayload, type ProposalResponse } from '../common/protos/proposal.js';
 import { ChaincodeQueryResponse } from '../common/protos/query.js';
-import { parseSignaturePolicy } from '../policies/signature-policy-dsl.js';
 import { CliError } from './cli-error.js';
 import { clientContext } from './peer-call.js';
 import { endorse, type Endorsed } from '../client/transaction-submission.js';
@@ -15,7 +12,9 @@ const LANGUAGES: Record<string, number> = { golang: 1, node: 2, car: 3, java: 4 
 const text = (s: string): Buffer => Buffer.from(s);
 
 /** `-P`: the SignaturePolicyEnvelope lscc records, refused as Fabric's CLI refuses a policy it cannot parse. */
-function endorsementPolicyArg(policy: string): Uint8Array {
+async function endorsementPolicyArg(policy: string): Promise<Uint8Array> {
+  // The lscc commands' parsers load for them only, not for every invoke and query.
+  const { parseSignaturePolicy } = await import('../policies/signature-policy-dsl.js');
   try {
     return parseSignaturePolicy(policy).serializeBinary();
   } catch (err) {
@@ -136,6 +135,7 @@ export function addChaincodeCommands(program: Command, env: NodeJS.ProcessEnv): 
     .action(async (pkg: string | undefined, opts: { path?: string; name: string; version: string; lang: string }) => {
       const path = pkg ?? opts.path;
       if (path === undefined) throw new CliError('BAD_INPUT', 'give the chaincode folder or .tar.gz to install');
+      const { readChaincodePackage } = await import('../client/chaincode-package.js');
       const cds = deploymentSpec(opts.name, opts.version, opts.lang, [], await readChaincodePackage(path));
       const { reply } = await endorseAt(env, { channelId: '', chaincodeName: 'lscc', args: [text('install'), cds.serializeBinary()] });
       const response = okResponse(reply, 'install');
@@ -160,9 +160,12 @@ export function addChaincodeCommands(program: Command, env: NodeJS.ProcessEnv): 
     addOrderingFlags(cmd).action(async (opts: OrderingFlags & { channelID: string; name: string; version: string; ctor: string; lang: string; collectionsConfig?: string; policy?: string }) => {
         waitTimeoutOf(opts);
         const cds = deploymentSpec(opts.name, opts.version, opts.lang, parseCtor(opts.ctor));
-        const policy = opts.policy === undefined ? new Uint8Array() : endorsementPolicyArg(opts.policy);
+        const policy = opts.policy === undefined ? new Uint8Array() : await endorsementPolicyArg(opts.policy);
         const args = [text(fn), text(opts.channelID), cds.serializeBinary(), policy, text('escc'), text('vscc')];
-        if (opts.collectionsConfig !== undefined) args.push(await readCollectionConfigFile(opts.collectionsConfig));
+        if (opts.collectionsConfig !== undefined) {
+          const { readCollectionConfigFile } = await import('../client/collection-config-file.js');
+          args.push(await readCollectionConfigFile(opts.collectionsConfig));
+        }
         const endorsed = await endorseAt(env, { channelId: opts.channelID, chaincodeName: 'lscc', args });
         okResponse(endorsed.reply, command);
         const committed = await order(env, endorsed, opts.channelID, opts);
