@@ -139,8 +139,9 @@ export function addChannelCommands(program: Command, env: NodeJS.ProcessEnv): vo
         if (which === 'config') {
           const { lastConfigIndexOf } = await import('../orderer/block-signature.js');
           block = await one(lastConfigIndexOf(await one('newest')));
+        } else {
+          block = await one(which === 'newest' ? 'newest' : which === 'oldest' ? 0 : Number(which));
         }
-        else block = await one(which === 'newest' ? 'newest' : which === 'oldest' ? 0 : Number(which));
         const file = outputFile ?? `${opts.channelID}_${which}.block`;
         await writeOutputFile(file, block.serializeBinary(), 'the block');
         process.stdout.write(`Received block: ${block.getHeader()?.getNumber() ?? 0}\nWrote it to ${file}\n`);

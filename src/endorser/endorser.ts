@@ -318,13 +318,6 @@ async function checkInvocation(name: string, info: EndorsementInfo, input: Chain
 const ERROR_THRESHOLD = 400;
 const NO_BYTES = new Uint8Array(0);
 
-/**
- * The answer to a proposal, as Fabric builds it: a chaincode error carries no payload and no
- * endorsement; a channel-less call carries only the response (it cannot become a transaction);
- * otherwise the payload (proposal hash and chaincode action) is signed by the peer, unless no
- * signer is given (an evaluation): the signature covers the payload bytes followed by the peer's
- * serialized identity.
- */
 /** An endorsement this peer signed: its identity, and the bytes it signed (the response payload, then the endorser). */
 export interface OwnEndorsement {
   endorser: Uint8Array;
@@ -332,6 +325,13 @@ export interface OwnEndorsement {
   signature: Uint8Array;
 }
 
+/**
+ * The answer to a proposal, as Fabric builds it: a chaincode error carries no payload and no
+ * endorsement; a channel-less call carries only the response (it cannot become a transaction);
+ * otherwise the payload (proposal hash and chaincode action) is signed by the peer, unless no
+ * signer is given (an evaluation): the signature covers the payload bytes followed by the peer's
+ * serialized identity, and what was signed comes back beside the reply.
+ */
 function proposalResponse(
   up: UnpackedProposal,
   version: string,

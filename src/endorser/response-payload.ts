@@ -27,7 +27,9 @@ export function responsePayloadBytes(parts: ResponsePayloadParts): Uint8Array {
     const event = parts.event.serializeBinary();
     if (event.length > 0) action.writeBytes(2, event);
   }
-  action.writeMessage(3, parts.response, (response: Response, w: jspb.BinaryWriter) => { Response.serializeBinaryToWriter(response, w); });
+  action.writeMessage(3, parts.response, (response: Response, w: jspb.BinaryWriter) => {
+    Response.serializeBinaryToWriter(response, w);
+  });
   action.writeMessage(4, parts, () => {
     if (parts.chaincodeName !== '') action.writeString(2, parts.chaincodeName);
     if (parts.chaincodeVersion !== '') action.writeString(3, parts.chaincodeVersion);
