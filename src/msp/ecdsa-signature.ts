@@ -45,17 +45,25 @@ export function isLowS(s: bigint, order: bigint): boolean {
 }
 
 /**
- * The low-S DER form of an IEEE P1363 signature (r || s, as node:crypto signs with
- * `dsaEncoding: 'ieee-p1363'`), written straight from the fixed-width halves: a BigInt only for
- * an s above half the order, which becomes order - s. Each endorsement the peer signs passes here.
+ * Makes the encoder of IEEE P1363 signatures (r || s, as node:crypto signs with
+ * `dsaEncoding: 'ieee-p1363'`) of a curve into their low-S DER form, written straight from the
+ * fixed-width halves. s is compared with half the order as bytes; only an s above it becomes a
+ * BigInt, to be replaced by order - s. Each endorsement the peer signs passes here.
  */
-export function lowSDerOfP1363(raw: Uint8Array, order: bigint): Uint8Array {
-  const half = raw.length / 2;
-  const r = raw.subarray(0, half);
-  let s = raw.subarray(half);
-  const high = BigInt(`0x${Buffer.from(s.buffer, s.byteOffset, half).toString('hex')}`);
-  if (!isLowS(high, order)) s = Buffer.from((order - high).toString(16).padStart(half * 2, '0'), 'hex');
-  return derSequence(derInteger(r), derInteger(s));
+export function lowSDerEncoder(order: bigint): (raw: Uint8Array) => Uint8Array {
+  const width = Math.ceil(order.toString(16).length / 2);
+  const halfOrder = Buffer.from((order >> 1n).toString(16).padStart(width * 2, '0'), 'hex');
+  return (raw) => {
+    const half = raw.length / 2;
+    if (half !== width) throw new RangeError(`a P1363 signature of ${raw.length} bytes does not match a curve of ${width}-byte order`);
+    const r = raw.subarray(0, half);
+    let s = raw.subarray(half);
+    if (Buffer.compare(s, halfOrder) > 0) {
+      const high = BigInt(`0x${Buffer.from(s.buffer, s.byteOffset, half).toString('hex')}`);
+      s = Buffer.from((order - high).toString(16).padStart(half * 2, '0'), 'hex');
+    }
+    return derSequence(derInteger(r), derInteger(s));
+  };
 }
 
 /** A DER INTEGER of an unsigned big-endian value: leading zeros dropped, one added when the top bit is set. */

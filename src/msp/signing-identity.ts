@@ -3,7 +3,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { errorMessage } from '../common/errors/weft-error.js';
 import { SerializedIdentity } from '../common/protos/msp.js';
-import { curveOrderOf, lowSDerOfP1363 } from './ecdsa-signature.js';
+import { curveOrderOf, lowSDerEncoder } from './ecdsa-signature.js';
 import { MspError } from './msp-error.js';
 import { firstPemBlock } from './pem.js';
 
@@ -42,6 +42,7 @@ export async function loadSigningIdentity(mspDir: string, mspId: string): Promis
 /** A SigningIdentity over a certificate and its key. */
 export function signingIdentity(mspId: string, certificatePem: string, key: KeyObject): SigningIdentity {
   const order = curveOrderOf(key);
+  const lowSDer = order === undefined ? undefined : lowSDerEncoder(order);
   const ed25519 = key.asymmetricKeyType === 'ed25519';
   let serialized: Uint8Array | undefined;
   return {
@@ -58,8 +59,8 @@ export function signingIdentity(mspId: string, certificatePem: string, key: KeyO
     },
     sign: (message: Uint8Array): Uint8Array => {
       if (ed25519) return sign(null, message, key);
-      if (order === undefined) return sign('sha256', message, key);
-      return lowSDerOfP1363(sign('sha256', message, { key, dsaEncoding: 'ieee-p1363' }), order);
+      if (lowSDer === undefined) return sign('sha256', message, key);
+      return lowSDer(sign('sha256', message, { key, dsaEncoding: 'ieee-p1363' }));
     },
   };
 }
