@@ -33,14 +33,22 @@ export interface TransactionContext {
   readonly clearTimer: () => void;
 }
 
-/** The transactions in flight on one handler, keyed by channel and txid. */
+/**
+ * The transactions in flight on one handler, by channel, then txid: two lookups rather than one of
+ * a joined key, which each of a transaction's messages would build and hash anew.
+ */
 export class TransactionContexts {
-  private readonly contexts = new Map<string, TransactionContext>();
+  private readonly byChannel = new Map<string, Map<string, TransactionContext>>();
+  private count = 0;
 
   create(txParams: TransactionParams, namespaceId: string, timeoutMs: number, isInitTransaction = false): TransactionContext {
     const { channelId, txId } = txParams;
-    const key = contextKey(channelId, txId);
-    if (this.contexts.has(key)) {
+    let contexts = this.byChannel.get(channelId);
+    if (contexts === undefined) {
+      contexts = new Map();
+      this.byChannel.set(channelId, contexts);
+    }
+    if (contexts.has(txId)) {
       throw new ChaincodeError('DUPLICATE_TXID', `txid: ${txId}(${channelId}) exists`);
     }
     let notify!: (msg: ChaincodeMessage) => void;
@@ -67,29 +75,31 @@ export class TransactionContexts {
       response,
       clearTimer: () => clearTimeout(timer),
     };
-    this.contexts.set(key, ctx);
+    contexts.set(txId, ctx);
+    this.count++;
     return ctx;
   }
 
   get(channelId: string, txId: string): TransactionContext | undefined {
-    return this.contexts.get(contextKey(channelId, txId));
+    return this.byChannel.get(channelId)?.get(txId);
   }
 
   delete(channelId: string, txId: string): void {
-    this.contexts.delete(contextKey(channelId, txId));
+    const contexts = this.byChannel.get(channelId);
+    if (contexts?.delete(txId) !== true) return;
+    this.count--;
+    // A channel's map goes with its last transaction: channels come and go on a long-lived handler.
+    if (contexts.size === 0) this.byChannel.delete(channelId);
   }
 
   /** Fails every transaction in flight, when the chaincode is gone. */
   failAll(err: Error): void {
-    for (const ctx of this.contexts.values()) ctx.fail(err);
-    this.contexts.clear();
+    for (const contexts of this.byChannel.values()) for (const ctx of contexts.values()) ctx.fail(err);
+    this.byChannel.clear();
+    this.count = 0;
   }
 
   get size(): number {
-    return this.contexts.size;
+    return this.count;
   }
-}
-
-function contextKey(channelId: string, txId: string): string {
-  return `${channelId}\x00${txId}`;
 }
