@@ -26,15 +26,28 @@ export function observabilityVariants(): Observability[] {
  * next one (so that none always runs first or last) and collecting garbage before each
  * measurement (with --expose-gc): one variant's garbage is not another's pause. Returns each
  * variant's figures by round.
+ *
+ * A forced collection is not one a running peer ever sees: V8 also throws away the optimised code
+ * of the hot functions (about 55 of them here, with --trace-deopt: "marking dependent code ... for
+ * deoptimization, reason: weak objects", against one for a mark-compact V8 starts itself). So
+ * `warmUp`, when given, runs after each collection and before the measurement, which then sees a
+ * peer in its steady state, not one compiling its code again.
  */
-export async function measureInTurns<R>(variants: readonly R[], rounds: number, measure: (variant: R) => Promise<number>): Promise<number[][]> {
+export async function measureInTurns<R>(
+  variants: readonly R[],
+  rounds: number,
+  measure: (variant: R) => Promise<number>,
+  warmUp?: (variant: R) => Promise<unknown>,
+): Promise<number[][]> {
   const results = variants.map(() => [] as number[]);
   const collect = (globalThis as { gc?: () => void }).gc;
   for (let round = 0; round < rounds; round++) {
     for (let k = 0; k < variants.length; k++) {
       const i = (round + k) % variants.length;
+      const variant = variants[i] as R;
       collect?.();
-      results[i]?.push(await measure(variants[i] as R));
+      await warmUp?.(variant);
+      results[i]?.push(await measure(variant));
     }
   }
   return results;
