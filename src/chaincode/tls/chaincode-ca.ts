@@ -1,4 +1,4 @@
-import { webcrypto } from 'node:crypto';
+import { webcrypto, X509Certificate } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { errorMessage, WeftError } from '../../common/errors/weft-error.js';
@@ -26,8 +26,10 @@ type X509 = typeof import('@peculiar/x509');
  * so that credentials issued for dev-mode chaincode by the CLI stay valid across peer restarts.
  */
 export class ChaincodeCa {
+  /** The x509 library, loaded by the first certificate issued (it costs ~60 ms to load). */
+  private x509: Promise<X509> | undefined;
+
   private constructor(
-    private readonly x509: X509,
     private readonly key: webcrypto.CryptoKey,
     /** The CA certificate, PEM: what the chaincode listener checks client certificates against. */
     readonly certPem: string,
@@ -56,7 +58,9 @@ export class ChaincodeCa {
     await mkdir(dir, { recursive: true, mode: 0o700 });
     await writeFile(join(dir, CA_KEY_FILE), await privateKeyPem(keys.privateKey), { mode: 0o600 });
     await writeFile(join(dir, CA_CERT_FILE), certPem);
-    return new ChaincodeCa(x509, keys.privateKey, certPem);
+    const ca = new ChaincodeCa(keys.privateKey, certPem);
+    ca.x509 = Promise.resolve(x509);
+    return ca;
   }
 
   /** Loads the CA kept in `dir`; fails when the peer has not made one there yet. */
@@ -77,12 +81,12 @@ export class ChaincodeCa {
       if ((err as { code?: string }).code === 'ENOENT') return undefined;
       throw new ChaincodeCaError('CA_UNREADABLE', `cannot read the chaincode CA in ${dir}: ${errorMessage(err)}`, { cause: err });
     }
-    const x509 = await loadX509();
     try {
       const der = Buffer.from(keyPem.replace(/-----[^-]+-----/g, '').replace(/\s+/g, ''), 'base64');
       const key = await webcrypto.subtle.importKey('pkcs8', der, ALGORITHM, true, ['sign']);
-      new x509.X509Certificate(certPem);
-      return new ChaincodeCa(x509, key, certPem);
+      // Node's parser is enough to refuse a damaged certificate at start.
+      new X509Certificate(certPem);
+      return new ChaincodeCa(key, certPem);
     } catch (err) {
       throw new ChaincodeCaError('CA_UNREADABLE', `the chaincode CA in ${dir} cannot be read: ${errorMessage(err)}`, { cause: err });
     }
@@ -90,7 +94,8 @@ export class ChaincodeCa {
 
   /** A fresh client key and certificate with `commonName` (a chaincode's name:version), signed by this CA. */
   async issue(commonName: string): Promise<PemPair> {
-    const { x509 } = this;
+    this.x509 ??= loadX509();
+    const x509 = await this.x509;
     const keys = await webcrypto.subtle.generateKey(ALGORITHM, true, ['sign', 'verify']);
     const issuer = new x509.X509Certificate(this.certPem);
     const now = Date.now();

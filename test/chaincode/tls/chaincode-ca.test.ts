@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { createPrivateKey, X509Certificate } from 'node:crypto';
-import { stat } from 'node:fs/promises';
+import { stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { caCertGenerator } from '../../../src/chaincode/tls/ca-cert-generator.js';
@@ -41,6 +41,16 @@ describe('ChaincodeCa', () => {
     assert.match(Buffer.from(key, 'base64').toString(), /^-----BEGIN PRIVATE KEY-----/);
     assert.equal(new X509Certificate(Buffer.from(cert, 'base64').toString()).subject, 'CN=mycc:1.0');
     assert.equal(Buffer.from(generator.rootCert).toString(), 'root');
+  });
+
+  test('load fails with CA_UNREADABLE, naming the folder, when the kept certificate is damaged', async () => {
+    const dir = await tempDir('weft-ca-');
+    await ChaincodeCa.loadOrCreate(dir);
+    await writeFile(join(dir, 'ca.crt'), '-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n');
+    await assert.rejects(
+      ChaincodeCa.load(dir),
+      (err: unknown) => err instanceof ChaincodeCaError && err.code === 'CA_UNREADABLE' && err.message.includes(dir),
+    );
   });
 
   test('load fails with CA_NOT_FOUND where no CA was made', async () => {
