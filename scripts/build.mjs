@@ -58,13 +58,13 @@ for (const [entry, out] of [
     // Less to parse at start; keepNames keeps class names, which error names are made from.
     minify: process.env.WEFT_BUILD_NO_MINIFY === undefined,
     keepNames: true,
-    // The native LevelDB binding finds its prebuilt binary from its own folder. The others are
-    // needed off the start path only (installing a package, making TLS credentials): left out, they
-    // cost start-up nothing, and load when asked for. dockerode (with ssh2 and its optional native
+    // The native LevelDB binding finds its prebuilt binary from its own folder. tar is needed off
+    // the start path only (installing a package): left out, it costs start-up nothing, and loads
+    // when asked for. dockerode (with ssh2 and its optional native
     // parts) loads only for a peer with vm.type docker. yaml is bundled: an MSP folder's config.yaml
     // is read at every start, and from the bundle it loads through the code cache; a module the
     // bundle imports with import() is only evaluated when imported.
-    external: ['classic-level', 'tar', '@peculiar/x509', 'reflect-metadata', 'dockerode'],
+    external: ['classic-level', 'tar', 'dockerode'],
     // import() becomes a require() in a promise, which the bundle's runner provides.
     supported: { 'dynamic-import': false },
     logLevel: 'warning',

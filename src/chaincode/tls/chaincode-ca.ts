@@ -1,4 +1,4 @@
-import { webcrypto, X509Certificate } from 'node:crypto';
+import { createHash, createPrivateKey, randomBytes, X509Certificate, type KeyObject } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { errorMessage, WeftError } from '../../common/errors/weft-error.js';
@@ -14,23 +14,26 @@ export interface PemPair {
 export const CA_KEY_FILE = 'ca.key';
 export const CA_CERT_FILE = 'ca.crt';
 
-const ALGORITHM = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' };
+const CA_NAME = 'weft chaincode client CA';
 const DAY_MS = 24 * 3600 * 1000;
 // Clocks of the peer and a chaincode's host may differ a little.
 const BACKDATE_MS = 5 * 60_000;
 
-type X509 = typeof import('@peculiar/x509');
+type Issuer = typeof import('../../msp/cryptogen/certificate.js');
+type AsnX509 = typeof import('@peculiar/asn1-x509');
 
 /**
  * The CA the peer trusts for chaincode client certificates. It is kept on disk (not made per start)
  * so that credentials issued for dev-mode chaincode by the CLI stay valid across peer restarts.
+ * Certificates are made by the same code as cryptogen's, loaded only when one is made: a peer that
+ * starts with its CA on disk and launches no chaincode never loads the ASN.1 encoder.
  */
 export class ChaincodeCa {
-  /** The x509 library, loaded by the first certificate issued (it costs ~60 ms to load). */
-  private x509: Promise<X509> | undefined;
+  /** The CA's subject and key id, what names it in the certificates it signs: read from its certificate at the first issue. */
+  private issuer: ReturnType<Issuer['issuerOf']> | undefined;
 
   private constructor(
-    private readonly key: webcrypto.CryptoKey,
+    private readonly key: KeyObject,
     /** The CA certificate, PEM: what the chaincode listener checks client certificates against. */
     readonly certPem: string,
   ) {}
@@ -39,27 +42,29 @@ export class ChaincodeCa {
   static async loadOrCreate(dir: string): Promise<ChaincodeCa> {
     const existing = await ChaincodeCa.read(dir);
     if (existing !== undefined) return existing;
-    const x509 = await loadX509();
-    const keys = await webcrypto.subtle.generateKey(ALGORITHM, true, ['sign', 'verify']);
+    const { generateKeyPair } = await import('../../msp/cryptogen/certificate-authority.js');
+    const { issueCertificate, KeyUsageFlags } = await loadIssuer();
+    const keys = generateKeyPair();
+    const keyId = subjectKeyId(keys.publicKey);
     const now = Date.now();
-    const cert = await x509.X509CertificateGenerator.createSelfSigned({
-      serialNumber: serialNumber(),
-      name: 'CN=weft chaincode client CA',
+    const cert = issueCertificate({
+      subject: nameOf(CA_NAME),
+      publicKey: keys.publicKey,
+      serialNumber: randomBytes(16),
       notBefore: new Date(now - BACKDATE_MS),
       notAfter: new Date(now + 10 * 365 * DAY_MS),
-      keys: keys as never,
-      signingAlgorithm: ALGORITHM,
-      extensions: [
-        new x509.BasicConstraintsExtension(true, 0, true),
-        new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign, true),
-      ],
+      isCa: true,
+      keyUsage: [KeyUsageFlags.keyCertSign, KeyUsageFlags.cRLSign],
+      extKeyUsage: [],
+      subjectKeyId: keyId,
+      alternateNames: [],
+      signer: keys.privateKey,
     });
-    const certPem = cert.toString('pem');
     await mkdir(dir, { recursive: true, mode: 0o700 });
-    await writeFile(join(dir, CA_KEY_FILE), await privateKeyPem(keys.privateKey), { mode: 0o600 });
-    await writeFile(join(dir, CA_CERT_FILE), certPem);
-    const ca = new ChaincodeCa(keys.privateKey, certPem);
-    ca.x509 = Promise.resolve(x509);
+    await writeFile(join(dir, CA_KEY_FILE), keys.privateKeyPem, { mode: 0o600 });
+    await writeFile(join(dir, CA_CERT_FILE), cert.pem);
+    const ca = new ChaincodeCa(keys.privateKey, cert.pem);
+    ca.issuer = { subject: cert.subject, subjectKeyId: keyId };
     return ca;
   }
 
@@ -82,10 +87,9 @@ export class ChaincodeCa {
       throw new ChaincodeCaError('CA_UNREADABLE', `cannot read the chaincode CA in ${dir}: ${errorMessage(err)}`, { cause: err });
     }
     try {
-      const der = Buffer.from(keyPem.replace(/-----[^-]+-----/g, '').replace(/\s+/g, ''), 'base64');
-      const key = await webcrypto.subtle.importKey('pkcs8', der, ALGORITHM, true, ['sign']);
-      // Node's parser is enough to refuse a damaged certificate at start.
-      new X509Certificate(certPem);
+      const key = createPrivateKey(keyPem);
+      const cert = new X509Certificate(certPem);
+      if (!cert.checkPrivateKey(key)) throw new Error(`${CA_KEY_FILE} is not the key of ${CA_CERT_FILE}`);
       return new ChaincodeCa(key, certPem);
     } catch (err) {
       throw new ChaincodeCaError('CA_UNREADABLE', `the chaincode CA in ${dir} cannot be read: ${errorMessage(err)}`, { cause: err });
@@ -94,52 +98,44 @@ export class ChaincodeCa {
 
   /** A fresh client key and certificate with `commonName` (a chaincode's name:version), signed by this CA. */
   async issue(commonName: string): Promise<PemPair> {
-    this.x509 ??= loadX509();
-    const x509 = await this.x509;
-    const keys = await webcrypto.subtle.generateKey(ALGORITHM, true, ['sign', 'verify']);
-    const issuer = new x509.X509Certificate(this.certPem);
+    const { generateKeyPair } = await import('../../msp/cryptogen/certificate-authority.js');
+    const { issueCertificate, KeyUsageFlags, id_kp_clientAuth, issuerOf } = await loadIssuer();
+    this.issuer ??= issuerOf(new X509Certificate(this.certPem).raw);
+    const keys = generateKeyPair();
     const now = Date.now();
-    const cert = await x509.X509CertificateGenerator.create({
-      serialNumber: serialNumber(),
-      subject: `CN=${escapeRdn(commonName)}`,
-      issuer: issuer.subject,
+    const cert = issueCertificate({
+      subject: nameOf(commonName),
+      issuer: this.issuer.subject,
+      publicKey: keys.publicKey,
+      serialNumber: randomBytes(16),
       notBefore: new Date(now - BACKDATE_MS),
       notAfter: new Date(now + 365 * DAY_MS),
-      publicKey: keys.publicKey as never,
-      signingKey: this.key as never,
-      signingAlgorithm: ALGORITHM,
-      extensions: [
-        new x509.BasicConstraintsExtension(false, undefined, true),
-        new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyAgreement, true),
-        new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.clientAuth]),
-      ],
+      isCa: false,
+      keyUsage: [KeyUsageFlags.digitalSignature, KeyUsageFlags.keyAgreement],
+      extKeyUsage: [id_kp_clientAuth],
+      // A CA made before its certificates had a key id (by an older Weft) has none to name.
+      authorityKeyId: this.issuer.subjectKeyId,
+      alternateNames: [],
+      signer: this.key,
     });
-    return { keyPem: await privateKeyPem(keys.privateKey), certPem: cert.toString('pem') };
+    return { keyPem: keys.privateKeyPem, certPem: cert.pem };
   }
 }
 
-async function loadX509(): Promise<X509> {
-  // The x509 library's dependency injection needs the Reflect metadata API loaded first.
-  await import('reflect-metadata');
-  const x509 = await import('@peculiar/x509');
-  // The x509 library speaks WebCrypto; node's implementation is that API (typed apart from the DOM's).
-  x509.cryptoProvider.set(webcrypto as never);
-  return x509;
+async function loadIssuer(): Promise<Pick<Issuer, 'issueCertificate' | 'issuerOf'> & Pick<AsnX509, 'KeyUsageFlags' | 'id_kp_clientAuth'>> {
+  const [{ issueCertificate, issuerOf }, { KeyUsageFlags, id_kp_clientAuth }] = await Promise.all([
+    import('../../msp/cryptogen/certificate.js'),
+    import('@peculiar/asn1-x509'),
+  ]);
+  return { issueCertificate, issuerOf, KeyUsageFlags, id_kp_clientAuth };
 }
 
-async function privateKeyPem(key: webcrypto.CryptoKey): Promise<string> {
-  const pkcs8 = Buffer.from(await webcrypto.subtle.exportKey('pkcs8', key));
-  return `-----BEGIN PRIVATE KEY-----\n${pkcs8.toString('base64').replace(/(.{64})/g, '$1\n')}\n-----END PRIVATE KEY-----\n`;
+/** A name of one common name, nothing else. */
+function nameOf(commonName: string): Parameters<Issuer['issueCertificate']>[0]['subject'] {
+  return { country: [], province: [], locality: [], streetAddress: [], postalCode: [], organization: [], organizationalUnit: [], commonName };
 }
 
-function serialNumber(): string {
-  // Positive (top bit clear), as DER integers for serials must be.
-  const bytes = webcrypto.getRandomValues(new Uint8Array(16));
-  bytes[0] = (bytes[0] ?? 0) & 0x7f;
-  return Buffer.from(bytes).toString('hex');
-}
-
-/** Chaincode names may hold characters that mean something in a distinguished name. */
-function escapeRdn(value: string): string {
-  return value.replace(/[,+"\\<>;=]/g, (c) => `\\${c}`);
+/** SHA-256 of the public point (the SPKI's last 65 bytes), as cryptogen identifies its CAs' keys. */
+function subjectKeyId(spki: Buffer): Buffer {
+  return createHash('sha256').update(spki.subarray(spki.length - 65)).digest();
 }

@@ -136,6 +136,14 @@ export function issueCertificate(t: CertificateTemplate): IssuedCertificate {
   return { der, pem: toPem('CERTIFICATE', der), subject };
 }
 
+/** What a CA's certificate (DER) gives the certificates its key signs: their issuer, and their authority key id when it has a subject key id. */
+export function issuerOf(der: Uint8Array): { subject: Name; subjectKeyId: Buffer | undefined } {
+  const tbs = AsnConvert.parse(der, Certificate).tbsCertificate;
+  const ski = tbs.extensions?.find((e) => e.extnID === id_ce_subjectKeyIdentifier);
+  const subjectKeyId = ski === undefined ? undefined : Buffer.from(AsnConvert.parse(ski.extnValue.buffer, SubjectKeyIdentifier).buffer);
+  return { subject: tbs.subject, subjectKeyId };
+}
+
 /** Go's extensions, in Go's order; key usage and basic constraints critical. */
 function extensions(t: CertificateTemplate): Extensions {
   const ext = (extnID: string, critical: boolean, value: object): Extension =>
