@@ -120,9 +120,11 @@ export class FabricMsp implements IdentityDeserializer, IdentityOwner {
 
     const rootCerts = config.getRootCertsList_asU8();
     if (rootCerts.length === 0) throw configError('expected at least one CA certificate');
+    // One parse per certificate: the NodeOUs name the CA certificates again, usually four times.
+    const parse = certParser();
     // Parsed first, then sanitized: an intermediate's issuer may come later in the lists.
-    const roots = rootCerts.map(certFromPem);
-    const intermediates = config.getIntermediateCertsList_asU8().map(certFromPem);
+    const roots = rootCerts.map((pem) => parse(pem));
+    const intermediates = config.getIntermediateCertsList_asU8().map((pem) => parse(pem));
     this.roots.push(...roots);
     this.intermediates.push(...intermediates);
     const sanitizedRoots = roots.map((ca) => this.sanitized(ca));
@@ -145,21 +147,21 @@ export class FabricMsp implements IdentityDeserializer, IdentityOwner {
     });
 
     this.finalizeCas();
-    this.nodeOUs = this.setupNodeOUs(config);
+    this.nodeOUs = this.setupNodeOUs(config, parse);
 
-    for (const pem of config.getAdminsList_asU8()) this.admins.add(this.sanitized(certFromPem(pem)).key);
+    for (const pem of config.getAdminsList_asU8()) this.admins.add(this.sanitized(parse(pem)).key);
     if (this.admins.size === 0 && this.nodeOUs?.admin === undefined) {
       throw configError('administrators must be declared when no admin ou classification is set');
     }
 
     this.tlsRootCerts = config.getTlsRootCertsList_asU8();
     this.tlsIntermediateCerts = config.getTlsIntermediateCertsList_asU8();
-    for (const pem of [...this.tlsRootCerts, ...this.tlsIntermediateCerts]) checkCaAttributes(certFromPem(pem));
+    for (const pem of [...this.tlsRootCerts, ...this.tlsIntermediateCerts]) checkCaAttributes(parse(pem));
 
     for (const ou of config.getOrganizationalUnitIdentifiersList()) {
       let certifiers: Uint8Array;
       try {
-        certifiers = this.certifiersIdentifierOf(ou.getCertificate_asU8());
+        certifiers = this.certifiersIdentifierOf(parse(ou.getCertificate_asU8()));
       } catch (err) {
         throw configError(`failed getting certificate for [${ou.getOrganizationalUnitIdentifier()}]: ${errorMessage(err)}`, err);
       }
@@ -395,7 +397,7 @@ export class FabricMsp implements IdentityDeserializer, IdentityOwner {
     }
   }
 
-  private setupNodeOUs(config: FabricMSPConfig): NodeOUs | undefined {
+  private setupNodeOUs(config: FabricMSPConfig, parse: (pem: Uint8Array) => CertRef): NodeOUs | undefined {
     const node = config.getFabricNodeOus();
     if (node === undefined || !node.getEnable()) return undefined;
     const nodeOUs: NodeOUs = {};
@@ -410,7 +412,7 @@ export class FabricMsp implements IdentityDeserializer, IdentityOwner {
       const certificate = ou.getCertificate_asU8();
       nodeOUs[role] = {
         ou: ou.getOrganizationalUnitIdentifier(),
-        certifiersIdentifier: certificate.length === 0 ? undefined : this.certifiersIdentifierOf(certificate),
+        certifiersIdentifier: certificate.length === 0 ? undefined : this.certifiersIdentifierOf(parse(certificate)),
       };
     }
     // NodeOUs enabled with no OU at all classify nothing: Fabric turns enforcement off.
@@ -433,8 +435,8 @@ export class FabricMsp implements IdentityDeserializer, IdentityOwner {
   }
 
   /** Fabric's getCertifiersIdentifier: the hash of the chain from a root or intermediate CA of this MSP up to its root. */
-  private certifiersIdentifierOf(pem: Uint8Array): Uint8Array {
-    const ref = this.sanitized(certFromPem(pem));
+  private certifiersIdentifierOf(cert: CertRef): Uint8Array {
+    const ref = this.sanitized(cert);
     if (this.rootKeys.has(ref.key)) return this.chainIdentifier([ref]);
     if (!this.intermediates.some((ca) => ca.key === ref.key)) {
       throw configError(`Failed adding OU. Certificate [${ref.cert.subject.replace(/\n/g, ',')}] not in root or intermediate certs.`);
@@ -505,6 +507,20 @@ export class FabricMsp implements IdentityDeserializer, IdentityOwner {
         crl.isSignedBy(issuer.cert.publicKey),
     );
   }
+}
+
+/** certFromPem that parses each distinct PEM once. */
+function certParser(): (pem: Uint8Array) => CertRef {
+  const parsed = new Map<string, CertRef>();
+  return (pem) => {
+    const key = Buffer.from(pem.buffer, pem.byteOffset, pem.byteLength).toString('latin1');
+    let ref = parsed.get(key);
+    if (ref === undefined) {
+      ref = certFromPem(pem);
+      parsed.set(key, ref);
+    }
+    return ref;
+  };
 }
 
 /** Fabric's getCertFromPem. */
