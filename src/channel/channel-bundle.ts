@@ -20,6 +20,7 @@ interface BundleOptions {
 
 export class ChannelBundle {
   private instantiation: Policy | undefined;
+  private tlsCas: Uint8Array[] | undefined;
 
   private constructor(
     readonly config: ChannelConfig,
@@ -72,12 +73,16 @@ export class ChannelBundle {
     return this.instantiation;
   }
 
-  /** The TLS root and intermediate CA certificates (PEM) of every organisation of the channel. */
-  get tlsCaCerts(): Uint8Array[] {
-    return this.config.msps.flatMap((mspConfig) => {
+  /**
+   * The TLS root and intermediate CA certificates (PEM) of every organisation of the channel. Read
+   * once per bundle: the Gateway asks for the orderers' TLS roots at every Submit.
+   */
+  get tlsCaCerts(): readonly Uint8Array[] {
+    this.tlsCas ??= this.config.msps.flatMap((mspConfig) => {
       const fabric = FabricMSPConfig.deserializeBinary(mspConfig.getConfig_asU8());
       return [...fabric.getTlsRootCertsList_asU8(), ...fabric.getTlsIntermediateCertsList_asU8()];
     });
+    return this.tlsCas;
   }
 
   /** The channel config's ACL overrides: resource -> policy reference. */

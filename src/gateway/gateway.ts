@@ -6,7 +6,8 @@ import { errorMessage } from '../common/errors/weft-error.js';
 import type { Logger } from '../common/logging/logging.js';
 import type { Envelope } from '../common/protos/common.js';
 import { statusName } from '../common/protos/deliver.js';
-import { ChaincodeAction, ProposalResponsePayload, type ProposalResponse, type SignedProposal } from '../common/protos/proposal.js';
+import type { ProposalResponse, SignedProposal } from '../common/protos/proposal.js';
+import { bytesField } from '../common/protos/proto-wire.js';
 import type { Response } from '../common/protos/peer.js';
 import type { GatewayEndorser } from './endorsers.js';
 import { GatewayError, type EndpointFailure } from './gateway-error.js';
@@ -272,9 +273,11 @@ function failureDetail(outcome: { endorser: GatewayEndorser; failure: Failure })
 
 /** The chaincode's result inside a proposal response (the chaincode action's response payload). */
 function resultOf(response: ProposalResponse): Uint8Array | undefined {
+  // ProposalResponsePayload.extension (2) is a ChaincodeAction, whose response (3) holds the payload (3).
   try {
-    const payload = ProposalResponsePayload.deserializeBinary(response.getPayload_asU8());
-    return ChaincodeAction.deserializeBinary(payload.getExtension_asU8()).getResponse()?.getPayload_asU8();
+    const action = bytesField(response.getPayload_asU8(), 2) ?? new Uint8Array(0);
+    const chaincodeResponse = bytesField(action, 3);
+    return chaincodeResponse === undefined ? undefined : (bytesField(chaincodeResponse, 3) ?? new Uint8Array(0));
   } catch {
     return undefined;
   }
