@@ -1,4 +1,5 @@
 import { errorMessage } from '../common/errors/weft-error.js';
+import { forEachField } from '../common/protos/proto-wire.js';
 import { ChaincodeError } from './chaincode-error.js';
 
 /** A generated message class, as far as decoding goes. */
@@ -49,43 +50,26 @@ export function decodePayload<M>(bytes: Uint8Array, type: Decodable<M>, shape: P
  * undefined when all are, or when the bytes are malformed (deserializing then says so).
  */
 function invalidUtf8Field(bytes: Uint8Array, strings: Readonly<Record<number, string>>): string | undefined {
-  let pos = 0;
-  const varint = (): number | undefined => {
-    let value = 0;
-    for (let shift = 0; shift < 64 && pos < bytes.length; shift += 7) {
-      const b = bytes[pos++] ?? 0;
-      if (shift < 49) value += (b & 0x7f) * 2 ** shift;
-      if ((b & 0x80) === 0) return value;
-    }
-    return undefined;
-  };
-  while (pos < bytes.length) {
-    const tag = varint();
-    if (tag === undefined) return undefined;
-    const wireType = tag % 8;
-    if (wireType === 0) {
-      if (varint() === undefined) return undefined;
-    } else if (wireType === 1) pos += 8;
-    else if (wireType === 5) pos += 4;
-    else if (wireType === 2) {
-      const length = varint();
-      if (length === undefined || pos + length > bytes.length) return undefined;
-      const name = strings[Math.floor(tag / 8)];
-      if (name !== undefined && !isAscii(bytes, pos, pos + length)) {
-        try {
-          utf8.decode(bytes.subarray(pos, pos + length));
-        } catch {
-          return name;
-        }
+  let invalid: string | undefined;
+  try {
+    forEachField(bytes, (field, _value, value) => {
+      const name = strings[field];
+      if (invalid !== undefined || value === undefined || name === undefined || isAscii(value)) return;
+      try {
+        utf8.decode(value);
+      } catch {
+        invalid = name;
       }
-      pos += length;
-    } else return undefined;
+    });
+  } catch {
+    // Not a message at all: the decoder that runs next says so.
+    return undefined;
   }
-  return undefined;
+  return invalid;
 }
 
 /** Most keys are ASCII: those need no decoder. */
-function isAscii(bytes: Uint8Array, from: number, to: number): boolean {
-  for (let i = from; i < to; i++) if ((bytes[i] ?? 0) >= 0x80) return false;
+function isAscii(bytes: Uint8Array): boolean {
+  for (const b of bytes) if (b >= 0x80) return false;
   return true;
 }

@@ -17,6 +17,11 @@ export interface CreatorDeserializer<I extends CreatorIdentity = CreatorIdentity
   deserializeIdentity(serialized: Uint8Array): I;
 }
 
+/** Fabric's refusal of a creator; the MSP ID is read for its words only: the hot path reads the creator once. */
+function denied(channelId: string, mspId: string, reason: string): AccessDeniedError {
+  return new AccessDeniedError(`access denied: channel [${channelId}] creator org [${quote(mspId)}]`, reason);
+}
+
 /**
  * Checks a proposal as Fabric 2.5's endorser does before anything runs: the header, the txid's
  * binding to the nonce and the creator, the creator's identity in the MSPs of the channel (the
@@ -36,9 +41,6 @@ export function validateProposal<I extends CreatorIdentity>(up: UnpackedProposal
   const signature = up.signed.getSignature_asU8();
   if (signature.length === 0) throw new EndorserError('BAD_PROPOSAL', 'empty signature bytes');
 
-  // The MSP ID is read for the refusal's words only: the hot path reads the creator once.
-  const denied = (mspId: string, reason: string): AccessDeniedError =>
-    new AccessDeniedError(`access denied: channel [${up.channelId}] creator org [${quote(mspId)}]`, reason);
   let creator: I;
   try {
     creator = deserializer.deserializeIdentity(up.creator);
@@ -47,15 +49,15 @@ export function validateProposal<I extends CreatorIdentity>(up: UnpackedProposal
     if (mspId === undefined) {
       throw new AccessDeniedError(`access denied: channel [${up.channelId}] creator org unknown, creator is malformed`, 'the creator is not a SerializedIdentity');
     }
-    throw denied(mspId, errorMessage(err));
+    throw denied(up.channelId, mspId, errorMessage(err));
   }
   try {
     creator.validate();
   } catch (err) {
-    throw denied(creator.mspId, `identity is not valid: ${errorMessage(err)}`);
+    throw denied(up.channelId, creator.mspId, `identity is not valid: ${errorMessage(err)}`);
   }
   if (!creator.verify(up.signed.getProposalBytes_asU8(), signature)) {
-    throw denied(creator.mspId, "the creator's signature over the proposal is not valid");
+    throw denied(up.channelId, creator.mspId, "the creator's signature over the proposal is not valid");
   }
   return creator;
 }

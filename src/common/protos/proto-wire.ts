@@ -14,43 +14,53 @@ const FIXED32 = 5;
 export type FieldVisitor = (field: number, value: number, bytes: Uint8Array | undefined) => void;
 
 export function forEachField(buf: Uint8Array, visit: FieldVisitor): void {
-  let pos = 0;
+  // A cursor object rather than a closure over `pos`: the bundle names every closure it creates
+  // (esbuild's keepNames), a property definition per call on a path taken for every field read.
+  const cursor = new Cursor(buf);
   const end = buf.length;
-  const varint = (): number => {
-    let result = 0;
-    for (let scale = 1; ; scale *= 0x80) {
-      if (pos >= end) throw new RangeError('protobuf message ends inside a varint');
-      const byte = buf[pos++] as number;
-      result += (byte & 0x7f) * scale;
-      if (byte < 0x80) return result;
-      if (scale > 2 ** 63) throw new RangeError('protobuf varint too long');
-    }
-  };
-  while (pos < end) {
-    const tag = varint();
+  while (cursor.pos < end) {
+    const tag = cursor.varint();
     const field = Math.floor(tag / 8);
     if (field === 0) throw new RangeError('protobuf field number 0');
     switch (tag % 8) {
       case VARINT:
-        visit(field, varint(), undefined);
+        visit(field, cursor.varint(), undefined);
         break;
       case BYTES: {
-        const length = varint();
-        if (length > end - pos) throw new RangeError('protobuf message ends inside a length-delimited field');
-        visit(field, 0, buf.subarray(pos, pos + length));
-        pos += length;
+        const length = cursor.varint();
+        if (length > end - cursor.pos) throw new RangeError('protobuf message ends inside a length-delimited field');
+        visit(field, 0, buf.subarray(cursor.pos, cursor.pos + length));
+        cursor.pos += length;
         break;
       }
       case FIXED64:
-        pos += 8;
+        cursor.pos += 8;
         break;
       case FIXED32:
-        pos += 4;
+        cursor.pos += 4;
         break;
       default:
         throw new RangeError(`protobuf wire type ${tag % 8} not supported`);
     }
-    if (pos > end) throw new RangeError('protobuf message ends inside a fixed-size field');
+    if (cursor.pos > end) throw new RangeError('protobuf message ends inside a fixed-size field');
+  }
+}
+
+class Cursor {
+  pos = 0;
+
+  constructor(private readonly buf: Uint8Array) {}
+
+  varint(): number {
+    const { buf } = this;
+    let result = 0;
+    for (let scale = 1; ; scale *= 0x80) {
+      if (this.pos >= buf.length) throw new RangeError('protobuf message ends inside a varint');
+      const byte = buf[this.pos++] as number;
+      result += (byte & 0x7f) * scale;
+      if (byte < 0x80) return result;
+      if (scale > 2 ** 63) throw new RangeError('protobuf varint too long');
+    }
   }
 }
 
