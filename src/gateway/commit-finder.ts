@@ -1,6 +1,6 @@
 import { errorMessage } from '../common/errors/weft-error.js';
-import { Envelope, Payload, type Block } from '../common/protos/common.js';
-import { ChannelHeader } from '../common/protos/proposal.js';
+import type { Block } from '../common/protos/common.js';
+import { bytesField, utf8 } from '../common/protos/proto-wire.js';
 import { GatewayError } from './gateway-error.js';
 
 /** A committed transaction's outcome. */
@@ -98,12 +98,18 @@ export class CommitFinder {
   }
 }
 
-/** The transaction ID of a block entry; undefined for one that does not decode. */
+/**
+ * The transaction ID of a block entry; undefined for one that does not decode. Read from the wire
+ * (Envelope.payload, Payload.header, Header.channel_header, ChannelHeader.tx_id), for every
+ * transaction of every block while any client waits for a commit status.
+ */
 function txIdOf(bytes: Uint8Array): string | undefined {
   try {
-    const header = Payload.deserializeBinary(Envelope.deserializeBinary(bytes).getPayload_asU8()).getHeader();
-    return header === undefined ? undefined : ChannelHeader.deserializeBinary(header.getChannelHeader_asU8()).getTxId();
+    const channelHeader = bytesField(bytesField(bytesField(bytes, 1) ?? NO_BYTES, 1) ?? NO_BYTES, 1);
+    return channelHeader === undefined ? undefined : utf8(bytesField(channelHeader, 5));
   } catch {
     return undefined;
   }
 }
+
+const NO_BYTES: Uint8Array = new Uint8Array(0);
