@@ -26,13 +26,13 @@ export function summarizeAction(tx: CheckedEndorserTx): ChaincodeActionSummary |
   const { txId } = tx;
   let extensionName: string | undefined;
   try {
-    extensionName = ChaincodeHeaderExtension.deserializeBinary(tx.channelHeader.getExtension_asU8()).getChaincodeId()?.getName();
+    extensionName = ChaincodeHeaderExtension.deserializeBinary(tx.channelHeaderExtension).getChaincodeId()?.getName();
   } catch (err) {
     return { code: codes.BAD_HEADER_EXTENSION, reason: errorMessage(err), txId };
   }
   let action: InstanceType<typeof ChaincodeAction>;
   try {
-    action = ChaincodeAction.deserializeBinary(tx.responsePayload.getExtension_asU8());
+    action = ChaincodeAction.deserializeBinary(tx.chaincodeAction);
   } catch (err) {
     return { code: codes.BAD_RESPONSE_PAYLOAD, reason: `GetActionFromEnvelope failed: ${errorMessage(err)}`, txId };
   }

@@ -1,34 +1,38 @@
 import { createHash } from 'node:crypto';
-import transactionPb from '@hyperledger/fabric-protos/lib/peer/transaction_pb.js';
 import { errorMessage } from '../common/errors/weft-error.js';
-import { Envelope, Payload } from '../common/protos/common.js';
 import { TxValidationCode } from '../common/protos/orderer.js';
-import { ChannelHeader, HeaderType, ProposalResponsePayload, SignatureHeader, type Endorsement } from '../common/protos/proposal.js';
+import { HeaderType } from '../common/protos/proposal.js';
+import { bytesField, forEachField, repeatedBytesField, utf8 } from '../common/protos/proto-wire.js';
 import type { IdentityDeserializer } from '../msp/identity.js';
-
-const { ChaincodeActionPayload, Transaction } = transactionPb;
 
 /** A transaction that passed the envelope checks, with what the later checks read. */
 export type CheckedEnvelope = CheckedEndorserTx | CheckedConfigTx;
 
+/** An endorsement as it came: the endorser's serialized identity and its signature. */
+export interface EndorsementBytes {
+  readonly endorser: Uint8Array;
+  readonly signature: Uint8Array;
+}
+
 export interface CheckedEndorserTx {
   readonly kind: 'endorser';
   readonly txId: string;
-  readonly channelHeader: ChannelHeader;
+  /** The channel header's extension: a ChaincodeHeaderExtension. */
+  readonly channelHeaderExtension: Uint8Array;
   readonly creator: Uint8Array;
   readonly payloadBytes: Uint8Array;
   readonly signature: Uint8Array;
   /** ChaincodeProposalPayload bytes: what the client asked (lscc's deploy arguments). */
   readonly proposalPayload: Uint8Array;
   readonly responsePayloadBytes: Uint8Array;
-  readonly responsePayload: InstanceType<typeof ProposalResponsePayload>;
-  readonly endorsements: readonly Endorsement[];
+  /** The response payload's extension: the ChaincodeAction. */
+  readonly chaincodeAction: Uint8Array;
+  readonly endorsements: readonly EndorsementBytes[];
 }
 
 export interface CheckedConfigTx {
   readonly kind: 'config';
   readonly txId: string;
-  readonly channelHeader: ChannelHeader;
 }
 
 /** A transaction refused: its code, and why in Fabric's words (for the log). */
@@ -40,6 +44,16 @@ export interface Refusal {
 
 const codes = TxValidationCode;
 const KNOWN_TYPES = new Set<number>([HeaderType.ENDORSER_TRANSACTION, HeaderType.CONFIG_UPDATE, HeaderType.CONFIG]);
+const NO_BYTES: Uint8Array = new Uint8Array(0);
+
+/** The fields of a ChannelHeader the checks read (common.proto's numbers). */
+interface ChannelHeaderFields {
+  type: number;
+  channelId: string;
+  txId: string;
+  epoch: number;
+  extension: Uint8Array;
+}
 
 /**
  * The checks of Fabric's ValidateTransaction (core/common/validation/msgvalidation.go) on one
@@ -48,73 +62,93 @@ const KNOWN_TYPES = new Set<number>([HeaderType.ENDORSER_TRANSACTION, HeaderType
  * (BAD_CREATOR_SIGNATURE), its txid bound to nonce and creator (BAD_PROPOSAL_TXID), one action
  * whose response answers the proposal (INVALID_ENDORSER_TRANSACTION). A CONFIG_UPDATE is not a
  * transaction (UNSUPPORTED_TX_PAYLOAD). A config transaction's content is checked by the caller.
+ * The nested messages are read from the wire (field numbers of Fabric's common.proto,
+ * transaction.proto and proposal_response.proto), as views into the block's bytes.
  */
 export function checkEnvelope(bytes: Uint8Array, channelId: string, msps: IdentityDeserializer): CheckedEnvelope | Refusal {
   if (bytes.length === 0) return { code: codes.NIL_ENVELOPE, reason: 'Nil tx from block' };
-  let envelope: InstanceType<typeof Envelope>;
-  let payload: InstanceType<typeof Payload>;
+  let payloadBytes: Uint8Array;
+  let signature: Uint8Array;
   try {
-    envelope = Envelope.deserializeBinary(bytes);
+    payloadBytes = bytesField(bytes, 1) ?? NO_BYTES;
+    signature = bytesField(bytes, 2) ?? NO_BYTES;
   } catch (err) {
     return { code: codes.INVALID_OTHER_REASON, reason: `Error getting tx from block: ${errorMessage(err)}` };
   }
+  let header: Uint8Array | undefined;
+  let data: Uint8Array;
   try {
-    payload = Payload.deserializeBinary(envelope.getPayload_asU8());
+    header = bytesField(payloadBytes, 1);
+    data = bytesField(payloadBytes, 2) ?? NO_BYTES;
   } catch (err) {
     return { code: codes.BAD_PAYLOAD, reason: `GetPayload returns err ${errorMessage(err)}` };
   }
-  const headers = commonHeaders(payload);
+  const headers = commonHeaders(header);
   if (typeof headers === 'string') return { code: codes.BAD_COMMON_HEADER, reason: `validateCommonHeader returns err ${headers}` };
-  const { channelHeader, signatureHeader } = headers;
-  const txId = channelHeader.getTxId();
-  if (channelHeader.getChannelId() !== channelId) {
-    return { code: codes.TARGET_CHAIN_NOT_FOUND, reason: `Dropping transaction for non-existent channel ${channelHeader.getChannelId()}`, txId };
+  const { channelHeader, channelHeaderBytes, creator, nonce } = headers;
+  const { txId } = channelHeader;
+  if (channelHeader.channelId !== channelId) {
+    return { code: codes.TARGET_CHAIN_NOT_FOUND, reason: `Dropping transaction for non-existent channel ${channelHeader.channelId}`, txId };
   }
-  const creator = signatureHeader.getCreator_asU8();
-  const payloadBytes = envelope.getPayload_asU8();
-  const signature = envelope.getSignature_asU8();
   const creatorProblem = checkCreator(creator, payloadBytes, signature, msps);
   if (creatorProblem !== undefined) return { code: codes.BAD_CREATOR_SIGNATURE, reason: `checkSignatureFromCreator returns err ${creatorProblem}`, txId };
 
-  switch (channelHeader.getType()) {
+  switch (channelHeader.type) {
     case HeaderType.CONFIG:
-      return { kind: 'config', txId, channelHeader };
+      return { kind: 'config', txId };
     case HeaderType.ENDORSER_TRANSACTION:
       break;
     default:
-      return { code: codes.UNSUPPORTED_TX_PAYLOAD, reason: `unsupported transaction type ${channelHeader.getType()}`, txId };
+      return { code: codes.UNSUPPORTED_TX_PAYLOAD, reason: `unsupported transaction type ${channelHeader.type}`, txId };
   }
-  const expected = createHash('sha256').update(signatureHeader.getNonce_asU8()).update(creator).digest('hex');
+  const expected = createHash('sha256').update(nonce).update(creator).digest('hex');
   if (txId !== expected) {
     return { code: codes.BAD_PROPOSAL_TXID, reason: `CheckTxID returns err invalid txid. got [${txId}], expected [${expected}]`, txId };
   }
-  const action = endorserAction(payload);
+  const action = endorserAction(data, channelHeaderBytes);
   if (typeof action === 'string') return { code: codes.INVALID_ENDORSER_TRANSACTION, reason: `validateEndorserTransaction returns err ${action}`, txId };
-  return { kind: 'endorser', txId, channelHeader, creator, payloadBytes, signature, ...action };
+  return { kind: 'endorser', txId, channelHeaderExtension: channelHeader.extension, creator, payloadBytes, signature, ...action };
 }
 
 function commonHeaders(
-  payload: InstanceType<typeof Payload>,
-): { channelHeader: ChannelHeader; signatureHeader: InstanceType<typeof SignatureHeader> } | string {
-  const header = payload.getHeader();
+  header: Uint8Array | undefined,
+): { channelHeader: ChannelHeaderFields; channelHeaderBytes: Uint8Array; creator: Uint8Array; nonce: Uint8Array } | string {
   if (header === undefined) return 'nil header';
-  let channelHeader: ChannelHeader;
-  let signatureHeader: InstanceType<typeof SignatureHeader>;
+  let channelHeaderBytes: Uint8Array;
+  let channelHeader: ChannelHeaderFields;
+  let signatureHeader: { creator: Uint8Array; nonce: Uint8Array };
   try {
-    channelHeader = ChannelHeader.deserializeBinary(header.getChannelHeader_asU8());
-    signatureHeader = SignatureHeader.deserializeBinary(header.getSignatureHeader_asU8());
+    channelHeaderBytes = bytesField(header, 1) ?? NO_BYTES;
+    channelHeader = channelHeaderFields(channelHeaderBytes);
+    signatureHeader = signatureHeaderFields(bytesField(header, 2) ?? NO_BYTES);
   } catch (err) {
     return errorMessage(err);
   }
-  if (!KNOWN_TYPES.has(channelHeader.getType())) return `invalid header type ${channelHeader.getType()}`;
-  if (channelHeader.getEpoch() !== 0) return `invalid Epoch in ChannelHeader. Expected 0, got [${channelHeader.getEpoch()}]`;
+  if (!KNOWN_TYPES.has(channelHeader.type)) return `invalid header type ${channelHeader.type}`;
+  if (channelHeader.epoch !== 0) return `invalid Epoch in ChannelHeader. Expected 0, got [${channelHeader.epoch}]`;
   const problem = signatureHeaderProblem(signatureHeader);
-  return problem ?? { channelHeader, signatureHeader };
+  return problem ?? { channelHeader, channelHeaderBytes, ...signatureHeader };
 }
 
-function signatureHeaderProblem(header: InstanceType<typeof SignatureHeader>): string | undefined {
-  if (header.getNonce_asU8().length === 0) return 'invalid nonce specified in the header';
-  if (header.getCreator_asU8().length === 0) return 'invalid creator specified in the header';
+function channelHeaderFields(bytes: Uint8Array): ChannelHeaderFields {
+  const fields: ChannelHeaderFields = { type: 0, channelId: '', txId: '', epoch: 0, extension: NO_BYTES };
+  forEachField(bytes, (field, value, b) => {
+    if (field === 1) fields.type = value;
+    else if (field === 4) fields.channelId = utf8(b);
+    else if (field === 5) fields.txId = utf8(b);
+    else if (field === 6) fields.epoch = value;
+    else if (field === 7 && b !== undefined) fields.extension = b;
+  });
+  return fields;
+}
+
+function signatureHeaderFields(bytes: Uint8Array): { creator: Uint8Array; nonce: Uint8Array } {
+  return { creator: bytesField(bytes, 1) ?? NO_BYTES, nonce: bytesField(bytes, 2) ?? NO_BYTES };
+}
+
+function signatureHeaderProblem(header: { creator: Uint8Array; nonce: Uint8Array }): string | undefined {
+  if (header.nonce.length === 0) return 'invalid nonce specified in the header';
+  if (header.creator.length === 0) return 'invalid creator specified in the header';
   return undefined;
 }
 
@@ -138,30 +172,40 @@ function checkCreator(creator: Uint8Array, message: Uint8Array, signature: Uint8
 
 /** The one action of an endorser transaction, and the check that its response answers the proposal. */
 function endorserAction(
-  payload: InstanceType<typeof Payload>,
-): Pick<CheckedEndorserTx, 'proposalPayload' | 'responsePayloadBytes' | 'responsePayload' | 'endorsements'> | string {
+  data: Uint8Array,
+  channelHeader: Uint8Array,
+): Pick<CheckedEndorserTx, 'proposalPayload' | 'responsePayloadBytes' | 'chaincodeAction' | 'endorsements'> | string {
   try {
-    const tx = Transaction.deserializeBinary(payload.getData_asU8());
-    const actions = tx.getActionsList();
+    // Transaction.actions (1), each a TransactionAction { header (1), payload (2) }.
+    const actions = repeatedBytesField(data, 1);
     const action = actions[0];
     if (actions.length !== 1 || action === undefined) return `only one action per transaction is supported, tx contains ${actions.length}`;
-    const actionHeader = action.getHeader_asU8();
-    const problem = signatureHeaderProblem(SignatureHeader.deserializeBinary(actionHeader));
+    const actionHeader = bytesField(action, 1) ?? NO_BYTES;
+    const problem = signatureHeaderProblem(signatureHeaderFields(actionHeader));
     if (problem !== undefined) return problem;
-    const actionPayload = ChaincodeActionPayload.deserializeBinary(action.getPayload_asU8());
-    const endorsed = actionPayload.getAction();
+    // ChaincodeActionPayload { chaincode_proposal_payload (1), action (2): ChaincodeEndorsedAction }.
+    const actionPayload = bytesField(action, 2) ?? NO_BYTES;
+    const endorsed = bytesField(actionPayload, 2);
     if (endorsed === undefined) return 'nil action';
-    const responsePayloadBytes = endorsed.getProposalResponsePayload_asU8();
-    const responsePayload = ProposalResponsePayload.deserializeBinary(responsePayloadBytes);
-    const proposalPayload = actionPayload.getChaincodeProposalPayload_asU8();
+    const proposalPayload = bytesField(actionPayload, 1) ?? NO_BYTES;
+    // ChaincodeEndorsedAction { proposal_response_payload (1), endorsements (2) }.
+    let responsePayloadBytes = NO_BYTES;
+    const endorsements: EndorsementBytes[] = [];
+    forEachField(endorsed, (field, _value, b) => {
+      if (field === 1 && b !== undefined) responsePayloadBytes = b;
+      else if (field === 2 && b !== undefined) endorsements.push({ endorser: bytesField(b, 1) ?? NO_BYTES, signature: bytesField(b, 2) ?? NO_BYTES });
+    });
+    // ProposalResponsePayload { proposal_hash (1), extension (2) }.
+    let proposalHashOfResponse = NO_BYTES;
+    let chaincodeAction = NO_BYTES;
+    forEachField(responsePayloadBytes, (field, _value, b) => {
+      if (field === 1 && b !== undefined) proposalHashOfResponse = b;
+      else if (field === 2 && b !== undefined) chaincodeAction = b;
+    });
     // The proposal's hash: its channel header, the action's signature header and the proposal payload.
-    const proposalHash = createHash('sha256')
-      .update(payload.getHeader()?.getChannelHeader_asU8() ?? new Uint8Array())
-      .update(actionHeader)
-      .update(proposalPayload)
-      .digest();
-    if (!proposalHash.equals(responsePayload.getProposalHash_asU8())) return 'proposal hash does not match';
-    return { proposalPayload, responsePayloadBytes, responsePayload, endorsements: endorsed.getEndorsementsList() };
+    const proposalHash = createHash('sha256').update(channelHeader).update(actionHeader).update(proposalPayload).digest();
+    if (!proposalHash.equals(proposalHashOfResponse)) return 'proposal hash does not match';
+    return { proposalPayload, responsePayloadBytes, chaincodeAction, endorsements };
   } catch (err) {
     return errorMessage(err);
   }

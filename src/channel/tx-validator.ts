@@ -265,10 +265,11 @@ export class TxValidator {
 
   /** Do the endorsements satisfy the policy? Each endorsement signs the response payload followed by the endorser's identity. */
   private endorsementProblem(tx: CheckedEndorserTx, policy: Policy | undefined): Refusal | undefined {
-    const signed: SignedData[] = tx.endorsements.map((e) => {
-      const endorser = e.getEndorser_asU8();
-      return { data: Buffer.concat([tx.responsePayloadBytes, endorser]), identity: endorser, signature: e.getSignature_asU8() };
-    });
+    const signed: SignedData[] = tx.endorsements.map(({ endorser, signature }) => ({
+      data: Buffer.concat([tx.responsePayloadBytes, endorser]),
+      identity: endorser,
+      signature,
+    }));
     try {
       if (policy === undefined) throw new Error('no such policy');
       policy.evaluateSignedData(signed);
