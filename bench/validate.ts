@@ -1,4 +1,6 @@
-// Validation benchmark: the committer's TxValidator over realistic blocks, on one core. Each
+// Validation benchmark: the committer's TxValidator over realistic blocks, as the committer runs it:
+// the creators' signatures of a block checked side by side on libuv's thread pool, the rest on the
+// event loop (the endorsements too: they are checked as the endorsement policy is evaluated). Each
 // transaction is what a client assembles: a proposal signed by User1 of Org1, a chaincode action
 // with two writes endorsed by the peers of Org1 and Org2 (AND policy), the envelope signed by the
 // client; so each costs three ECDSA P-256 verifications, besides the decoding. Blocks of 100, made

@@ -13,6 +13,8 @@ export interface Identity {
   validate(): void;
   /** ECDSA (low-S required, digest of the MSP's hash family: SHA-256 for SHA2) or Ed25519 signature check; false when it does not verify. */
   verify(message: Uint8Array, signature: Uint8Array): boolean;
+  /** The same check, the signature's math on libuv's thread pool: a block's signatures checked side by side, off the event loop. */
+  verifyAsync(message: Uint8Array, signature: Uint8Array): Promise<boolean>;
   /** Does this identity satisfy the principal (ROLE member/admin/client/peer/orderer, ORGANIZATION_UNIT, IDENTITY)? An identity that is not valid satisfies nothing. */
   satisfiesPrincipal(principal: MSPPrincipal): boolean;
 }

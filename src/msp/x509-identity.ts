@@ -96,14 +96,37 @@ export class X509Identity implements Identity {
     // A proposal's signature is checked by the endorser, then again by the ACL of a system chaincode
     // (as in Fabric): the second time, the same bytes under the same signature are enough.
     const signatureKey = latin1(signature);
-    if (sameBytes(this.verified.get(signatureKey), message) || sameBytes(this.own.get(signatureKey), message)) return true;
+    if (this.known(signatureKey, message)) return true;
     const valid = this.verifyNow(message, signature);
-    if (valid) {
-      if (this.verified.size >= VERIFIED_KEPT) this.verified.delete(this.verified.keys().next().value ?? '');
-      // A copy: the caller may reuse its buffer, and a view could keep a larger one alive.
-      this.verified.set(signatureKey, new Uint8Array(message));
-    }
+    if (valid) this.remember(signatureKey, message);
     return valid;
+  }
+
+  verifyAsync(message: Uint8Array, signature: Uint8Array): Promise<boolean> {
+    const signatureKey = latin1(signature);
+    if (this.known(signatureKey, message)) return Promise.resolve(true);
+    const algorithm = this.algorithmFor(signature);
+    if (algorithm === false) return Promise.resolve(false);
+    return new Promise((resolve) => {
+      try {
+        verify(algorithm, message, this.publicKey, signature, (err, valid) => {
+          if (err === null && valid) this.remember(signatureKey, message);
+          resolve(err === null && valid);
+        });
+      } catch {
+        resolve(false);
+      }
+    });
+  }
+
+  private known(signatureKey: string, message: Uint8Array): boolean {
+    return sameBytes(this.verified.get(signatureKey), message) || sameBytes(this.own.get(signatureKey), message);
+  }
+
+  private remember(signatureKey: string, message: Uint8Array): void {
+    if (this.verified.size >= VERIFIED_KEPT) this.verified.delete(this.verified.keys().next().value ?? '');
+    // A copy: the caller may reuse its buffer, and a view could keep a larger one alive.
+    this.verified.set(signatureKey, new Uint8Array(message));
   }
 
   /**
@@ -119,18 +142,25 @@ export class X509Identity implements Identity {
   }
 
   private verifyNow(message: Uint8Array, signature: Uint8Array): boolean {
+    const algorithm = this.algorithmFor(signature);
+    if (algorithm === false) return false;
     try {
-      if (this.curveOrder !== undefined) {
-        const parsed = parseEcdsaSignature(signature);
-        // Fabric refuses the high-S twin of a signature, which anyone can make from a valid one.
-        if (parsed === undefined || !isLowS(parsed.s, this.curveOrder)) return false;
-        return verify(this.owner.signatureHash, message, this.publicKey, signature);
-      }
-      if (this.publicKey.asymmetricKeyType === 'ed25519') return this.owner.allowsEd25519 && verify(null, message, this.publicKey, signature);
-      return false;
+      return verify(algorithm, message, this.publicKey, signature);
     } catch {
       return false;
     }
+  }
+
+  /** The digest to verify `signature` with (null for Ed25519), or false when it cannot count at all. */
+  private algorithmFor(signature: Uint8Array): string | null | false {
+    if (this.curveOrder !== undefined) {
+      const parsed = parseEcdsaSignature(signature);
+      // Fabric refuses the high-S twin of a signature, which anyone can make from a valid one.
+      if (parsed === undefined || !isLowS(parsed.s, this.curveOrder)) return false;
+      return this.owner.signatureHash;
+    }
+    if (this.publicKey.asymmetricKeyType === 'ed25519') return this.owner.allowsEd25519 ? null : false;
+    return false;
   }
 
   satisfiesPrincipal(principal: MSPPrincipal): boolean {

@@ -166,6 +166,29 @@ describe('FabricMsp with the Fabric-made crypto of the fixture', () => {
     }
   });
 
+  it('verifies on the thread pool by the same rules: high-S twins, other messages and other keys refused', async () => {
+    const message = Buffer.from('an envelope payload');
+    const signer = await loadSigningIdentity(FIXTURE_MSP.org1User1, 'Org1MSP');
+    const other = await loadSigningIdentity(FIXTURE_MSP.org1Admin, 'Org1MSP');
+    // A fresh MSP: nothing remembered from the test above.
+    const identity = FabricMsp.fromConfig(await readMspFolder(FIXTURE_MSP.org1, 'Org1MSP')).deserializeIdentity(signer.serialize());
+    const signature = signer.sign(message);
+    const parsed = parseEcdsaSignature(signature);
+    const order = curveOrderOf(identity.certificate.publicKey);
+    assert.ok(parsed !== undefined && order !== undefined);
+    const results = await Promise.all([
+      identity.verifyAsync(message, signature),
+      identity.verifyAsync(Buffer.from('another payload'), signature),
+      identity.verifyAsync(message, encodeEcdsaSignature(parsed.r, order - parsed.s)),
+      identity.verifyAsync(message, other.sign(message)),
+      identity.verifyAsync(message, Buffer.from('not a signature')),
+    ]);
+    assert.deepEqual(results, [true, false, false, false, false]);
+    // What verified is remembered, for the sync check as for the async one.
+    assert.equal(await identity.verifyAsync(message, signature), true);
+    assert.equal(identity.verify(message, signature), true);
+  });
+
   it("recognises a signature noted as its own for the message it signed only, and still refuses others'", async () => {
     const signer = await loadSigningIdentity(FIXTURE_MSP.org1Peer0, 'Org1MSP');
     const identity = org1.deserializeIdentity(signer.serialize());
