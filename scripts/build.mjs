@@ -60,10 +60,10 @@ for (const [entry, out] of [
     keepNames: true,
     // The native LevelDB binding finds its prebuilt binary from its own folder. tar is needed off
     // the start path only (installing a package): left out, it costs start-up nothing, and loads
-    // when asked for. dockerode (with ssh2 and its optional native
-    // parts) loads only for a peer with vm.type docker. yaml is bundled: an MSP folder's config.yaml
-    // is read at every start, and from the bundle it loads through the code cache; a module the
-    // bundle imports with import() is only evaluated when imported.
+    // when asked for. dockerode (with ssh2 and its optional native parts) loads only for a peer
+    // with vm.type docker. yaml is bundled: an MSP folder's config.yaml is read at every start, and
+    // from the bundle it loads through the code cache; a module the bundle imports with import()
+    // is only evaluated when imported.
     external: ['classic-level', 'tar', 'dockerode'],
     // import() becomes a require() in a promise, which the bundle's runner provides.
     supported: { 'dynamic-import': false },

@@ -32,7 +32,6 @@ export { blockDataHash, blockHeaderHash, hashOfBlock } from './block-hash.js';
 export { hashedNamespace, privateNamespace } from './private-data-keys.js';
 export { createCompositeKey, splitCompositeKey, EMPTY_KEY_SUBSTITUTE, MAX_UNICODE_RUNE } from './composite-key.js';
 export { validateChannelId } from './channel-id.js';
-export { toTxReadWriteSetBytes } from './rwset-codec.js';
 export { DEFAULT_QUERY_LIMITS, type StateIndexSource } from './query-executor-impl.js';
 export { parseIndexDefinition, type IndexDefinition } from './rich-query/index-definition.js';
 export { RichQueryError } from './rich-query/rich-query-error.js';
