@@ -45,6 +45,68 @@ export function isLowS(s: bigint, order: bigint): boolean {
 }
 
 /**
+ * Makes the check a verifier runs on every ECDSA signature of a curve before the verify itself:
+ * true when the signature is strict DER (as parseEcdsaSignature reads it) with a positive r and a
+ * positive s no greater than half the order. It compares bytes, without the BigInts and hex
+ * strings parsing costs: it runs once per signature checked.
+ */
+export function lowSDerChecker(order: bigint): (signature: Uint8Array) => boolean {
+  const halfOrder = unsignedBytes(order >> 1n);
+  return (signature) => {
+    const sequence = derValue(signature, 0, 0x30);
+    if (sequence === undefined || sequence.end !== signature.length) return false;
+    const r = derValue(signature, sequence.start, 0x02);
+    if (r === undefined || !positiveInteger(signature, r)) return false;
+    const s = derValue(signature, r.end, 0x02);
+    if (s === undefined || s.end !== sequence.end || !positiveInteger(signature, s)) return false;
+    // The magnitude of s: its bytes without the sign byte DER adds before a set top bit.
+    const start = signature[s.start] === 0 ? s.start + 1 : s.start;
+    const length = s.end - start;
+    if (length !== halfOrder.length) return length < halfOrder.length;
+    return Buffer.compare(signature.subarray(start, s.end), halfOrder) <= 0;
+  };
+}
+
+/** Where the value of the DER element with `tag` at `at` lies; undefined when it is not one, or its length is not minimal DER. */
+function derValue(bytes: Uint8Array, at: number, tag: number): { start: number; end: number } | undefined {
+  if (bytes[at] !== tag) return undefined;
+  const first = bytes[at + 1];
+  if (first === undefined) return undefined;
+  let length = first;
+  let start = at + 2;
+  if (first & 0x80) {
+    const count = first & 0x7f;
+    // Two length bytes reach 65,535: far beyond any signature of the curves above.
+    if (count === 0 || count > 2 || bytes[start] === 0) return undefined;
+    length = 0;
+    for (let i = 0; i < count; i++) {
+      const byte = bytes[start + i];
+      if (byte === undefined) return undefined;
+      length = length * 0x100 + byte;
+    }
+    if (length < 0x80) return undefined;
+    start += count;
+  }
+  const end = start + length;
+  return end <= bytes.length ? { start, end } : undefined;
+}
+
+/** A minimal DER INTEGER that is above zero: not negative, no needless leading zero, not empty, not 0. */
+function positiveInteger(bytes: Uint8Array, value: { start: number; end: number }): boolean {
+  const first = bytes[value.start];
+  if (value.end <= value.start || first === undefined || first & 0x80) return false;
+  if (first !== 0) return true;
+  // A leading zero is there only for a set top bit after it (which also makes the value non-zero).
+  return value.end - value.start > 1 && ((bytes[value.start + 1] ?? 0) & 0x80) !== 0;
+}
+
+/** The big-endian bytes of a positive BigInt, without leading zeros. */
+function unsignedBytes(value: bigint): Buffer {
+  const hex = value.toString(16);
+  return Buffer.from(hex.length % 2 === 0 ? hex : `0${hex}`, 'hex');
+}
+
+/**
  * Makes the encoder of IEEE P1363 signatures (r || s, as node:crypto signs with
  * `dsaEncoding: 'ieee-p1363'`) of a curve into their low-S DER form, written straight from the
  * fixed-width halves. s is compared with half the order as bytes; only an s above it becomes a

@@ -1,7 +1,7 @@
 import { verify, type KeyObject, type X509Certificate } from 'node:crypto';
 import type { MSPPrincipal } from '../common/protos/msp.js';
 import type { CertificateFields } from './certificate-fields.js';
-import { curveOrderOf, isLowS, parseEcdsaSignature } from './ecdsa-signature.js';
+import { curveOrderOf, lowSDerChecker } from './ecdsa-signature.js';
 import type { Identity, NodeRole } from './identity.js';
 import { MspError } from './msp-error.js';
 
@@ -29,8 +29,8 @@ const OWN_KEPT = 2048;
 /** An identity of an X.509 (Fabric type) MSP. */
 export class X509Identity implements Identity {
   private readonly publicKey: KeyObject;
-  /** ECDSA: the curve order, for the low-S rule. */
-  private readonly curveOrder: bigint | undefined;
+  /** ECDSA: the shape and low-S rule a signature must pass before it is verified. */
+  private readonly lowS: ((signature: Uint8Array) => boolean) | undefined;
   private checked: MspError | { certifiersIdentifier: Uint8Array } | undefined;
   /** The newest signatures that verified, with what they signed (compared byte for byte: cheaper than a digest of it). */
   private readonly verified = new Map<string, Uint8Array>();
@@ -47,7 +47,8 @@ export class X509Identity implements Identity {
     readonly raw: Uint8Array,
   ) {
     this.publicKey = certificate.publicKey;
-    this.curveOrder = curveOrderOf(this.publicKey);
+    const order = curveOrderOf(this.publicKey);
+    this.lowS = order === undefined ? undefined : lowSDerChecker(order);
   }
 
   get mspId(): string {
@@ -153,11 +154,9 @@ export class X509Identity implements Identity {
 
   /** The digest to verify `signature` with (null for Ed25519), or false when it cannot count at all. */
   private algorithmFor(signature: Uint8Array): string | null | false {
-    if (this.curveOrder !== undefined) {
-      const parsed = parseEcdsaSignature(signature);
+    if (this.lowS !== undefined) {
       // Fabric refuses the high-S twin of a signature, which anyone can make from a valid one.
-      if (parsed === undefined || !isLowS(parsed.s, this.curveOrder)) return false;
-      return this.owner.signatureHash;
+      return this.lowS(signature) ? this.owner.signatureHash : false;
     }
     if (this.publicKey.asymmetricKeyType === 'ed25519') return this.owner.allowsEd25519 ? null : false;
     return false;

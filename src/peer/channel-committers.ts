@@ -11,7 +11,9 @@ import type { Logging } from '../common/logging/logging.js';
 import type { Block } from '../common/protos/common.js';
 import { LedgerChainReader } from '../deliver/ledger-chain-reader.js';
 import type { PeerLedger } from '../ledger/index.js';
+import type { MspManager } from '../msp/msp-manager.js';
 import type { SigningIdentity } from '../msp/signing-identity.js';
+import type { X509Identity } from '../msp/x509-identity.js';
 
 /** The ordering service run in the peer's own process, when there is one. */
 export interface EmbeddedOrderer {
@@ -40,6 +42,8 @@ export interface ChannelCommittersOptions {
 interface Running {
   committer: Committer;
   reader: LedgerChainReader;
+  /** The peer's own identity in the channel's MSPs, found once per config: every endorsement names it. */
+  own?: { msps: MspManager; endorser: Uint8Array; identity: X509Identity };
 }
 
 /**
@@ -94,13 +98,20 @@ export class ChannelCommitters {
    * comparison rather than a signature verification. Ignored for an identity the channel does not know.
    */
   noteOwnEndorsement(channelId: string, endorser: Uint8Array, message: Uint8Array, signature: Uint8Array): void {
-    const committer = this.running.get(channelId)?.committer;
-    if (committer === undefined) return;
-    try {
-      committer.bundle.msps.deserializeIdentity(endorser).noteOwnSignature(message, signature);
-    } catch {
-      // not an identity of the channel: the validator will say so when it checks the endorsement
+    const running = this.running.get(channelId);
+    if (running === undefined) return;
+    const msps = running.committer.bundle.msps;
+    let own = running.own;
+    if (own?.msps !== msps || own.endorser !== endorser) {
+      try {
+        own = { msps, endorser, identity: msps.deserializeIdentity(endorser) };
+      } catch {
+        // not an identity of the channel: the validator will say so when it checks the endorsement
+        return;
+      }
+      running.own = own;
     }
+    own.identity.noteOwnSignature(message, signature);
   }
 
   /** What the Deliver service reads a channel from; undefined for a channel the peer is not on. */
