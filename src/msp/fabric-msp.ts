@@ -93,6 +93,8 @@ export class FabricMsp implements IdentityDeserializer, IdentityOwner {
   private readonly internalNodes = new Set<string>();
   private readonly crls: RevocationList[];
   private readonly admins = new Set<string>();
+  /** Whether an identity's certificate is one of `admins` (fixed for the MSP's life): each is compared once. */
+  private readonly listedAdmins = new WeakMap<X509Identity, boolean>();
   private readonly ouIdentifiers = new Map<string, Uint8Array[]>();
   /** Undefined when NodeOUs are not enforced. */
   private readonly nodeOUs: NodeOUs | undefined;
@@ -309,13 +311,22 @@ export class FabricMsp implements IdentityDeserializer, IdentityOwner {
     return role;
   }
 
+  private isListedAdmin(identity: X509Identity): boolean {
+    let listed = this.listedAdmins.get(identity);
+    if (listed === undefined) {
+      listed = this.admins.has(Buffer.from(identity.raw).toString('latin1'));
+      this.listedAdmins.set(identity, listed);
+    }
+    return listed;
+  }
+
   private hasRole(identity: X509Identity, role: number): boolean {
     switch (role) {
       case MSPRoleType.MEMBER:
         return identity.isValid();
       case MSPRoleType.ADMIN:
         // Named in admincerts, or (with NodeOUs) carrying the admin OU; valid either way.
-        return (this.admins.has(Buffer.from(identity.raw).toString('latin1')) || this.hasOuRole(identity, 'admin')) && identity.isValid();
+        return (this.isListedAdmin(identity) || this.hasOuRole(identity, 'admin')) && identity.isValid();
       case MSPRoleType.CLIENT:
         return this.hasOuRole(identity, 'client') && identity.isValid();
       case MSPRoleType.PEER:

@@ -131,7 +131,35 @@ describe('Broadcast over gRPC', () => {
     garbage.setPayload(Uint8Array.from([0x0a, 0x05, 0x01]));
     const reply = await refusal(garbage);
     assert.equal(reply.status, 400);
-    assert.match(reply.info, /^could not determine channel ID: /);
+    assert.match(reply.info, /^could not determine channel ID: error unmarshalling Payload: /);
+  });
+
+  test('a payload whose headers cannot be read is refused with BAD_REQUEST, naming the part', async () => {
+    const withHeaders = (channelHeader: Uint8Array, signatureHeader: Uint8Array): Envelope => {
+      const header = new common.Header();
+      header.setChannelHeader(channelHeader);
+      header.setSignatureHeader(signatureHeader);
+      const payload = new common.Payload();
+      payload.setHeader(header);
+      const envelope = new common.Envelope();
+      envelope.setPayload(payload.serializeBinary());
+      envelope.setSignature(Uint8Array.of(1));
+      return envelope;
+    };
+    const channelHeader = new common.ChannelHeader();
+    channelHeader.setType(HeaderType.ENDORSER_TRANSACTION);
+    channelHeader.setChannelId('count');
+    // A length-delimited field whose length runs past the end.
+    const cut = Uint8Array.of(0x0a, 0x7f, 0x01);
+    assert.deepEqual(await refusal(withHeaders(new Uint8Array(0), Uint8Array.of(0x0a, 0x00))), { status: 400, info: 'could not determine channel ID: channel header not set' });
+    const badChannelHeader = await refusal(withHeaders(cut, new Uint8Array(0)));
+    assert.equal(badChannelHeader.status, 400);
+    assert.match(badChannelHeader.info, /^could not determine channel ID: error unmarshalling channel header: /);
+    const badSignatureHeader = await refusal(withHeaders(channelHeader.serializeBinary(), cut));
+    assert.equal(badSignatureHeader.status, 400);
+    assert.match(badSignatureHeader.info, /^could not convert message to signedData: error unmarshalling SignatureHeader: /);
+    // Readable headers without a creator: nobody signed it, so no Writer did.
+    assert.equal((await refusal(withHeaders(channelHeader.serializeBinary(), new Uint8Array(0)))).status, 403);
   });
 
   test('an envelope for a channel the orderer does not serve is refused, as Fabric refuses it (BAD_REQUEST)', async () => {
