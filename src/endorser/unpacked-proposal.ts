@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { errorMessage } from '../common/errors/weft-error.js';
 import { HeaderType, type SignedProposal } from '../common/protos/proposal.js';
 import { ChaincodeInput } from '../common/protos/peer.js';
-import { forEachField, utf8 } from '../common/protos/proto-wire.js';
+import { utf8, WireFields } from '../common/protos/proto-wire.js';
 import { EndorserError } from './endorser-error.js';
 
 // ChaincodeProposalPayload's input: field 1, length-delimited.
@@ -35,40 +35,40 @@ export interface UnpackedProposal {
 export function unpackProposal(signed: SignedProposal): UnpackedProposal {
   // Field numbers from Fabric's common.proto, proposal.proto and chaincode.proto.
   const proposal = fieldsOf('proposal', signed.getProposalBytes_asU8());
-  const header = fieldsOf('proposal header', bytesAt(proposal, 1));
-  const channelHeader = fieldsOf('channel header', bytesAt(header, 1));
-  const headerType = numberAt(channelHeader, 1);
+  const header = fieldsOf('proposal header', proposal.bytes(1));
+  const channelHeader = fieldsOf('channel header', header.bytes(1));
+  const headerType = channelHeader.number(1);
   if (headerType !== HeaderType.ENDORSER_TRANSACTION && headerType !== HeaderType.CONFIG) {
     throw new EndorserError('BAD_PROPOSAL', `invalid header type ${headerType}: a proposal is ENDORSER_TRANSACTION or CONFIG`);
   }
-  const txId = utf8(bytesAt(channelHeader, 5));
+  const txId = utf8(channelHeader.bytes(5));
   if (txId === '') throw new EndorserError('BAD_PROPOSAL', 'the proposal has no transaction ID');
-  const signatureHeader = fieldsOf('signature header', bytesAt(header, 2));
-  const extension = fieldsOf('chaincode header extension', bytesAt(channelHeader, 7));
-  const inputBytes = bytesAt(fieldsOf('chaincode proposal payload', bytesAt(proposal, 2)), 1);
-  const spec = fieldsOf('chaincode spec', bytesAt(fieldsOf('chaincode invocation spec', inputBytes), 1));
+  const signatureHeader = fieldsOf('signature header', header.bytes(2));
+  const extension = fieldsOf('chaincode header extension', channelHeader.bytes(7));
+  const inputBytes = fieldsOf('chaincode proposal payload', proposal.bytes(2)).bytes(1);
+  const spec = fieldsOf('chaincode spec', fieldsOf('chaincode invocation spec', inputBytes).bytes(1));
   const chaincodeName =
-    utf8(bytesAt(fieldsOf('chaincode ID', bytesAt(spec, 2)), 2)) || utf8(bytesAt(fieldsOf('chaincode ID', bytesAt(extension, 2)), 2));
+    utf8(fieldsOf('chaincode ID', spec.bytes(2)).bytes(2)) || utf8(fieldsOf('chaincode ID', extension.bytes(2)).bytes(2));
   if (chaincodeName === '') throw new EndorserError('BAD_PROPOSAL', 'the proposal names no chaincode');
-  const specInput = spec[3];
-  if (!(specInput instanceof Uint8Array)) throw new EndorserError('BAD_PROPOSAL', 'the proposal has no chaincode input');
+  const specInput = spec.maybeBytes(3);
+  if (specInput === undefined) throw new EndorserError('BAD_PROPOSAL', 'the proposal has no chaincode input');
   const input = decode('chaincode input', () => ChaincodeInput.deserializeBinary(specInput));
   // Raw concatenation, as the committer recomputes it from the transaction: the two header parts,
   // then the payload the transaction shows (its input alone, field 1: no transient map), written
   // here as its wire bytes rather than through a message object.
   const proposalHash = createHash('sha256')
-    .update(bytesAt(header, 1))
-    .update(bytesAt(header, 2))
+    .update(header.bytes(1))
+    .update(header.bytes(2))
     .update(inputBytes.length === 0 ? NO_BYTES : Buffer.concat([INPUT_TAG, varint(inputBytes.length)]))
     .update(inputBytes)
     .digest();
   return {
-    channelId: utf8(bytesAt(channelHeader, 4)),
+    channelId: utf8(channelHeader.bytes(4)),
     txId,
     headerType,
-    epoch: numberAt(channelHeader, 6),
-    nonce: bytesAt(signatureHeader, 2),
-    creator: bytesAt(signatureHeader, 1),
+    epoch: channelHeader.number(6),
+    nonce: signatureHeader.bytes(2),
+    creator: signatureHeader.bytes(1),
     chaincodeName,
     input,
     proposalHash,
@@ -76,33 +76,12 @@ export function unpackProposal(signed: SignedProposal): UnpackedProposal {
   };
 }
 
-/** A message's fields by number, as the wire gave them: bytes as views into the input, varints as numbers; the last occurrence wins. */
-type Fields = Array<Uint8Array | number | undefined>;
-
-function fieldsOf(what: string, bytes: Uint8Array): Fields {
-  const fields: Fields = [];
-  decode(what, () => {
-    forEachField(bytes, (field, value, fieldBytes) => {
-      if (field <= MAX_FIELD) fields[field] = fieldBytes ?? value;
-    });
-  });
-  return fields;
+function fieldsOf(what: string, bytes: Uint8Array): WireFields {
+  return decode(what, () => new WireFields(bytes, MAX_FIELD));
 }
 
 // The highest field number read from any of the messages above.
 const MAX_FIELD = 7;
-
-/** A length-delimited field; empty (proto3's default) when absent or not length-delimited. */
-function bytesAt(fields: Fields, field: number): Uint8Array {
-  const value = fields[field];
-  return value instanceof Uint8Array ? value : NO_BYTES;
-}
-
-/** A varint field; 0 (proto3's default) when absent or not a varint. */
-function numberAt(fields: Fields, field: number): number {
-  const value = fields[field];
-  return typeof value === 'number' ? value : 0;
-}
 
 /** A protobuf varint. */
 function varint(value: number): Uint8Array {

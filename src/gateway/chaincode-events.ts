@@ -1,8 +1,10 @@
 import { errorMessage } from '../common/errors/weft-error.js';
 import { ChaincodeEventsResponse } from '../common/protos/gateway.js';
 import { ChaincodeEvent } from '../common/protos/peer.js';
+import { repeatedBytesField } from '../common/protos/proto-wire.js';
 import type { ChainReader } from '../deliver/chain-reader.js';
 import { common, peer, type Block } from '../ledger/protos.js';
+import { chaincodeEventOfAction, envelopeHeaderOf } from '../ledger/tx-envelope.js';
 import { GatewayError } from './gateway-error.js';
 
 const TRANSACTIONS_FILTER = common.BlockMetadataIndex.TRANSACTIONS_FILTER;
@@ -66,18 +68,14 @@ export function* validTransactionEvents(block: Block): Generator<{ txId: string;
 
 function transactionEvent(bytes: Uint8Array): { txId: string; event: InstanceType<typeof ChaincodeEvent> | undefined } | undefined {
   try {
-    const payload = common.Payload.deserializeBinary(common.Envelope.deserializeBinary(bytes).getPayload_asU8());
-    const header = payload.getHeader();
+    const header = envelopeHeaderOf(bytes);
     if (header === undefined) return undefined;
-    const channelHeader = common.ChannelHeader.deserializeBinary(header.getChannelHeader_asU8());
-    const txId = channelHeader.getTxId();
-    if (channelHeader.getType() !== common.HeaderType.ENDORSER_TRANSACTION) return { txId, event: undefined };
-    const action = peer.Transaction.deserializeBinary(payload.getData_asU8()).getActionsList()[0];
-    const endorsed = action === undefined ? undefined : peer.ChaincodeActionPayload.deserializeBinary(action.getPayload_asU8()).getAction();
-    if (endorsed === undefined) return { txId, event: undefined };
-    const responsePayload = peer.ProposalResponsePayload.deserializeBinary(endorsed.getProposalResponsePayload_asU8());
-    const eventBytes = peer.ChaincodeAction.deserializeBinary(responsePayload.getExtension_asU8()).getEvents_asU8();
-    return { txId, event: eventBytes.length === 0 ? undefined : ChaincodeEvent.deserializeBinary(eventBytes) };
+    const { txId } = header;
+    if (header.type !== common.HeaderType.ENDORSER_TRANSACTION) return { txId, event: undefined };
+    // Transaction.actions (field 1): the first one's event.
+    const action = repeatedBytesField(header.data, 1)[0];
+    const eventBytes = action === undefined ? undefined : chaincodeEventOfAction(action);
+    return { txId, event: eventBytes === undefined || eventBytes.length === 0 ? undefined : ChaincodeEvent.deserializeBinary(eventBytes) };
   } catch {
     // A valid transaction decodes; one that does not has no event to give.
     return undefined;

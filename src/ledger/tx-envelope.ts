@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { TxSimulationResults } from './ledger.js';
 import { common, peer, Timestamp, type Envelope, type ProtoTimestamp } from './protos.js';
-import { bytesField, forEachField, repeatedBytesField, utf8 } from '../common/protos/proto-wire.js';
+import { bytesField, forEachField, repeatedBytesField, utf8, WireFields } from '../common/protos/proto-wire.js';
 
 export interface EndorserTxEnvelopeOptions {
   channelId: string;
@@ -178,6 +178,53 @@ function readTimestamp(bytes: Uint8Array): { seconds: number; nanos: number } {
     else if (field === 2) ts.nanos = value;
   });
   return ts;
+}
+
+/** An envelope's channel header fields and payload data, read from the wire (views into it). */
+export interface EnvelopeHeader {
+  type: number;
+  channelId: string;
+  txId: string;
+  /** The payload's data: a Transaction for an endorser transaction. */
+  data: Uint8Array;
+}
+
+/**
+ * The channel header and data of an envelope's payload; undefined when the bytes are not an
+ * envelope or its payload has no header. Throws a RangeError when the channel header itself
+ * cannot be walked (the envelope, payload and header messages read as Fabric's unmarshalling of
+ * the envelope would: their failure is "not an envelope").
+ */
+export function envelopeHeaderOf(envelopeBytes: Uint8Array): EnvelopeHeader | undefined {
+  let channelHeader: Uint8Array;
+  let data: Uint8Array;
+  try {
+    // Field numbers of common.proto: Envelope.payload 1; Payload.header 1, data 2; Header.channel_header 1.
+    const payload = new WireFields(new WireFields(envelopeBytes, 1).bytes(1), 2);
+    const header = payload.maybeBytes(1);
+    if (header === undefined) return undefined;
+    channelHeader = new WireFields(header, 1).bytes(1);
+    data = payload.bytes(2);
+  } catch {
+    return undefined;
+  }
+  // ChannelHeader: type 1, channel_id 4, tx_id 5.
+  const fields = new WireFields(channelHeader, 5);
+  return { type: fields.number(1), channelId: utf8(fields.bytes(4)), txId: utf8(fields.bytes(5)), data };
+}
+
+/**
+ * The serialized ChaincodeEvent of one action of a Transaction (TransactionAction bytes): empty
+ * when it set none; undefined when the action carries no endorsed action. Throws a RangeError when
+ * a message on the way cannot be walked.
+ */
+export function chaincodeEventOfAction(action: Uint8Array): Uint8Array | undefined {
+  // TransactionAction.payload 2 -> ChaincodeActionPayload.action 2 -> ChaincodeEndorsedAction.proposal_response_payload 1
+  // -> ProposalResponsePayload.extension 2 -> ChaincodeAction.events 2.
+  const endorsed = new WireFields(new WireFields(action, 2).bytes(2), 2).maybeBytes(2);
+  if (endorsed === undefined) return undefined;
+  const responsePayload = new WireFields(new WireFields(endorsed, 1).bytes(1), 2);
+  return new WireFields(responsePayload.bytes(2), 2).bytes(2);
 }
 
 /** The channel id of a block's first transaction (a config block's channel). */

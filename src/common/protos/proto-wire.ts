@@ -64,6 +64,41 @@ class Cursor {
   }
 }
 
+const NO_BYTES: Uint8Array = new Uint8Array(0);
+
+/**
+ * The fields of a message up to a field number, read in one pass, as the wire gave them: bytes as
+ * views into the input, varints as numbers; the last occurrence wins, as for singular fields.
+ * Absent fields read as proto3's defaults. Throws a RangeError when the message cannot be walked.
+ */
+export class WireFields {
+  private readonly values: Array<Uint8Array | number | undefined> = [];
+
+  constructor(buf: Uint8Array, maxField: number) {
+    forEachField(buf, (field, value, bytes) => {
+      if (field <= maxField) this.values[field] = bytes ?? value;
+    });
+  }
+
+  /** A length-delimited field; empty when absent or not length-delimited. */
+  bytes(field: number): Uint8Array {
+    const value = this.values[field];
+    return value instanceof Uint8Array ? value : NO_BYTES;
+  }
+
+  /** A varint field; 0 when absent or not a varint. */
+  number(field: number): number {
+    const value = this.values[field];
+    return typeof value === 'number' ? value : 0;
+  }
+
+  /** A length-delimited field, undefined when absent (which proto3 tells from empty for a message field) or not length-delimited. */
+  maybeBytes(field: number): Uint8Array | undefined {
+    const value = this.values[field];
+    return value instanceof Uint8Array ? value : undefined;
+  }
+}
+
 /** The bytes of a length-delimited field (the last occurrence, as for a singular field). */
 export function bytesField(buf: Uint8Array, field: number): Uint8Array | undefined {
   let found: Uint8Array | undefined;
