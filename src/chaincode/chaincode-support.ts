@@ -20,6 +20,7 @@ import type { ChaincodeMetrics } from './chaincode-metrics.js';
 import { Handler, newMessage, type CollectionAccess, type MessageTrace } from './handler.js';
 import type { HandlerRegistry } from './handler-registry.js';
 import type { Runtime } from './runtime-launcher.js';
+import { chaincodeInputBytes } from '../common/protos/chaincode-input-bytes.js';
 
 /** Launches a chaincode and waits for it to register (the RuntimeLauncher). */
 export interface Launcher {
@@ -291,7 +292,7 @@ export class ChaincodeSupport {
 
 /** INIT or TRANSACTION for a chaincode, with the client's proposal when there is one. */
 function chaincodeMessage(type: number, txParams: TransactionParams, input: ChaincodeInput): ChaincodeMessage {
-  const msg = newMessage(type, input.serializeBinary(), txParams.txId, txParams.channelId);
+  const msg = newMessage(type, chaincodeInputBytes(input), txParams.txId, txParams.channelId);
   if (txParams.signedProposal !== undefined) msg.setProposal(txParams.signedProposal);
   return msg;
 }

@@ -1,4 +1,3 @@
-import type { ChaincodeInput } from '../common/protos/peer.js';
 import type { SignedProposal } from '../common/protos/proposal.js';
 
 /** The state calls the stub makes through the shim handler. */
@@ -14,18 +13,16 @@ export interface PeerCalls {
 
 /** What a chaincode sees of its transaction: its arguments and the ledger state calls. */
 export class ChaincodeStub {
-  private readonly args: Uint8Array[];
   private stringArgs: string[] | undefined;
 
   constructor(
     private readonly calls: PeerCalls,
     private readonly channelId: string,
     private readonly txId: string,
-    input: ChaincodeInput,
+    /** The ChaincodeInput's arguments. */
+    private readonly args: Uint8Array[],
     private readonly signedProposal?: SignedProposal,
-  ) {
-    this.args = input.getArgsList_asU8();
-  }
+  ) {}
 
   /** The client's signed proposal this call runs for; none for a system chaincode's Init at deployment. */
   getSignedProposal(): SignedProposal | undefined {

@@ -1,7 +1,6 @@
 import { errorMessage } from '../common/errors/weft-error.js';
 import type { Logger } from '../common/logging/logging.js';
 import {
-  ChaincodeInput,
   ChaincodeMessage,
   DelState,
   GetState,
@@ -11,6 +10,7 @@ import {
   messageTypeName,
   type MessageType,
 } from '../common/protos/peer.js';
+import { repeatedBytesField } from '../common/protos/proto-wire.js';
 import type { ChaincodeStream } from '../comm/chaincode-stream.js';
 import type { Chaincode, ChaincodeResponse } from './chaincode.js';
 import { ChaincodeStub, type PeerCalls } from './chaincode-stub.js';
@@ -153,8 +153,9 @@ export class ShimHandler implements PeerCalls {
     const channelId = msg.getChannelId();
     let reply: ChaincodeMessage;
     try {
-      const input = ChaincodeInput.deserializeBinary(msg.getPayload_asU8());
-      const stub = new ChaincodeStub(this, channelId, txId, input, msg.getProposal());
+      // ChaincodeInput.args (field 1): all the stub gives the chaincode of its input.
+      const args = repeatedBytesField(msg.getPayload_asU8(), 1);
+      const stub = new ChaincodeStub(this, channelId, txId, args, msg.getProposal());
       // User chaincode is JavaScript: what it returns is checked, whatever its type says.
       const res = (await this.chaincode[method](stub)) as Partial<ChaincodeResponse> | null | undefined;
       if (res === undefined || res === null || typeof res.status !== 'number') {

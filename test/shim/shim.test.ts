@@ -26,15 +26,19 @@ function inputOf(...args: string[]): ChaincodeInput {
   return i;
 }
 
+function argsOf(...args: string[]): Uint8Array[] {
+  return args.map((a) => Buffer.from(a));
+}
+
 describe('ChaincodeStub', () => {
   test('gives the arguments as bytes, as strings, and as function and parameters, with the txid and channel', () => {
-    const stub = new ChaincodeStub(noCalls, 'ch1', 'tx1', inputOf('transfer', 'alice', 'bob', '10'));
+    const stub = new ChaincodeStub(noCalls, 'ch1', 'tx1', argsOf('transfer', 'alice', 'bob', '10'));
     assert.deepEqual(stub.getArgs().map((a) => Buffer.from(a).toString()), ['transfer', 'alice', 'bob', '10']);
     assert.deepEqual(stub.getStringArgs(), ['transfer', 'alice', 'bob', '10']);
     assert.deepEqual(stub.getFunctionAndParameters(), { fcn: 'transfer', params: ['alice', 'bob', '10'] });
     assert.equal(stub.getTxID(), 'tx1');
     assert.equal(stub.getChannelID(), 'ch1');
-    assert.deepEqual(new ChaincodeStub(noCalls, '', '', inputOf()).getFunctionAndParameters(), { fcn: '', params: [] });
+    assert.deepEqual(new ChaincodeStub(noCalls, '', '', argsOf()).getFunctionAndParameters(), { fcn: '', params: [] });
   });
 });
 
