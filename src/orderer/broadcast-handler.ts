@@ -5,7 +5,7 @@ import { errorMessage } from '../common/errors/weft-error.js';
 import type { Logger } from '../common/logging/logging.js';
 import { BroadcastResponse } from '../common/protos/orderer.js';
 import { SerializedIdentity } from '../common/protos/msp.js';
-import { forEachField, utf8 } from '../common/protos/proto-wire.js';
+import { utf8, WireFields } from '../common/protos/proto-wire.js';
 import { common, type Envelope } from '../ledger/protos.js';
 import { BoundedCache } from '../msp/bounded-cache.js';
 import type { SignedData } from '../policies/signed-data.js';
@@ -212,7 +212,7 @@ export class BroadcastHandler {
     this.checkSize(bundle, envelope);
     let creator: Uint8Array;
     try {
-      creator = bytesOf(signatureHeader, SIGNATURE_HEADER_CREATOR);
+      creator = new WireFields(signatureHeader, SIGNATURE_HEADER_CREATOR).bytes(SIGNATURE_HEADER_CREATOR);
     } catch (err) {
       throw new OrderingError('BAD_REQUEST', `could not convert message to signedData: error unmarshalling SignatureHeader: ${errorMessage(err)}`, { cause: err });
     }
@@ -278,7 +278,6 @@ const HEADER_SIGNATURE_HEADER = 2;
 const CHANNEL_HEADER_TYPE = 1;
 const CHANNEL_HEADER_CHANNEL_ID = 4;
 const SIGNATURE_HEADER_CREATOR = 1;
-const NO_BYTES: Uint8Array = new Uint8Array(0);
 
 /**
  * The payload's headers, read from the wire as views into the envelope (every broadcast message
@@ -289,47 +288,27 @@ function payloadHeaderOf(envelope: Envelope): PayloadHeader {
   const fail = (why: string, err?: unknown): never => {
     throw new ProcessorError('unknown', `could not determine channel ID: ${why}${err === undefined ? '' : `: ${errorMessage(err)}`}`);
   };
-  let header: Uint8Array | undefined;
+  let header: WireFields | undefined;
   try {
-    forEachField(envelope.getPayload_asU8(), (field, _value, bytes) => {
-      if (field === PAYLOAD_HEADER && bytes !== undefined) header = bytes;
-    });
+    const bytes = new WireFields(envelope.getPayload_asU8(), PAYLOAD_HEADER).maybeBytes(PAYLOAD_HEADER);
+    header = bytes === undefined ? undefined : new WireFields(bytes, HEADER_SIGNATURE_HEADER);
   } catch (err) {
     return fail('error unmarshalling Payload', err);
   }
   if (header === undefined) return fail('header not set');
-  let channelHeader: Uint8Array = NO_BYTES;
-  let signatureHeader: Uint8Array = NO_BYTES;
+  const channelHeaderBytes = header.bytes(HEADER_CHANNEL_HEADER);
+  if (channelHeaderBytes.length === 0) return fail('channel header not set');
+  let channelHeader: WireFields;
   try {
-    forEachField(header, (field, _value, bytes) => {
-      if (bytes === undefined) return;
-      if (field === HEADER_CHANNEL_HEADER) channelHeader = bytes;
-      else if (field === HEADER_SIGNATURE_HEADER) signatureHeader = bytes;
-    });
-  } catch (err) {
-    return fail('error unmarshalling Payload', err);
-  }
-  if (channelHeader.length === 0) return fail('channel header not set');
-  let type = 0;
-  let channelId = '';
-  try {
-    forEachField(channelHeader, (field, value, bytes) => {
-      if (field === CHANNEL_HEADER_TYPE && bytes === undefined) type = value;
-      else if (field === CHANNEL_HEADER_CHANNEL_ID && bytes !== undefined) channelId = utf8(bytes);
-    });
+    channelHeader = new WireFields(channelHeaderBytes, CHANNEL_HEADER_CHANNEL_ID);
   } catch (err) {
     return fail('error unmarshalling channel header', err);
   }
-  return { type, channelId, signatureHeader };
-}
-
-/** A length-delimited field of a message (empty when absent, proto3's default); throws when the message cannot be walked. */
-function bytesOf(message: Uint8Array, wanted: number): Uint8Array {
-  let found: Uint8Array = NO_BYTES;
-  forEachField(message, (field, _value, bytes) => {
-    if (field === wanted && bytes !== undefined) found = bytes;
-  });
-  return found;
+  return {
+    type: channelHeader.number(CHANNEL_HEADER_TYPE),
+    channelId: utf8(channelHeader.bytes(CHANNEL_HEADER_CHANNEL_ID)),
+    signatureHeader: header.bytes(HEADER_SIGNATURE_HEADER),
+  };
 }
 
 /** When the certificate of a serialized identity expires; null when it cannot be read (as Fabric, which then does not refuse). */
