@@ -109,23 +109,32 @@ function unsignedBytes(value: bigint): Buffer {
 /**
  * Makes the encoder of IEEE P1363 signatures (r || s, as node:crypto signs with
  * `dsaEncoding: 'ieee-p1363'`) of a curve into their low-S DER form, written straight from the
- * fixed-width halves. s is compared with half the order as bytes; only an s above it becomes a
- * BigInt, to be replaced by order - s. Each endorsement the peer signs passes here.
+ * fixed-width halves. s is compared with half the order as bytes, and one above it is replaced
+ * by order - s, subtracted byte by byte. Each endorsement the peer signs passes here.
  */
 export function lowSDerEncoder(order: bigint): (raw: Uint8Array) => Uint8Array {
   const width = Math.ceil(order.toString(16).length / 2);
+  const orderBytes = Buffer.from(order.toString(16).padStart(width * 2, '0'), 'hex');
   const halfOrder = Buffer.from((order >> 1n).toString(16).padStart(width * 2, '0'), 'hex');
   return (raw) => {
     const half = raw.length / 2;
     if (half !== width) throw new RangeError(`a P1363 signature of ${raw.length} bytes does not match a curve of ${width}-byte order`);
     const r = raw.subarray(0, half);
-    let s = raw.subarray(half);
-    if (Buffer.compare(s, halfOrder) > 0) {
-      const high = BigInt(`0x${Buffer.from(s.buffer, s.byteOffset, half).toString('hex')}`);
-      s = Buffer.from((order - high).toString(16).padStart(half * 2, '0'), 'hex');
-    }
-    return derSequence(derInteger(r), derInteger(s));
+    const s = raw.subarray(half);
+    return derSequence(derInteger(r), derInteger(Buffer.compare(s, halfOrder) > 0 ? subtract(orderBytes, s) : s));
   };
+}
+
+/** a - b of two big-endian unsigned values of one width, a >= b. */
+function subtract(a: Uint8Array, b: Uint8Array): Uint8Array {
+  const out = new Uint8Array(a.length);
+  let borrow = 0;
+  for (let i = a.length - 1; i >= 0; i--) {
+    const difference = (a[i] ?? 0) - (b[i] ?? 0) - borrow;
+    out[i] = difference & 0xff;
+    borrow = difference < 0 ? 1 : 0;
+  }
+  return out;
 }
 
 /** A DER INTEGER of an unsigned big-endian value: leading zeros dropped, one added when the top bit is set. */
