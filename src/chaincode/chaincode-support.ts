@@ -1,5 +1,6 @@
 import { errorMessage } from '../common/errors/weft-error.js';
 import type { Logger } from '../common/logging/logging.js';
+import { chaincodeInputBytes } from '../common/protos/chaincode-input-bytes.js';
 import {
   ChaincodeInput,
   MessageTypes,
@@ -20,7 +21,6 @@ import type { ChaincodeMetrics } from './chaincode-metrics.js';
 import { Handler, newMessage, type CollectionAccess, type MessageTrace } from './handler.js';
 import type { HandlerRegistry } from './handler-registry.js';
 import type { Runtime } from './runtime-launcher.js';
-import { chaincodeInputBytes } from '../common/protos/chaincode-input-bytes.js';
 
 /** Launches a chaincode and waits for it to register (the RuntimeLauncher). */
 export interface Launcher {
