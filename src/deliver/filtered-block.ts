@@ -53,11 +53,13 @@ function filteredTransaction(bytes: Uint8Array, code: number): { channelId: stri
 function filteredActions(actions: readonly Uint8Array[]): InstanceType<typeof FilteredTransactionActions> {
   const filtered = new FilteredTransactionActions();
   for (const action of actions) {
-    const eventBytes = read('chaincode event', () => chaincodeEventOfAction(action));
-    if (eventBytes === undefined) continue;
     // ChaincodeEvent: chaincode_id 1, tx_id 2, event_name 3 (payload 4 stays out: filtered blocks
     // are for clients that may not see the data).
-    const event = read('chaincode event', () => new WireFields(eventBytes, 3));
+    const event = read('chaincode event', () => {
+      const bytes = chaincodeEventOfAction(action);
+      return bytes === undefined ? undefined : new WireFields(bytes, 3);
+    });
+    if (event === undefined) continue;
     const chaincodeId = utf8(event.bytes(1));
     if (chaincodeId === '') continue;
     const stripped = new ChaincodeEvent();

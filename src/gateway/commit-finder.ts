@@ -1,6 +1,6 @@
 import { errorMessage } from '../common/errors/weft-error.js';
 import type { Block } from '../common/protos/common.js';
-import { bytesField, utf8 } from '../common/protos/proto-wire.js';
+import { envelopeHeaderOf } from '../ledger/tx-envelope.js';
 import { GatewayError } from './gateway-error.js';
 
 /** A committed transaction's outcome. */
@@ -98,18 +98,11 @@ export class CommitFinder {
   }
 }
 
-/**
- * The transaction ID of a block entry; undefined for one that does not decode. Read from the wire
- * (Envelope.payload, Payload.header, Header.channel_header, ChannelHeader.tx_id), for every
- * transaction of every block while any client waits for a commit status.
- */
+/** The transaction ID of a block entry, read from the wire; undefined for one that does not decode. */
 function txIdOf(bytes: Uint8Array): string | undefined {
   try {
-    const channelHeader = bytesField(bytesField(bytesField(bytes, 1) ?? NO_BYTES, 1) ?? NO_BYTES, 1);
-    return channelHeader === undefined ? undefined : utf8(bytesField(channelHeader, 5));
+    return envelopeHeaderOf(bytes)?.txId;
   } catch {
     return undefined;
   }
 }
-
-const NO_BYTES: Uint8Array = new Uint8Array(0);
