@@ -49,12 +49,13 @@ if (process.env.RECORD_DIR) {
   fs.renameSync(file + '.tmp', file);
 }
 const behaviour = fs.readFileSync(path.join(__dirname, 'behaviour'), 'utf8').trim();
+// The handler is in place before the line the tests wait for: a stop may follow it at once.
+if (behaviour === 'stubborn') process.on('SIGTERM', () => console.error('recorder: ignoring SIGTERM'));
 console.log('recorder: up as ' + config.chaincode_id);
 if (behaviour.startsWith('exit ')) {
   console.error('recorder: exiting as asked');
   process.exit(Number(behaviour.slice(5)));
 }
-if (behaviour === 'stubborn') process.on('SIGTERM', () => console.error('recorder: ignoring SIGTERM'));
 setInterval(() => {}, 1000);
 `,
   };
