@@ -2,10 +2,13 @@
 // child process (a fabric-shim chaincode whose start script is `node index.js`, which the peer runs
 // with node itself, without npm), its dependencies already built; then transactions through it
 // over gRPC.
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { execFile } from 'node:child_process';
+import { mkdtemp, readdir, readFile, readlink, rm } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import type { Benchmark, Report } from './harness.js';
 import { costPercent, measureInTurns, observabilityVariants, type Observability } from './observability.js';
 import { median, percentile, runInFlight } from './harness.js';
@@ -21,6 +24,7 @@ const FIXTURES = fileURLToPath(new URL('../../test/fixtures/chaincode/', import.
 /** Kept between runs, so that only the first run pays for `npm ci`. */
 const BUILD_ROOT = join(tmpdir(), 'weft-bench-chaincode-build');
 const LAUNCHES = 5;
+const execFileAsync = promisify(execFile);
 
 /** A chaincode stack with its own chaincode listener and process VM, recording what `observed` asks for. */
 async function processRig(runRoot: string, observed: Observability) {
@@ -147,6 +151,7 @@ async function chaincodeMemory(report: Report, provider: ProcessVMProvider, ccci
   if (pgid === undefined) return;
   let groupKb = 0;
   let nodeKb = 0;
+  let nodePid: string | undefined;
   for (const entry of await readdir('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     try {
@@ -158,13 +163,32 @@ async function chaincodeMemory(report: Report, provider: ProcessVMProvider, ccci
       const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
       groupKb += kb;
       // npm names its process after its command line; the chaincode's is plain `node`.
-      if (/^Name:\s+node$/m.test(status)) nodeKb = Math.max(nodeKb, kb);
+      if (/^Name:\s+node$/m.test(status) && kb > nodeKb) {
+        nodeKb = kb;
+        nodePid = entry;
+      }
     } catch {
       // The process ended while being read.
     }
   }
   report('rss_per_chaincode_mb', groupKb / 1024, 'MB');
   report('rss_chaincode_node_mb', nodeKb / 1024, 'MB');
+  if (nodePid !== undefined) report('rss_fabric_shim_loaded_mb', await fabricShimLoadedRss(await readlink(`/proc/${nodePid}/cwd`)), 'MB');
+}
+
+/**
+ * The floor under rss_chaincode_node_mb: a node process that has only loaded the fabric-shim the
+ * chaincode in `dir` resolves, and does nothing else (no peer, no connection).
+ */
+async function fabricShimLoadedRss(dir: string): Promise<number> {
+  const shim = createRequire(join(dir, 'package.json')).resolve('fabric-shim');
+  const script = `require(${JSON.stringify(shim)}); process.stdout.write(String(process.memoryUsage().rss));`;
+  const runs: number[] = [];
+  for (let i = 0; i < 3; i++) {
+    const { stdout } = await execFileAsync(process.execPath, ['-e', script], { env: { PATH: process.env.PATH } });
+    runs.push(Number(stdout) / 1024 / 1024);
+  }
+  return median(runs);
 }
 
 /** Launches the chaincode, returns the milliseconds to READY, and stops it again. */

@@ -5,6 +5,7 @@ import { round } from './harness.js';
 // named ones (a module loads what it needs, e.g. test helpers, only when it is chosen).
 const benchmarks: Array<[string, () => Promise<Benchmark>]> = [
   ['seed', async () => (await import('./seed.js')).seedBenchmark],
+  ['floors', async () => (await import('./floors.js')).floorsBenchmark],
   ['ledger', async () => (await import('./ledger.js')).ledgerBenchmark],
   ['rich_query', async () => (await import('./rich-query.js')).richQueryBenchmark],
   ['couchdb', async () => (await import('./couchdb.js')).couchDbBenchmark],
