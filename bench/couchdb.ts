@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Benchmark, Report } from './harness.js';
-import { median } from './harness.js';
+import { endWithBenchmark, median } from './harness.js';
 import { newBlock } from '../src/ledger/block-builder.js';
 import { blockDataHash, blockHeaderHash } from '../src/ledger/block-hash.js';
 import { createGenesisBlock } from '../src/ledger/genesis-block.js';
@@ -27,7 +27,7 @@ const SERVER = fileURLToPath(new URL('../test/helpers/couchdb-server.js', import
 /** The test server in a child process; resolves its address once it listens. */
 async function startServer(): Promise<{ address: string; stop: () => void }> {
   const script = `import(${JSON.stringify(SERVER)}).then((m) => m.startCouchDbServer()).then((s) => console.log(s.address))`;
-  const child = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = endWithBenchmark(spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] }));
   const address = await new Promise<string>((resolve, reject) => {
     child.stdout.once('data', (d: Buffer) => resolve(d.toString().trim()));
     child.once('exit', (code) => reject(new Error(`the CouchDB test server exited (${String(code)})`)));

@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 import * as grpc from '@grpc/grpc-js';
 import { defaultCryptoDir, defaultPeerIdentity, ensureDefaultCrypto } from '../src/msp/default-identities.js';
 import type { Benchmark, Report } from './harness.js';
-import { median } from './harness.js';
+import { endWithBenchmark, median } from './harness.js';
 import { FLOOR_SERVICE, REPLY_BYTES } from './grpc-floor-service.js';
 
 const CLIENT = fileURLToPath(new URL('./grpc-floor-client.js', import.meta.url));
@@ -79,7 +79,7 @@ async function serverCpuPerCall(mode: 'unary' | 'bidi', tls: { key: Buffer; cert
   });
   const credentials = tls === undefined ? grpc.ServerCredentials.createInsecure() : grpc.ServerCredentials.createSsl(null, [{ private_key: tls.key, cert_chain: tls.cert }]);
   const port = await new Promise<number>((resolve, reject) => server.bindAsync('127.0.0.1:0', credentials, (err, bound) => (err === null ? resolve(bound) : reject(err))));
-  const client = fork(CLIENT, [`127.0.0.1:${String(port)}`, mode, ...(tls === undefined ? [] : [tls.root])], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const client = endWithBenchmark(fork(CLIENT, [`127.0.0.1:${String(port)}`, mode, ...(tls === undefined ? [] : [tls.root])], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }));
   try {
     const exited = new Promise<never>((_resolve, reject) => client.once('exit', (code) => reject(new Error(`the floor client exited with ${String(code)}`))));
     // It exits once it has reported: that rejection comes after the last race and is not an error.

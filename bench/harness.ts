@@ -1,3 +1,5 @@
+import type { ChildProcess } from 'node:child_process';
+
 /** One benchmark figure, printed as one JSON line so runs can be compared. */
 export type Report = (bench: string, value: number, unit: string) => void;
 
@@ -43,4 +45,18 @@ export async function runInFlight<T>(one: () => Promise<T>, inFlight: number, to
     }),
   );
   return { perSecond: total / ((performance.now() - t0) / 1000), results };
+}
+
+/**
+ * Stops a long-running child (a peer, a server) when the benchmark process exits before it has: a
+ * benchmark piped into `head` ends at its next line, and its peers would otherwise go on holding
+ * their ports. SIGTERM, so that a peer stops its own chaincodes too.
+ */
+export function endWithBenchmark<T extends ChildProcess>(child: T): T {
+  const stop = (): void => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+  };
+  process.once('exit', stop);
+  child.once('exit', () => process.removeListener('exit', stop));
+  return child;
 }

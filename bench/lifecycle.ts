@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Benchmark, Report } from './harness.js';
-import { median } from './harness.js';
+import { endWithBenchmark, median } from './harness.js';
 import { freePort } from '../test/helpers/free-ports.js';
 import { WEFT_BIN, WeftChild, runWeftCli } from './weft-child.js';
 
@@ -128,7 +128,7 @@ async function ccaasDeploys(report: Report): Promise<void> {
       // The package's ID is known before it is timed (packages are made byte for byte alike), so that the server runs already.
       await runWeftCli(['lifecycle', 'chaincode', 'package', pkg.file, '-p', source, '-l', 'ccaas', '--label', pkg.label], peer.env);
       const packageId = (await weftOutput(['lifecycle', 'chaincode', 'calculatepackageid', pkg.file], peer.env)).trim();
-      server = spawn(process.execPath, ['index.js'], { cwd: serverDir, env: { PATH: process.env.PATH, CHAINCODE_SERVER_ADDRESS: address, CHAINCODE_ID: packageId }, stdio: 'ignore' });
+      server = endWithBenchmark(spawn(process.execPath, ['index.js'], { cwd: serverDir, env: { PATH: process.env.PATH, CHAINCODE_SERVER_ADDRESS: address, CHAINCODE_ID: packageId }, stdio: 'ignore' }));
       await rm(pkg.file);
       times.push(await deploy(peer.env, pkg, '{"Args":["put","k","v"]}'));
       // What one CLI process costs by itself (a call that asks no peer): five of the steps above are one each.

@@ -23,6 +23,13 @@ const benchmarks: Array<[string, () => Promise<Benchmark>]> = [
   ['stream_abuse', async () => (await import('./stream-abuse.js')).streamAbuseBenchmark],
 ];
 
+// A reader that has gone (`npm run bench | head`) wants no more figures: stop, and take the
+// benchmark's peers and servers along (endWithBenchmark).
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code !== 'EPIPE') throw err;
+  process.exit(0);
+});
+
 const report: Report = (bench, value, unit) => {
   process.stdout.write(`${JSON.stringify({ bench, value: round(value), unit })}\n`);
 };

@@ -21,7 +21,7 @@ import { SccProvider } from '../src/scc/scc-provider.js';
 import { success, type Chaincode } from '../src/shim/chaincode.js';
 import type { Benchmark, Report } from './harness.js';
 import { costPercent, measureInTurns, observabilityVariants, type Observability } from './observability.js';
-import { median, runInFlight } from './harness.js';
+import { endWithBenchmark, median, runInFlight } from './harness.js';
 import { freePortPeerEnv, WEFT_BIN, WeftChild } from './weft-child.js';
 
 const CHANNELS = 100;
@@ -202,7 +202,7 @@ async function inprocRoundTrips(report: Report): Promise<void> {
 function timeProcess(args: string[], env: NodeJS.ProcessEnv, ready?: RegExp): Promise<{ ms: number; rssMb: number }> {
   return new Promise((resolve, reject) => {
     const t0 = process.hrtime.bigint();
-    const child = spawn(process.execPath, args, { env: { PATH: process.env.PATH, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = endWithBenchmark(spawn(process.execPath, args, { env: { PATH: process.env.PATH, ...env }, stdio: ['ignore', 'ignore', 'pipe'] }));
     let log = '';
     let done = false;
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => {

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
+import { endWithBenchmark } from './harness.js';
 
 /** The CLI as a user runs it: the package's bin script. */
 export const WEFT_BIN = fileURLToPath(new URL('../../bin/weft.cjs', import.meta.url));
@@ -24,7 +25,7 @@ export class WeftChild {
 
   /** `nodeArgs` go to node itself (--cpu-prof, say: NODE_OPTIONS does not take it). */
   static start(args: string[], env: NodeJS.ProcessEnv, nodeArgs: readonly string[] = []): WeftChild {
-    return new WeftChild(spawn(process.execPath, [...nodeArgs, WEFT_BIN, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] }));
+    return new WeftChild(endWithBenchmark(spawn(process.execPath, [...nodeArgs, WEFT_BIN, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] })));
   }
 
   /** What it has printed so far (standard error and output). */
