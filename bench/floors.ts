@@ -5,9 +5,12 @@
 // process), unary with TLS off and on, and one message echoed on a bidirectional stream (a
 // chaincode round trip). An endorsement pays one unary call, three stream round trips, a verify and
 // a sign; a Gateway submit pays three unary calls, three verifies and a sign on the peer alone.
-import { fork } from 'node:child_process';
+// And the wall time of one round trip between two processes over loopback TCP, one message at a
+// time: what each hop between client, peer, orderer and chaincode waits before any work is done.
+import { fork, spawn } from 'node:child_process';
 import { generateKeyPairSync, randomBytes, sign, verify } from 'node:crypto';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,9 +23,14 @@ import { FLOOR_SERVICE, REPLY_BYTES } from './grpc-floor-service.js';
 const CLIENT = fileURLToPath(new URL('./grpc-floor-client.js', import.meta.url));
 const ROUNDS = 5;
 const SIGNATURES_PER_ROUND = 2000;
+const HOPS_WARM_UP = 500;
+const HOPS_PER_ROUND = 2000;
+/** The other process of the hop floor: echoes every byte back on the connection it opens. */
+const ECHO = "const s = require('node:net').connect(Number(process.argv[1]), '127.0.0.1'); s.setNoDelay(true); s.on('data', (d) => s.write(d));";
 
 async function run(report: Report): Promise<void> {
   signatures(report);
+  report('floor_process_hop_round_trip_us', await hopRoundTrip(), 'µs');
   const dir = await mkdtemp(join(tmpdir(), 'weft-bench-floors-'));
   try {
     const cryptoDir = defaultCryptoDir(dir);
@@ -64,6 +72,41 @@ function signatures(report: Report): void {
   perOp(() => sign('sha256', message, privateKey));
   report('floor_p256_sign_cpu_us', perOp(() => sign('sha256', message, privateKey)), 'µs');
   report('floor_p256_verify_cpu_us', perOp(() => verify('sha256', message, publicKey, signature)), 'µs');
+}
+
+/** Median over rounds of the mean wall time (µs) of a one-byte round trip to an echoing process. */
+async function hopRoundTrip(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const connected = new Promise<Socket>((resolve) => server.once('connection', resolve));
+  const echo = endWithBenchmark(spawn(process.execPath, ['-e', ECHO, String((server.address() as AddressInfo).port)], { stdio: 'ignore' }));
+  try {
+    const socket = await connected;
+    socket.setNoDelay(true);
+    const trips = (count: number): Promise<number> =>
+      new Promise((resolve) => {
+        let left = count;
+        const t0 = performance.now();
+        const onData = (): void => {
+          if (--left > 0) {
+            socket.write('x');
+            return;
+          }
+          socket.off('data', onData);
+          resolve(((performance.now() - t0) * 1000) / count);
+        };
+        socket.on('data', onData);
+        socket.write('x');
+      });
+    await trips(HOPS_WARM_UP);
+    const rounds: number[] = [];
+    for (let round = 0; round < ROUNDS; round++) rounds.push(await trips(HOPS_PER_ROUND));
+    socket.destroy();
+    return median(rounds);
+  } finally {
+    echo.kill();
+    server.close();
+  }
 }
 
 /** This process serves; a client process calls. Resolves the server's CPU microseconds per call. */
