@@ -38,6 +38,8 @@ export class BlockStore implements ChainReader {
   private indexing: Promise<void> = Promise.resolve();
   private waiters: Waiter[] = [];
   private closed = false;
+  /** The last block appended, as written: every Deliver stream at the top of the chain asks for it at once. */
+  private newest: { blockNumber: number; bytes: Uint8Array } | undefined;
 
   private constructor(
     private readonly files: BlockFileStore,
@@ -97,14 +99,16 @@ export class BlockStore implements ChainReader {
       throw new OrderingError('STORE_CORRUPTED', `block ${String(number)} appended where block ${String(this.chainHeight)} is next`);
     }
     let appended: { location: BlockLocation; end: BlockFilesEnd };
+    const bytes = serializeBlock(block).bytes;
     try {
-      appended = this.files.append(serializeBlock(block).bytes);
+      appended = this.files.append(bytes);
     } catch (err) {
       throw new OrderingError('STORE_UNAVAILABLE', `cannot append block ${String(number)}: ${errorMessage(err)}`, { cause: err });
     }
     this.unindexed.set(number, appended.location);
     this.chainHeight = number + 1;
     this.last = block;
+    this.newest = { blockNumber: number, bytes };
     // Not synced: should the index lose its last writes, the next open finds the blocks in the files again.
     this.indexing = this.indexing.then(async () => {
       try {
@@ -123,6 +127,7 @@ export class BlockStore implements ChainReader {
     if (!Number.isSafeInteger(blockNumber) || blockNumber < 0 || blockNumber >= this.chainHeight) {
       throw new OrderingError('BLOCK_NOT_FOUND', `block ${String(blockNumber)} is not in the chain (height ${String(this.chainHeight)})`);
     }
+    if (this.newest?.blockNumber === blockNumber) return deserializeBlock(this.newest.bytes).block;
     let location = this.unindexed.get(blockNumber);
     if (location === undefined) {
       const value = await this.index.get(blockKey(blockNumber));

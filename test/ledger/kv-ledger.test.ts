@@ -4,6 +4,7 @@ import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { hashOfBlock } from '../../src/ledger/block-hash.js';
 import { newBlock } from '../../src/ledger/block-builder.js';
+import { KvLedgerProvider } from '../../src/ledger/kv-ledger-provider.js';
 import { common, peer } from '../../src/ledger/protos.js';
 import { createEndorserTxEnvelope } from '../../src/ledger/tx-envelope.js';
 import { commitTxs, nextBlock, simulate, text, utf8, withChannel, withCouchDbChannel } from './ledger-test-kit.js';
@@ -224,6 +225,30 @@ test('a closed ledger refuses to work', async () => {
     await ledger.close();
     await assert.rejects(ledger.newTxSimulator('t'), { code: 'LEDGER_CLOSED', message: 'ledger [mychannel] is closed' });
     await assert.rejects(ledger.getBlockchainInfo(), { code: 'LEDGER_CLOSED' });
+  });
+});
+
+test('the newest block, which Deliver streams ask for as it commits, is served as the block files hold it', async () => {
+  await withChannel(async ({ root, provider, ledger }) => {
+    await commitTxs(ledger, [(s) => s.setState('cc', 'a', utf8('1'))]);
+    const envelopes = await simulate(ledger, [(s) => s.setState('cc', 'a', utf8('2')), (s) => s.setState('cc', 'b', utf8('2'))]);
+    const block = await nextBlock(ledger, envelopes);
+    assert.deepEqual(await ledger.commit(block), [C.VALID, C.VALID]);
+    const newest = await ledger.getBlockByNumber(2);
+    const older = await ledger.getBlockByNumber(1);
+    // Each call gets a block of its own: changing one changes no other reader's.
+    (await ledger.getBlockByNumber(2)).getHeader()?.setNumber(99);
+    assert.equal((await ledger.getBlockByNumber(2)).getHeader()?.getNumber(), 2);
+    await provider.close();
+    const reopened = await KvLedgerProvider.start({ rootPath: root, sync: false });
+    try {
+      const fromFiles = await reopened.open('mychannel');
+      assert.deepEqual(Buffer.from(newest.serializeBinary()), Buffer.from((await fromFiles.getBlockByNumber(2)).serializeBinary()));
+      assert.deepEqual(Buffer.from(older.serializeBinary()), Buffer.from((await fromFiles.getBlockByNumber(1)).serializeBinary()));
+      assert.deepEqual([...(newest.getMetadata()?.getMetadataList_asU8()[common.BlockMetadataIndex.TRANSACTIONS_FILTER] ?? [])], [C.VALID, C.VALID]);
+    } finally {
+      await reopened.close();
+    }
   });
 });
 

@@ -55,6 +55,21 @@ test('blocks appended are read back, and again after a restart', async () => {
   await reopened.close();
 });
 
+test('the newest block, which Deliver streams ask for as it is cut, is served as the files hold it, a block per reader', async () => {
+  const dir = await tempDir();
+  const store = await openIn(dir);
+  const blocks = appendBlocks(store, 3);
+  const newest = await store.getBlockByNumber(2);
+  assert.deepEqual(newest.serializeBinary(), blocks[2]?.serializeBinary());
+  // Changing what one reader got changes nothing for the next.
+  newest.getHeader()?.setNumber(99);
+  assert.equal((await store.getBlockByNumber(2)).getHeader()?.getNumber(), 2);
+  await store.close();
+  const reopened = await openIn(dir);
+  assert.deepEqual((await reopened.getBlockByNumber(2)).serializeBinary(), blocks[2]?.serializeBinary());
+  await reopened.close();
+});
+
 test('a torn last block is dropped at restart, and the chain goes on after it', async () => {
   const dir = await tempDir();
   const store = await openIn(dir);
