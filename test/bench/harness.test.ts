@@ -2,17 +2,9 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { isAlive } from '../helpers/is-alive.js';
 
 const HARNESS = fileURLToPath(new URL('../../bench/harness.js', import.meta.url));
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** Runs `script` (an ES module) in its own node; resolves what it printed once it has exited. */
 function runScript(script: string): Promise<string> {
@@ -27,7 +19,7 @@ function runScript(script: string): Promise<string> {
 
 async function waitGone(pid: number, timeoutMs = 5000): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
-  while (alive(pid)) {
+  while (isAlive(pid)) {
     if (Date.now() > deadline) return false;
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
@@ -48,7 +40,7 @@ describe('benchmark harness: endWithBenchmark', () => {
     try {
       assert.ok(await waitGone(pid), `child ${String(pid)} still runs after the benchmark exited`);
     } finally {
-      if (alive(pid)) process.kill(pid, 'SIGKILL');
+      if (isAlive(pid)) process.kill(pid, 'SIGKILL');
     }
   });
 

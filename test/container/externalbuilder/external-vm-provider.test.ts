@@ -8,6 +8,7 @@ import { ExternalBuilders } from '../../../src/container/externalbuilder/externa
 import { EXTERNAL_CONTAINER_TYPE, ExternalVMProvider } from '../../../src/container/externalbuilder/external-vm-provider.js';
 import type { RunConfig } from '../../../src/container/externalbuilder/run-config.js';
 import { captureLogging } from '../../helpers/capture-logging.js';
+import { isAlive } from '../../helpers/is-alive.js';
 import { tempDir } from '../../helpers/temp-dir.js';
 import { logLine } from '../vm-assertions.js';
 import { NODE_BUILDER, packageParts, recorderFiles } from './builder-fixtures.js';
@@ -35,15 +36,6 @@ function launchOf(ccid: CCID, tls: boolean): { args: string[]; env: string[]; fi
     env.push('CORE_PEER_TLS_ENABLED=false');
   }
   return { args: ['chaincode', '-peer.address=127.0.0.1:7052'], env, files };
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 interface Record {

@@ -4,6 +4,7 @@ import { ChaincodeError } from '../../../src/chaincode/chaincode-error.js';
 import { ChaincodeDeploymentSpec, ChaincodeID, ChaincodeSpec } from '../../../src/common/protos/peer.js';
 import { PROCESS_CONTAINER_TYPE } from '../../../src/container/process/process-vm-provider.js';
 import { input } from '../../helpers/stack.js';
+import { isAlive } from '../../helpers/is-alive.js';
 import { commitWrites, testLedger } from '../../helpers/test-ledger.js';
 import { processStack } from './process-stack.js';
 import { logLine } from '../vm-assertions.js';
@@ -22,15 +23,6 @@ function deploymentSpec(...args: string[]): InstanceType<typeof ChaincodeDeploym
   const cds = new ChaincodeDeploymentSpec();
   cds.setChaincodeSpec(spec);
   return cds;
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 const text = (bytes: Uint8Array): string => Buffer.from(bytes).toString();
