@@ -4,6 +4,7 @@ import { errorMessage } from '../common/errors/weft-error.js';
 import type { Logger } from '../common/logging/logging.js';
 import type { ChaincodeMessage } from '../common/protos/peer.js';
 import type { ChaincodeStream, PresentedCertificate } from './chaincode-stream.js';
+import { withChaincodeMessageCodec } from './chaincode-message-codec.js';
 import { GrpcChaincodeStream } from './grpc-chaincode-stream.js';
 import { GrpcListener, type CredentialsFactory, type MessageLimits } from './grpc-listener.js';
 
@@ -33,7 +34,7 @@ export interface ChaincodeServerTls {
 export function startChaincodeServer(opts: ChaincodeServerOptions): Promise<GrpcListener> {
   return GrpcListener.start(opts.address, async (server) => {
     const { default: shimGrpc } = await import('@hyperledger/fabric-protos/lib/peer/chaincode_shim_grpc_pb.js');
-    server.addService(shimGrpc.ChaincodeSupportService, {
+    server.addService({ register: withChaincodeMessageCodec(shimGrpc.ChaincodeSupportService.register) }, {
       register: (call: ServerDuplexStream<ChaincodeMessage, ChaincodeMessage>) => {
         const stream = new GrpcChaincodeStream(call, { certificate: presentedCertificate(call) });
         opts.register(stream).then(

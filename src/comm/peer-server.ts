@@ -3,6 +3,7 @@ import { errorMessage } from '../common/errors/weft-error.js';
 import type { Logger } from '../common/logging/logging.js';
 import type { ProposalResponse, SignedProposal } from '../common/protos/proposal.js';
 import { metricsInterceptors, type GrpcServerMetrics } from './grpc-metrics.js';
+import { withProposalCodec } from './proposal-codec.js';
 import type { ClientRootsProvider } from './client-roots-provider.js';
 import { GrpcListener, type CredentialsFactory, type MessageLimits } from './grpc-listener.js';
 
@@ -49,7 +50,7 @@ export function startPeerServer(opts: PeerServerOptions): Promise<GrpcListener> 
     opts.address,
     async (server, grpc) => {
       const { default: peerGrpc } = await import('@hyperledger/fabric-protos/lib/peer/peer_grpc_pb.js');
-      server.addService(peerGrpc.EndorserService, {
+      server.addService({ processProposal: withProposalCodec(peerGrpc.EndorserService.processProposal) }, {
         processProposal: (call: ServerUnaryCall<SignedProposal, ProposalResponse>, callback: sendUnaryData<ProposalResponse>) => {
           opts.endorser.processProposal(call.request).then(
             (response) => {

@@ -1,5 +1,6 @@
-import jspb from 'google-protobuf';
-import { Response, type ChaincodeEvent } from '../common/protos/peer.js';
+import type { ChaincodeEvent, Response } from '../common/protos/peer.js';
+import { writeResponse } from '../common/protos/response-wire.js';
+import { WireWriter } from '../common/protos/wire-writer.js';
 
 /** What the endorsement of a simulated proposal covers. */
 export interface ResponsePayloadParts {
@@ -21,22 +22,18 @@ export interface ResponsePayloadParts {
  * messages as objects first cost more than writing them.
  */
 export function responsePayloadBytes(parts: ResponsePayloadParts): Uint8Array {
-  const action = new jspb.BinaryWriter();
-  if (parts.results.length > 0) action.writeBytes(1, parts.results);
-  if (parts.event !== undefined) {
-    const event = parts.event.serializeBinary();
-    if (event.length > 0) action.writeBytes(2, event);
-  }
-  action.writeMessage(3, parts.response, (response: Response, w: jspb.BinaryWriter) => {
-    Response.serializeBinaryToWriter(response, w);
+  const event = parts.event?.serializeBinary();
+  const w = new WireWriter(parts.proposalHash.length + parts.results.length + (event?.length ?? 0) + parts.response.getPayload_asU8().length + 256);
+  if (parts.proposalHash.length > 0) w.bytes(1, parts.proposalHash);
+  // The extension, a ChaincodeAction: never empty, since its response and chaincode id are always written.
+  w.message(2, () => {
+    if (parts.results.length > 0) w.bytes(1, parts.results);
+    if (event !== undefined && event.length > 0) w.bytes(2, event);
+    w.message(3, () => writeResponse(w, parts.response));
+    w.message(4, () => {
+      if (parts.chaincodeName !== '') w.string(2, parts.chaincodeName);
+      if (parts.chaincodeVersion !== '') w.string(3, parts.chaincodeVersion);
+    });
   });
-  action.writeMessage(4, parts, () => {
-    if (parts.chaincodeName !== '') action.writeString(2, parts.chaincodeName);
-    if (parts.chaincodeVersion !== '') action.writeString(3, parts.chaincodeVersion);
-  });
-  const payload = new jspb.BinaryWriter();
-  if (parts.proposalHash.length > 0) payload.writeBytes(1, parts.proposalHash);
-  const extension = action.getResultBuffer();
-  if (extension.length > 0) payload.writeBytes(2, extension);
-  return payload.getResultBuffer();
+  return w.finish();
 }

@@ -1,7 +1,7 @@
 import type { CollectionRwSet, KeyMetadataWrite, KeyRead, KeyWrite, NamespaceRwSet, Version } from './ledger.js';
 import { sha256 } from './private-data-keys.js';
 import { forEachField, repeatedBytesField, utf8 } from '../common/protos/proto-wire.js';
-import jspb from 'google-protobuf';
+import { WireWriter } from '../common/protos/wire-writer.js';
 
 /** The serialized `rwset.TxReadWriteSet` (data model KV) of sorted namespace sets. */
 export function toTxReadWriteSetBytes(namespaces: readonly NamespaceRwSet[]): Uint8Array {
@@ -17,124 +17,124 @@ export function toTxReadWriteSetBytes(namespaces: readonly NamespaceRwSet[]): Ui
  * the writing.
  */
 export function toTxRwSetBytes(namespaces: readonly NamespaceRwSet[]): { pub: Uint8Array; pvt: Uint8Array | undefined } {
-  const pub = new jspb.BinaryWriter();
+  const w = new WireWriter(512);
   const pvtNamespaces: Array<{ namespace: string; collections: Array<{ collection: string; rwset: Uint8Array }> }> = [];
   // data_model (field 1) is KV, proto3's default: not written.
-  for (const ns of namespaces) {
-    pub.writeMessage(2, ns, (n: NamespaceRwSet, w: jspb.BinaryWriter) => {
-      if (n.namespace !== '') w.writeString(1, n.namespace);
-      const kv = kvRwSetBytes(n);
-      if (kv.length > 0) w.writeBytes(2, kv);
+  for (const n of namespaces) {
+    w.message(2, () => {
+      if (n.namespace !== '') w.string(1, n.namespace);
+      w.embedded(2, () => writeKvRwSet(w, n));
       const pvtCollections: Array<{ collection: string; rwset: Uint8Array }> = [];
       for (const c of n.collections ?? []) {
         let pvtRwSet: Uint8Array | undefined;
         if (c.writes.length > 0 || c.metadataWrites.length > 0) {
-          pvtRwSet = kvRwSetBytes({ reads: [], rangeQueries: [], writes: c.writes, metadataWrites: c.metadataWrites });
+          const pvt = new WireWriter();
+          writeKvRwSet(pvt, { reads: [], rangeQueries: [], writes: c.writes, metadataWrites: c.metadataWrites });
+          pvtRwSet = pvt.finish();
           pvtCollections.push({ collection: c.collection, rwset: pvtRwSet });
         }
-        w.writeMessage(3, c, () => writeCollectionHashes(w, c, pvtRwSet));
+        w.message(3, () => writeCollectionHashes(w, c, pvtRwSet));
       }
       if (pvtCollections.length > 0) pvtNamespaces.push({ namespace: n.namespace, collections: pvtCollections });
     });
   }
-  return { pub: pub.getResultBuffer(), pvt: pvtNamespaces.length === 0 ? undefined : txPvtRwSetBytes(pvtNamespaces) };
+  return { pub: w.finish(), pvt: pvtNamespaces.length === 0 ? undefined : txPvtRwSetBytes(pvtNamespaces) };
 }
 
 /** A `kvrwset.KVRWSet`: reads 1, range queries 2, writes 3, metadata writes 4. */
-function kvRwSetBytes(ns: Pick<NamespaceRwSet, 'reads' | 'rangeQueries' | 'writes' | 'metadataWrites'>): Uint8Array {
-  const w = new jspb.BinaryWriter();
-  for (const r of ns.reads) w.writeMessage(1, r, writeKvRead);
+function writeKvRwSet(w: WireWriter, ns: Pick<NamespaceRwSet, 'reads' | 'rangeQueries' | 'writes' | 'metadataWrites'>): void {
+  for (const r of ns.reads) w.message(1, () => writeKvRead(w, r));
   for (const rq of ns.rangeQueries) {
-    w.writeMessage(2, rq, () => {
-      if (rq.startKey !== '') w.writeString(1, rq.startKey);
-      if (rq.endKey !== '') w.writeString(2, rq.endKey);
-      if (rq.itrExhausted) w.writeBool(3, true);
+    w.message(2, () => {
+      if (rq.startKey !== '') w.string(1, rq.startKey);
+      if (rq.endKey !== '') w.string(2, rq.endKey);
+      if (rq.itrExhausted) w.varint(3, 1);
       // raw_reads (a oneof member): written even when it holds no read.
-      w.writeMessage(4, rq.reads, () => {
-        for (const r of rq.reads) w.writeMessage(1, r, writeKvRead);
+      w.message(4, () => {
+        for (const r of rq.reads) w.message(1, () => writeKvRead(w, r));
       });
     });
   }
   for (const write of ns.writes) {
-    w.writeMessage(3, write, () => {
-      if (write.key !== '') w.writeString(1, write.key);
-      if (write.isDelete) w.writeBool(2, true);
-      if (write.value !== undefined && write.value.length > 0) w.writeBytes(3, write.value);
+    w.message(3, () => {
+      if (write.key !== '') w.string(1, write.key);
+      if (write.isDelete) w.varint(2, 1);
+      if (write.value !== undefined && write.value.length > 0) w.bytes(3, write.value);
     });
   }
   for (const m of ns.metadataWrites) {
-    w.writeMessage(4, m, () => {
-      if (m.key !== '') w.writeString(1, m.key);
+    w.message(4, () => {
+      if (m.key !== '') w.string(1, m.key);
       writeMetadataEntries(w, m.entries);
     });
   }
-  return w.getResultBuffer();
 }
 
 /** A `rwset.CollectionHashedReadWriteSet`: name 1, the `kvrwset.HashedRWSet` 2, the private set's hash 3. */
-function writeCollectionHashes(w: jspb.BinaryWriter, c: CollectionRwSet, pvtRwSet: Uint8Array | undefined): void {
-  if (c.collection !== '') w.writeString(1, c.collection);
-  const hashed = new jspb.BinaryWriter();
-  for (const r of c.reads) {
-    hashed.writeMessage(1, r, () => {
-      hashed.writeBytes(1, sha256(r.key));
-      if (r.version !== undefined) hashed.writeMessage(2, r.version, writeVersion);
-    });
-  }
-  for (const write of c.writes) {
-    hashed.writeMessage(2, write, () => {
-      hashed.writeBytes(1, sha256(write.key));
-      if (write.isDelete) hashed.writeBool(2, true);
-      if (!write.isDelete && write.value !== undefined) hashed.writeBytes(3, sha256(write.value));
-      if (write.isPurge) hashed.writeBool(4, true);
-    });
-  }
-  for (const m of c.metadataWrites) {
-    hashed.writeMessage(3, m, () => {
-      hashed.writeBytes(1, sha256(m.key));
-      writeMetadataEntries(hashed, m.entries);
-    });
-  }
-  const hashedBytes = hashed.getResultBuffer();
-  if (hashedBytes.length > 0) w.writeBytes(2, hashedBytes);
-  if (pvtRwSet !== undefined) w.writeBytes(3, sha256(pvtRwSet));
+function writeCollectionHashes(w: WireWriter, c: CollectionRwSet, pvtRwSet: Uint8Array | undefined): void {
+  if (c.collection !== '') w.string(1, c.collection);
+  w.embedded(2, () => {
+    for (const r of c.reads) {
+      w.message(1, () => {
+        w.bytes(1, sha256(r.key));
+        const version = r.version;
+        if (version !== undefined) w.message(2, () => writeVersion(w, version));
+      });
+    }
+    for (const write of c.writes) {
+      w.message(2, () => {
+        w.bytes(1, sha256(write.key));
+        if (write.isDelete) w.varint(2, 1);
+        if (!write.isDelete && write.value !== undefined) w.bytes(3, sha256(write.value));
+        if (write.isPurge) w.varint(4, 1);
+      });
+    }
+    for (const m of c.metadataWrites) {
+      w.message(3, () => {
+        w.bytes(1, sha256(m.key));
+        writeMetadataEntries(w, m.entries);
+      });
+    }
+  });
+  if (pvtRwSet !== undefined) w.bytes(3, sha256(pvtRwSet));
 }
 
 /** A `rwset.TxPvtReadWriteSet` of the collections' private write sets. */
 function txPvtRwSetBytes(namespaces: ReadonlyArray<{ namespace: string; collections: ReadonlyArray<{ collection: string; rwset: Uint8Array }> }>): Uint8Array {
-  const w = new jspb.BinaryWriter();
+  const w = new WireWriter();
   for (const ns of namespaces) {
-    w.writeMessage(2, ns, () => {
-      if (ns.namespace !== '') w.writeString(1, ns.namespace);
+    w.message(2, () => {
+      if (ns.namespace !== '') w.string(1, ns.namespace);
       for (const c of ns.collections) {
-        w.writeMessage(2, c, () => {
-          if (c.collection !== '') w.writeString(1, c.collection);
-          if (c.rwset.length > 0) w.writeBytes(2, c.rwset);
+        w.message(2, () => {
+          if (c.collection !== '') w.string(1, c.collection);
+          if (c.rwset.length > 0) w.bytes(2, c.rwset);
         });
       }
     });
   }
-  return w.getResultBuffer();
+  return w.finish();
 }
 
 /** A `kvrwset.KVRead`: key 1, version 2 (left out for a key that did not exist). */
-function writeKvRead(r: KeyRead, w: jspb.BinaryWriter): void {
-  if (r.key !== '') w.writeString(1, r.key);
-  if (r.version !== undefined) w.writeMessage(2, r.version, writeVersion);
+function writeKvRead(w: WireWriter, r: KeyRead): void {
+  if (r.key !== '') w.string(1, r.key);
+  const version = r.version;
+  if (version !== undefined) w.message(2, () => writeVersion(w, version));
 }
 
 /** A `kvrwset.Version`: block number 1, transaction number 2. */
-function writeVersion(v: Version, w: jspb.BinaryWriter): void {
-  if (v.blockNum !== 0) w.writeUint64(1, v.blockNum);
-  if (v.txNum !== 0) w.writeUint64(2, v.txNum);
+function writeVersion(w: WireWriter, v: Version): void {
+  if (v.blockNum !== 0) w.varint(1, v.blockNum);
+  if (v.txNum !== 0) w.varint(2, v.txNum);
 }
 
 /** Repeated `kvrwset.KVMetadataEntry` (name 1, value 2) as field 2 of a metadata write. */
-function writeMetadataEntries(w: jspb.BinaryWriter, entries: ReadonlyArray<{ name: string; value: Uint8Array }>): void {
+function writeMetadataEntries(w: WireWriter, entries: ReadonlyArray<{ name: string; value: Uint8Array }>): void {
   for (const e of entries) {
-    w.writeMessage(2, e, () => {
-      if (e.name !== '') w.writeString(1, e.name);
-      if (e.value.length > 0) w.writeBytes(2, e.value);
+    w.message(2, () => {
+      if (e.name !== '') w.string(1, e.name);
+      if (e.value.length > 0) w.bytes(2, e.value);
     });
   }
 }

@@ -154,7 +154,8 @@ function derInteger(value: Uint8Array): Uint8Array {
 function derSequence(a: Uint8Array, b: Uint8Array): Uint8Array {
   const length = a.length + b.length;
   const head = length < 0x80 ? [0x30, length] : [0x30, 0x81, length];
-  const out = new Uint8Array(head.length + length);
+  // From Node's pool: a signature is made on every endorsement, and a typed array this size would be malloc'd.
+  const out = Buffer.allocUnsafe(head.length + length);
   out.set(head, 0);
   out.set(a, head.length);
   out.set(b, head.length + a.length);

@@ -47,3 +47,15 @@ test('no event, no results and an empty response leave their fields out, as prot
   assert.equal(action.getResults_asU8().length, 0);
   assert.equal(action.hasResponse(), true, 'the response is always there, even empty');
 });
+
+test('a negative status and a payload larger than the first guess are written as the generated code writes them', () => {
+  const big = 'x'.repeat(70_000);
+  const bytes = responsePayloadBytes({ proposalHash: Buffer.alloc(32, 1), results: Buffer.alloc(300, 2), event: undefined, response: response(-1, 'é failed', big), chaincodeName: 'cc', chaincodeVersion: '2' });
+  const payload = ProposalResponsePayload.deserializeBinary(bytes);
+  assert.equal(hex(payload.serializeBinary()), hex(bytes));
+  const action = ChaincodeAction.deserializeBinary(payload.getExtension_asU8());
+  assert.equal(hex(action.serializeBinary()), hex(payload.getExtension_asU8()));
+  assert.equal(action.getResponse()?.getStatus(), -1);
+  assert.equal(action.getResponse()?.getMessage(), 'é failed');
+  assert.equal(Buffer.from(action.getResponse()?.getPayload_asU8() ?? []).toString(), big);
+});

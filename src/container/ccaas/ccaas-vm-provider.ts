@@ -1,6 +1,7 @@
 import { errorMessage } from '../../common/errors/weft-error.js';
 import type { Logger } from '../../common/logging/logging.js';
 import type { ChaincodeStream } from '../../comm/chaincode-stream.js';
+import { withChaincodeMessageCodec } from '../../comm/chaincode-message-codec.js';
 import { GrpcChaincodeStream } from '../../comm/grpc-chaincode-stream.js';
 import { canonicalName, containerName, type CCID } from '../ccintf.js';
 import { ContainerError } from '../container-error.js';
@@ -66,7 +67,9 @@ export class CcaasVMProvider implements VMProvider {
           info.clientCert === undefined ? null : Buffer.from(info.clientCert),
         )
       : grpc.credentials.createInsecure();
-    const client = new shimGrpc.ChaincodeClient(info.address, credentials);
+    // The generated client with the peer's own codec: the generic constructor makes the same class.
+    const ChaincodeClient = grpc.makeGenericClientConstructor({ connect: withChaincodeMessageCodec(shimGrpc.ChaincodeService.connect) }, 'Chaincode') as unknown as typeof shimGrpc.ChaincodeClient;
+    const client = new ChaincodeClient(info.address, credentials);
     try {
       await new Promise<void>((resolve, reject) =>
         client.waitForReady(new Date(Date.now() + info.dialTimeoutMs), (err) => (err ? reject(err) : resolve())),
