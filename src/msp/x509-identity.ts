@@ -126,8 +126,9 @@ export class X509Identity implements Identity {
 
   private remember(signatureKey: string, message: Uint8Array): void {
     if (this.verified.size >= VERIFIED_KEPT) this.verified.delete(this.verified.keys().next().value ?? '');
-    // A copy: the caller may reuse its buffer, and a view could keep a larger one alive.
-    this.verified.set(signatureKey, new Uint8Array(message));
+    // A copy: the caller may reuse its buffer, and a view could keep a larger one alive. From Node's
+    // pool (this runs on every proposal), which the few entries kept can afford to hold on to.
+    this.verified.set(signatureKey, Buffer.from(message));
   }
 
   /**
