@@ -4,6 +4,7 @@ import type { BroadcastResponse } from '../common/protos/orderer.js';
 import { ClientError } from './client-error.js';
 import { rethrowGrpcError } from './grpc-error.js';
 import { channelCredentials, channelOptions, type ClientTls } from './client-tls.js';
+import { zeroCopyClient } from '../comm/zero-copy.js';
 
 type Broadcaster = Client & { broadcast(): ClientDuplexStream<Envelope, BroadcastResponse> };
 
@@ -17,7 +18,8 @@ export class BroadcastClient {
   /** A client of the ordering service at `address`; over TLS when `tls` is given. */
   static async connect(address: string, tls?: ClientTls): Promise<BroadcastClient> {
     const [grpc, { default: abGrpc }] = await Promise.all([import('@grpc/grpc-js'), import('@hyperledger/fabric-protos/lib/orderer/ab_grpc_pb.js')]);
-    return new BroadcastClient(new abGrpc.AtomicBroadcastClient(address, channelCredentials(grpc, tls), channelOptions(tls)), address);
+    const Client = zeroCopyClient(grpc, abGrpc.AtomicBroadcastService, abGrpc.AtomicBroadcastClient);
+    return new BroadcastClient(new Client(address, channelCredentials(grpc, tls), channelOptions(tls)), address);
   }
 
   /** Sends one envelope and waits for the orderer's answer. */

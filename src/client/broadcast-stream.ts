@@ -4,6 +4,7 @@ import type { BroadcastResponse } from '../common/protos/orderer.js';
 import { errorMessage } from '../common/errors/weft-error.js';
 import { ClientError } from './client-error.js';
 import { channelCredentials, channelOptions, type ClientTls } from './client-tls.js';
+import { zeroCopyClient } from '../comm/zero-copy.js';
 
 type Broadcaster = Client & { broadcast(): ClientDuplexStream<Envelope, BroadcastResponse> };
 
@@ -31,7 +32,8 @@ export class BroadcastStream {
 
   static async connect(address: string, tls?: ClientTls): Promise<BroadcastStream> {
     const [grpc, { default: abGrpc }] = await Promise.all([import('@grpc/grpc-js'), import('@hyperledger/fabric-protos/lib/orderer/ab_grpc_pb.js')]);
-    return new BroadcastStream(new abGrpc.AtomicBroadcastClient(address, channelCredentials(grpc, tls), channelOptions(tls)), address);
+    const Client = zeroCopyClient(grpc, abGrpc.AtomicBroadcastService, abGrpc.AtomicBroadcastClient);
+    return new BroadcastStream(new Client(address, channelCredentials(grpc, tls), channelOptions(tls)), address);
   }
 
   /** The orderer's answer to this envelope. */

@@ -5,6 +5,7 @@ import { ClientError } from './client-error.js';
 import { channelCredentials, channelOptions, type ClientTls } from './client-tls.js';
 import { deliverStatusError, rethrowGrpcError } from './grpc-error.js';
 import { createSeekEnvelope, type SeekRequest, type SeekSigner } from './seek-envelope.js';
+import { zeroCopyClient } from '../comm/zero-copy.js';
 
 export type { SeekPoint, SeekRequest, SeekSigner } from './seek-envelope.js';
 
@@ -50,10 +51,12 @@ export class DeliverClient {
     const credentials = channelCredentials(grpc, opts.tls);
     if (opts.service === 'orderer') {
       const { default: abGrpc } = await import('@hyperledger/fabric-protos/lib/orderer/ab_grpc_pb.js');
-      return new DeliverClient(new abGrpc.AtomicBroadcastClient(address, credentials, channelOptions(opts.tls)), opts, address);
+      const Client = zeroCopyClient(grpc, abGrpc.AtomicBroadcastService, abGrpc.AtomicBroadcastClient);
+      return new DeliverClient(new Client(address, credentials, channelOptions(opts.tls)), opts, address);
     }
     const { default: eventsGrpc } = await import('@hyperledger/fabric-protos/lib/peer/events_grpc_pb.js');
-    return new DeliverClient(new eventsGrpc.DeliverClient(address, credentials, channelOptions(opts.tls)), opts, address);
+    const Client = zeroCopyClient(grpc, eventsGrpc.DeliverService, eventsGrpc.DeliverClient);
+    return new DeliverClient(new Client(address, credentials, channelOptions(opts.tls)), opts, address);
   }
 
   /** Full blocks, from either service. */

@@ -6,6 +6,8 @@ import { metricsInterceptors, type GrpcServerMetrics } from './grpc-metrics.js';
 import { withProposalCodec } from './proposal-codec.js';
 import type { ClientRootsProvider } from './client-roots-provider.js';
 import { GrpcListener, type CredentialsFactory, type MessageLimits } from './grpc-listener.js';
+import { withDeliverResponseCodec } from './deliver-response-codec.js';
+import { zeroCopy } from './zero-copy.js';
 
 export interface PeerServerOptions {
   /** peer.listenAddress */
@@ -64,7 +66,7 @@ export function startPeerServer(opts: PeerServerOptions): Promise<GrpcListener> 
       });
       if (opts.atomicBroadcast !== undefined) {
         const { default: abGrpc } = await import('@hyperledger/fabric-protos/lib/orderer/ab_grpc_pb.js');
-        server.addService(abGrpc.AtomicBroadcastService, opts.atomicBroadcast);
+        server.addService(withDeliverResponseCodec(zeroCopy(abGrpc.AtomicBroadcastService), 'deliver'), opts.atomicBroadcast);
       }
       for (const service of opts.services ?? []) await service.addTo(server);
     },

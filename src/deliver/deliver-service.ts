@@ -8,6 +8,8 @@ import type { ChainReader } from './chain-reader.js';
 import { DeliverHandler, type DeliverKind, type SeekContext } from './deliver-handler.js';
 import { toFilteredBlock } from './filtered-block.js';
 import { serveGrpcDeliver, type DeliverResponses } from './grpc-deliver-stream.js';
+import { withDeliverResponseCodec } from '../comm/deliver-response-codec.js';
+import { zeroCopy } from '../comm/zero-copy.js';
 
 /** Fabric's ACL resources of the peer's Deliver service. */
 export const EVENT_BLOCK = 'event/Block';
@@ -58,7 +60,7 @@ export class PeerDeliverService {
   /** Adds the service (protos.Deliver) to a gRPC server, before it is bound. */
   async addTo(server: Server): Promise<void> {
     const { default: eventsGrpc } = await import('@hyperledger/fabric-protos/lib/peer/events_grpc_pb.js');
-    server.addService(eventsGrpc.DeliverService, this.grpcHandlers());
+    server.addService(withDeliverResponseCodec(zeroCopy(eventsGrpc.DeliverService), 'deliver'), this.grpcHandlers());
   }
 
   /** The gRPC method handlers of protos.Deliver. */

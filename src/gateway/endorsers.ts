@@ -2,6 +2,7 @@ import type { Client, status as GrpcStatus } from '@grpc/grpc-js';
 import { channelCredentials, channelOptions, type ClientTls } from '../client/client-tls.js';
 import { errorMessage } from '../common/errors/weft-error.js';
 import type { ProposalResponse, SignedProposal } from '../common/protos/proposal.js';
+import { zeroCopyClient } from '../comm/zero-copy.js';
 
 /** A peer the Gateway can ask for an endorsement: this peer, or another organisation's. */
 export interface GatewayEndorser {
@@ -42,7 +43,8 @@ export class RemoteEndorser implements GatewayEndorser {
 
   static async connect(address: string, mspId: string, tls: ClientTls | undefined): Promise<RemoteEndorser> {
     const [grpc, { default: peerGrpc }] = await Promise.all([import('@grpc/grpc-js'), import('@hyperledger/fabric-protos/lib/peer/peer_grpc_pb.js')]);
-    const stub = new peerGrpc.EndorserClient(address, channelCredentials(grpc, tls), channelOptions(tls)) as unknown as EndorserStub;
+    const Client = zeroCopyClient(grpc, peerGrpc.EndorserService, peerGrpc.EndorserClient);
+    const stub = new Client(address, channelCredentials(grpc, tls), channelOptions(tls)) as unknown as EndorserStub;
     return new RemoteEndorser(address, mspId, stub, statusNamesOf(grpc.status));
   }
 

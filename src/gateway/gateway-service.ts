@@ -1,6 +1,7 @@
 import type { sendUnaryData, Server, ServerUnaryCall, ServerWritableStream, UntypedServiceImplementation } from '@grpc/grpc-js';
 import { errorMessage } from '../common/errors/weft-error.js';
 import type { Logger } from '../common/logging/logging.js';
+import { zeroCopy } from '../comm/zero-copy.js';
 import {
   ChaincodeEventsRequest,
   CommitStatusRequest,
@@ -52,7 +53,7 @@ export class GatewayService {
   /** Adds the service to a gRPC server, before it is bound. */
   async addTo(server: Server): Promise<void> {
     const [grpc, { default: gatewayGrpc }] = await Promise.all([import('@grpc/grpc-js'), import('@hyperledger/fabric-protos/lib/gateway/gateway_grpc_pb.js')]);
-    server.addService(gatewayGrpc.GatewayService, this.grpcHandlers(grpc));
+    server.addService(zeroCopy(gatewayGrpc.GatewayService), this.grpcHandlers(grpc));
   }
 
   grpcHandlers(grpc: GrpcModule): UntypedServiceImplementation {

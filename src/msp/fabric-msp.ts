@@ -221,7 +221,8 @@ export class FabricMsp implements IdentityDeserializer, IdentityOwner {
     }
     const raw = this.sanitized({ cert, fields, raw: block.der, key: '' }).raw;
     const id = createHash(this.identifierHash).update(raw).digest('hex');
-    return new X509Identity(this, serialized, id, cert, fields, raw);
+    // A copy: `serialized` may be a view into a request's buffer, which a cached identity would keep alive.
+    return new X509Identity(this, new Uint8Array(serialized), id, cert, fields, raw);
   }
 
   currentTime(): Date | undefined {

@@ -9,6 +9,8 @@ import type { BlockSigner } from './block-signature.js';
 import { BroadcastHandler, type ProcessConfigUpdate } from './broadcast-handler.js';
 import { ordererDeliverChannels, type DeliverHandlerFactory, type DeliverStreamHandler } from './deliver-service.js';
 import { Registrar } from './registrar.js';
+import { withDeliverResponseCodec } from '../comm/deliver-response-codec.js';
+import { zeroCopy } from '../comm/zero-copy.js';
 
 /** The methods of Fabric's AtomicBroadcast service. */
 // A type, not an interface: grpc-js takes service implementations as string-indexed objects.
@@ -92,7 +94,7 @@ export class OrdererNode {
         opts.listenAddress,
         async (server) => {
           const { default: abGrpc } = await import('@hyperledger/fabric-protos/lib/orderer/ab_grpc_pb.js');
-          server.addService(abGrpc.AtomicBroadcastService, atomicBroadcast);
+          server.addService(withDeliverResponseCodec(zeroCopy(abGrpc.AtomicBroadcastService), 'deliver'), atomicBroadcast);
         },
         { setting: opts.listenSetting, credentials: opts.tls === undefined ? undefined : credentialsOf(opts.tls), interceptors: metricsInterceptors(opts.metrics?.grpc) },
       );
