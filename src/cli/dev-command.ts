@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import type { ModuleImporter } from '../scc/plugin-loader.js';
 import { CliError } from './cli-error.js';
+import { tuneServerGc } from './server-gc.js';
 
 interface DevFlags {
   channelID: string;
@@ -31,6 +32,7 @@ export function addDevCommand(program: Command, env: NodeJS.ProcessEnv, deps: { 
     .option('--debug [host:port]', `run the chaincode under the Node inspector (default ${DEFAULT_INSPECTOR.host}:${DEFAULT_INSPECTOR.port}), with no execute timeout`)
     .action(async (path: string, flags: DevFlags) => {
       if (deps.dist === undefined) throw new CliError('BAD_INPUT', 'weft dev runs from the built CLI (bin/weft.cjs)');
+      tuneServerGc(env, process.execArgv);
       const { DevSession } = await import('../dev/dev-session.js');
       const signalled = new Promise<NodeJS.Signals>((resolve) => {
         process.once('SIGINT', () => resolve('SIGINT'));

@@ -3,6 +3,7 @@ import { runCli, type CliDeps } from './cli-program.js';
 import { addDevCommand } from './dev-command.js';
 import { runNodeStart } from './node-start.js';
 import { addOrdererCommands } from './orderer-start.js';
+import { tuneServerGc } from './server-gc.js';
 
 export type { CliDeps } from './cli-program.js';
 
@@ -30,6 +31,7 @@ function addNodeCommands(program: Command, env: NodeJS.ProcessEnv, deps: CliDeps
     .addOption(new Option('--force-rebuild', "build each chaincode's Docker image afresh on its first launch (vm.docker.forceRebuild)").default(false))
     .addOption(new Option('--trace', 'record every chaincode conversation for GET /trace and `weft trace` (chaincode.trace.enabled)').default(false))
     .action(async (opts: { join: string[]; applicationCapability: string; peerChaincodedev: boolean; forceRebuild: boolean; trace: boolean }) => {
+      tuneServerGc(env, process.execArgv);
       process.exitCode = await runNodeStart({
         join: opts.join,
         applicationCapability: opts.applicationCapability,

@@ -12,6 +12,7 @@ import type { OrdererTls } from '../orderer/orderer-node.js';
 import { OrderingService } from '../orderer/ordering-service.js';
 import { WEFT_VERSION } from '../version.js';
 import { failureText } from './failure-text.js';
+import { tuneServerGc } from './server-gc.js';
 import { createMetricsProvider, type NodeMetrics } from '../common/metrics/create-metrics-provider.js';
 import { newGrpcServerMetrics } from '../comm/grpc-metrics.js';
 import { newDeliverMetrics } from '../deliver/deliver-metrics.js';
@@ -27,6 +28,7 @@ export function addOrdererCommands(program: Command, env: NodeJS.ProcessEnv): vo
     .command('start')
     .description('Starts the orderer node.')
     .action(async () => {
+      tuneServerGc(env, process.execArgv);
       process.exitCode = await runOrdererStart(env);
     });
 }
