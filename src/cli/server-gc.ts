@@ -18,7 +18,9 @@ const HARD_TRIGGER_PERCENT = 95;
  */
 export function tuneServerGc(env: NodeJS.ProcessEnv, execArgv: readonly string[], setFlags: (flags: string) => void = setFlagsFromString): void {
   const chosen = [env.NODE_OPTIONS ?? '', ...execArgv].some((arg) => /incremental[-_]marking[-_](soft|hard)[-_]trigger/.test(arg));
-  if (chosen) return;
+  // V8's code cache records the flags it was made under and is refused under others: the build's
+  // run that writes bin/weft.cjs's cache keeps the defaults, the flags every start loads it under.
+  if (chosen || env.WEFT_WRITE_CODE_CACHE === '1') return;
   for (const flag of SERVER_GC_FLAGS) setFlags(flag);
 }
 

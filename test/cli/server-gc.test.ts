@@ -22,3 +22,9 @@ test('a trigger the user chose, in NODE_OPTIONS or in node\'s arguments, is left
   tuneServerGc({}, ['--incremental_marking_hard_trigger=90'], (flag) => set.push(flag));
   assert.deepEqual(set, []);
 });
+
+test('the build\'s run that writes the code cache keeps V8\'s defaults, which the cache must match to be taken', () => {
+  const set: string[] = [];
+  tuneServerGc({ WEFT_WRITE_CODE_CACHE: '1' }, [], (flag) => set.push(flag));
+  assert.deepEqual(set, []);
+});
