@@ -2,7 +2,7 @@ import { closeSync, existsSync, fdatasync, fdatasyncSync, ftruncateSync, mkdirSy
 import { open, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { ByteReader, ByteWriter, TruncatedInputError } from './byte-codec.js';
+import { ByteReader, ByteWriter, TruncatedInputError } from '../common/protos/byte-codec.js';
 import { deserializeBlock, type TxOffset } from './block-serialization.js';
 import { LedgerError } from './ledger-error.js';
 import type { Block } from './protos.js';

@@ -1,4 +1,4 @@
-import { ByteReader, ByteWriter } from './byte-codec.js';
+import { ByteReader, ByteWriter } from '../common/protos/byte-codec.js';
 import { common, type Block } from './protos.js';
 
 /** Where one transaction envelope sits inside a serialized block. */

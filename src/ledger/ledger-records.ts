@@ -1,4 +1,4 @@
-import { ByteReader, ByteWriter, TruncatedInputError } from './byte-codec.js';
+import { ByteReader, ByteWriter, TruncatedInputError } from '../common/protos/byte-codec.js';
 import type { BlockFilesEnd, BlockLocation } from './block-file-store.js';
 import type { Version } from './ledger.js';
 

@@ -1,5 +1,5 @@
 import type { Logger } from '../common/logging/logging.js';
-import { ByteReader, ByteWriter } from './byte-codec.js';
+import { ByteReader, ByteWriter } from '../common/protos/byte-codec.js';
 import type { CollectionInfo, CollectionInfoProvider } from './collection-info.js';
 import type { DbKeys } from './db-keys.js';
 import type { NamespaceRwSet } from './ledger.js';

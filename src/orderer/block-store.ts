@@ -2,7 +2,7 @@ import { errorMessage } from '../common/errors/weft-error.js';
 import type { ChainReader } from '../deliver/chain-reader.js';
 import { BlockFileStore, type BlockFilesEnd, type BlockLocation } from '../ledger/block-file-store.js';
 import { deserializeBlock, serializeBlock } from '../ledger/block-serialization.js';
-import { ByteReader, ByteWriter } from '../ledger/byte-codec.js';
+import { ByteReader, ByteWriter } from '../common/protos/byte-codec.js';
 import { LedgerDb } from '../ledger/ledger-db.js';
 import type { Block } from '../ledger/protos.js';
 import { OrderingError } from './orderer-error.js';

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { newBlock } from '../../src/ledger/block-builder.js';
 import { deserializeBlock, serializeBlock } from '../../src/ledger/block-serialization.js';
-import { TruncatedInputError } from '../../src/ledger/byte-codec.js';
+import { TruncatedInputError } from '../../src/common/protos/byte-codec.js';
 
 test('a block survives serialization, and tx offsets point at each envelope', () => {
   const envelopes = [Buffer.from('first'), Buffer.alloc(300, 7), Buffer.from('')];

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { ClassicLevel } from 'classic-level';
 import { newBlock } from '../../src/ledger/block-builder.js';
 import { serializeBlock } from '../../src/ledger/block-serialization.js';
-import { ByteWriter } from '../../src/ledger/byte-codec.js';
+import { ByteWriter } from '../../src/common/protos/byte-codec.js';
 import { LedgerDb } from '../../src/ledger/ledger-db.js';
 import { createGenesisBlock } from '../../src/ledger/genesis-block.js';
 import { KvLedgerProvider } from '../../src/ledger/kv-ledger-provider.js';

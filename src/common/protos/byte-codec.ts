@@ -16,12 +16,7 @@ export class ByteWriter {
 
   varint(value: number): this {
     this.ensure(10);
-    let v = value;
-    while (v >= 0x80) {
-      this.buf[this.pos++] = (v % 0x80) | 0x80;
-      v = Math.floor(v / 0x80);
-    }
-    this.buf[this.pos++] = v;
+    this.putVarint(value);
     return this;
   }
 
@@ -39,12 +34,45 @@ export class ByteWriter {
     return this;
   }
 
+  /** A varint length, then the string's UTF-8. */
   string(value: string): this {
-    return this.bytes(Buffer.from(value, 'utf8'));
+    const length = Buffer.byteLength(value, 'utf8');
+    this.varint(length);
+    this.ensure(length);
+    this.pos += this.buf.write(value, this.pos, length, 'utf8');
+    return this;
   }
 
-  finish(): Uint8Array {
+  /** Puts a varint at `at`, moving what was written from there after it (a length known only once its content is written). */
+  insertVarint(at: number, value: number): this {
+    const size = varintSize(value);
+    this.ensure(size);
+    this.buf.copyWithin(at + size, at, this.pos);
+    const end = this.pos + size;
+    this.pos = at;
+    this.putVarint(value);
+    this.pos = end;
+    return this;
+  }
+
+  /** Drops what was written after the first `length` bytes. */
+  truncate(length: number): this {
+    this.pos = Math.min(this.pos, length);
+    return this;
+  }
+
+  finish(): Buffer {
     return this.buf.subarray(0, this.pos);
+  }
+
+  /** Room is already ensured. */
+  private putVarint(value: number): void {
+    let v = value;
+    while (v >= 0x80) {
+      this.buf[this.pos++] = (v % 0x80) | 0x80;
+      v = Math.floor(v / 0x80);
+    }
+    this.buf[this.pos++] = v;
   }
 
   private ensure(extra: number): void {
@@ -53,6 +81,13 @@ export class ByteWriter {
     this.buf.copy(grown, 0, 0, this.pos);
     this.buf = grown;
   }
+}
+
+/** How many bytes the varint of `value` takes. */
+export function varintSize(value: number): number {
+  let size = 1;
+  for (let rest = value; rest >= 0x80; rest = Math.floor(rest / 0x80)) size++;
+  return size;
 }
 
 /** Thrown by ByteReader when the input ends early; callers turn it into a domain error. */
